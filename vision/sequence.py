@@ -1,0 +1,284 @@
+"""`PoseSequence`: one subject's landmark time series, with smoothing, gap filling and storage.
+
+Shapes and units (T frames, 33 BlazePose landmarks, see :mod:`vision.landmarks`):
+
+* ``t_s``: (T,) float64, seconds from the first decoded frame, strictly increasing.
+* ``frame_index``: (T,) int64, the video frame each row came from.
+* ``image``: (T, 33, 3) float32, pixels: x right, y down, and BlazePose's relative depth z (same
+  scale as x, hip-centred, smaller is nearer). NaN where the subject has no pose.
+* ``world``: (T, 33, 3) float32, metres, hip-centred, from the model's prior. NaN where no pose.
+* ``visibility``: (T, 33) float32, 0-1; 0 where no pose.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.signal import butter, sosfiltfilt
+
+from vision.landmarks import NAMES, NUM_LANDMARKS
+
+
+@dataclass
+class PoseSequence:
+    t_s: np.ndarray
+    frame_index: np.ndarray
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    fps: float
+    width: int
+    height: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.t_s = np.asarray(self.t_s, dtype=np.float64)
+        self.frame_index = np.asarray(self.frame_index, dtype=np.int64)
+        self.image = np.asarray(self.image, dtype=np.float32)
+        self.world = np.asarray(self.world, dtype=np.float32)
+        self.visibility = np.asarray(self.visibility, dtype=np.float32)
+        n = len(self.t_s)
+        expected = {
+            "frame_index": (n,),
+            "image": (n, NUM_LANDMARKS, 3),
+            "world": (n, NUM_LANDMARKS, 3),
+            "visibility": (n, NUM_LANDMARKS),
+        }
+        for name, shape in expected.items():
+            if getattr(self, name).shape != shape:
+                raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def empty(cls, n: int, fps: float, width: int, height: int, **meta: Any) -> PoseSequence:
+        """A sequence of ``n`` frames at ``fps`` with no pose anywhere."""
+        return cls(
+            t_s=np.arange(n) / fps,
+            frame_index=np.arange(n),
+            image=np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32),
+            world=np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32),
+            visibility=np.zeros((n, NUM_LANDMARKS), np.float32),
+            fps=fps,
+            width=width,
+            height=height,
+            meta=dict(meta),
+        )
+
+    # -- queries --------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.t_s)
+
+    @property
+    def has_pose(self) -> np.ndarray:
+        """(T,) bool: the subject's landmarks are present in that frame."""
+        return np.isfinite(self.image[:, :, 0]).any(axis=1)
+
+    @property
+    def coverage(self) -> float:
+        """Fraction 0-1 of frames with the subject's pose."""
+        return float(self.has_pose.mean()) if len(self) else 0.0
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.t_s[-1] - self.t_s[0]) if len(self) > 1 else 0.0
+
+    def gaps(self) -> list[tuple[int, int]]:
+        """Runs of frames without pose as (start, stop) row ranges (stop exclusive)."""
+        return _runs(~self.has_pose)
+
+    # -- transforms (all return new sequences) -------------------------------------------------
+    def slice(self, start: int, stop: int) -> PoseSequence:
+        return replace(
+            self,
+            t_s=self.t_s[start:stop],
+            frame_index=self.frame_index[start:stop],
+            image=self.image[start:stop],
+            world=self.world[start:stop],
+            visibility=self.visibility[start:stop],
+            meta=dict(self.meta),
+        )
+
+    def reversed(self) -> PoseSequence:
+        """Time-reversed copy, ``t_s`` re-based to increase from 0 (a forward walk played
+        backward is a kinematic stand-in for a backward walk)."""
+        t = self.t_s[-1] - self.t_s[::-1]
+        meta = dict(self.meta, reversed=not self.meta.get("reversed", False))
+        return replace(
+            self,
+            t_s=t,
+            frame_index=self.frame_index[::-1].copy(),
+            image=self.image[::-1].copy(),
+            world=self.world[::-1].copy(),
+            visibility=self.visibility[::-1].copy(),
+            meta=meta,
+        )
+
+    def filled(self, max_gap_s: float = 0.25) -> PoseSequence:
+        """Copy with gaps of at most ``max_gap_s`` linearly interpolated per coordinate.
+
+        Longer gaps stay NaN and are listed in ``meta["long_gaps_s"]`` as (start_s, end_s).
+        Filled frames keep visibility 0 so later stages can tell them from measured ones.
+        """
+        image, world = self.image.copy(), self.world.copy()
+        has = self.has_pose
+        long_gaps: list[tuple[float, float]] = []
+        for start, stop in _runs(~has):
+            if start == 0 or stop == len(self):
+                long_gaps.append((float(self.t_s[start]), float(self.t_s[stop - 1])))
+                continue
+            if self.t_s[stop] - self.t_s[start - 1] > max_gap_s + 0.5 / max(self.fps, 1.0):
+                long_gaps.append((float(self.t_s[start]), float(self.t_s[stop - 1])))
+                continue
+            span = self.t_s[stop] - self.t_s[start - 1]
+            w = ((self.t_s[start:stop] - self.t_s[start - 1]) / span)[:, None, None]
+            w = w.astype(np.float32)
+            for arr in (image, world):
+                arr[start:stop] = (1 - w) * arr[start - 1] + w * arr[stop]
+        meta = dict(self.meta, long_gaps_s=long_gaps, max_gap_filled_s=max_gap_s)
+        return replace(self, image=image, world=world, meta=meta)
+
+    def smoothed(self, cutoff_hz: float = 6.0, order: int = 2) -> PoseSequence:
+        """Zero-phase Butterworth low-pass copy (offline use; no lag).
+
+        Filters each contiguous run of frames with pose separately; runs too short to filter are
+        left as they are. ``cutoff_hz`` is clipped below the Nyquist frequency.
+        """
+        fs = self.fps
+        wn = min(cutoff_hz / (fs / 2.0), 0.95)
+        sos = butter(order, wn, output="sos")
+        pad = 3 * (2 * len(sos) + 1)
+        image, world = self.image.copy(), self.world.copy()
+        for start, stop in _runs(self.has_pose):
+            if stop - start <= pad:
+                continue
+            for arr in (image, world):
+                seg = arr[start:stop].reshape(stop - start, -1)
+                ok = np.isfinite(seg).all(axis=0)
+                seg[:, ok] = sosfiltfilt(sos, seg[:, ok], axis=0)
+                arr[start:stop] = seg.reshape(stop - start, NUM_LANDMARKS, 3)
+        return replace(self, image=image, world=world, meta=dict(self.meta, smoothed_hz=cutoff_hz))
+
+    # -- storage ---------------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write ``path`` (.npz: arrays, plus the metadata as a JSON string inside)."""
+        path = Path(path)
+        if path.suffix != ".npz":
+            path = path.with_suffix(".npz")
+        header = {"fps": self.fps, "width": self.width, "height": self.height, "meta": self.meta}
+        tmp = path.with_name(path.name + ".part")
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(
+                fh,
+                t_s=self.t_s,
+                frame_index=self.frame_index,
+                image=self.image,
+                world=self.world,
+                visibility=self.visibility,
+                header=np.array(json.dumps(header, default=_json_default)),
+            )
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> PoseSequence:
+        with np.load(Path(path), allow_pickle=False) as data:
+            header = json.loads(str(data["header"]))
+            return cls(
+                t_s=data["t_s"],
+                frame_index=data["frame_index"],
+                image=data["image"],
+                world=data["world"],
+                visibility=data["visibility"],
+                fps=float(header["fps"]),
+                width=int(header["width"]),
+                height=int(header["height"]),
+                meta=header.get("meta", {}),
+            )
+
+    def to_csv(self, path: str | Path) -> Path:
+        """One row per frame: frame, t_s, then ``<name>_x_px, _y_px, _z, _visibility`` and
+        ``<name>_wx_m, _wy_m, _wz_m`` for each landmark (empty cells where no pose)."""
+        path = Path(path)
+        header = ["frame", "t_s"]
+        for n in NAMES:
+            header += [f"{n}_x_px", f"{n}_y_px", f"{n}_z", f"{n}_visibility"]
+        for n in NAMES:
+            header += [f"{n}_wx_m", f"{n}_wy_m", f"{n}_wz_m"]
+        with open(path, "w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            for i in range(len(self)):
+                row: list[Any] = [int(self.frame_index[i]), f"{self.t_s[i]:.4f}"]
+                for j in range(NUM_LANDMARKS):
+                    row += [_fmt(v) for v in self.image[i, j]] + [_fmt(self.visibility[i, j])]
+                for j in range(NUM_LANDMARKS):
+                    row += [_fmt(v) for v in self.world[i, j]]
+                writer.writerow(row)
+        return path
+
+
+class OneEuroFilter:
+    """Causal adaptive low-pass filter for live use (Casiez, Roussel & Vogel, CHI 2012).
+
+    Smooths jitter at low speeds and follows fast motion with little lag. Works on arrays of any
+    fixed shape; NaN inputs reset the filter for those elements.
+
+    Args:
+        min_cutoff_hz: cut-off at rest; lower means smoother.
+        beta: how quickly the cut-off rises with speed (per unit of the signal's speed).
+        d_cutoff_hz: cut-off for the speed estimate.
+    """
+
+    def __init__(self, min_cutoff_hz: float = 1.5, beta: float = 0.05, d_cutoff_hz: float = 1.0):
+        self.min_cutoff_hz = min_cutoff_hz
+        self.beta = beta
+        self.d_cutoff_hz = d_cutoff_hz
+        self._x: np.ndarray | None = None
+        self._dx: np.ndarray | None = None
+        self._t: float | None = None
+
+    @staticmethod
+    def _alpha(cutoff_hz: np.ndarray | float, dt: float) -> np.ndarray | float:
+        tau = 1.0 / (2 * math.pi * cutoff_hz)
+        return 1.0 / (1.0 + tau / dt)
+
+    def __call__(self, x: np.ndarray, t_s: float) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if self._x is None or self._t is None or t_s <= self._t:
+            self._x, self._dx, self._t = x.copy(), np.zeros_like(x), t_s
+            return x.copy()
+        dt = t_s - self._t
+        prev = np.where(np.isfinite(self._x), self._x, x)
+        dx = (x - prev) / dt
+        a_d = self._alpha(self.d_cutoff_hz, dt)
+        dx_hat = a_d * dx + (1 - a_d) * np.nan_to_num(self._dx)
+        cutoff = self.min_cutoff_hz + self.beta * np.abs(dx_hat)
+        a = self._alpha(cutoff, dt)
+        out = a * x + (1 - a) * prev
+        self._x, self._dx, self._t = out, dx_hat, t_s
+        return out.copy()
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Contiguous runs of True in a 1-D bool array as (start, stop) pairs."""
+    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    edges = np.flatnonzero(m[1:] != m[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _fmt(v: float) -> str:
+    return "" if not np.isfinite(v) else f"{float(v):.5g}"
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
