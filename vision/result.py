@@ -137,6 +137,12 @@ class RiskReason:
     value: float | str | None
     cutoff: float | str | None
     source: str
+    # Optional detail (added by the assessment; absent in older documents).
+    unit: str | None = None  # unit of value, cutoff and uncertainty ("s", "m/s", "ms", ...)
+    outcome: str | None = None  # high | moderate | low | not_flagged | undetermined
+    uncertainty: float | None = None  # measurement uncertainty of value, in its unit
+    design_choice: bool = False  # True where the cut-off has no published source
+    note: str | None = None  # plain-language sentence for reports
 
 
 @dataclass
