@@ -1,0 +1,416 @@
+"""Video files in and out: probe, upright RGB frame iterator with real timestamps, clear errors,
+and a writer for browser-playable video.
+
+Timestamps come from the container's presentation times (phone clips often have a variable frame
+rate), re-based so the first frame is at 0 s. Rotation metadata (the display matrix, or a legacy
+``rotate`` tag) is applied, so portrait phone clips come out upright. Frames are decoded one at a
+time; a clip is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+
+import av
+import numpy as np
+
+# A container may legitimately promise a frame or two more than decode (edit lists, a dropped
+# leading B-frame); more missing than this means the file was cut short.
+_MISSING_FRAMES_TOLERATED = 2
+_MISSING_FRACTION_TOLERATED = 0.02
+# Frame intervals deviating from the median by more than this fraction mark a variable rate.
+_VFR_INTERVAL_TOLERANCE = 0.10
+_WRITER_TIME_BASE = Fraction(1, 90_000)  # the MPEG clock: exact for 24, 25, 30, 60 and 29.97 fps
+
+
+class VideoError(ValueError):
+    """A video file that cannot be used; the message says why in terms a user understands."""
+
+
+class VideoNotFoundError(VideoError):
+    pass
+
+
+class EmptyVideoError(VideoError):
+    pass
+
+
+class NotAVideoError(VideoError):
+    pass
+
+
+class NoVideoStreamError(VideoError):
+    pass
+
+
+class TruncatedVideoError(VideoError):
+    pass
+
+
+class InvalidFrameRateError(VideoError):
+    pass
+
+
+class UnsupportedVideoError(VideoError):
+    pass
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video file holds.
+
+    ``width``/``height`` are pixels of the upright frames (after rotation). ``rotation_deg`` is the
+    clockwise rotation (0, 90, 180 or 270) applied to the stored frames to make them upright.
+    ``fps`` is the nominal (average) rate; with ``variable_frame_rate`` the per-frame timestamps
+    from :func:`iter_frames` are the truth.
+    """
+
+    path: Path
+    fps: float
+    frame_count: int
+    duration_s: float
+    width: int
+    height: int
+    rotation_deg: int
+    codec: str
+    container: str
+    variable_frame_rate: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One decoded frame: ``rgb`` is (H, W, 3) uint8, upright; ``t_s`` seconds from the first."""
+
+    index: int
+    t_s: float
+    rgb: np.ndarray
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    """Open ``path`` for reading, turning every way it can fail into a specific VideoError."""
+    if not path.exists():
+        raise VideoNotFoundError(f"video file not found: {path}")
+    if not path.is_file():
+        raise NotAVideoError(f"{path} is not a file")
+    if path.stat().st_size == 0:
+        raise EmptyVideoError(f"video file is empty (0 bytes): {path.name}")
+    try:
+        container = av.open(str(path), mode="r")
+    except av.error.FFmpegError as exc:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+        if head[4:8] == b"ftyp" or head[8:12] == b"AVI " or head.startswith(b"\x1a\x45\xdf\xa3"):
+            # An MP4/MOV, AVI or Matroska/WebM header whose rest cannot be read.
+            raise TruncatedVideoError(
+                f"{path.name} looks like a video but is incomplete or corrupt; "
+                "the recording or upload was probably cut off"
+            ) from exc
+        raise NotAVideoError(
+            f"{path.name} is not a video file (its contents are in no readable video format)"
+        ) from exc
+    fmt_names = container.format.name.split(",")
+    if not container.streams.video:
+        kinds = {s.type for s in container.streams}
+        container.close()
+        if "audio" in kinds:
+            raise NoVideoStreamError(f"{path.name} contains audio only, no video")
+        raise NotAVideoError(f"{path.name} contains no video")
+    if any(n in ("image2", "tty") or n.endswith("_pipe") for n in fmt_names):
+        container.close()
+        raise NotAVideoError(f"{path.name} is a still image or text, not a video")
+    stream = container.streams.video[0]
+    try:
+        av.codec.Codec(stream.codec_context.name, "r")
+    except (AttributeError, av.error.FFmpegError, ValueError) as exc:
+        container.close()
+        raise UnsupportedVideoError(f"{path.name}: no decoder for its video codec") from exc
+    return container
+
+
+def frame_rate_from(nominal_fps: float | None, timestamps_s: np.ndarray) -> float:
+    """Frames per second: the container's nominal rate, else the mean rate of the timestamps.
+
+    ``timestamps_s`` is (N,) presentation times in seconds (any order; NaN where absent).
+    Raises InvalidFrameRateError when neither gives a positive finite rate.
+    """
+    if nominal_fps is not None and np.isfinite(nominal_fps) and 0 < nominal_fps < 1000:
+        return float(nominal_fps)
+    t = np.sort(timestamps_s[np.isfinite(timestamps_s)])
+    if t.size >= 2 and t[-1] > t[0]:
+        return float((t.size - 1) / (t[-1] - t[0]))
+    raise InvalidFrameRateError(
+        "the video has no frame rate and no usable timestamps, so time cannot be measured"
+    )
+
+
+def is_variable_rate(timestamps_s: np.ndarray) -> bool:
+    """True when the intervals between (N,) frame times in seconds are not all alike."""
+    t = np.sort(timestamps_s[np.isfinite(timestamps_s)])
+    dt = np.diff(t)
+    dt = dt[dt > 0]
+    if dt.size < 2:
+        return False
+    median = float(np.median(dt))
+    return bool(np.any(np.abs(dt - median) > _VFR_INTERVAL_TOLERANCE * median))
+
+
+def _rotation_cw(frame: av.VideoFrame, stream: av.video.stream.VideoStream) -> int:
+    """Clockwise degrees that make ``frame`` upright: display matrix first, else a rotate tag."""
+    # The display matrix states the counter-clockwise rotation that displays the frame upright.
+    ccw = int(frame.rotation or 0)
+    if ccw == 0:
+        # The legacy tag (clockwise degrees) survives in Matroska tags, upper-cased there.
+        tag = {k.lower(): v for k, v in stream.metadata.items()}.get("rotate", "0")
+        try:
+            return int(float(tag)) % 360 // 90 * 90
+        except ValueError:
+            return 0
+    return (-ccw) % 360 // 90 * 90
+
+
+def _promised_duration_s(container: av.container.InputContainer,
+                         stream: av.video.stream.VideoStream) -> float | None:
+    """Seconds of video the file header announces, or None when it does not say."""
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    tag = stream.metadata.get("DURATION")  # Matroska/WebM write it per track
+    if tag:
+        try:
+            hours, minutes, seconds = tag.split(":")
+            return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+        except ValueError:
+            pass
+    if container.duration and len(container.streams) == 1:
+        return container.duration / av.time_base
+    return None
+
+
+def _check_complete(name: str, promised_frames: int, got_frames: int,
+                    promised_s: float | None, got_s: float) -> None:
+    """Raise TruncatedVideoError when fewer frames, or fewer seconds, were read than announced."""
+    missing = promised_frames - got_frames
+    if promised_frames > 0 and missing > max(_MISSING_FRAMES_TOLERATED,
+                                             _MISSING_FRACTION_TOLERATED * promised_frames):
+        raise TruncatedVideoError(
+            f"{name} is truncated or corrupt: the file promises {promised_frames} frames "
+            f"but only {got_frames} could be read"
+        )
+    frame_s = got_s / max(got_frames, 1)
+    if promised_s is not None and promised_s - got_s > max(
+            _MISSING_FRAMES_TOLERATED * frame_s, _MISSING_FRACTION_TOLERATED * promised_s):
+        raise TruncatedVideoError(
+            f"{name} is truncated or corrupt: the file promises {promised_s:.2f} s of video "
+            f"but only {got_s:.2f} s could be read"
+        )
+
+
+def _container_name(path: Path, container: av.container.InputContainer) -> str:
+    names = container.format.name.split(",")
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in names or suffix in (container.format.extensions or ()) else names[0]
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Describe the video at ``path``; demuxes (not decodes) it all to count frames and time them.
+
+    Raises a :class:`VideoError` subclass when the file cannot be used.
+    """
+    path = Path(path)
+    with _open(path) as container:
+        stream = container.streams.video[0]
+        pts: list[float] = []
+        first: av.VideoFrame | None = None  # decoded only for its rotation side data
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0:
+                    continue  # flush packet
+                pts.append(np.nan if packet.pts is None else float(packet.pts * stream.time_base))
+                if first is None:
+                    first = next(iter(packet.decode()), None)
+            if first is None:
+                first = next(iter(stream.decode(None)), None)
+        except av.error.FFmpegError as exc:
+            raise TruncatedVideoError(
+                f"{path.name} is corrupt: reading stopped after {len(pts)} frames ({exc})"
+            ) from exc
+        if first is None:
+            raise TruncatedVideoError(f"{path.name}: no frame could be decoded")
+        timestamps = np.asarray(pts, dtype=np.float64)
+        nominal = stream.average_rate or stream.guessed_rate
+        fps = frame_rate_from(float(nominal) if nominal else None, timestamps)
+        finite = timestamps[np.isfinite(timestamps)]
+        read_s = (float(finite.max() - finite.min()) if finite.size else 0.0) + 1.0 / fps
+        promised_s = _promised_duration_s(container, stream)
+        _check_complete(path.name, stream.frames, len(pts), promised_s, read_s)
+        rotation = _rotation_cw(first, stream)
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if rotation in (90, 270):
+            width, height = height, width
+        frame_count = len(pts)
+        duration_s = promised_s if promised_s is not None else read_s
+        return VideoInfo(
+            path=path,
+            fps=fps,
+            frame_count=frame_count,
+            duration_s=duration_s,
+            width=int(width),
+            height=int(height),
+            rotation_deg=rotation,
+            codec=stream.codec_context.name,
+            container=_container_name(path, container),
+            variable_frame_rate=is_variable_rate(timestamps),
+        )
+
+
+def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    """(width, height) shrunk to fit ``max_side`` pixels, aspect kept, never enlarged."""
+    if max_side is None or max(width, height) <= max_side:
+        return width, height
+    scale = max_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def iter_frames(path: str | Path, *, max_side: int | None = None) -> Iterator[Frame]:
+    """Yield the frames of ``path`` in presentation order, upright, as RGB.
+
+    ``max_side`` (pixels) shrinks frames whose longer side exceeds it. ``t_s`` is each frame's
+    presentation time re-based to the first frame. Raises TruncatedVideoError (after yielding
+    what could be read) when decoding fails midway or ends well short of the promised count.
+    """
+    path = Path(path)
+    with _open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        nominal = stream.average_rate or stream.guessed_rate
+        nominal_fps = float(nominal) if nominal else None
+        first_t: float | None = None
+        last_t = -np.inf
+        index = 0
+        try:
+            for frame in container.decode(stream):
+                if frame.pts is not None:
+                    t = float(frame.pts * frame.time_base)
+                elif nominal_fps:
+                    t = (first_t or 0.0) + index / nominal_fps
+                else:
+                    raise InvalidFrameRateError(
+                        f"{path.name}: frames carry no timestamps and the file states no rate"
+                    )
+                if first_t is None:
+                    first_t = t
+                t_s = t - first_t
+                if t_s <= last_t:  # broken muxers repeat timestamps; keep time increasing
+                    t_s = last_t + 1e-6
+                last_t = t_s
+                rotation = _rotation_cw(frame, stream)
+                w, h = _scaled_size(frame.width, frame.height, max_side)
+                rgb = frame.to_ndarray(format="rgb24", width=w, height=h)
+                if rotation:
+                    rgb = np.ascontiguousarray(np.rot90(rgb, k=-rotation // 90))
+                yield Frame(index=index, t_s=t_s, rgb=rgb)
+                index += 1
+        except av.error.FFmpegError as exc:
+            raise TruncatedVideoError(
+                f"{path.name} is corrupt: decoding failed after {index} frames ({exc})"
+            ) from exc
+        if index == 0:
+            raise TruncatedVideoError(f"{path.name}: no frame could be decoded")
+        frame_s = 1.0 / nominal_fps if nominal_fps else last_t / max(index - 1, 1)
+        _check_complete(path.name, stream.frames, index,
+                        _promised_duration_s(container, stream), last_t + frame_s)
+
+
+def _encoder_for(path: Path) -> tuple[str, dict[str, str]]:
+    """Codec and options for a browser-playable file of ``path``'s type."""
+    suffix = path.suffix.lower()
+    if suffix == ".webm":
+        return "libvpx-vp9", {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8"}
+    if suffix == ".avi":
+        return "mpeg4", {"qscale": "3"}  # AVI is not for browsers; MPEG-4 part 2 is its norm
+    if suffix in (".mp4", ".mov", ".mkv", ".m4v"):
+        return "libx264", {"crf": "23", "preset": "veryfast"}
+    raise UnsupportedVideoError(f"cannot write video as {suffix or 'a file without extension'}; "
+                                "use .mp4, .webm, .mov, .mkv or .avi")
+
+
+class VideoWriter:
+    """Writes RGB frames to ``path``: H.264 (yuv420p, faststart) for .mp4/.mov/.mkv, VP9 for
+    .webm, MPEG-4 part 2 for .avi. Odd frame sizes are padded by one pixel (yuv420p needs even).
+
+    Use through :func:`open_writer`. If the ``with`` block raises, the partial file is deleted.
+    """
+
+    def __init__(self, path: str | Path, fps: float, width: int, height: int) -> None:
+        if not (np.isfinite(fps) and fps > 0):
+            raise InvalidFrameRateError(f"cannot write video at {fps} frames per second")
+        self.path = Path(path)
+        self.fps = float(fps)
+        self.frame_width, self.frame_height = int(width), int(height)
+        self.width, self.height = self.frame_width + width % 2, self.frame_height + height % 2
+        self.codec, options = _encoder_for(self.path)
+        self.frames_written = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        container_options = {"movflags": "+faststart"} if self.path.suffix.lower() in (
+            ".mp4", ".mov", ".m4v") else {}
+        self._container = av.open(str(self.path), mode="w", options=container_options)
+        rate = Fraction(self.fps).limit_denominator(1001)
+        self._stream = self._container.add_stream(self.codec, rate=rate, options=options)
+        self._stream.width, self._stream.height = self.width, self.height
+        self._stream.pix_fmt = "yuv420p"
+        # MPEG-4 part 2 caps the clock at 16 bits, so AVI files tick once per frame (constant rate).
+        self._time_base = 1 / rate if self.codec == "mpeg4" else _WRITER_TIME_BASE
+        self._stream.codec_context.time_base = self._time_base
+        self._last_pts = -1
+
+    def write(self, rgb: np.ndarray, t_s: float | None = None) -> None:
+        """Append one (height, width, 3) uint8 RGB frame shown at ``t_s`` seconds.
+
+        Without ``t_s`` frames are evenly spaced at ``fps``.
+        """
+        if rgb.shape != (self.frame_height, self.frame_width, 3) or rgb.dtype != np.uint8:
+            raise ValueError(f"frame must be ({self.frame_height}, {self.frame_width}, 3) uint8, "
+                             f"got {rgb.shape} {rgb.dtype}")
+        if (self.width, self.height) != (self.frame_width, self.frame_height):
+            pad = ((0, self.height - self.frame_height), (0, self.width - self.frame_width), (0, 0))
+            rgb = np.pad(rgb, pad, mode="edge")
+        t = self.frames_written / self.fps if t_s is None else float(t_s)
+        pts = max(round(t / self._time_base), self._last_pts + 1)
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+        frame.pts, frame.time_base = pts, self._time_base
+        self._last_pts = pts
+        self._container.mux(self._stream.encode(frame))
+        self.frames_written += 1
+
+    def close(self) -> None:
+        """Flush the encoder and finish the file."""
+        if self._container is None:
+            return
+        self._container.mux(self._stream.encode(None))
+        self._container.close()
+        self._container = None
+
+    def __enter__(self) -> VideoWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        try:
+            self._container.close()
+        finally:
+            self._container = None
+            self.path.unlink(missing_ok=True)
+
+
+def open_writer(path: str | Path, fps: float, width: int, height: int) -> VideoWriter:
+    """A :class:`VideoWriter` for ``width`` x ``height`` pixel RGB frames at ``fps``.
+
+    ``with open_writer("out.mp4", 30.0, 640, 480) as w: w.write(rgb)``
+    """
+    return VideoWriter(path, fps, width, height)
