@@ -11,7 +11,10 @@ Each detected person is a :class:`PersonPose` with the 33 BlazePose landmarks
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -58,3 +61,113 @@ class PoseEstimator(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+DEFAULT_MODEL_NAME = "pose_landmarker_full.task"
+MODEL_ENV_VAR = "RETROGAIT_POSE_MODEL"
+
+
+def default_model_path() -> Path:
+    """The bundled pose model: ``$RETROGAIT_POSE_MODEL`` if set, else ``models/`` of the project.
+
+    Raises:
+        ModelNotFoundError: no model file at either place.
+    """
+    env = os.environ.get(MODEL_ENV_VAR)
+    candidates = [Path(env)] if env else []
+    candidates.append(Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME)
+    candidates.append(Path(sys.prefix) / "share" / "retrogait" / "models" / DEFAULT_MODEL_NAME)
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise ModelNotFoundError(
+        f"pose model {DEFAULT_MODEL_NAME} not found (looked in: "
+        + ", ".join(str(p) for p in candidates)
+        + f"); set {MODEL_ENV_VAR} or rebuild it with models/build_pose_model.py"
+    )
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """The pose model file is missing."""
+
+
+@dataclass(frozen=True)
+class PoseOptions:
+    """Options of the MediaPipe Tasks pose backend.
+
+    Attributes:
+        model_path: the ``.task`` bundle; None means :func:`default_model_path`.
+        num_poses: most people detected per frame (the subject and bystanders).
+        min_detection_confidence: person detector threshold, 0-1.
+        min_presence_confidence: landmark presence threshold, 0-1.
+        min_tracking_confidence: below this the detector runs again instead of tracking, 0-1.
+    """
+
+    model_path: str | None = None
+    num_poses: int = 2
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+
+
+class MediaPipePoseEstimator:
+    """BlazePose GHUM full through MediaPipe Tasks ``PoseLandmarker`` in VIDEO mode.
+
+    One instance per video or stream (it tracks between frames). Use as a context manager or call
+    :meth:`close`.
+    """
+
+    backend = "mediapipe-tasks"
+
+    def __init__(self, options: PoseOptions | None = None):
+        from mediapipe.tasks.python.core.base_options import BaseOptions
+        from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
+
+        self.options = options or PoseOptions()
+        path = Path(self.options.model_path) if self.options.model_path else default_model_path()
+        if not path.is_file():
+            raise ModelNotFoundError(f"pose model not found: {path}")
+        self.model = path.name
+        self._landmarker = PoseLandmarker.create_from_options(
+            PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(path)),
+                running_mode=RunningMode.VIDEO,
+                num_poses=self.options.num_poses,
+                min_pose_detection_confidence=self.options.min_detection_confidence,
+                min_pose_presence_confidence=self.options.min_presence_confidence,
+                min_tracking_confidence=self.options.min_tracking_confidence,
+            )
+        )
+        self._last_ms = -1
+
+    def estimate(self, rgb: np.ndarray, t_s: float) -> list[PersonPose]:
+        import mediapipe as mp
+
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"expected (H, W, 3) uint8 RGB, got {rgb.shape} {rgb.dtype}")
+        # The Tasks VIDEO mode needs strictly increasing integer milliseconds.
+        ms = max(int(round(t_s * 1000.0)), self._last_ms + 1)
+        self._last_ms = ms
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        result = self._landmarker.detect_for_video(image, ms)
+        h, w = rgb.shape[:2]
+        people = []
+        for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks, strict=False):
+            img = np.array(
+                [(p.x * w, p.y * h, p.z * w, p.visibility or 0.0, p.presence or 0.0) for p in lms],
+                dtype=np.float32,
+            )
+            world = np.array([(p.x, p.y, p.z) for p in wlms], dtype=np.float32)
+            people.append(PersonPose(image=img, world=world))
+        return people
+
+    def close(self) -> None:
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> MediaPipePoseEstimator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

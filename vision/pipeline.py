@@ -1,0 +1,204 @@
+"""End-to-end entry points: a video file in, the subject's :class:`PoseSequence` or a full
+:class:`AnalysisResult` out.
+
+    >>> seq = extract_pose("walk.mp4")                       # doctest: +SKIP
+    >>> result = analyze_video("walk.mp4", AnalysisOptions(height_cm=165))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vision.landmarks import NUM_LANDMARKS
+from vision.pose import FramePoses, MediaPipePoseEstimator, PersonPose, PoseEstimator, PoseOptions
+from vision.sequence import PoseSequence
+from vision.tracking import TrackingOptions, track_people
+from vision.video import iter_frames, probe
+
+if TYPE_CHECKING:
+    from vision.analysis import AnalysisOptions
+    from vision.result import AnalysisResult
+
+Progress = Callable[[float], None]
+
+
+class NoPersonError(ValueError):
+    """No person was found in the video."""
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """How frames are decoded and people followed.
+
+    Attributes:
+        pose: options of the pose backend.
+        tracking: options of subject selection and identity tracking.
+        max_side: frames are downscaled so that their longer side is at most this many pixels
+            before pose estimation (landmarks are reported in the video's own pixels). The
+            network sees 256x256 crops, so decoding 4K at full size only costs time.
+        max_frames: stop after this many frames (None: the whole video).
+    """
+
+    pose: PoseOptions = field(default_factory=PoseOptions)
+    tracking: TrackingOptions = field(default_factory=TrackingOptions)
+    max_side: int | None = 1280
+    max_frames: int | None = None
+
+
+def detect_people(
+    video_path: str | Path,
+    estimator: PoseEstimator,
+    options: ExtractOptions | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[FramePoses], float, int, int]:
+    """Run ``estimator`` over every frame: everyone's landmarks per frame.
+
+    Returns:
+        (frames, fps, width, height) with landmarks in the video's own (upright) pixels.
+    """
+    opts = options or ExtractOptions()
+    info = probe(video_path)
+    total = opts.max_frames or info.frame_count or 0
+    frames: list[FramePoses] = []
+    for frame in iter_frames(video_path, max_side=opts.max_side):
+        if opts.max_frames is not None and frame.index >= opts.max_frames:
+            break
+        scale = info.width / frame.rgb.shape[1]
+        people = estimator.estimate(frame.rgb, frame.t_s)
+        if scale != 1.0:
+            people = [_rescale(p, scale) for p in people]
+        frames.append(FramePoses(index=frame.index, t_s=frame.t_s, people=tuple(people)))
+        if progress is not None and total:
+            progress(min(len(frames) / total, 1.0))
+    return frames, info.fps, info.width, info.height
+
+
+def _rescale(person: PersonPose, scale: float) -> PersonPose:
+    image = person.image.copy()
+    image[:, :3] *= scale
+    return PersonPose(image=image, world=person.world)
+
+
+def sequence_from_frames(
+    frames: list[FramePoses],
+    fps: float,
+    width: int,
+    height: int,
+    tracking: TrackingOptions | None = None,
+    **meta: object,
+) -> PoseSequence:
+    """Pick and follow the subject through ``frames``: their :class:`PoseSequence`.
+
+    Everyone else seen is listed in ``meta["others_seen"]``.
+    """
+    tracked = track_people(frames, fps, tracking)
+    n = len(frames)
+    image = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
+    world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
+    vis = np.zeros((n, NUM_LANDMARKS), np.float32)
+    for row, pose in enumerate(tracked.subject):
+        if pose is not None:
+            image[row] = pose.image[:, :3]
+            world[row] = pose.world
+            vis[row] = pose.image[:, 3]
+    people = [p.__dict__ for p in tracked.people]
+    return PoseSequence(
+        t_s=np.array([f.t_s for f in frames], np.float64),
+        frame_index=np.array([f.index for f in frames], np.int64),
+        image=image,
+        world=world,
+        visibility=vis,
+        fps=fps,
+        width=width,
+        height=height,
+        meta=dict(
+            meta,
+            subject_track_id=tracked.subject_track_id,
+            people_seen=people,
+            others_seen=[p for p in people if p["track_id"] != tracked.subject_track_id],
+        ),
+    )
+
+
+def extract_pose(
+    video_path: str | Path,
+    options: ExtractOptions | PoseOptions | None = None,
+    progress: Progress | None = None,
+    estimator: PoseEstimator | None = None,
+) -> PoseSequence:
+    """Decode ``video_path``, estimate everyone's pose and follow the subject.
+
+    Args:
+        video_path: any container the decoder reads (mp4, mov, avi, webm, mkv).
+        options: :class:`ExtractOptions` (or just the pose backend's :class:`PoseOptions`).
+        progress: called with the fraction done, 0-1.
+        estimator: a ready pose backend (default: a new MediaPipe one, closed afterwards).
+
+    Returns:
+        The subject's landmarks (raw: not smoothed, gaps not filled); frames where the subject
+        is not seen are NaN. ``meta`` holds the backend, model, source file and other people seen.
+
+    Raises:
+        vision.video.VideoError: the file cannot be read as a video (see its subclasses).
+        NoPersonError: nobody was detected in any frame.
+    """
+    if isinstance(options, PoseOptions):
+        options = ExtractOptions(pose=options)
+    opts = options or ExtractOptions()
+    own = estimator is None
+    est: PoseEstimator = estimator or MediaPipePoseEstimator(opts.pose)
+    try:
+        frames, fps, width, height = detect_people(video_path, est, opts, progress)
+    finally:
+        if own:
+            est.close()
+    if not any(f.people for f in frames):
+        raise NoPersonError(f"no person was detected in {Path(video_path).name}")
+    return sequence_from_frames(
+        frames, fps, width, height, opts.tracking,
+        backend=est.backend, model=est.model, source=Path(video_path).name,
+        frames_decoded=len(frames),
+    )  # fmt: skip
+
+
+def analyze_video(
+    video_path: str | Path,
+    options: AnalysisOptions | None = None,
+    progress: Progress | None = None,
+    extract: ExtractOptions | None = None,
+) -> AnalysisResult:
+    """The main job: video in, gait metrics, scores, feedback and fall-risk flags out.
+
+    Pose extraction reports progress 0-0.9, analysis and assessment the rest.
+    """
+    from vision.analysis import AnalysisOptions, analyze_sequence
+
+    opts = options or AnalysisOptions()
+
+    def pose_progress(fraction: float) -> None:
+        if progress is not None:
+            progress(0.9 * fraction)
+
+    seq = extract_pose(video_path, extract, pose_progress)
+    result = analyze_sequence(seq, opts)
+    result = _assess(result, opts)
+    if progress is not None:
+        progress(1.0)
+    return result
+
+
+def _assess(result: AnalysisResult, options: AnalysisOptions) -> AnalysisResult:
+    try:
+        from vision.assess import AssessOptions, apply_assessment
+    except ImportError:
+        return result
+    assess_opts = AssessOptions(
+        population=getattr(options, "population", None) or "general_adult",
+        protocol=getattr(options, "protocol", None),
+    )
+    return apply_assessment(result, assess_opts)
