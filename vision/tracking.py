@@ -101,9 +101,9 @@ def _dedupe(people: Sequence[PersonPose], opts: TrackingOptions) -> list[PersonP
     order = sorted(people, key=lambda p: -float(np.nanmean(p.image[:, 4])))
     for p in order:
         c, h = hip_centre(p), body_height_px(p)
+        limit = opts.duplicate_body_heights
         if all(
-            np.linalg.norm(c - hip_centre(q)) > opts.duplicate_body_heights * max(h, body_height_px(q))
-            for q in kept
+            np.linalg.norm(c - hip_centre(q)) > limit * max(h, body_height_px(q)) for q in kept
         ):
             kept.append(p)
     return kept
@@ -204,7 +204,8 @@ def merge_fragments(tracks: list[Track], fps: float, max_gap_s: float = 3.0) -> 
                 continue
             h = float(np.median(list(cand.heights.values())[-10:]))
             size_ratio = float(np.median(list(track.heights.values())[:10])) / h
-            dist = float(np.linalg.norm(track.centres[track.rows[0]] - _predict(cand, track.rows[0])))
+            start = track.rows[0]
+            dist = float(np.linalg.norm(track.centres[start] - _predict(cand, start)))
             limit = h * (0.5 + gap_rows / fps)
             if dist < limit and 0.6 < size_ratio < 1.6 and dist / h < best_cost:
                 best, best_cost = cand, dist / h
