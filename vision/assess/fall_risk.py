@@ -1,0 +1,282 @@
+"""Fall-risk screening: published cut-offs applied to one analysed walk.
+
+The level is ``low``, ``moderate``, ``high`` or ``undetermined``. Every rule that was looked at is
+returned as a :class:`~vision.result.RiskReason` with its value, cut-off, unit, source, outcome and
+the measurement's uncertainty. The rules and the way they combine are documented in
+docs/scoring.md; the result is a screening aid, never a diagnosis.
+"""
+
+from __future__ import annotations
+
+from vision.result import AnalysisResult, FallRisk, RiskReason
+
+from .presets import (
+    DESIGN_CHOICE,
+    FRITZ_2013,
+    HAUSDORFF_2001,
+    STUDENSKI_2011,
+    AssessOptions,
+    get_preset,
+)
+
+LEVEL_ORDER: dict[str, int] = {"low": 0, "moderate": 1, "high": 2}
+# Scales that rest on a measurement; BlazePose world landmarks are a model prior, not a measurement.
+METRIC_SCALES: frozenset[str] = frozenset({"floor_calibration", "subject_height"})
+PRIOR_FALL_SOURCE = (
+    f"{DESIGN_CHOICE}: a fall in the past year is as predictive as any walking test; the World "
+    "Falls Guidelines (Montero-Odasso et al., Age Ageing 2022) start screening with it"
+)
+STUMBLE_SOURCE = f"{DESIGN_CHOICE}: a loss of balance seen during this walk"
+TWO_INDICATORS_NOTE = f"{DESIGN_CHOICE}: two or more indicators together count as high risk"
+
+
+def expected_direction(protocol: str) -> str:
+    """The walking direction a protocol asks for: ``forward`` or ``backward``."""
+    return "forward" if protocol == "forward" else "backward"
+
+
+def stride_count(result: AnalysisResult) -> int:
+    """Same-foot contact-to-contact intervals in the walk.
+
+    From ``result.steps`` (per foot, contacts minus one); where no steps are listed, from the step
+    count (two feet: steps minus two).
+    """
+    if result.steps:
+        per_foot: dict[str, int] = {}
+        for step in result.steps:
+            per_foot[step.foot] = per_foot.get(step.foot, 0) + 1
+        return sum(max(n - 1, 0) for n in per_foot.values())
+    return max(int(result.metrics.step_count) - 2, 0)
+
+
+def stumbles(result: AnalysisResult) -> list[dict]:
+    """The stumbles the gait analysis found (``extras["stumbles"]``), oldest first."""
+    found = result.extras.get("stumbles") or []
+    return sorted((s for s in found if isinstance(s, dict)), key=lambda s: s.get("t_s") or 0.0)
+
+
+def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[RiskReason]:
+    """Reasons why this walk cannot carry a fall-risk verdict at all (empty when it can)."""
+    cut = options.indicators
+    reasons: list[RiskReason] = []
+    coverage = float(result.pose.coverage)
+    if coverage < cut.min_pose_coverage:
+        reasons.append(_undetermined(
+            "pose_coverage", round(coverage, 3), cut.min_pose_coverage, "fraction",
+            f"the person's pose was found in only {coverage:.0%} of frames "
+            f"(at least {cut.min_pose_coverage:.0%} needed)",
+        ))  # fmt: skip
+    want = expected_direction(options.protocol)
+    got = result.metrics.walk_direction
+    if got != want:
+        what = "no walking was detected" if got in (None, "standing") else f"the walk was {got}"
+        reasons.append(_undetermined(
+            "walk_direction", got, want, None,
+            f"{what}, but the {options.protocol} protocol needs a {want} walk",
+        ))  # fmt: skip
+    steps = int(result.metrics.step_count)
+    if steps < cut.min_steps:
+        reasons.append(_undetermined(
+            "step_count", steps, cut.min_steps, "steps",
+            f"only {steps} steps were measured (at least {cut.min_steps} needed)",
+        ))  # fmt: skip
+    if options.protocol == "3mbwt" and result.metrics.test_3mbwt_s is None:
+        reasons.append(_undetermined(
+            "test_3mbwt", None, None, "s",
+            "the 3 m backward walk test time was not measured: it needs the start line and "
+            "the 3 m line calibrated on the floor and both crossings in view",
+        ))  # fmt: skip
+    return reasons
+
+
+def test_3mbwt_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason | None:
+    """The population's 3 m backward walk test rule; ``None`` where no test time was measured."""
+    time_s = result.metrics.test_3mbwt_s
+    if time_s is None or options.protocol == "forward":
+        return None
+    cuts = get_preset(options.population).test_3mbwt
+    if result.scale.method not in METRIC_SCALES:
+        return _undetermined(
+            "test_3mbwt", time_s, cuts.high_s, "s",
+            f"the 3 m distance rests on a {result.scale.method!r} scale, not a measured one",
+        )  # fmt: skip
+    uncertainty = _time_uncertainty_s(time_s, result)
+    if time_s >= cuts.high_s:
+        outcome, cutoff = "high", cuts.high_s
+        note = f"took {time_s:.2f} s, at or above the high-risk cut-off of {cuts.high_s} s"
+    elif cuts.low_s is not None and time_s > cuts.low_s:
+        outcome, cutoff = "moderate", f"{cuts.low_s}-{cuts.high_s}"
+        note = f"took {time_s:.2f} s, between the low ({cuts.low_s} s) and high ({cuts.high_s} s)"
+        note += " risk cut-offs"
+    else:
+        outcome = "low"
+        cutoff = cuts.low_s if cuts.low_s is not None else cuts.high_s
+        note = f"took {time_s:.2f} s, " + (
+            f"at or below the low-risk cut-off of {cuts.low_s} s" if cuts.low_s is not None
+            else f"below the cut-off of {cuts.high_s} s"
+        )  # fmt: skip
+    nearest = min(
+        (c for c in (cuts.high_s, cuts.low_s) if c is not None), key=lambda c: abs(c - time_s)
+    )
+    return RiskReason(
+        rule="test_3mbwt", value=round(time_s, 3), cutoff=cutoff, source=cuts.source, unit="s",
+        outcome=outcome, uncertainty=_round(uncertainty), design_choice=cuts.design_choice,
+        note=_with_borderline(note, time_s, nearest, uncertainty, "s"),
+    )  # fmt: skip
+
+
+def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
+    """Walking speed below the fallers' range: backward (Fritz 2013) or forward (Studenski)."""
+    forward = options.protocol == "forward"
+    cuts = options.indicators
+    cutoff = cuts.forward_speed_mps if forward else cuts.backward_speed_mps
+    rule = "forward_speed" if forward else "backward_speed"
+    source = STUDENSKI_2011 if forward else FRITZ_2013
+    speed = result.metrics.speed_mps
+    if speed is None:
+        return _undetermined(rule, None, cutoff, "m/s", "walking speed was not measured")
+    if result.scale.method not in METRIC_SCALES:
+        return _undetermined(
+            rule, round(speed, 3), cutoff, "m/s",
+            f"speed rests on a {result.scale.method!r} scale, not a measured one "
+            "(calibrate the floor or enter the person's height)",
+        )  # fmt: skip
+    uncertainty = _pct_of(speed, result.scale.uncertainty_pct)
+    flagged = speed < cutoff
+    note = f"walked at {speed:.2f} m/s, " + (
+        f"below {cutoff} m/s" if flagged else f"at or above {cutoff} m/s"
+    )
+    return RiskReason(
+        rule=rule, value=round(speed, 3), cutoff=cutoff, source=source, unit="m/s",
+        outcome="moderate" if flagged else "not_flagged", uncertainty=_round(uncertainty),
+        note=_with_borderline(note, speed, cutoff, uncertainty, "m/s"),
+    )  # fmt: skip
+
+
+def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason | None:
+    """Stride-time SD in the fallers' range (Hausdorff 2001); needs enough strides."""
+    sd_ms = result.metrics.stride_time_sd_ms
+    if sd_ms is None:
+        return None
+    cut = options.indicators
+    strides = stride_count(result)
+    if strides < cut.min_strides_for_variability:
+        return _undetermined(
+            "stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms",
+            f"only {strides} strides: stride-time variability needs at least "
+            f"{cut.min_strides_for_variability}",
+        )  # fmt: skip
+    # Events fall on whole frames: each stride time carries a uniform +-1 frame error.
+    uncertainty = 1000.0 / result.video.fps / 6**0.5 if result.video.fps > 0 else None
+    flagged = sd_ms >= cut.stride_time_sd_ms
+    note = f"stride time varied by {sd_ms:.0f} ms (SD over {strides} strides), " + (
+        f"at or above the fallers' {cut.stride_time_sd_ms:.0f} ms" if flagged
+        else f"below the fallers' {cut.stride_time_sd_ms:.0f} ms"
+    )  # fmt: skip
+    if expected_direction(options.protocol) == "backward":
+        note += "; the cut-off comes from forward walking"
+    return RiskReason(
+        rule="stride_time_sd", value=round(sd_ms, 1), cutoff=cut.stride_time_sd_ms,
+        source=HAUSDORFF_2001, unit="ms", outcome="moderate" if flagged else "not_flagged",
+        uncertainty=_round(uncertainty),
+        note=_with_borderline(note, sd_ms, cut.stride_time_sd_ms, uncertainty, "ms"),
+    )  # fmt: skip
+
+
+def history_and_event_rules(result: AnalysisResult, options: AssessOptions) -> list[RiskReason]:
+    """A reported prior fall and stumbles seen in this walk."""
+    reasons: list[RiskReason] = []
+    if options.prior_fall is not None:
+        reasons.append(RiskReason(
+            rule="prior_fall", value="yes" if options.prior_fall else "no", cutoff="yes",
+            source=PRIOR_FALL_SOURCE, outcome="moderate" if options.prior_fall else "not_flagged",
+            design_choice=True,
+            note="reported a fall in the past year" if options.prior_fall
+            else "reported no fall in the past year",
+        ))  # fmt: skip
+    seen = stumbles(result)
+    if seen:
+        times = ", ".join(f"{s.get('t_s', 0.0):.1f} s" for s in seen)
+        reasons.append(RiskReason(
+            rule="stumble", value=len(seen), cutoff=1, source=STUMBLE_SOURCE, unit="stumbles",
+            outcome="moderate", design_choice=True, note=f"stumbled during the walk at {times}",
+        ))  # fmt: skip
+    return reasons
+
+
+def assess_fall_risk(result: AnalysisResult, options: AssessOptions) -> FallRisk:
+    """Apply the population's rules to one walk.
+
+    Level: the 3 m backward walk test's own level where it was measured; the indicators (slow
+    speed, stride-time variability, prior fall, stumble) raise it to moderate (one indicator) or
+    high (two or more). Without a test time, a measured speed at or above its cut-off with no
+    indicator is ``low``; with neither a test time nor a measured speed the level is
+    ``undetermined`` unless an indicator is present.
+    """
+    population = get_preset(options.population).name
+    blocking = blocking_reasons(result, options)
+    if blocking:
+        return FallRisk(level="undetermined", population=population, reasons=blocking)
+    primary = test_3mbwt_rule(result, options)
+    speed = speed_rule(result, options)
+    reasons = [r for r in (primary, speed, stride_variability_rule(result, options)) if r]
+    reasons += history_and_event_rules(result, options)
+    indicators = [r for r in reasons if r is not primary and r.outcome == "moderate"]
+    levels = []
+    if primary is not None and primary.outcome in LEVEL_ORDER:
+        levels.append(primary.outcome)
+    elif speed.outcome in ("moderate", "not_flagged"):
+        levels.append("low")  # a measured speed outside the fallers' range rules risk down
+    if indicators:
+        levels.append("high" if len(indicators) >= 2 else "moderate")
+    if not levels:
+        reasons.append(_undetermined(
+            "measurable_rule", None, None, None,
+            "neither the 3 m backward walk test time nor a metric walking speed was measured, "
+            "so no rule could place the risk",
+        ))  # fmt: skip
+        return FallRisk(level="undetermined", population=population, reasons=reasons)
+    level = max(levels, key=LEVEL_ORDER.__getitem__)
+    if len(indicators) >= 2 and (primary is None or primary.outcome != "high"):
+        reasons.append(RiskReason(
+            rule="indicator_count", value=len(indicators), cutoff=2, source=TWO_INDICATORS_NOTE,
+            unit="indicators", outcome="high", design_choice=True,
+            note=", ".join(r.rule for r in indicators),
+        ))  # fmt: skip
+    return FallRisk(level=level, population=population, reasons=reasons)
+
+
+def _undetermined(
+    rule: str, value: float | str | None, cutoff: float | str | None, unit: str | None, note: str
+) -> RiskReason:
+    source = DESIGN_CHOICE if rule in _DESIGN_CHOICE_CHECKS else "measurement check"
+    return RiskReason(
+        rule=rule, value=value, cutoff=cutoff, source=source, unit=unit,
+        outcome="undetermined", design_choice=rule in _DESIGN_CHOICE_CHECKS, note=note,
+    )  # fmt: skip
+
+
+_DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count"})
+
+
+def _time_uncertainty_s(time_s: float, result: AnalysisResult) -> float | None:
+    """Start and stop each within one frame, plus the scale's error on the 3 m distance."""
+    if result.video.fps <= 0:
+        return None
+    return 2.0 / result.video.fps + (_pct_of(time_s, result.scale.uncertainty_pct) or 0.0)
+
+
+def _pct_of(value: float, pct: float | None) -> float | None:
+    return None if pct is None else abs(value) * pct / 100.0
+
+
+def _round(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _with_borderline(
+    note: str, value: float, cutoff: float, uncertainty: float | None, unit: str
+) -> str:
+    if uncertainty is not None and abs(value - cutoff) <= uncertainty:
+        note += f" (within the measurement uncertainty, +-{uncertainty:.2g} {unit}, of the cut-off)"
+    return note
