@@ -1,0 +1,87 @@
+"""Organisations and their API keys.
+
+A key is shown once, when created; the database keeps only its SHA-256 (keys are 256-bit random
+tokens, so a fast hash is enough: there is nothing to brute-force). With no key in the database
+the service is single-user: every request belongs to the built-in organisation ``local``, and
+``retrogait serve`` then binds to the loopback interface only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from service.store import ApiKey, Organisation, utcnow
+
+KEY_PREFIX = "rg_"
+LOCAL_ORG_NAME = "local"
+
+
+@dataclass(frozen=True)
+class NewKey:
+    org_name: str
+    key: str  # the secret itself: print it once, it cannot be recovered
+    prefix: str
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def get_or_create_org(session: Session, name: str) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        org = Organisation(name=name)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def create_key(session: Session, org_name: str, label: str | None = None) -> NewKey:
+    """Create a key for ``org_name`` (creating the organisation if new). Caller commits."""
+    if not org_name.strip():
+        raise ValueError("organisation name must not be empty")
+    org = get_or_create_org(session, org_name.strip())
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    prefix = key[: len(KEY_PREFIX) + 6]
+    session.add(ApiKey(org_id=org.id, key_sha256=hash_key(key), prefix=prefix, label=label))
+    session.flush()
+    return NewKey(org_name=org.name, key=key, prefix=prefix)
+
+
+def revoke_key(session: Session, prefix: str) -> int:
+    """Revoke every active key starting with ``prefix``; returns how many. Caller commits."""
+    keys = session.scalars(
+        select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))
+    ).all()
+    for k in keys:
+        k.revoked_at = utcnow()
+    return len(keys)
+
+
+def list_keys(session: Session) -> list[tuple[str, str, str | None, bool]]:
+    """(organisation, prefix, label, active) for every key."""
+    rows = session.execute(
+        select(Organisation.name, ApiKey.prefix, ApiKey.label, ApiKey.revoked_at)
+        .join(ApiKey, ApiKey.org_id == Organisation.id)
+        .order_by(Organisation.name, ApiKey.id)
+    ).all()
+    return [(name, prefix, label, revoked is None) for name, prefix, label, revoked in rows]
+
+
+def keys_configured(session: Session) -> bool:
+    """True once any active key exists: from then on every request must carry one."""
+    return bool(session.scalar(select(exists().where(ApiKey.revoked_at.is_(None)))))
+
+
+def org_for_key(session: Session, key: str) -> Organisation | None:
+    """The organisation owning an active ``key``, else None."""
+    return session.scalar(
+        select(Organisation)
+        .join(ApiKey, ApiKey.org_id == Organisation.id)
+        .where(ApiKey.key_sha256 == hash_key(key), ApiKey.revoked_at.is_(None))
+    )

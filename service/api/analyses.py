@@ -1,0 +1,361 @@
+"""``/v1/analyses``: upload a video, follow the job, read the result, reports and overlay."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import func, select
+
+from service import uploads
+from service.api.schemas import (
+    PATIENT_CODE_PATTERN,
+    AnalysisLinks,
+    AnalysisList,
+    AnalysisOptionsOut,
+    AnalysisOut,
+    AnalysisSummary,
+    JobStatusName,
+    Problem,
+)
+from service.deps import OrgDep, SessionDep, StateDep
+from service.reports_bridge import ReportsUnavailable, render_report
+from service.store import (
+    Analysis,
+    Artefact,
+    Patient,
+    analysis_dir,
+    artefact_path,
+    relative_to_data,
+    remove_analysis_files,
+)
+
+router = APIRouter(prefix="/v1/analyses", tags=["analyses"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Missing or unknown API key"},
+    404: {"model": Problem, "description": "No such analysis for this organisation"},
+}
+
+
+class UploadForm(BaseModel):
+    """The options sent with the video (multipart form fields)."""
+
+    height_cm: float | None = Field(None, gt=50, lt=260, description="Subject height, cm.")
+    calibration: dict[str, Any] | None = Field(
+        None, description="Floor calibration as a JSON object (see the analysis options)."
+    )
+    population: str | None = Field(None, max_length=64)
+    protocol: str | None = Field(None, max_length=64)
+    patient_id: str | None = Field(None, pattern=PATIENT_CODE_PATTERN)
+    visit_date: date | None = None
+
+
+_UPLOAD_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["video"],
+                    "properties": {
+                        "video": {"type": "string", "format": "binary"},
+                        "height_cm": {
+                            "type": "number",
+                            "exclusiveMinimum": 50,
+                            "exclusiveMaximum": 260,
+                        },
+                        "calibration": {"type": "string", "description": "JSON object"},
+                        "population": {"type": "string", "maxLength": 64},
+                        "protocol": {"type": "string", "maxLength": 64},
+                        "patient_id": {"type": "string", "pattern": PATIENT_CODE_PATTERN},
+                        "visit_date": {"type": "string", "format": "date"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _parse_form(fields: dict[str, str]) -> UploadForm:
+    data: dict[str, Any] = {k: v for k, v in fields.items() if k in UploadForm.model_fields and v}
+    if "calibration" in data:
+        try:
+            data["calibration"] = json.loads(data["calibration"])
+        except json.JSONDecodeError as exc:
+            raise HTTPException(422, f"calibration must be a JSON object: {exc}") from exc
+    try:
+        return UploadForm.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise HTTPException(422, f"{first['loc'][0]}: {first['msg']}") from exc
+
+
+def summary(a: Analysis) -> AnalysisSummary:
+    r = a.result or {}
+    m = r.get("metrics") or {}
+    return AnalysisSummary(
+        id=a.id,
+        status=a.status,
+        progress_pct=round(100 * a.progress, 1),
+        patient_id=a.patient.code if a.patient else None,
+        visit_date=a.visit_date,
+        created_at=a.created_at,
+        finished_at=a.finished_at,
+        walk_direction=m.get("walk_direction"),
+        step_count=m.get("step_count"),
+        speed_mps=m.get("speed_mps"),
+        test_3mbwt_s=m.get("test_3mbwt_s"),
+        overall_score=(r.get("scores") or {}).get("overall"),
+        fall_risk_level=(r.get("fall_risk") or {}).get("level"),
+    )
+
+
+def detail(a: Analysis) -> AnalysisOut:
+    base = f"/v1/analyses/{a.id}"
+    return AnalysisOut(
+        id=a.id,
+        status=a.status,
+        progress_pct=round(100 * a.progress, 1),
+        patient_id=a.patient.code if a.patient else None,
+        visit_date=a.visit_date,
+        options=AnalysisOptionsOut.model_validate(a.options or {}),
+        video_filename=a.video_filename,
+        video_bytes=a.video_bytes,
+        content_sha256=a.content_sha256,
+        created_at=a.created_at,
+        started_at=a.started_at,
+        finished_at=a.finished_at,
+        analysis_s=a.analysis_s,
+        attempts=a.attempts,
+        error=a.error,
+        artefacts=sorted(x.kind for x in a.artefacts),
+        links=AnalysisLinks(
+            self=base,
+            report_html=f"{base}/report.html",
+            report_pdf=f"{base}/report.pdf",
+            overlay_mp4=f"{base}/overlay.mp4",
+        ),
+        result=a.result if a.status == "done" else None,
+    )
+
+
+def owned_analysis(session: SessionDep, org: OrgDep, analysis_id: str) -> Analysis:
+    a = session.get(Analysis, analysis_id)
+    if a is None or a.org_id != org.id:  # another organisation's id looks exactly like none
+        raise HTTPException(404, f"no analysis {analysis_id}")
+    return a
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=AnalysisOut,
+    openapi_extra=_UPLOAD_SCHEMA,
+    responses={
+        **ERRORS,
+        413: {"model": Problem, "description": "Video too large or too long"},
+        415: {"model": Problem, "description": "Not a usable video"},
+        422: {"model": Problem, "description": "Invalid option"},
+    },
+)
+async def create_analysis(request: Request, state: StateDep, session: SessionDep, org: OrgDep):
+    """Upload a video (field ``video``) with options; the analysis runs in the background.
+
+    Answers 202 with the new analysis (status ``queued``); poll ``GET /v1/analyses/{id}``.
+    """
+    settings = state.settings
+    try:
+        upload = await uploads.receive_upload(
+            request, settings.uploads_dir, settings.max_upload_bytes
+        )
+    except uploads.UploadRefused as exc:
+        raise HTTPException(exc.status_code, exc.detail) from exc
+    try:
+        form = _parse_form(upload.fields)
+        patient = None
+        if form.patient_id:
+            patient = session.scalar(
+                select(Patient).where(Patient.org_id == org.id, Patient.code == form.patient_id)
+            )
+            if patient is None:
+                raise HTTPException(422, f"patient_id: no patient {form.patient_id} (create it)")
+        try:
+            await run_in_threadpool(
+                uploads.check_video, upload.temp_path, settings.max_duration_s, upload.filename
+            )
+        except uploads.UploadRefused as exc:
+            raise HTTPException(exc.status_code, exc.detail) from exc
+        options = form.model_dump(exclude={"patient_id", "visit_date"}, exclude_none=True)
+        if "height_cm" not in options and patient is not None and patient.height_cm:
+            options["height_cm"] = patient.height_cm
+        analysis = Analysis(
+            org_id=org.id,
+            patient_id=patient.id if patient else None,
+            visit_date=form.visit_date or date.today(),
+            options=options,
+            video_filename=upload.filename,
+            video_bytes=upload.size_bytes,
+            content_sha256=upload.sha256,
+            status="queued",
+        )
+        session.add(analysis)
+        session.flush()  # assigns the id
+        target_dir = analysis_dir(settings, analysis.id)
+        target_dir.mkdir(parents=True, exist_ok=False)
+        video_path = target_dir / f"video{upload.suffix}"
+        shutil.move(upload.temp_path, video_path)
+        upload.temp_path = None
+        session.add(
+            Artefact(
+                analysis_id=analysis.id,
+                kind="video",
+                bytes=upload.size_bytes,
+                path=relative_to_data(settings, video_path),
+            )
+        )
+        try:
+            session.commit()
+        except Exception:
+            remove_analysis_files(settings, analysis.id)
+            raise
+    finally:
+        upload.discard()
+    session.refresh(analysis)
+    try:
+        state.dispatcher.submit(analysis.id)
+    except Exception as exc:  # broker unreachable: refuse rather than leave a job nobody runs
+        session.delete(analysis)
+        session.commit()
+        remove_analysis_files(settings, analysis.id)
+        raise HTTPException(503, f"job queue unavailable, try again later: {exc}") from exc
+    return detail(analysis)
+
+
+@router.get("", response_model=AnalysisList, responses=ERRORS)
+def list_analyses(
+    session: SessionDep,
+    org: OrgDep,
+    status: JobStatusName | None = None,
+    patient_id: str | None = Query(None, pattern=PATIENT_CODE_PATTERN),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> AnalysisList:
+    """This organisation's analyses, newest first."""
+    q = select(Analysis).where(Analysis.org_id == org.id)
+    if status:
+        q = q.where(Analysis.status == status)
+    if patient_id:
+        q = q.join(Patient, Patient.id == Analysis.patient_id).where(Patient.code == patient_id)
+    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = session.scalars(q.order_by(Analysis.created_at.desc()).limit(limit).offset(offset))
+    return AnalysisList(items=[summary(a) for a in rows], total=total)
+
+
+@router.get("/{analysis_id}", response_model=AnalysisOut, responses=ERRORS)
+def get_analysis(analysis_id: str, session: SessionDep, org: OrgDep) -> AnalysisOut:
+    """Status, progress and, once done, the result document."""
+    return detail(owned_analysis(session, org, analysis_id))
+
+
+@router.delete("/{analysis_id}", status_code=204, responses=ERRORS)
+def delete_analysis(
+    analysis_id: str, state: StateDep, session: SessionDep, org: OrgDep
+) -> Response:
+    """Delete the analysis, its video and every artefact (a running job is stopped)."""
+    a = owned_analysis(session, org, analysis_id)
+    session.delete(a)
+    session.commit()
+    state.dispatcher.cancel(analysis_id)
+    remove_analysis_files(state.settings, analysis_id)
+    return Response(status_code=204)
+
+
+def visit_document(a: Analysis) -> dict[str, Any]:
+    """The result document with the visit details reports show (``extras.visit``)."""
+    if a.status != "done" or a.result is None:
+        raise HTTPException(409, f"analysis {a.id} is {a.status}; the report needs a result")
+    doc = dict(a.result)
+    visit = {
+        "date": a.visit_date.isoformat() if a.visit_date else None,
+        "recording": a.video_filename,
+        "analysis_id": a.id,
+        "protocol": (a.options or {}).get("protocol"),
+        "population": (a.options or {}).get("population"),
+    }
+    doc["extras"] = {**(doc.get("extras") or {}), "visit": visit}
+    return doc
+
+
+def _report(kind: str, analysis_id: str, session: SessionDep, org: OrgDep) -> str | bytes:
+    a = owned_analysis(session, org, analysis_id)
+    visits = [visit_document(a)]
+    patient: dict[str, Any] | None = None
+    if a.patient is not None:
+        patient = {"id": a.patient.code, "height_cm": a.patient.height_cm}
+        earlier = session.scalars(
+            select(Analysis)
+            .where(
+                Analysis.patient_id == a.patient_id,
+                Analysis.status == "done",
+                Analysis.id != a.id,
+                Analysis.created_at <= a.created_at,
+            )
+            .order_by(Analysis.visit_date, Analysis.created_at)
+        )
+        visits = [visit_document(x) for x in earlier] + visits
+    try:
+        return render_report(kind, visits, patient)
+    except ReportsUnavailable as exc:
+        raise HTTPException(501, str(exc)) from exc
+
+
+_REPORT_ERRORS = {
+    **ERRORS,
+    409: {"model": Problem, "description": "Analysis not done"},
+    501: {"model": Problem, "description": "Reports not installed"},
+}
+
+
+@router.get("/{analysis_id}/report.html", response_class=HTMLResponse, responses=_REPORT_ERRORS)
+def report_html(analysis_id: str, session: SessionDep, org: OrgDep) -> HTMLResponse:
+    """The report as a web page (with the patient's earlier visits when linked to a patient)."""
+    return HTMLResponse(_report("html", analysis_id, session, org))
+
+
+@router.get(
+    "/{analysis_id}/report.pdf",
+    response_class=Response,
+    responses={**_REPORT_ERRORS, 200: {"content": {"application/pdf": {}}}},
+)
+def report_pdf(analysis_id: str, session: SessionDep, org: OrgDep) -> Response:
+    """The report as PDF."""
+    pdf = _report("pdf", analysis_id, session, org)
+    disposition = f'inline; filename="{analysis_id}.pdf"'
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
+
+
+@router.get(
+    "/{analysis_id}/overlay.mp4",
+    response_class=FileResponse,
+    responses={
+        **ERRORS,
+        409: {"model": Problem, "description": "No overlay (yet)"},
+        200: {"content": {"video/mp4": {}}},
+    },
+)
+def overlay_video(analysis_id: str, state: StateDep, session: SessionDep, org: OrgDep):
+    """The video with the skeleton, events and cues drawn on it (written after the analysis)."""
+    a = owned_analysis(session, org, analysis_id)
+    art = next((x for x in a.artefacts if x.kind == "overlay"), None)
+    if art is None or not artefact_path(state.settings, art).is_file():
+        raise HTTPException(409, f"analysis {a.id} has no overlay video ({a.status})")
+    return FileResponse(artefact_path(state.settings, art), media_type="video/mp4")

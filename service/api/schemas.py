@@ -1,0 +1,142 @@
+"""Response and request models of the HTTP API: the OpenAPI schema is the contract.
+
+The analysis result is typed by the library's own dataclasses (:class:`vision.result.
+AnalysisResult`), so the schema cannot drift from the result contract.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from vision.result import AnalysisResult
+
+PATIENT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+JobStatusName = Literal["queued", "running", "done", "failed"]
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without their zone; everything stored is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+class _UtcModel(BaseModel):
+    @field_validator("*", mode="after")
+    @classmethod
+    def _zone(cls, value: Any) -> Any:
+        return as_utc(value) if isinstance(value, datetime) else value
+
+
+class Problem(BaseModel):
+    """Every error: a message for people."""
+
+    detail: str
+
+
+class AnalysisLinks(BaseModel):
+    self: str
+    report_html: str
+    report_pdf: str
+    overlay_mp4: str
+
+
+class AnalysisOptionsOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    height_cm: float | None = None
+    calibration: dict[str, Any] | None = None
+    population: str | None = None
+    protocol: str | None = None
+
+
+class AnalysisOut(_UtcModel):
+    id: str
+    status: JobStatusName
+    progress_pct: float = Field(description="0-100")
+    patient_id: str | None = Field(None, description="The patient's pseudonymous code.")
+    visit_date: date | None = None
+    options: AnalysisOptionsOut
+    video_filename: str
+    video_bytes: int
+    content_sha256: str
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    analysis_s: float | None = Field(None, description="Wall-clock seconds the analysis took.")
+    attempts: int = Field(description="How many times a worker started this job.")
+    error: str | None = None
+    artefacts: list[str] = Field(description="Files kept for this analysis: video, overlay, pose.")
+    links: AnalysisLinks
+    result: AnalysisResult | None = Field(None, description="The result document, once done.")
+
+
+class AnalysisSummary(_UtcModel):
+    """One analysis in a list: status and the headline numbers, without the full document."""
+
+    id: str
+    status: JobStatusName
+    progress_pct: float
+    patient_id: str | None = None
+    visit_date: date | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
+    walk_direction: str | None = None
+    step_count: int | None = None
+    speed_mps: float | None = None
+    test_3mbwt_s: float | None = None
+    overall_score: float | None = None
+    fall_risk_level: str | None = None
+
+
+class AnalysisList(BaseModel):
+    items: list[AnalysisSummary]
+    total: int
+
+
+class PatientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(
+        None,
+        pattern=PATIENT_CODE_PATTERN,
+        description="Pseudonymous code chosen by the clinic (never a name); generated if absent.",
+    )
+    height_cm: float | None = Field(None, gt=50, lt=260)
+    notes: str = Field("", max_length=10_000)
+
+
+class PatientPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    height_cm: float | None = Field(None, gt=50, lt=260)
+    notes: str | None = Field(None, max_length=10_000)
+
+
+class PatientOut(_UtcModel):
+    id: str
+    height_cm: float | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    analysis_count: int
+
+
+class PatientDetail(PatientOut):
+    analyses: list[AnalysisSummary] = Field(description="Oldest visit first.")
+
+
+class PatientList(BaseModel):
+    items: list[PatientOut]
+    total: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    database: str
+    jobs: Literal["local", "celery"]
+    single_user: bool = Field(description="True while no API key exists (loopback only).")

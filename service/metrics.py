@@ -1,0 +1,63 @@
+"""Prometheus metrics read from the database at scrape time.
+
+The database already knows every job, whichever process ran it (API, local pool, Celery workers
+on other machines), so the gauges and the duration histogram are computed from it rather than
+counted in one process's memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import sessionmaker
+
+from service.store import JOB_STATUSES, Analysis
+
+# Seconds: pose runs at 16-30 ms per frame, so clips of 5 s to 10 min land between these.
+ANALYSIS_SECONDS_BUCKETS: tuple[float, ...] = (5, 10, 20, 30, 60, 120, 300, 600, 1200, 3600)
+
+
+class JobCollector(Collector):
+    def __init__(self, sessions: sessionmaker) -> None:
+        self._sessions = sessions
+
+    def collect(self) -> Iterator[GaugeMetricFamily | HistogramMetricFamily]:
+        with self._sessions() as s:
+            counts = dict(
+                s.execute(select(Analysis.status, func.count()).group_by(Analysis.status)).all()
+            )
+            cols = [
+                func.sum(case((Analysis.analysis_s <= b, 1), else_=0))
+                for b in ANALYSIS_SECONDS_BUCKETS
+            ]
+            row = s.execute(
+                select(func.count(Analysis.analysis_s), func.sum(Analysis.analysis_s), *cols).where(
+                    Analysis.analysis_s.is_not(None)
+                )
+            ).one()
+        jobs = GaugeMetricFamily("retrogait_jobs", "Analysis jobs by status", labels=["status"])
+        for status in JOB_STATUSES:
+            jobs.add_metric([status], float(counts.get(status, 0)))
+        yield jobs
+        total, total_s, *cumulative = row
+        buckets = [
+            (str(b), float(c or 0))
+            for b, c in zip(ANALYSIS_SECONDS_BUCKETS, cumulative, strict=True)
+        ]
+        buckets.append(("+Inf", float(total or 0)))
+        yield HistogramMetricFamily(
+            "retrogait_analysis_seconds",
+            "Wall-clock seconds per finished analysis",
+            buckets=buckets,
+            sum_value=float(total_s or 0.0),
+        )
+
+
+def make_registry(sessions: sessionmaker) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(JobCollector(sessions))
+    return registry

@@ -1,0 +1,184 @@
+"""Storage: SQLAlchemy 2 models, the engine/session factory, and the files of each analysis.
+
+Tables: organisations, api_keys (SHA-256 of the key, never the key), patients (a pseudonymous
+code chosen by the clinic, height, notes), analyses (one uploaded video: status, progress,
+options, result document, error, timestamps, content hash) and artefacts (files an analysis
+owns, by path relative to the data directory so the directory can move).
+
+The schema is created and upgraded by Alembic (:mod:`service.migrations`), never by
+``create_all``; a test checks that the migrations and these models agree.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+from service.settings import Settings
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_analysis_id() -> str:
+    """Random, unguessable id (one organisation cannot enumerate another's analyses)."""
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in listings to tell keys apart
+    label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    __table_args__ = (UniqueConstraint("org_id", "code", name="uq_patients_org_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64))  # pseudonymous id, never a name
+    height_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Analysis(Base):
+    __tablename__ = "analyses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_analysis_id)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    patient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patients.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    visit_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # fraction 0-1
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    video_filename: Mapped[str] = mapped_column(String(255), default="")
+    video_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    analysis_s: Mapped[float | None] = mapped_column(Float, nullable=True)  # wall seconds
+    # Job lease: who runs it and when it last said so (a silent worker's job is taken over).
+    worker_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    patient: Mapped[Patient | None] = relationship()
+    artefacts: Mapped[list[Artefact]] = relationship(
+        back_populates="analysis", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Artefact(Base):
+    __tablename__ = "artefacts"
+    __table_args__ = (UniqueConstraint("analysis_id", "kind", name="uq_artefacts_analysis_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[str] = mapped_column(
+        ForeignKey("analyses.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))  # video | overlay | pose
+    path: Mapped[str] = mapped_column(String(500))  # relative to the data directory
+    bytes: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    analysis: Mapped[Analysis] = relationship(back_populates="artefacts")
+
+
+def make_engine(settings: Settings) -> Engine:
+    """Engine for ``settings.sqlalchemy_url``; SQLite gets WAL and a busy timeout because the
+    API, local workers and tests write to the same file from several processes."""
+    url = settings.sqlalchemy_url
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def analysis_dir(settings: Settings, analysis_id: str) -> Path:
+    return settings.analyses_dir / analysis_id
+
+
+def artefact_path(settings: Settings, artefact: Artefact) -> Path:
+    return settings.data_dir / artefact.path
+
+
+def relative_to_data(settings: Settings, path: Path) -> str:
+    return path.resolve().relative_to(settings.data_dir.resolve()).as_posix()
+
+
+def remove_analysis_files(settings: Settings, analysis_id: str) -> None:
+    """Delete the analysis directory (video and every artefact); absent is fine."""
+    shutil.rmtree(analysis_dir(settings, analysis_id), ignore_errors=True)
