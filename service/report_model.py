@@ -1,0 +1,421 @@
+"""What a physiotherapist report shows, built once from result documents for HTML and PDF alike.
+
+A report covers one patient: one result document per visit (the ``AnalysisResult.to_dict()``
+form), in time order. Visit details (date, recording, protocol) are read from the optional
+``extras["visit"]`` mapping that ``retrogait batch`` writes into each result; a document without
+it still renders, labelled by its position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+SCREENING_STATEMENT = (
+    "Screening aid, not a diagnosis. No single gait measure predicts falls well (published areas "
+    "under the curve 0.65-0.76), cut-offs depend on the population, and a prior fall is as "
+    "predictive as any test. Every flag below states its rule, value, cut-off and source; "
+    "interpret it together with the clinical examination."
+)
+
+NOT_MEASURED = "not measured"
+
+SCALE_METHOD_SHORT = {
+    "floor_calibration": "floor calibration",
+    "subject_height": "subject height (assumed ±5-10 %)",
+    "world_landmarks": "model world landmarks (estimated)",
+    "none": "none",
+}
+
+SCALE_METHOD_TEXT = {
+    "floor_calibration": "floor calibration (known distance on the floor)",
+    "subject_height": "subject height (about ±5-10 %, design assumption)",
+    "world_landmarks": "model world landmarks (estimated, not a measurement)",
+    "none": "no metric scale",
+}
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One reported metric: where it sits in ``metrics``, its label, unit and method."""
+
+    path: tuple[str, ...]
+    label: str
+    unit: str
+    decimals: int
+    kind: str  # distance | timing | speed | angle | variability | count | sway | test
+    keywords: tuple[str, ...]  # words that identify a quality warning about this metric
+
+
+KEY_METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec(("walk_direction",), "Walking direction", "", 0, "direction", ("direction",)),
+    MetricSpec(("step_count",), "Steps detected", "steps", 0, "count", ("step", "contact")),
+    MetricSpec(("speed_mps",), "Walking speed", "m/s", 2, "speed", ("speed", "scale")),
+    MetricSpec(("cadence_spm",), "Cadence", "steps/min", 1, "timing", ("cadence", "step")),
+    MetricSpec(
+        ("step_length_m", "mean"),
+        "Step length, mean",
+        "m",
+        3,
+        "distance",
+        ("step length", "step_length", "scale"),
+    ),
+    MetricSpec(
+        ("step_length_m", "cv_pct"),
+        "Step length variability (CV)",
+        "%",
+        1,
+        "distance",
+        ("step length", "step_length", "scale"),
+    ),
+    MetricSpec(
+        ("step_length_asymmetry_pct",),
+        "Step length asymmetry",
+        "%",
+        1,
+        "distance",
+        ("asymmetry", "step length", "scale"),
+    ),
+    MetricSpec(("step_time_s", "mean"), "Step time, mean", "s", 3, "timing", ("step time",)),
+    MetricSpec(
+        ("stride_time_sd_ms",),
+        "Stride time variability (SD)",
+        "ms",
+        0,
+        "variability",
+        ("stride", "variability"),
+    ),
+    MetricSpec(
+        ("double_support_pct",),
+        "Double support",
+        "% of gait cycle",
+        1,
+        "timing",
+        ("double support", "double_support"),
+    ),
+    MetricSpec(
+        ("trunk_flexion_deg", "mean"),
+        "Trunk flexion, mean",
+        "deg",
+        1,
+        "angle",
+        ("trunk", "flexion"),
+    ),
+    MetricSpec(
+        ("trunk_flexion_deg", "max"), "Trunk flexion, max", "deg", 1, "angle", ("trunk", "flexion")
+    ),
+    MetricSpec(
+        ("trunk_lateral_lean_deg", "max"),
+        "Trunk lateral lean, max",
+        "deg",
+        1,
+        "angle",
+        ("lateral", "lean", "trunk"),
+    ),
+    MetricSpec(("head_pitch_deg", "mean"), "Head pitch, mean", "deg", 1, "angle", ("head",)),
+    MetricSpec(("sway_ml_m",), "Mediolateral sway", "m", 3, "sway", ("sway", "scale")),
+    MetricSpec(
+        ("test_3mbwt_s",),
+        "3 m backward walk test time",
+        "s",
+        2,
+        "test",
+        ("3mbwt", "3 m", "backward walk test", "calibration"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ChangeThreshold:
+    """Minimal detectable change of a metric, with the population it was measured in."""
+
+    mdc: float
+    unit: str
+    source: str
+
+
+# Published minimal detectable changes (DOMAIN.md); none exists for the other metrics.
+MDC_BY_METRIC: dict[tuple[str, ...], ChangeThreshold] = {
+    ("test_3mbwt_s",): ChangeThreshold(
+        1.69, "s", "Söke 2022, people with multiple sclerosis (MDC 1.69 s)"
+    ),
+    ("speed_mps",): ChangeThreshold(
+        0.11, "m/s", "DeMark 2023, people after stroke (MDC 0.07-0.11 m/s; upper end used)"
+    ),
+}
+
+# Metrics followed across visits in trend plots and the change table.
+TREND_METRICS: tuple[tuple[str, ...], ...] = (
+    ("speed_mps",), ("test_3mbwt_s",), ("step_length_m", "mean"), ("cadence_spm",),
+    ("stride_time_sd_ms",), ("trunk_flexion_deg", "mean"),
+)  # fmt: skip
+
+
+@dataclass
+class MetricRow:
+    label: str
+    value_text: str  # formatted with unit, or "not measured"
+    method: str
+    measured: bool
+    reason: str | None = None  # why not measured
+
+
+@dataclass
+class ReasonRow:
+    rule: str  # the rule, with its plain-language note where the assessment gave one
+    value: str  # with unit and measurement uncertainty where known
+    cutoff: str
+    outcome: str
+    source: str
+
+
+@dataclass
+class VisitView:
+    index: int  # 1-based
+    title: str
+    date: str | None
+    recording: str | None
+    protocol: str | None
+    population: str
+    scale_text: str
+    risk_level: str
+    risk_text: str
+    reasons: list[ReasonRow]
+    metrics: list[MetricRow]
+    scores: list[tuple[str, str]]
+    feedback: list[tuple[str, str]]  # (severity, message)
+    warnings: list[str]
+    doc: dict[str, Any] = field(repr=False)
+
+
+@dataclass
+class TrendView:
+    spec: MetricSpec
+    labels: list[str]
+    values: list[float | None]
+    threshold: ChangeThreshold | None
+    change_text: str  # latest vs first visit, judged against the MDC where one exists
+
+
+@dataclass
+class ReportView:
+    patient_id: str | None
+    patient_name: str | None
+    patient_details: list[tuple[str, str]]
+    visits: list[VisitView]
+    trends: list[TrendView]
+    statement: str = SCREENING_STATEMENT
+
+
+def metric_value(doc: dict[str, Any], path: Sequence[str]) -> Any:
+    """The value at ``metrics[path...]``, ``None`` where any level is missing or null."""
+    node: Any = doc.get("metrics") or {}
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def format_value(value: Any, spec: MetricSpec) -> str:
+    if value is None:
+        return NOT_MEASURED
+    if isinstance(value, str):
+        return value
+    text = f"{value:.{spec.decimals}f}" if isinstance(value, float) else str(value)
+    return f"{text} {spec.unit}".strip()
+
+
+def _scale_text(doc: dict[str, Any]) -> str:
+    scale = doc.get("scale") or {}
+    method = scale.get("method") or "none"
+    text = SCALE_METHOD_TEXT.get(method, str(method))
+    unc = scale.get("uncertainty_pct")
+    return f"{text}, uncertainty ±{unc:.1f} %" if isinstance(unc, int | float) else text
+
+
+def _scale_short(doc: dict[str, Any]) -> str:
+    scale = doc.get("scale") or {}
+    method = scale.get("method") or "none"
+    text = SCALE_METHOD_SHORT.get(method, str(method))
+    unc = scale.get("uncertainty_pct")
+    return f"{text} ±{unc:.1f} %" if isinstance(unc, int | float) else text
+
+
+def _timing_text(doc: dict[str, Any]) -> str:
+    fps = (doc.get("video") or {}).get("fps")
+    if not fps:
+        return "foot contact and lift events from video"
+    return f"foot contact/lift events at {fps:.0f} fps (1 frame = {1.0 / fps:.3f} s)"
+
+
+_METHOD_BY_KIND: dict[str, Callable[[dict[str, Any]], str]] = {
+    "direction": lambda d: "travel direction (pelvis) versus facing direction (face, feet)",
+    "count": lambda d: "foot contacts found where the foot comes to rest on the floor",
+    "timing": _timing_text,
+    "distance": lambda d: "scale: " + _scale_short(d),
+    "speed": lambda d: "pelvis displacement over steady walking; scale: " + _scale_short(d),
+    "variability": lambda d: (
+        "SD of same-foot stride times; needs at least 6 strides (Hausdorff 2001)"
+    ),
+    "angle": lambda d: (
+        "mid-hip to mid-shoulder segment from vertical; no published backward "
+        "norms, thresholds are design choices"
+    ),
+    "sway": lambda d: (
+        "indicator only, single-camera sway is not validated (Mehdizadeh 2021); "
+        "scale: " + _scale_short(d)
+    ),
+    "test": lambda d: (
+        "3 m backward walk test, start to rear foot over the 3 m line; scale: " + _scale_short(d)
+    ),
+}
+
+
+def _reason_for(spec: MetricSpec, warnings: list[str]) -> str:
+    for warning in warnings:
+        low = warning.lower()
+        if any(word in low for word in spec.keywords):
+            return warning
+    return "the analysis gave no specific reason; see the quality warnings"
+
+
+def _fmt_reason_value(value: Any, unit: str | None = None, uncertainty: Any = None) -> str:
+    if value is None:
+        return "not measured"
+    text = f"{value:.3g}" if isinstance(value, float) else str(value)
+    if isinstance(uncertainty, int | float) and isinstance(value, int | float):
+        text += f" ± {uncertainty:.2g}"
+    return f"{text} {unit}" if unit else text
+
+
+def reason_row(reason: dict[str, Any]) -> ReasonRow:
+    """One fall-risk rule as the report prints it (optional detail keys may be absent)."""
+    unit = reason.get("unit")
+    rule = str(reason.get("rule", ""))
+    if reason.get("note"):
+        rule += f": {reason['note']}"
+    source = str(reason.get("source") or "")
+    if reason.get("design_choice") or not source:
+        source = (source + "; " if source else "") + "design choice, no published cut-off"
+    return ReasonRow(
+        rule=rule,
+        value=_fmt_reason_value(reason.get("value"), unit, reason.get("uncertainty")),
+        cutoff=_fmt_reason_value(reason.get("cutoff"), unit)
+        if reason.get("cutoff") is not None
+        else "-",
+        outcome=str(reason.get("outcome") or "-").replace("_", " "),
+        source=source,
+    )
+
+
+def _risk_text(level: str, population: str) -> str:
+    if level == "undetermined":
+        return "Fall risk undetermined: the measurements needed for a verdict are missing."
+    return f"Fall risk {level.upper()} (cut-offs for population preset: {population})."
+
+
+def visit_view(doc: dict[str, Any], index: int) -> VisitView:
+    """The report's view of one result document (``index`` is 1-based)."""
+    extras = doc.get("extras") or {}
+    visit = extras.get("visit") or doc.get("visit") or {}
+    warnings = [str(w) for w in (doc.get("quality") or {}).get("warnings") or []]
+    rows = []
+    for spec in KEY_METRICS:
+        value = metric_value(doc, spec.path)
+        measured = value is not None
+        rows.append(
+            MetricRow(
+                label=spec.label,
+                value_text=format_value(value, spec),
+                method=_METHOD_BY_KIND[spec.kind](doc),
+                measured=measured,
+                reason=None if measured else _reason_for(spec, warnings),
+            )
+        )
+    risk = doc.get("fall_risk") or {}
+    level = str(risk.get("level") or "undetermined")
+    population = str(risk.get("population") or visit.get("population") or "not stated")
+    reasons = [reason_row(r) for r in risk.get("reasons") or []]
+    scores = [
+        (name, "not scored" if v is None else f"{v:.0f} / 100")
+        for name, v in (doc.get("scores") or {}).items()
+    ]
+    feedback = [
+        (str(f.get("severity", "info")), str(f.get("message", "")))
+        for f in doc.get("feedback") or []
+    ]
+    date = visit.get("date")
+    title = f"Visit {index}" + (f", {date}" if date else "")
+    return VisitView(
+        index=index,
+        title=title,
+        date=date,
+        recording=visit.get("recording"),
+        protocol=visit.get("protocol"),
+        population=population,
+        scale_text=_scale_text(doc),
+        risk_level=level,
+        risk_text=_risk_text(level, population),
+        reasons=reasons,
+        metrics=rows,
+        scores=scores,
+        feedback=feedback,
+        warnings=warnings,
+        doc=doc,
+    )
+
+
+def _spec(path: tuple[str, ...]) -> MetricSpec:
+    return next(s for s in KEY_METRICS if s.path == path)
+
+
+def _change_text(
+    spec: MetricSpec, values: list[float | None], threshold: ChangeThreshold | None
+) -> str:
+    measured = [v for v in values if v is not None]
+    if len(measured) < 2:
+        return "fewer than two measured visits: no change to judge"
+    delta = measured[-1] - measured[0]
+    text = f"{delta:+.{spec.decimals}f} {spec.unit} from first to last measured visit"
+    if threshold is None:
+        return text + " (no published minimal detectable change: not judged)"
+    verdict = "exceeds" if abs(delta) > threshold.mdc else "within"
+    return f"{text}, {verdict} the MDC of {threshold.mdc} {threshold.unit} ({threshold.source})"
+
+
+def build_report(
+    results: Sequence[dict[str, Any]], patient: dict[str, Any] | None = None
+) -> ReportView:
+    """Assemble the report for one patient from result documents in visit order."""
+    if not results:
+        raise ValueError("a report needs at least one result document")
+    for i, doc in enumerate(results):
+        if not isinstance(doc, dict) or "metrics" not in doc:
+            raise ValueError(f"result {i + 1} is not an analysis result document (no 'metrics')")
+    visits = [visit_view(doc, i + 1) for i, doc in enumerate(results)]
+    patient = dict(patient or {})
+    first_visit = (results[0].get("extras") or {}).get("visit") or {}
+    patient_id = patient.pop("id", None) or patient.pop("patient_id", None)
+    patient_id = patient_id or first_visit.get("patient_id")
+    name = patient.pop("name", None)
+    details = [(str(k).replace("_", " "), str(v)) for k, v in patient.items() if v is not None]
+    trends = []
+    if len(visits) >= 2:
+        labels = [v.date or f"visit {v.index}" for v in visits]
+        for path in TREND_METRICS:
+            spec = _spec(path)
+            values = [metric_value(doc, path) for doc in results]
+            values = [float(v) if isinstance(v, int | float) else None for v in values]
+            threshold = MDC_BY_METRIC.get(path)
+            trends.append(
+                TrendView(spec, labels, values, threshold, _change_text(spec, values, threshold))
+            )
+    return ReportView(
+        patient_id=str(patient_id) if patient_id is not None else None,
+        patient_name=str(name) if name is not None else None,
+        patient_details=details,
+        visits=visits,
+        trends=trends,
+    )
