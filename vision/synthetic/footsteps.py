@@ -67,8 +67,13 @@ def stance_fractions(p: WalkParams) -> dict[str, float]:
     return {p.limp_side: limp, ("left" if p.limp_side == "right" else "right"): sound}
 
 
-def plan_footsteps(p: WalkParams, foot_length_m: float) -> FootstepPlan:
-    """Placements and segments of the whole walk described by ``p``."""
+def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.0
+                   ) -> FootstepPlan:
+    """Placements and segments of the whole walk described by ``p``.
+
+    The first movement is at ``p.stand_before_s``; the leading foot then rolls for
+    ``first_roll_s`` before it leaves the floor.
+    """
     p.validate()
     rng = np.random.default_rng(p.seed)
     st = p.step_time_s
@@ -90,7 +95,7 @@ def plan_footsteps(p: WalkParams, foot_length_m: float) -> FootstepPlan:
     t0 = p.stand_before_s
     segments = [{"start_s": 0.0, "end_s": t0, "direction": "standing"}]
     # First contact: the leading foot's swing from standing lasts one nominal swing.
-    t = t0 + 2.0 * (1.0 - sf[lead]) * st
+    t = t0 + first_roll_s + 2.0 * (1.0 - sf[lead]) * st
     foot = lead
     n_walks = 2 if p.turning else 1
     for walk in range(n_walks):
@@ -138,7 +143,7 @@ def plan_footsteps(p: WalkParams, foot_length_m: float) -> FootstepPlan:
         placements = placements[: keep + 1]
         segments = [s for s in segments if s["start_s"] < fall_s]
         segments[-1]["end_s"] = min(segments[-1]["end_s"], fall_s)
-    _assign_lifts(placements, t0, st, sf)
+    _assign_lifts(placements, t0 + first_roll_s, st, sf)
     end = max(pl.contact_s for pl in placements) + p.stand_after_s
     if fall_s is None:
         segments.append({"start_s": segments[-1]["end_s"], "end_s": end,

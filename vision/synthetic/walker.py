@@ -137,10 +137,10 @@ def simulate_walk(params: WalkParams, fps: float = 30.0) -> WalkTruth:
         raise ValueError(f"fps must be positive, got {fps}")
     p = params
     dims = BodyDims(p.body_height_m)
-    plan = plan_footsteps(p, dims.foot_length_m)
+    style = roll_style(p)
+    plan = plan_footsteps(p, dims.foot_length_m, first_roll_s=style.roll_out_s)
     n = int(math.floor(plan.end_s * fps)) + 1
     t = np.arange(n) / fps
-    style = roll_style(p)
     feet = {}
     for side in SIDES:
         heel, yaw, pitch = foot_trajectory([pl for pl in plan.placements if pl.foot == side],
