@@ -12,14 +12,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vision.assess import CONDITIONS, compare_visits
+from vision.assess import SCREENING_STATEMENT as ASSESS_STATEMENT
+from vision.assess.change import KEY_METRICS as CHANGE_METRICS
+from vision.assess.change import MetricChange
+from vision.result import result_from_dict
+
 SCREENING_STATEMENT = (
-    "Screening aid, not a diagnosis. No single gait measure predicts falls well (published areas "
-    "under the curve 0.65-0.76), cut-offs depend on the population, and a prior fall is as "
-    "predictive as any test. Every flag below states its rule, value, cut-off and source; "
-    "interpret it together with the clinical examination."
+    ASSESS_STATEMENT[0].upper() + ASSESS_STATEMENT[1:] + ". Cut-offs depend on the population, "
+    "and a prior fall is as predictive as any test. Every flag below states its rule, value, "
+    "cut-off and source."
 )
 
 NOT_MEASURED = "not measured"
+
+TREND_NOTE = (
+    "Shaded band: the first visit's value ± the smallest real change. That is the published "
+    "minimal detectable change (MDC) or smallest real difference for the patient's condition "
+    "where one exists, otherwise the repeatability measured from the two walks, otherwise a "
+    "stated design choice; each row says which. A change inside the band is not a real change."
+)
 
 SCALE_METHOD_SHORT = {
     "floor_calibration": "floor calibration",
@@ -116,6 +128,14 @@ KEY_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(("head_pitch_deg", "mean"), "Head pitch, mean", "deg", 1, "angle", ("head",)),
     MetricSpec(("sway_ml_m",), "Mediolateral sway", "m", 3, "sway", ("sway", "scale")),
     MetricSpec(
+        ("sway_ml_body_heights",),
+        "Mediolateral sway (body heights)",
+        "body heights",
+        3,
+        "sway_relative",
+        ("sway",),
+    ),  # fmt: skip
+    MetricSpec(
         ("test_3mbwt_s",),
         "3 m backward walk test time",
         "s",
@@ -126,30 +146,8 @@ KEY_METRICS: tuple[MetricSpec, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class ChangeThreshold:
-    """Minimal detectable change of a metric, with the population it was measured in."""
-
-    mdc: float
-    unit: str
-    source: str
-
-
-# Published minimal detectable changes (DOMAIN.md); none exists for the other metrics.
-MDC_BY_METRIC: dict[tuple[str, ...], ChangeThreshold] = {
-    ("test_3mbwt_s",): ChangeThreshold(
-        1.69, "s", "Söke 2022, people with multiple sclerosis (MDC 1.69 s)"
-    ),
-    ("speed_mps",): ChangeThreshold(
-        0.11, "m/s", "DeMark 2023, people after stroke (MDC 0.07-0.11 m/s; upper end used)"
-    ),
-}
-
-# Metrics followed across visits in trend plots and the change table.
-TREND_METRICS: tuple[tuple[str, ...], ...] = (
-    ("speed_mps",), ("test_3mbwt_s",), ("step_length_m", "mean"), ("cadence_spm",),
-    ("stride_time_sd_ms",), ("trunk_flexion_deg", "mean"),
-)  # fmt: skip
+# Metrics followed across visits: the assessment's own list, so reports judge change its way.
+TREND_METRICS: tuple[tuple[str, ...], ...] = tuple(tuple(k.name.split(".")) for k in CHANGE_METRICS)
 
 
 @dataclass
@@ -194,8 +192,8 @@ class TrendView:
     spec: MetricSpec
     labels: list[str]
     values: list[float | None]
-    threshold: ChangeThreshold | None
-    change_text: str  # latest vs first visit, judged against the MDC where one exists
+    change: MetricChange  # first versus last visit, as the assessment judges it
+    change_text: str
 
 
 @dataclass
@@ -205,6 +203,8 @@ class ReportView:
     patient_details: list[tuple[str, str]]
     visits: list[VisitView]
     trends: list[TrendView]
+    condition: str = "general"  # picks the published minimal detectable changes
+    trend_notes: list[str] = field(default_factory=list)
     statement: str = SCREENING_STATEMENT
 
 
@@ -266,6 +266,10 @@ _METHOD_BY_KIND: dict[str, Callable[[dict[str, Any]], str]] = {
     "sway": lambda d: (
         "indicator only, single-camera sway is not validated (Mehdizadeh 2021); "
         "scale: " + _scale_short(d)
+    ),
+    "sway_relative": lambda d: (
+        "indicator only, single-camera sway is not validated (Mehdizadeh 2021); relative to "
+        "the body height in the image, needs no metric scale"
     ),
     "test": lambda d: (
         "3 m backward walk test, start to rear foot over the 3 m line; scale: " + _scale_short(d)
@@ -336,7 +340,14 @@ def visit_view(doc: dict[str, Any], index: int) -> VisitView:
         )
     risk = doc.get("fall_risk") or {}
     level = str(risk.get("level") or "undetermined")
-    population = str(risk.get("population") or visit.get("population") or "not stated")
+    summary = extras.get("assessment") or {}
+    population = str(
+        summary.get("population_label")
+        or risk.get("population")
+        or visit.get("population")
+        or "not stated"
+    )
+    protocol = summary.get("protocol_label") or visit.get("protocol")
     reasons = [reason_row(r) for r in risk.get("reasons") or []]
     scores = [
         (name, "not scored" if v is None else f"{v:.0f} / 100")
@@ -353,7 +364,7 @@ def visit_view(doc: dict[str, Any], index: int) -> VisitView:
         title=title,
         date=date,
         recording=visit.get("recording"),
-        protocol=visit.get("protocol"),
+        protocol=protocol,
         population=population,
         scale_text=_scale_text(doc),
         risk_level=level,
@@ -371,18 +382,34 @@ def _spec(path: tuple[str, ...]) -> MetricSpec:
     return next(s for s in KEY_METRICS if s.path == path)
 
 
-def _change_text(
-    spec: MetricSpec, values: list[float | None], threshold: ChangeThreshold | None
-) -> str:
-    measured = [v for v in values if v is not None]
-    if len(measured) < 2:
-        return "fewer than two measured visits: no change to judge"
-    delta = measured[-1] - measured[0]
-    text = f"{delta:+.{spec.decimals}f} {spec.unit} from first to last measured visit"
-    if threshold is None:
-        return text + " (no published minimal detectable change: not judged)"
-    verdict = "exceeds" if abs(delta) > threshold.mdc else "within"
-    return f"{text}, {verdict} the MDC of {threshold.mdc} {threshold.unit} ({threshold.source})"
+def _change_text(spec: MetricSpec, change: MetricChange) -> str:
+    if change.change is None:
+        return f"{change.verdict}: {change.note}"
+    text = f"{change.change:+.{spec.decimals}f} {spec.unit} first to last visit: {change.verdict}"
+    if change.direction:
+        text += f" ({change.direction})"
+    return f"{text}; {change.note}; {change.source}"
+
+
+def _trends(
+    results: Sequence[dict[str, Any]], visits: list[VisitView], condition: str
+) -> tuple[list[TrendView], list[str]]:
+    """Each change metric across visits, and notes on what limits the comparison."""
+    try:
+        changes = compare_visits(
+            result_from_dict(results[0]), result_from_dict(results[-1]), condition
+        )
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"a result document lacks a required part: {exc}") from exc
+    labels = [v.date or f"visit {v.index}" for v in visits]
+    trends = []
+    for path in TREND_METRICS:
+        spec = _spec(path)
+        values = [metric_value(doc, path) for doc in results]
+        values = [float(v) if isinstance(v, int | float) else None for v in values]
+        change = changes.get(".".join(path))
+        trends.append(TrendView(spec, labels, values, change, _change_text(spec, change)))
+    return trends, list(changes.notes)
 
 
 def build_report(
@@ -401,21 +428,16 @@ def build_report(
     patient_id = patient_id or first_visit.get("patient_id")
     name = patient.pop("name", None)
     details = [(str(k).replace("_", " "), str(v)) for k, v in patient.items() if v is not None]
-    trends = []
-    if len(visits) >= 2:
-        labels = [v.date or f"visit {v.index}" for v in visits]
-        for path in TREND_METRICS:
-            spec = _spec(path)
-            values = [metric_value(doc, path) for doc in results]
-            values = [float(v) if isinstance(v, int | float) else None for v in values]
-            threshold = MDC_BY_METRIC.get(path)
-            trends.append(
-                TrendView(spec, labels, values, threshold, _change_text(spec, values, threshold))
-            )
+    condition = str(patient.pop("condition", None) or "general")
+    if condition not in CONDITIONS:
+        raise ValueError(f"unknown condition {condition!r}; known: {', '.join(CONDITIONS)}")
+    trends, trend_notes = _trends(results, visits, condition) if len(visits) >= 2 else ([], [])
     return ReportView(
         patient_id=str(patient_id) if patient_id is not None else None,
         patient_name=str(name) if name is not None else None,
         patient_details=details,
         visits=visits,
         trends=trends,
+        condition=condition,
+        trend_notes=trend_notes,
     )

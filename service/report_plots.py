@@ -117,7 +117,7 @@ def trunk_angle_png(doc: dict[str, Any], options: PlotOptions = PlotOptions()) -
 
 
 def trend_png(trend: TrendView, options: PlotOptions = PlotOptions()) -> bytes | None:
-    """A metric across visits; the first measured visit's value +- the MDC is shaded."""
+    """A metric across visits; the first visit's value +- the smallest real change is shaded."""
     points = [(i, v) for i, v in enumerate(trend.values) if v is not None]
     if not points:
         return None
@@ -126,15 +126,18 @@ def trend_png(trend: TrendView, options: PlotOptions = PlotOptions()) -> bytes |
     ax = fig.add_subplot()
     xs = [i for i, _ in points]
     ys = [v for _, v in points]
-    if trend.threshold is not None:
-        base = ys[0]
-        mdc = trend.threshold.mdc
+    change = trend.change
+    band = change.threshold is not None and change.earlier is not None
+    if band:
+        # The band sits on the first visit's value as the assessment compared it (a lean is
+        # compared by its size), so points outside it are the real changes.
+        base, size = change.earlier, change.threshold
         ax.axhspan(
-            base - mdc,
-            base + mdc,
+            base - size,
+            base + size,
             color="#1f77b4",
             alpha=0.15,
-            label=f"first visit ± MDC {mdc} {trend.threshold.unit}",
+            label=f"first visit ± {size:.3g} {change.unit} ({change.threshold_kind})",
         )
     ax.plot(xs, ys, "o-", color="black")
     ax.set_xticks(range(len(trend.labels)), trend.labels, rotation=20, fontsize=8)
@@ -142,6 +145,6 @@ def trend_png(trend: TrendView, options: PlotOptions = PlotOptions()) -> bytes |
     ax.set_ylabel(f"{spec.label.lower()} ({spec.unit})")
     ax.set_title(f"{spec.label} across visits")
     ax.grid(alpha=0.3)
-    if trend.threshold is not None:
+    if band:
         ax.legend(fontsize=8, loc="best")
     return _png(fig)

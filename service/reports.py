@@ -23,7 +23,7 @@ from fpdf.fonts import FontFace
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import Image
 
-from service.report_model import ReportView, VisitView, build_report
+from service.report_model import TREND_NOTE, ReportView, VisitView, build_report
 from service.report_plots import step_length_png, trend_png, trunk_angle_png
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -124,7 +124,9 @@ def render_html(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("report.html").render(report=report, assets=assets)
+    return env.get_template("report.html").render(
+        report=report, assets=assets, trend_note=TREND_NOTE
+    )
 
 
 # -- PDF ---------------------------------------------------------------------------------------
@@ -297,11 +299,11 @@ def render_pdf(
         _heading(pdf, "Across visits")
         _para(
             pdf,
-            "Shaded band: first visit's value ± the minimal detectable change (MDC), where "
-            "one is published; a change inside the band is not a real change. MDCs come from "
-            "other populations than most patients: interpret with care.",
+            f"Condition for published change thresholds: {report.condition}. " + TREND_NOTE,
             size=8,
         )
+        for note in report.trend_notes:
+            _para(pdf, f"Note: {note}.", size=8)
         _pdf_change_table(pdf, report)
         for asset in assets.trend_plots:
             if asset.png is not None:

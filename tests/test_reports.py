@@ -39,10 +39,10 @@ def test_html_shows_metrics_units_methods_verdict_and_sources():
     assert "6.1 ± 0.033 s" in html  # rule value with its uncertainty and unit
     assert "floor calibration ±1.7 %" in html  # scale method behind a distance
     assert "1 frame = 0.033 s" in html  # timing resolution behind a time
-    # 2 plots per visit (step length, trunk angle) + 6 metrics across visits.
+    # 2 plots per visit (step length, trunk angle) + the 7 change metrics across visits.
     assert (
         len(re.findall(r'<img src="data:image/png;base64,[^"]+" alt="[^"]+" class="plot"', html))
-        == 12
+        == 13
     )
 
 
@@ -74,18 +74,23 @@ def test_patient_text_is_escaped_in_html():
     assert "<script>x()" not in html and "&lt;script&gt;x()" in html
 
 
-def test_change_across_visits_is_judged_against_the_published_mdc():
-    report = build_report(three_visits())
-    by_key = {t.spec.path: t for t in report.trends}
-    three_m = by_key[("test_3mbwt_s",)]
+def test_change_across_visits_uses_the_published_mdc_of_the_condition():
+    report = build_report(three_visits(), {"condition": "multiple_sclerosis"})
+    three_m = {t.spec.path: t for t in report.trends}[("test_3mbwt_s",)]
     assert three_m.values == [6.1, 5.2, 3.9]
-    assert "-2.20 s" in three_m.change_text and "exceeds the MDC of 1.69 s" in three_m.change_text
-    small = build_report(
-        [visit_document("2025-01-10", 0.50, 5.0), visit_document("2025-02-01", 0.55, 4.2)]
+    assert three_m.change.threshold == 1.69 and three_m.change.threshold_kind == "published MDC"
+    assert three_m.change_text.startswith("-2.20 s first to last visit: real change (better)")
+    assert "Söke" in three_m.change_text
+    stroke = build_report(
+        [visit_document("2025-01-10", 0.50, 5.0), visit_document("2025-02-01", 0.55, 4.2)],
+        {"condition": "stroke"},
     )
-    small_by_key = {t.spec.path: t for t in small.trends}
-    assert "within the MDC of 0.11 m/s" in small_by_key[("speed_mps",)].change_text
-    assert "not judged" in small_by_key[("cadence_spm",)].change_text  # no published MDC
+    speed = {t.spec.path: t for t in stroke.trends}[("speed_mps",)]
+    assert speed.change.verdict == "within measurement noise" and speed.change.threshold == 0.11
+    general = {t.spec.path: t for t in build_report(three_visits()).trends}
+    assert "design choice" in general[("test_3mbwt_s",)].change.threshold_kind
+    with pytest.raises(ReportError, match="unknown condition"):
+        render_html(three_visits(), {"condition": "flu"})
 
 
 def test_plots_are_real_pngs_and_absent_when_there_is_nothing_to_draw():

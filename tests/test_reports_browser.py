@@ -53,7 +53,7 @@ def test_report_plots_load_and_verdict_is_visible(browser):
     sizes = page.eval_on_selector_all(
         "img.plot", "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
     )
-    assert len(sizes) == 12
+    assert len(sizes) == 13
     assert all(done and w > 400 and h > 150 for done, w, h in sizes)
     verdicts = page.locator(".verdict")
     assert verdicts.count() == 3
@@ -63,7 +63,7 @@ def test_report_plots_load_and_verdict_is_visible(browser):
     assert verdicts.first.is_visible() and "Fall risk HIGH" in verdicts.first.inner_text()
     assert page.locator("#screening-statement").is_visible()
     assert "Screening aid, not a diagnosis" in page.locator("#screening-statement").inner_text()
-    assert "exceeds the MDC of 1.69 s" in page.locator("#trends table.changes").inner_text()
+    assert "real change (better)" in page.locator("#trends table.changes").inner_text()
     # Pixels, not just markup: the first plot is drawn inside the viewport width.
     box = page.locator("img.plot").first.bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] > 100

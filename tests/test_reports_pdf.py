@@ -50,7 +50,7 @@ def test_pdf_text_has_verdict_metrics_methods_and_statement(pdf_file):
     assert "Walking speed" in text and "0.42 m/s" in text
     assert "3 m backward walk test time" in text and "6.10 s" in text
     assert "floor calibration ±1.7 %" in text
-    assert "Across visits" in text and "exceeds the MDC of 1.69 s" in text
+    assert "Across visits" in text and "-2.20 s first to last visit: real change (better)" in text
     assert "not measured" in text  # head pitch and sway are null in these documents
     assert " ".join(SCREENING_STATEMENT.split()[:8]) in text
     assert "Representative frames" in text
@@ -62,8 +62,8 @@ def test_pdf_holds_every_plot_image(pdf_file):
     )
     rows = [line.split() for line in out.stdout.splitlines()[2:] if line.strip()]
     images = [r for r in rows if r[2] == "image"]
-    # 3 visits x (step length + trunk angle) + 6 trends + 1 frame; wide plots, small frame.
-    assert len(images) == 13
+    # 3 visits x (step length + trunk angle) + 7 trends + 1 frame; wide plots, small frame.
+    assert len(images) == 14
     widths = sorted(int(r[3]) for r in images)
     assert widths[0] == 160 and widths[1] > 500
 
