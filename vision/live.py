@@ -1,0 +1,408 @@
+"""Incremental analysis of a live stream of frames, for live coaching.
+
+:class:`LiveAnalyzer` takes each frame's detected people (from one
+:class:`~vision.pose.PoseEstimator` per stream, in VIDEO mode) as it arrives and returns a
+:class:`LiveUpdate`: the subject's landmarks (One Euro filtered, causal), the set-up check, live
+metrics (step count, cadence, trunk flexion, walking direction), foot events, and at most one cue.
+
+* Steps come from :class:`~vision.live_gait.OnlineContactDetector` (foot stationarity), reported
+  a few frames after the contact, never more than one step late.
+* Cues are rate-limited and ranked by :class:`~vision.live_cues.CueScheduler`; praise comes when
+  form is good.
+* Safety first: :class:`~vision.live_safety.SafetyMonitor` raises an alert on a sudden drop of
+  the hips or the person lost mid-walk; form cues then stop until :meth:`LiveAnalyzer.resume`
+  (or, when the person only walked out of view, until they are back and set up again).
+
+Everything a session records can be turned into a :class:`~vision.sequence.PoseSequence`
+(:meth:`LiveAnalyzer.to_sequence`) for the full analysis at the end, the same as for uploads.
+
+Units: pixels in the frame sent, seconds of stream time, body heights (``bh``) for sizes and
+speeds that must not depend on the distance to the camera.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from vision import landmarks as lm
+from vision.gait.body import height_series_px
+from vision.live_cues import CueOptions, CueScheduler, FormWindow, LiveCue, form_cues
+from vision.live_gait import (
+    ContactOptions,
+    FootEvent,
+    OnlineContactDetector,
+    SetupCheck,
+    TravelEstimator,
+    facing_sign,
+    foot_points,
+    setup_check,
+    trunk_flexion_deg,
+)
+from vision.live_recording import LiveRecording
+from vision.live_safety import SafetyAlert, SafetyMonitor, SafetyOptions
+from vision.pose import PersonPose
+from vision.sequence import OneEuroFilter, PoseSequence
+from vision.tracking import body_height_px as person_height_px
+from vision.tracking import hip_centre
+
+State = Literal["setup", "coaching", "paused"]
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """Options of :class:`LiveAnalyzer`.
+
+    Attributes:
+        min_cutoff_hz, beta_bh: One Euro filter of the landmarks: cut-off at rest (Hz) and its
+            rise with speed (per body height per second). Lower cut-off: steadier, more lag.
+        body_height_window_s: the body height is the 80th percentile over this window, seconds.
+        trunk_window_s: trunk flexion is averaged over this window, seconds.
+        form_window_s: steps and arm swing for form cues are taken over this window, seconds.
+        cadence_window_s: cadence counts contacts over this window, seconds.
+        pause_gap_s: no contact for this long means the walk paused, seconds.
+        resume_after_s: after walking out of view, coaching resumes once the set-up check has
+            passed this long, seconds.
+        subject_gate_bh: a detection this far (body heights) from the subject's last hip centre
+            is someone else.
+    """
+
+    min_cutoff_hz: float = 1.5
+    beta_bh: float = 5.0
+    body_height_window_s: float = 3.0
+    trunk_window_s: float = 2.0
+    form_window_s: float = 6.0
+    cadence_window_s: float = 8.0
+    pause_gap_s: float = 1.2
+    resume_after_s: float = 1.5
+    subject_gate_bh: float = 0.5
+    contacts: ContactOptions = field(default_factory=ContactOptions)
+    cues: CueOptions = field(default_factory=CueOptions)
+    safety: SafetyOptions = field(default_factory=SafetyOptions)
+
+
+@dataclass
+class LiveMetrics:
+    """Live measures since :meth:`LiveAnalyzer.start` (None where not measurable yet)."""
+
+    step_count: int = 0
+    cadence_spm: float | None = None
+    walk_direction: str | None = None
+    speed_bh_s: float | None = None
+    trunk_flexion_deg: float | None = None
+    walking_s: float = 0.0
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        def r(v: float | None, nd: int = 1) -> float | None:
+            return None if v is None or not math.isfinite(v) else round(v, nd)
+
+        return {
+            "step_count": self.step_count, "cadence_spm": r(self.cadence_spm),
+            "walk_direction": self.walk_direction, "speed_bh_s": r(self.speed_bh_s, 3),
+            "trunk_flexion_deg": r(self.trunk_flexion_deg), "walking_s": r(self.walking_s),
+            "elapsed_s": r(self.elapsed_s, 2),
+        }  # fmt: skip
+
+
+@dataclass
+class LiveUpdate:
+    """What one processed frame gives back.
+
+    Attributes:
+        t_s: the frame's stream time, seconds.
+        state: setup (before start), coaching, or paused (after a safety alert).
+        landmarks: (33, 3) filtered x_px, y_px, visibility of the subject, None if not seen.
+        setup: the set-up check of this frame.
+        metrics: live metrics.
+        events: foot events confirmed at this frame (while coaching).
+        cue: the cue to show and speak now, if any.
+        alert: a safety alert raised at this frame, if any.
+    """
+
+    t_s: float
+    state: State
+    landmarks: np.ndarray | None
+    setup: SetupCheck
+    metrics: LiveMetrics
+    events: list[FootEvent] = field(default_factory=list)
+    cue: LiveCue | None = None
+    alert: SafetyAlert | None = None
+
+    def to_dict(self, width: int, height: int) -> dict[str, Any]:
+        """JSON-ready; landmarks as [x, y, visibility] with x, y as fractions of the frame."""
+        pts = None
+        if self.landmarks is not None:
+            norm = self.landmarks / np.array([width, height, 1.0])
+            pts = np.round(norm, 4).tolist()
+        s = self.setup
+        return {
+            "t_s": round(self.t_s, 3),
+            "state": self.state,
+            "landmarks": pts,
+            "setup": {"ok": s.ok, "person": s.person, "whole_body": s.whole_body,
+                      "side_on": s.side_on, "messages": s.messages},  # fmt: skip
+            "metrics": self.metrics.to_dict(),
+            "events": [{"foot": e.foot, "type": e.type, "t_s": round(e.t_s, 3),
+                        "delay_s": round(e.reported_t_s - e.t_s, 3)} for e in self.events],
+            "cue": self.cue.to_dict() if self.cue else None,
+            "alert": None if self.alert is None else {
+                "kind": self.alert.kind, "severity": self.alert.severity,
+                "message": self.alert.message, "t_s": round(self.alert.t_s, 3),
+                "evidence": {k: round(float(v), 3) for k, v in self.alert.evidence.items()},
+            },
+        }  # fmt: skip
+
+
+class LiveAnalyzer:
+    """Frame-by-frame analysis of one person walking in front of a live camera.
+
+    Call :meth:`update` for every processed frame (in increasing ``t_s``), :meth:`start` when the
+    person is set up and begins, :meth:`resume` after they confirm they are fine following an
+    alert, and :meth:`to_sequence` at the end for the full analysis.
+    """
+
+    def __init__(self, width: int, height: int, options: LiveOptions | None = None):
+        if width <= 0 or height <= 0:
+            raise ValueError(f"frame size must be positive, got {width}x{height}")
+        self.width, self.height = width, height
+        self.options = options or LiveOptions()
+        o = self.options
+        self._filter = OneEuroFilter(min_cutoff_hz=o.min_cutoff_hz, beta=0.0)
+        self._contacts = OnlineContactDetector(o.contacts)
+        self._travel = TravelEstimator()
+        self._safety = SafetyMonitor(o.safety)
+        self._scheduler = CueScheduler(o.cues)
+        self.recording = LiveRecording(width, height)
+        self.state: State = "setup"
+        self.start_t_s: float | None = None
+        self.alerts: list[SafetyAlert] = []
+        self.cues_given: list[LiveCue] = []
+        self.contacts: list[FootEvent] = []
+        self._heights: deque[tuple[float, float]] = deque()
+        self._trunk: deque[tuple[float, float]] = deque()
+        self._arms = (deque[tuple[float, float]](), deque[tuple[float, float]]())
+        self._last_hip: np.ndarray | None = None
+        self._walking_since_t_s: float | None = None
+        self._setup_ok_since_t_s: float | None = None
+        self._last_t_s = -math.inf
+
+    # -- control -------------------------------------------------------------------------------
+    def start(self, t_s: float) -> None:
+        """Begin coaching and recording at ``t_s`` (after the set-up check)."""
+        if self.state == "setup":
+            self.state, self.start_t_s = "coaching", t_s
+
+    def resume(self, t_s: float) -> None:
+        """The person confirmed they are fine: form cues may start again."""
+        if self.state == "paused":
+            self.state = "coaching"
+            self._scheduler.choose(t_s, [])  # keep the rate limit's clock
+
+    # -- per frame -----------------------------------------------------------------------------
+    def update(self, t_s: float, people: list[PersonPose]) -> LiveUpdate:
+        """Analyse one frame taken at ``t_s`` seconds in which ``people`` were detected."""
+        if t_s <= self._last_t_s:
+            raise ValueError(f"frame times must increase: {t_s} after {self._last_t_s}")
+        self._last_t_s = t_s
+        o = self.options
+        pose = self._choose_subject(people)
+        coaching = self.state != "setup"
+        if coaching:
+            self.recording.add(t_s, pose)
+        events: list[FootEvent] = []
+        direction, speed, flex = None, None, math.nan
+        xy = None
+        check = setup_check(None if pose is None else pose.image, self.width, self.height)
+        if pose is None:
+            self._filter = OneEuroFilter(min_cutoff_hz=o.min_cutoff_hz, beta=0.0)
+            self._travel.reset()
+            self._contacts.reset()
+            bh = self._body_height(t_s, None)
+        else:
+            bh = self._body_height(t_s, pose)
+            self._filter.beta = o.beta_bh / bh
+            xy = self._filter(pose.image[:, :2], t_s)
+            events = self._contacts.update(t_s, foot_points(xy), bh)
+            facing = facing_sign(xy, bh)
+            hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
+            direction, speed = self._travel.update(t_s, float(hip[0]), facing, bh)
+            flex = trunk_flexion_deg(xy, facing)
+            self._push(self._trunk, t_s, flex, o.trunk_window_s)
+            for buf, offset in zip(self._arms, _arm_offsets_bh(xy, bh), strict=True):
+                self._push(buf, t_s, offset, o.form_window_s)
+        walking = direction in ("backward", "forward", "turning")
+        self._track_walking(t_s, walking)
+        alert = None
+        if coaching:
+            alert = self._watch_safety(t_s, xy, bh, walking)
+            events = [e for e in events if self.start_t_s is not None and e.t_s >= self.start_t_s]
+            for e in events:
+                if e.type == "contact":
+                    self.contacts.append(e)
+        else:
+            events = []  # steps count from the start
+        self._maybe_auto_resume(t_s, check)
+        metrics = self._metrics(t_s, direction, speed)
+        cue = self._choose_cue(t_s, metrics, alert)
+        landmarks = None
+        if pose is not None and xy is not None:
+            landmarks = np.column_stack([xy, pose.image[:, 3]])
+        return LiveUpdate(t_s, self.state, landmarks, check, metrics, events, cue, alert)
+
+    def to_sequence(self, **meta: Any) -> PoseSequence:
+        """Everything recorded since :meth:`start` as a uniformly timed :class:`PoseSequence`."""
+        return self.recording.to_sequence(**meta)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _choose_subject(self, people: list[PersonPose]) -> PersonPose | None:
+        """The person nearest the subject's last position, else the largest in view."""
+        if not people:
+            return None
+        if self._last_hip is not None and self._heights:
+            bh = self._heights[-1][1]
+            dist = [float(np.linalg.norm(hip_centre(p) - self._last_hip)) for p in people]
+            best = int(np.argmin(dist))
+            if dist[best] <= self.options.subject_gate_bh * bh:
+                self._last_hip = hip_centre(people[best])
+                return people[best]
+        chosen = max(people, key=person_height_px)
+        self._last_hip = hip_centre(chosen)
+        return chosen
+
+    def _body_height(self, t_s: float, pose: PersonPose | None) -> float:
+        """Apparent standing height, px: 80th percentile over the recent window (foreshortening
+        only shortens segments)."""
+        if pose is not None:
+            h = float(height_series_px(pose.image[None, :, :2])[0])
+            if np.isfinite(h) and h > 0:
+                self._push(self._heights, t_s, h, self.options.body_height_window_s)
+        if not self._heights:
+            return float(self.height)  # nobody seen yet: the frame height is an upper bound
+        return float(np.percentile([v for _, v in self._heights], 80))
+
+    def _track_walking(self, t_s: float, walking: bool) -> None:
+        if walking and self._walking_since_t_s is None:
+            self._walking_since_t_s = t_s
+        elif not walking:
+            last = self.contacts[-1].t_s if self.contacts else -math.inf
+            if t_s - last > self.options.pause_gap_s:
+                self._walking_since_t_s = None
+
+    def _watch_safety(
+        self, t_s: float, xy: np.ndarray | None, bh: float, walking: bool
+    ) -> SafetyAlert | None:
+        if xy is None:
+            alert = self._safety.update(t_s, hip_y_px=None, feet_y_px=None, hip_x_frac=None,
+                                        body_height_px=bh, walking=walking)  # fmt: skip
+        else:
+            hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
+            feet_y = float(np.max(xy[[lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE], 1]))
+            alert = self._safety.update(
+                t_s, hip_y_px=float(hip[1]), feet_y_px=feet_y,
+                hip_x_frac=float(hip[0]) / self.width, body_height_px=bh, walking=walking,
+            )  # fmt: skip
+        if alert is not None:
+            self.alerts.append(alert)
+            self.state = "paused"
+            self._setup_ok_since_t_s = None
+        return alert
+
+    def _maybe_auto_resume(self, t_s: float, check: SetupCheck) -> None:
+        """After walking out of view only (not a stumble, fall or loss), resume once the person
+        is back in view and set up again."""
+        if self.state != "paused" or not self.alerts or self.alerts[-1].kind != "left_view":
+            return
+        if not check.ok:
+            self._setup_ok_since_t_s = None
+            return
+        if self._setup_ok_since_t_s is None:
+            self._setup_ok_since_t_s = t_s
+        if t_s - self._setup_ok_since_t_s >= self.options.resume_after_s:
+            self.state = "coaching"
+
+    def _metrics(self, t_s: float, direction: str | None, speed: float | None) -> LiveMetrics:
+        o = self.options
+        elapsed = 0.0 if self.start_t_s is None else t_s - self.start_t_s
+        trunk = [v for _, v in self._trunk if math.isfinite(v)]
+        return LiveMetrics(
+            step_count=len(self.contacts),
+            cadence_spm=self._cadence_spm(t_s, o.cadence_window_s),
+            walk_direction=direction,
+            speed_bh_s=speed,
+            trunk_flexion_deg=float(np.mean(trunk)) if trunk else None,
+            walking_s=0.0 if self._walking_since_t_s is None else t_s - self._walking_since_t_s,
+            elapsed_s=elapsed,
+        )
+
+    def _current_run(self, t_s: float, window_s: float) -> list[FootEvent]:
+        """Contacts of the latest uninterrupted run of steps within ``window_s`` (a pause would
+        dilute rates and rhythm); empty once the person has stopped."""
+        recent = [e for e in self.contacts if t_s - e.t_s <= window_s]
+        if not recent or t_s - recent[-1].t_s > self.options.pause_gap_s:
+            return []
+        run = recent[-1:]
+        for e in reversed(recent[:-1]):
+            if run[0].t_s - e.t_s > self.options.pause_gap_s:
+                break
+            run.insert(0, e)
+        return run
+
+    def _cadence_spm(self, t_s: float, window_s: float) -> float | None:
+        """Steps per minute over the current run of steps (at least 3 contacts)."""
+        run = self._current_run(t_s, window_s)
+        if len(run) < 3:
+            return None
+        return 60.0 * (len(run) - 1) / (run[-1].t_s - run[0].t_s)
+
+    def _choose_cue(self, t_s: float, m: LiveMetrics, alert: SafetyAlert | None) -> LiveCue | None:
+        if alert is not None:
+            cue = LiveCue(alert.kind, alert.severity, alert.message, t_s, dict(alert.evidence))
+            chosen = self._scheduler.choose(t_s, [cue])
+        elif self.state != "coaching":
+            return None  # setting up, or paused after an alert: no form cues
+        else:
+            run = self._current_run(t_s, self.options.form_window_s)
+            contact_t = [e.t_s for e in run]
+            window = FormWindow(
+                t_s=t_s,
+                direction=m.walk_direction,
+                trunk_flexion_deg=m.trunk_flexion_deg if m.trunk_flexion_deg is not None
+                else math.nan,
+                step_times_s=tuple(np.diff(contact_t)) if len(contact_t) > 1 else (),
+                step_lengths_bh=tuple(e.separation_bh for e in run),
+                arm_swing_bh=_arm_swing_bh(self._arms),
+                walking_s=m.walking_s,
+            )  # fmt: skip
+            chosen = self._scheduler.choose(t_s, form_cues(window, self.options.cues))
+        if chosen is not None:
+            self.cues_given.append(chosen)
+        return chosen
+
+    @staticmethod
+    def _push(buf: deque[tuple[float, float]], t_s: float, value: float, window_s: float) -> None:
+        buf.append((t_s, value))
+        while buf and t_s - buf[0][0] > window_s:
+            buf.popleft()
+
+
+def _arm_offsets_bh(xy: np.ndarray, bh: float) -> tuple[float, float]:
+    """(left, right) wrist position relative to its shoulder along x, body heights."""
+    left = xy[lm.L_WRIST, 0] - xy[lm.L_SHOULDER, 0]
+    right = xy[lm.R_WRIST, 0] - xy[lm.R_SHOULDER, 0]
+    return float(left / bh), float(right / bh)
+
+
+def _arm_swing_bh(arms: tuple[deque[tuple[float, float]], ...]) -> float:
+    """Arm swing: range of each wrist's offset over the window, mean of both arms, body
+    heights (NaN with fewer than 5 samples)."""
+    ranges = []
+    for buf in arms:
+        v = np.asarray([x for _, x in buf if math.isfinite(x)])
+        if v.size >= 5:
+            ranges.append(float(v.max() - v.min()))
+    return float(np.mean(ranges)) if ranges else math.nan

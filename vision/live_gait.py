@@ -1,0 +1,299 @@
+"""Causal (one frame at a time) gait measures for live coaching.
+
+Everything here sees only the past, so a webcam stream can be analysed as it arrives:
+
+* :class:`OnlineContactDetector`: foot contacts from the distance between the feet, reported a
+  few frames after they happen (well under one step late);
+* :func:`facing_sign`, :func:`trunk_flexion_deg`, :func:`setup_check`: single-frame measures;
+* :class:`TravelEstimator`: walking direction from the pelvis' recent displacement.
+
+Coordinates are image pixels (x right, y down). Speeds are in body heights per second (``bh_s``)
+so thresholds hold at any distance from the camera; a body height is the subject's apparent
+standing height in pixels (:func:`vision.gait.body.height_series_px`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from vision import landmarks as lm
+from vision.gait.direction import DirectionOptions, width_ratio
+
+Foot = Literal["left", "right"]
+FEET: tuple[Foot, Foot] = ("left", "right")
+
+# Landmarks that must be in the frame for the set-up check: head, shoulders, hips and both feet.
+WHOLE_BODY = (
+    lm.NOSE, lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE,
+    lm.L_ANKLE, lm.R_ANKLE, lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ContactOptions:
+    """Thresholds of :class:`OnlineContactDetector` (design choices, tuned on side-view clips).
+
+    Attributes:
+        min_step_bh: least distance between the feet at a contact, body heights (a person
+            standing with feet apart shows ~0.07).
+        confirm_drop_bh: the feet must close again by this much after the widest point before
+            the contact is reported, body heights (sets the reporting delay).
+        rearm_fraction: the next step is looked for once the distance has fallen below this
+            fraction of the last step's (the swinging foot passing the planted one).
+        min_interval_s: contacts closer than this are one, seconds.
+        foot_window_s: the foot that moved most over this window before the contact is the one
+            that landed, seconds.
+    """
+
+    min_step_bh: float = 0.10
+    confirm_drop_bh: float = 0.04
+    rearm_fraction: float = 0.6
+    min_interval_s: float = 0.25
+    foot_window_s: float = 0.4
+
+
+@dataclass(frozen=True)
+class FootEvent:
+    """A foot contact.
+
+    ``t_s`` is when it happened (stream time), ``reported_t_s`` the time of the frame that
+    confirmed it (the difference is the detector's delay). ``separation_bh`` is the distance
+    between the feet along the walk then (the step length in body heights).
+    """
+
+    foot: Foot
+    type: Literal["contact", "lift"]
+    t_s: float
+    reported_t_s: float
+    separation_bh: float
+
+
+class OnlineContactDetector:
+    """Foot contacts from a stream of foot positions in a side view (causal, direction-free).
+
+    A step ends when the swinging foot lands: the feet are then furthest apart along the walk
+    (double support), and they close again as the other foot swings through. So each local
+    maximum of the distance between the feet (image x) is a contact, whichever way the person
+    walks or faces. The distance does not depend on which foot BlazePose calls left, so its
+    left/right swaps (frequent in side views where the feet cross) cannot create or hide steps;
+    the foot is named by which one moved most just before. A contact is reported once the feet
+    have closed by ``confirm_drop_bh``: typically 2-4 frames at 30 fps, well under one step late.
+    """
+
+    def __init__(self, options: ContactOptions | None = None):
+        self.options = options or ContactOptions()
+        self._seps: deque[float] = deque(maxlen=3)
+        self._feet_x: deque[tuple[float, np.ndarray]] = deque()
+        self._armed = True
+        self._peak_bh = -math.inf
+        self._peak_t_s = math.nan
+        self._last_contact_t_s = -math.inf
+        self._landed: Foot = "left"
+
+    def reset(self) -> None:
+        """Forget the current stride (the person was lost from view)."""
+        self._seps.clear()
+        self._feet_x.clear()
+        self._armed, self._peak_bh = True, -math.inf
+
+    def update(self, t_s: float, feet_xy: np.ndarray, body_height_px: float) -> list[FootEvent]:
+        """Feed one frame; returns the contact this frame confirmed, if any.
+
+        Args:
+            t_s: frame time, seconds (increasing).
+            feet_xy: (2, 2, 2) pixels: [left, right] x [heel, toe] x (x, y), NaN where unseen.
+            body_height_px: the subject's apparent height, pixels.
+        """
+        o = self.options
+        x = feet_xy[:, :, 0].mean(axis=1)  # (2,) foot centre x per foot
+        if not (np.isfinite(x).all() and body_height_px > 0):
+            self.reset()
+            return []
+        self._feet_x.append((t_s, x))
+        while t_s - self._feet_x[0][0] > o.foot_window_s + 0.5:
+            self._feet_x.popleft()
+        self._seps.append(abs(float(x[0] - x[1])) / body_height_px)
+        sep = float(np.median(self._seps))  # a causal median of 3 removes one-frame glitches
+        if not self._armed:
+            if sep <= o.rearm_fraction * self._peak_bh:
+                self._armed, self._peak_bh = True, sep
+            return []
+        if sep > self._peak_bh:
+            self._peak_bh, self._peak_t_s = sep, t_s
+            self._landed = self._moving_foot(t_s)
+            return []
+        if self._peak_bh < o.min_step_bh or sep > self._peak_bh - o.confirm_drop_bh:
+            return []
+        self._armed = False
+        if self._peak_t_s - self._last_contact_t_s < o.min_interval_s:
+            return []
+        self._last_contact_t_s = self._peak_t_s
+        return [FootEvent(self._landed, "contact", self._peak_t_s, t_s, self._peak_bh)]
+
+    def _moving_foot(self, t_s: float) -> Foot:
+        """The foot that travelled furthest along x over the last ``foot_window_s``."""
+        past = [x for t, x in self._feet_x if t_s - t <= self.options.foot_window_s]
+        travel = np.abs(past[-1] - past[0])
+        return FEET[int(np.argmax(travel))]
+
+
+def foot_points(xy: np.ndarray) -> np.ndarray:
+    """(2, 2, 2) [left, right] x [heel, toe] x (x, y) from (33, 2) pixels."""
+    return np.stack([xy[[lm.L_HEEL, lm.L_TOE]], xy[[lm.R_HEEL, lm.R_TOE]]]).astype(np.float64)
+
+
+def facing_sign(xy: np.ndarray, body_height_px: float) -> int:
+    """Which way the subject faces in a side view: +1 towards +x (right), -1 left, 0 unknown.
+
+    The nose sits in front of the ears; when the head is unclear the toes point the way the body
+    faces (heel -> toe). Offsets under 1 % of body height are too small to trust.
+
+    Args:
+        xy: (33, 2) image pixels. body_height_px: apparent height, pixels.
+    """
+    min_px = 0.01 * body_height_px
+    head = xy[lm.NOSE, 0] - 0.5 * (xy[lm.L_EAR, 0] + xy[lm.R_EAR, 0])
+    if np.isfinite(head) and abs(head) >= min_px:
+        return int(np.sign(head))
+    feet = 0.5 * ((xy[lm.L_TOE, 0] - xy[lm.L_HEEL, 0]) + (xy[lm.R_TOE, 0] - xy[lm.R_HEEL, 0]))
+    if np.isfinite(feet) and abs(feet) >= min_px:
+        return int(np.sign(feet))
+    return 0
+
+
+def trunk_flexion_deg(xy: np.ndarray, facing: int) -> float:
+    """Sagittal trunk lean in degrees: the mid-hip -> mid-shoulder line against the vertical.
+
+    Positive when the shoulders are ahead of the hips in the facing direction (bending forward,
+    the typical fault when walking backward), negative when leaning back. NaN when ``facing`` is 0.
+
+    Args:
+        xy: (33, 2) image pixels (y down). facing: +1 or -1 from :func:`facing_sign`.
+    """
+    if facing == 0:
+        return math.nan
+    hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
+    shoulder = 0.5 * (xy[lm.L_SHOULDER] + xy[lm.R_SHOULDER])
+    dx, dy = float(shoulder[0] - hip[0]), float(hip[1] - shoulder[1])
+    return math.degrees(math.atan2(dx * facing, dy))
+
+
+@dataclass(frozen=True)
+class SetupCheck:
+    """Whether the camera set-up allows coaching (see the safety section of the domain notes).
+
+    Attributes:
+        whole_body: head, hips and both feet visible and inside the frame.
+        side_on: the subject is side-on to the camera (shoulders and hips overlap in the image).
+        side_on_ratio: shoulder and hip widths in the image over trunk length
+            (:func:`vision.gait.direction.width_ratio`: about 0.1-0.3 side-on, 0.6-0.9 facing
+            the camera).
+        messages: what to fix, for the person, empty when ready.
+    """
+
+    person: bool
+    whole_body: bool
+    side_on: bool
+    side_on_ratio: float | None
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.person and self.whole_body and self.side_on
+
+
+def setup_check(
+    image: np.ndarray | None,
+    width: int,
+    height: int,
+    *,
+    min_visibility: float = 0.5,
+    margin_frac: float = 0.01,
+    max_side_on_ratio: float = DirectionOptions().side_width_ratio,
+) -> SetupCheck:
+    """Check one frame's pose for the set-up the live coach needs.
+
+    Args:
+        image: (33, >=4) pose landmarks (x_px, y_px, z, visibility, ...), or None if nobody.
+        width, height: frame size, pixels.
+        min_visibility: a landmark counts as seen at this visibility (0-1).
+        margin_frac: landmarks closer to the frame edge than this fraction are cut off.
+        max_side_on_ratio: largest width ratio still called side-on (the offline view
+            classifier's threshold).
+    """
+    if image is None:
+        return SetupCheck(False, False, False, None, ["Step into the camera's view."])
+    xy, vis = image[list(WHOLE_BODY), :2], image[list(WHOLE_BODY), 3]
+    mx, my = margin_frac * width, margin_frac * height
+    inside = (
+        (xy[:, 0] >= mx) & (xy[:, 0] <= width - mx) & (xy[:, 1] >= my) & (xy[:, 1] <= height - my)
+    )
+    whole = bool(np.all(inside & (vis >= min_visibility)))
+    r = float(width_ratio(image[None, :, :2])[0])
+    ratio = r if np.isfinite(r) else None
+    side_on = ratio is not None and ratio <= max_side_on_ratio
+    messages = []
+    if not whole:
+        feet_out = not np.all(inside[-6:] & (vis[-6:] >= min_visibility))
+        messages.append(
+            "Move back so your feet are in view." if feet_out
+            else "Make sure your whole body, head to feet, is in view."
+        )  # fmt: skip
+    if not side_on:
+        messages.append("Turn side-on to the camera, so it sees you walk across the picture.")
+    return SetupCheck(True, whole, side_on, ratio, messages)
+
+
+class TravelEstimator:
+    """Walking direction from the pelvis' displacement over a short window (causal).
+
+    ``update`` returns ``(direction, speed_bh_s)``: direction is ``backward`` when the pelvis
+    travels opposite to where the subject faces, ``forward`` when the same way, ``standing`` when
+    slower than ``min_speed_bh_s``, ``turning`` while the facing side has just changed, None when
+    unknown. Speed is signed along +x, body heights per second.
+    """
+
+    def __init__(
+        self,
+        window_s: float = 0.6,
+        min_speed_bh_s: float = DirectionOptions().standing_speed_bh_s,
+        turn_hold_s: float = 1.0,
+    ):
+        self.window_s = window_s
+        self.min_speed_bh_s = min_speed_bh_s
+        self.turn_hold_s = turn_hold_s
+        self._hips: deque[tuple[float, float]] = deque()
+        self._facing = 0
+        self._facing_changed_t_s = -math.inf
+
+    def reset(self) -> None:
+        self._hips.clear()
+
+    def update(
+        self, t_s: float, hip_x_px: float, facing: int, body_height_px: float
+    ) -> tuple[str | None, float | None]:
+        if facing != 0:
+            if self._facing != 0 and facing != self._facing:
+                self._facing_changed_t_s = t_s
+            self._facing = facing
+        if not (np.isfinite(hip_x_px) and body_height_px > 0):
+            return None, None
+        self._hips.append((t_s, hip_x_px))
+        while len(self._hips) > 2 and t_s - self._hips[1][0] >= self.window_s:
+            self._hips.popleft()
+        t0, x0 = self._hips[0]
+        if t_s - t0 < 0.5 * self.window_s:
+            return None, None
+        speed = (hip_x_px - x0) / (t_s - t0) / body_height_px
+        if t_s - self._facing_changed_t_s < self.turn_hold_s:
+            return "turning", speed
+        if abs(speed) < self.min_speed_bh_s:
+            return "standing", speed
+        if self._facing == 0:
+            return None, speed
+        return ("forward" if np.sign(speed) == self._facing else "backward"), speed
