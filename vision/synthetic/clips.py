@@ -1,0 +1,124 @@
+"""Rendered synthetic clips: a walk, a camera, a room, a video file and its truth JSON.
+
+Example::
+
+    from vision.synthetic import WalkParams
+    from vision.synthetic.clips import ClipSpec, make_clip
+    doc = make_clip(ClipSpec(WalkParams(distance_m=3.0), view="side", floor_lines=True),
+                    "walk.mp4")    # also writes walk.truth.json
+
+The truth JSON holds everything in :class:`vision.synthetic.truth.WalkTruth`, plus ``camera``,
+``image_joints_px`` (T, 33, 2) the projected truth per frame, ``floor_calibration`` (image points
+of the floor lines with their distance and a floor homography) and ``video`` (fps, size, frames).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from vision.synthetic.camera import Camera, floor_calibration, view_camera
+from vision.synthetic.params import WalkParams
+from vision.synthetic.render import OUTFITS, Appearance, draw_person
+from vision.synthetic.room import FloorLine, RoomStyle, render_room, room_bounds
+from vision.synthetic.truth import WalkTruth
+from vision.synthetic.walker import simulate_walk
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """What to film: the walk, from where (``view`` or ``azimuth_deg``, see
+    :func:`vision.synthetic.camera.view_camera`), in what clothes and room, at what size."""
+
+    walk: WalkParams = field(default_factory=WalkParams)
+    view: str = "side"
+    azimuth_deg: float | None = None
+    distance_m: float | None = None
+    camera_height_m: float = 1.1
+    outfit: str = "blue"
+    floor_lines: bool = False
+    fps: float = 30.0
+    width: int = 960
+    height: int = 540
+    room: RoomStyle = field(default_factory=RoomStyle)
+
+    def appearance(self) -> Appearance:
+        if self.outfit not in OUTFITS:
+            raise ValueError(f"unknown outfit {self.outfit!r}; expected one of {sorted(OUTFITS)}")
+        return OUTFITS[self.outfit]
+
+
+def truth_path_for(video_path: str | Path) -> Path:
+    """``walk.mp4`` -> ``walk.truth.json``."""
+    p = Path(video_path)
+    return p.with_name(p.stem + ".truth.json")
+
+
+def _floor_lines(truth: WalkTruth) -> tuple[FloorLine, ...]:
+    test = truth.test_3mbwt
+    if test is None:
+        x0 = float(truth.joints[0, :, 0].mean())
+        return (FloorLine(x0),)
+    return (FloorLine(test["start_line_x_m"]), FloorLine(test["end_line_x_m"]))
+
+
+def frames(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> Iterator[np.ndarray]:
+    """Rendered RGB frames (height, width, 3) uint8, one per truth frame."""
+    lines = _floor_lines(truth) if spec.floor_lines else ()
+    bounds = room_bounds(truth.joints[..., :2], camera, spec.room)
+    background = render_room(camera, bounds, spec.room, lines)
+    look = spec.appearance()
+    for joints in truth.joints:
+        img = background.copy()
+        draw_person(img, joints, camera, truth.body_height_m, look)
+        yield img
+
+
+def clip_camera(truth: WalkTruth, spec: ClipSpec) -> Camera:
+    return view_camera(truth.joints, float(truth.facing_deg[0]), spec.view,
+                       azimuth_deg=spec.azimuth_deg, distance_m=spec.distance_m,
+                       height_m=spec.camera_height_m, width=spec.width, height=spec.height)
+
+
+def truth_document(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> dict:
+    """The truth JSON document of a rendered clip (see the module docstring)."""
+    doc = truth.to_dict()
+    px, _ = camera.project(truth.joints)
+    doc["camera"] = camera.to_dict()
+    doc["view"] = spec.view if spec.azimuth_deg is None else "custom"
+    doc["azimuth_deg"] = spec.azimuth_deg
+    doc["outfit"] = spec.outfit
+    doc["image_joints_px"] = np.round(px, 3).tolist()
+    lines = _floor_lines(truth)
+    doc["floor_lines_drawn"] = spec.floor_lines
+    doc["floor_calibration"] = (floor_calibration(camera, (lines[0].x_m, lines[1].x_m))
+                                if len(lines) == 2 else None)
+    doc["video"] = {"fps": spec.fps, "width": spec.width, "height": spec.height,
+                    "frame_count": truth.frame_count}
+    return doc
+
+
+def make_clip(spec: ClipSpec, out_path: str | Path,
+              progress: Callable[[float], None] | None = None) -> dict:
+    """Render ``spec`` to ``out_path`` (.mp4, .webm ...) and write its truth JSON beside it.
+
+    Returns the truth document.
+    """
+    from vision.video import open_writer
+
+    truth = simulate_walk(spec.walk, fps=spec.fps)
+    camera = clip_camera(truth, spec)
+    out_path = Path(out_path)
+    with open_writer(out_path, spec.fps, spec.width, spec.height) as writer:
+        for i, img in enumerate(frames(truth, camera, spec)):
+            writer.write(img)
+            if progress is not None:
+                progress((i + 1) / truth.frame_count)
+    doc = truth_document(truth, camera, spec)
+    import json
+
+    truth_path_for(out_path).write_text(json.dumps(doc, allow_nan=False))
+    return doc
