@@ -35,6 +35,7 @@ from service.store import (
     relative_to_data,
     remove_analysis_files,
 )
+from vision.assess.presets import PRESETS, PROTOCOLS
 
 router = APIRouter(prefix="/v1/analyses", tags=["analyses"])
 
@@ -51,8 +52,8 @@ class UploadForm(BaseModel):
     calibration: dict[str, Any] | None = Field(
         None, description="Floor calibration as a JSON object (see the analysis options)."
     )
-    population: str | None = Field(None, max_length=64)
-    protocol: str | None = Field(None, max_length=64)
+    population: str | None = Field(None, description="Population preset for the cut-offs.")
+    protocol: str | None = Field(None, description="What was recorded.")
     patient_id: str | None = Field(None, pattern=PATIENT_CODE_PATTERN)
     visit_date: date | None = None
 
@@ -73,8 +74,8 @@ _UPLOAD_SCHEMA = {
                             "exclusiveMaximum": 260,
                         },
                         "calibration": {"type": "string", "description": "JSON object"},
-                        "population": {"type": "string", "maxLength": 64},
-                        "protocol": {"type": "string", "maxLength": 64},
+                        "population": {"type": "string", "enum": sorted(PRESETS)},
+                        "protocol": {"type": "string", "enum": list(PROTOCOLS)},
                         "patient_id": {"type": "string", "pattern": PATIENT_CODE_PATTERN},
                         "visit_date": {"type": "string", "format": "date"},
                     },
@@ -92,6 +93,9 @@ def _parse_form(fields: dict[str, str]) -> UploadForm:
             data["calibration"] = json.loads(data["calibration"])
         except json.JSONDecodeError as exc:
             raise HTTPException(422, f"calibration must be a JSON object: {exc}") from exc
+    for name, allowed in (("population", sorted(PRESETS)), ("protocol", list(PROTOCOLS))):
+        if name in data and data[name] not in allowed:
+            raise HTTPException(422, f"{name}: {data[name]!r} is not one of {', '.join(allowed)}")
     try:
         return UploadForm.model_validate(data)
     except ValidationError as exc:
