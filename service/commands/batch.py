@@ -1,0 +1,103 @@
+"""``retrogait batch SOURCE --out DIR``: score a folder of recordings or a manifest CSV.
+
+Exit status: 0 every recording scored (or unchanged since a former run), 1 some recordings
+failed (each is in the summary with its reason), 2 the folder or manifest cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from service.batch import BatchOptions, RecordingOutcome, run_batch
+from service.batch_inputs import BatchInputError, folder_items, manifest_items
+from service.batch_outputs import write_reports, write_summary
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "batch",
+        help="analyse a folder or manifest of recordings: results, summary CSV, reports",
+        description=(
+            "Analyse every recording of a folder, or every row of a manifest CSV (columns: "
+            "video, patient_id, visit_date, height_cm, calibration, population, protocol), in "
+            "parallel processes. Recordings already analysed with the same content and settings "
+            "are skipped; a failed recording is reported in the summary and never stops the "
+            "batch."
+        ),
+    )
+    p.add_argument("source", type=Path, help="a folder of videos or a manifest .csv")
+    p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="analysis processes in parallel (default: the machine's cores)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("local",),
+        default="local",
+        help="where analyses run: local process pool",
+    )
+    p.add_argument(
+        "--allow-absolute", action="store_true", help="accept absolute video paths in a manifest"
+    )
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="analyse again recordings that failed before with the same content",
+    )
+    p.add_argument(
+        "--max-frames", type=int, default=None, help="analyse only each recording's first N frames"
+    )
+    p.add_argument("--no-reports", action="store_true", help="do not write patient reports")
+    p.add_argument(
+        "--height-cm", type=float, default=None, help="subject height for rows that give none"
+    )
+    p.add_argument("--population", default=None, help="population preset for rows that give none")
+    p.add_argument("--protocol", default=None, help="protocol for rows that give none")
+    p.set_defaults(func=run)  # fmt: skip
+
+
+def _defaults(args: argparse.Namespace) -> dict:
+    given = {"height_cm": args.height_cm, "population": args.population,
+             "protocol": args.protocol}  # fmt: skip
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    try:
+        options = BatchOptions(args.workers, args.retry_failed, args.max_frames)
+        source: Path = args.source
+        if source.is_dir():
+            items = folder_items(source, exclude=args.out, defaults=_defaults(args))
+        elif source.suffix.lower() == ".csv":
+            items = manifest_items(source, args.allow_absolute, _defaults(args))
+        else:
+            raise BatchInputError(f"{source} is neither a folder nor a manifest .csv")
+    except (BatchInputError, ValueError) as exc:
+        print(f"retrogait batch: {exc}", file=sys.stderr)
+        return 2
+    with tqdm(total=len(items), desc="recordings", unit="rec", file=sys.stderr) as bar:
+
+        def on_outcome(outcome: RecordingOutcome) -> None:
+            bar.update(1)
+            bar.set_postfix_str(f"{outcome.item.recording_id}: {outcome.status}", refresh=True)
+
+        outcomes = run_batch(items, args.out, options, on_outcome)
+    summary = write_summary(outcomes, args.out)
+    reports = [] if args.no_reports else write_reports(outcomes, args.out)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("analysed", "skipped", "failed")}
+    print(f"{len(outcomes)} recordings: {counts['analysed']} analysed, {counts['skipped']} "
+          f"unchanged (skipped), {counts['failed']} failed")  # fmt: skip
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            print(f"  failed: {outcome.item.source}: {outcome.reason}")
+    print(f"summary: {summary}")
+    if reports:
+        print(f"reports: {len(reports) // 2} patients in {reports[0].parent}")
+    return 1 if counts["failed"] else 0
