@@ -1,0 +1,298 @@
+"""From a subject's :class:`~vision.sequence.PoseSequence` to an :class:`AnalysisResult`: walk
+segments, gait events, steps, spatiotemporal metrics, posture, sway, scale and quality warnings.
+
+Scores, feedback and fall risk are left at their defaults; :mod:`vision.assess` fills them.
+
+    >>> result = analyze_sequence(seq, AnalysisOptions(height_cm=165))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from vision.gait.body import despiked, mid_hip, with_consistent_legs
+from vision.gait.direction import DirectionAnalysis, DirectionOptions, analyze_direction
+from vision.gait.events import (
+    DEFAULT_DETECTOR,
+    REGISTRY,
+    EventOptions,
+    alternation_breaks,
+    detect_events,
+    foot_tracks,
+)
+from vision.gait.posture import PostureOptions, posture_series, summarise_posture
+from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
+from vision.gait.scale import FloorCalibration, ScaleModel, estimate_scale
+from vision.gait.steps import StepOptions, StepSummary, analyze_steps
+from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
+from vision.result import (
+    AnalysisResult,
+    Mean,
+    MeanMax,
+    MeanSd,
+    MeanSdCv,
+    Metrics,
+    PoseSummary,
+    Quality,
+    Scale,
+    VideoSummary,
+)
+from vision.sequence import PoseSequence
+
+PROTOCOLS = ("3mbwt",)
+MAX_SERIES_POINTS = 600
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What the user tells the analysis.
+
+    Attributes:
+        height_cm: subject height, for metres when no floor calibration is given.
+        calibration: floor points and their distance (see :class:`FloorCalibration`).
+        protocol: None (free walk) or "3mbwt" (3 m backward walk test; needs ``calibration``).
+        population: population preset for the assessment (kept with the result).
+        event_detector: name in :data:`vision.gait.events.REGISTRY`.
+        event_cutoff_hz: low-pass cut-off of the landmarks used for events (after despiking).
+        posture_cutoff_hz: low-pass cut-off for posture and sway.
+        max_gap_s: pose gaps up to this long are interpolated.
+    """
+
+    height_cm: float | None = None
+    calibration: FloorCalibration | None = None
+    protocol: str | None = None
+    population: str = "general_adult"
+    event_detector: str = DEFAULT_DETECTOR
+    event_cutoff_hz: float = 12.0
+    posture_cutoff_hz: float = 6.0
+    max_gap_s: float = 0.25
+    direction: DirectionOptions = field(default_factory=DirectionOptions)
+    events: EventOptions | None = None
+    steps: StepOptions = field(default_factory=StepOptions)
+    posture: PostureOptions = field(default_factory=PostureOptions)
+    protocol_options: ProtocolOptions = field(default_factory=ProtocolOptions)
+    stumbles: StumbleOptions = field(default_factory=StumbleOptions)
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` (or :class:`~vision.gait.scale.CalibrationError`) for options
+        that cannot work."""
+        if self.protocol is not None and self.protocol not in PROTOCOLS:
+            raise ValueError(f"unknown protocol {self.protocol!r}; known: {', '.join(PROTOCOLS)}")
+        if self.event_detector not in REGISTRY:
+            known = ", ".join(sorted(REGISTRY))
+            raise ValueError(f"unknown event detector {self.event_detector!r}; known: {known}")
+        if self.height_cm is not None and not 50.0 <= self.height_cm <= 250.0:
+            raise ValueError(f"height_cm={self.height_cm} is outside 50-250 cm")
+        if self.calibration is not None:
+            self.calibration.validate()
+
+
+def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) -> AnalysisResult:
+    """Gait analysis of one subject's landmarks (raw or smoothed; gaps are filled here).
+
+    Raises:
+        ValueError: invalid options (see :meth:`AnalysisOptions.validate`).
+    """
+    opts = options or AnalysisOptions()
+    opts.validate()
+    warnings: list[str] = []
+    result = AnalysisResult(
+        video=VideoSummary(
+            fps=float(seq.fps), frame_count=int(seq.meta.get("frames_decoded", len(seq))),
+            duration_s=round(len(seq) / seq.fps, 4) if seq.fps else 0.0,
+            width=int(seq.width), height=int(seq.height),
+        ),
+        pose=PoseSummary(
+            backend=str(seq.meta.get("backend", "unknown")),
+            model=str(seq.meta.get("model", "unknown")),
+            frames_with_pose=int(seq.has_pose.sum()), coverage=round(seq.coverage, 4),
+        ),
+        quality=Quality(warnings=warnings),
+    )  # fmt: skip
+    result.fall_risk.population = opts.population
+    if len(seq) < 3 or seq.has_pose.sum() < 3:
+        warnings.append("no person was seen long enough to analyse (fewer than 3 frames)")
+        return result
+    if seq.coverage < MIN_COVERAGE:
+        warnings.append(f"the subject is seen in only {100 * seq.coverage:.0f}% of frames; "
+                        "metrics rest on the frames where they are seen")  # fmt: skip
+
+    image, world, vis, swapped = with_consistent_legs(seq.image, seq.world, seq.visibility,
+                                                      seq.t_s)  # fmt: skip
+    base = replace(seq, image=image, world=world, visibility=vis).filled(opts.max_gap_s)
+    ev_seq = replace(base, image=despiked(base.image, base.fps)).smoothed(opts.event_cutoff_hz)
+    post_seq = base.smoothed(opts.posture_cutoff_hz)
+    t = base.t_s
+
+    direction = analyze_direction(ev_seq.image, base.visibility, t, opts.direction)
+    result.segments = direction.segments
+    walking = np.isin(direction.label, ["forward", "backward", "turning"])
+    frontal = direction.view in ("front", "back")
+    tracks = foot_tracks(ev_seq.image, base.visibility, t, base.frame_index,
+                         (seq.width, seq.height), direction.travel, walking,
+                         direction.body_height_px, frontal=frontal)  # fmt: skip
+    ev_opts = replace(opts.events or EventOptions(), detector=opts.event_detector)
+    events = detect_events(tracks, ev_opts)
+    result.events = events
+    breaks = alternation_breaks(events)
+    if breaks:
+        warnings.append(f"{breaks} pairs of consecutive contacts by the same foot: a step may be "
+                        "missed or the feet confused")  # fmt: skip
+
+    scale = estimate_scale(post_seq.image, post_seq.world, opts.calibration, opts.height_cm)
+    result.scale = Scale(method=scale.method, metres_per_pixel=scale.metres_per_pixel,
+                         uncertainty_pct=scale.uncertainty_pct)  # fmt: skip
+    _scale_warnings(scale, direction, warnings)
+
+    walk_axis = np.array([0.0, 1.0]) if frontal else np.array([1.0, 0.0])
+    steps = analyze_steps(events, tracks.feet, t, scale, walk_axis, opts.steps)
+    if frontal and scale.homography is None:
+        for s in steps.steps:
+            s.length = s.length_bh = None
+        steps.step_length_mean = steps.step_length_sd = steps.step_length_cv_pct = None
+        steps.step_length_asymmetry_pct = steps.speed = None
+        warnings.append(f"step length and speed need a side view or a 4-point floor calibration;"
+                        f" this is a {direction.view} view")  # fmt: skip
+    warnings.extend(steps.warnings)
+    result.steps = steps.result_steps()
+
+    posture = posture_series(post_seq.image, post_seq.world, direction.facing, direction.view,
+                             opts.posture)  # fmt: skip
+    pose_summary = summarise_posture(posture, walking, t, opts.posture)
+    if direction.view not in ("side", "oblique"):
+        warnings.append("trunk flexion and head pitch in a front/back view rest on the pose "
+                        "model's depth estimate: less reliable than from the side")  # fmt: skip
+
+    height_m = opts.height_cm / 100.0 if opts.height_cm else (
+        scale.estimated_height_m if scale.method == "floor_calibration" else None)
+    sway = analyze_sway(post_seq.image, t, events, direction.view, posture.trunk_flexion_deg,
+                        height_m)  # fmt: skip
+    warnings.extend(sway.warnings)
+
+    test_s = None
+    test_extra = None
+    if opts.protocol == "3mbwt":
+        test = compute_test_3mbwt(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), t, events, scale,
+                                  opts.protocol_options)  # fmt: skip
+        warnings.extend(test.warnings)
+        test_s = test.time_s
+        test_extra = {"start_s": test.start_s, "stop_s": test.stop_s, "time_s": test.time_s}
+
+    result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
+    stumbles = detect_stumbles(post_seq.image, t, base.frame_index, opts.stumbles)
+    knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
+    result.extras = {
+        "event_detector": opts.event_detector,
+        "view": direction.view,
+        "body_height_px": round(direction.body_height_px, 2),
+        "leg_label_swaps_repaired_frames": int(swapped.sum()),
+        "stumbles": stumbles,
+        "step_details": [
+            {"foot": s.foot, "t_contact_s": round(s.t_contact_s, 4), "frame": s.frame,
+             "duration_s": round(s.duration_s, 4) if np.isfinite(s.duration_s) else None,
+             "length_m": _r(s.length) if steps.metric else None,
+             "length_body_heights": _r(s.length_bh), "steady": s.steady, "bout": s.bout,
+             "knee_flexion_at_contact_deg": knee_at_contact.get(round(s.t_contact_s, 4))}
+            for s in steps.steps
+        ],
+        "metrics_more": {
+            "step_length_body_heights_mean": _r(_mean_bh(steps)),
+            "speed_body_heights_per_s": _r(steps.speed) if not steps.metric else (
+                _r(steps.speed / height_m) if steps.speed and height_m else None),
+            "stride_time_cv_pct": _r(steps.stride_time_cv_pct),
+            "n_strides": steps.n_strides,
+            "knee_flexion_at_contact_deg_mean": _r(_mean(list(knee_at_contact.values()))),
+            "arm_swing_deg": _r(pose_summary.arm_swing_deg),
+            "looking_back_s": _r(pose_summary.looking_back_s),
+            "looking_back_fraction": _r(pose_summary.looking_back_fraction),
+            "trunk_sway_deg": _r(sway.trunk_sway_deg),
+            "sway_ml_parts_body_heights": {k: _r(v) for k, v in sway.ml_parts_body_heights.items()},
+            "estimated_height_m": _r(scale.estimated_height_m),
+        },
+        "series": _series(t, posture),
+    }  # fmt: skip
+    if test_extra is not None:
+        result.extras["test_3mbwt"] = test_extra
+    return result
+
+
+def _scale_warnings(scale: ScaleModel, direction: DirectionAnalysis, warnings: list[str]) -> None:
+    if scale.method == "world_landmarks":
+        warnings.append("metres are estimated from the pose model's world landmarks (a prior, "
+                        f"about +-{scale.uncertainty_pct:.0f}%); give the subject's height or a "
+                        "floor calibration for measured distances")  # fmt: skip
+    elif scale.method == "subject_height":
+        warnings.append(f"metres rest on the entered height (about +-{scale.uncertainty_pct:.0f}"
+                        "%, design assumption)")  # fmt: skip
+    elif scale.method == "none":
+        warnings.append("no scale: spatial metrics are in body heights and metres are null")
+
+
+def _metrics(direction: DirectionAnalysis, steps: StepSummary, posture, sway,
+             test_s: float | None) -> Metrics:
+    m = steps.metric
+    return Metrics(
+        walk_direction=direction.walk_direction,
+        step_count=len(steps.steps),
+        cadence_spm=_r(steps.cadence_spm),
+        speed_mps=_r(steps.speed) if m else None,
+        step_length_m=MeanSdCv(
+            mean=_r(steps.step_length_mean) if m else None,
+            sd=_r(steps.step_length_sd) if m else None,
+            cv_pct=_r(steps.step_length_cv_pct),
+        ),
+        step_time_s=MeanSd(mean=_r(steps.step_time_mean_s), sd=_r(steps.step_time_sd_s)),
+        stride_time_sd_ms=_r(steps.stride_time_sd_ms),
+        step_length_asymmetry_pct=_r(steps.step_length_asymmetry_pct),
+        double_support_pct=_r(steps.double_support_pct),
+        trunk_flexion_deg=MeanMax(mean=_r(posture.trunk_flexion_mean_deg),
+                                  max=_r(posture.trunk_flexion_max_deg)),
+        trunk_lateral_lean_deg=MeanMax(mean=_r(posture.lateral_lean_mean_deg),
+                                       max=_r(posture.lateral_lean_max_deg)),
+        head_pitch_deg=Mean(mean=_r(posture.head_pitch_mean_deg)),
+        sway_ml_m=_r(sway.ml_m),
+        sway_ml_body_heights=_r(sway.ml_body_heights),
+        test_3mbwt_s=_r(test_s),
+    )  # fmt: skip
+
+
+def _knee_at_contact(knee: np.ndarray, t: np.ndarray, events) -> dict[float, float]:
+    out = {}
+    for e in events:
+        if e.type != "contact":
+            continue
+        i = int(np.argmin(np.abs(t - e.t_s)))
+        v = knee[i, 0 if e.foot == "left" else 1]
+        if np.isfinite(v):
+            out[round(e.t_s, 4)] = round(float(v), 2)
+    return out
+
+
+def _series(t: np.ndarray, posture) -> dict[str, list]:
+    step = max(int(np.ceil(len(t) / MAX_SERIES_POINTS)), 1)
+    sel = slice(None, None, step)
+    return {
+        "t_s": [round(float(v), 3) for v in t[sel]],
+        "trunk_flexion_deg": [_r(v, 2) for v in posture.trunk_flexion_deg[sel]],
+        "trunk_lateral_lean_deg": [_r(v, 2) for v in posture.trunk_lateral_lean_deg[sel]],
+        "head_pitch_deg": [_r(v, 2) for v in posture.head_pitch_deg[sel]],
+        "knee_flexion_left_deg": [_r(v, 2) for v in posture.knee_flexion_deg[sel, 0]],
+        "knee_flexion_right_deg": [_r(v, 2) for v in posture.knee_flexion_deg[sel, 1]],
+    }
+
+
+def _mean_bh(steps: StepSummary) -> float | None:
+    return _mean([s.length_bh for s in steps.steps if s.steady and s.length_bh is not None])
+
+
+def _mean(values: list) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+def _r(v: float | None, nd: int = 4) -> float | None:
+    if v is None or not np.isfinite(v):
+        return None
+    return round(float(v), nd)

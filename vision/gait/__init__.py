@@ -1,0 +1,1 @@
+"""Gait analysis built for backward walking: one module per question (see DESIGN.md)."""

@@ -1,0 +1,125 @@
+"""Agreement of detected gait events with reference events (hand labels or synthetic truth).
+
+Used by the accuracy benchmark and the tests. Events are matched one-to-one by time within a
+tolerance, per event type, ignoring the foot label (BlazePose may mirror left and right in side
+views); whether the feet agree, consistently mirrored or not, is reported separately.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from vision.result import Event
+
+
+@dataclass
+class EventAgreement:
+    """Matching of detected to reference events of one type.
+
+    Attributes:
+        matched: reference/detected index pairs.
+        errors_s: detected minus reference time of each match, seconds.
+        n_detected, n_reference: counts compared.
+        same_foot: fraction 0-1 of matches with the same foot label (1 or 0 both mean the feet
+            are consistent, 0 being mirrored); None without matches.
+    """
+
+    matched: list[tuple[int, int]] = field(default_factory=list)
+    errors_s: list[float] = field(default_factory=list)
+    n_detected: int = 0
+    n_reference: int = 0
+    same_foot: float | None = None
+
+    @property
+    def precision(self) -> float:
+        return len(self.matched) / self.n_detected if self.n_detected else float("nan")
+
+    @property
+    def recall(self) -> float:
+        return len(self.matched) / self.n_reference if self.n_reference else float("nan")
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+    def median_abs_error_s(self) -> float:
+        return float(np.median(np.abs(self.errors_s))) if self.errors_s else float("nan")
+
+    def p95_abs_error_s(self) -> float:
+        return float(np.percentile(np.abs(self.errors_s), 95)) if self.errors_s else float("nan")
+
+    def feet_consistent(self) -> bool:
+        """All matches agree on the feet, or all are mirrored."""
+        return self.same_foot is None or self.same_foot in (0.0, 1.0)
+
+
+def match_events(
+    detected: Sequence[Event],
+    reference: Sequence[Event],
+    kind: str,
+    tolerance_s: float = 0.1,
+    window_s: tuple[float, float] | None = None,
+) -> EventAgreement:
+    """Match events of type ``kind`` one-to-one, closest pairs first, within ``tolerance_s``.
+
+    Args:
+        window_s: only events inside (start, end) seconds are compared; e.g. the span where the
+            reference could see the feet.
+    """
+    def pick(events: Sequence[Event]) -> list[Event]:
+        out = [e for e in events if e.type == kind]
+        if window_s is not None:
+            out = [e for e in out if window_s[0] <= e.t_s <= window_s[1]]
+        return out
+
+    det, ref = pick(detected), pick(reference)
+    pairs = sorted(
+        (abs(d.t_s - r.t_s), i, j)
+        for i, r in enumerate(ref)
+        for j, d in enumerate(det)
+        if abs(d.t_s - r.t_s) <= tolerance_s
+    )
+    used_r: set[int] = set()
+    used_d: set[int] = set()
+    out = EventAgreement(n_detected=len(det), n_reference=len(ref))
+    for _, i, j in pairs:
+        if i in used_r or j in used_d:
+            continue
+        used_r.add(i)
+        used_d.add(j)
+        out.matched.append((i, j))
+        out.errors_s.append(det[j].t_s - ref[i].t_s)
+    if out.matched:
+        out.same_foot = float(np.mean([ref[i].foot == det[j].foot for i, j in out.matched]))
+    return out
+
+
+def load_event_labels(path: str | Path, fps: float) -> list[Event]:
+    """Hand labels from a CSV with columns ``frame, time_s, foot, event`` (event: contact|lift).
+
+    Times are taken from the frame number and ``fps`` (the labels' own time column is rounded).
+    """
+    with open(path, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [
+        Event(frame=int(r["frame"]), t_s=int(r["frame"]) / fps, foot=r["foot"].strip(),
+              type=r["event"].strip())  # type: ignore[arg-type]  # fmt: skip
+        for r in rows
+    ]
+
+
+def reversed_events(events: Sequence[Event], last_frame: int, fps: float) -> list[Event]:
+    """The events of a clip played backward: a contact at frame t becomes a lift at frame
+    ``last_frame - t`` and a lift a contact; times follow the frames at ``fps``."""
+    out = [
+        Event(frame=last_frame - e.frame, t_s=(last_frame - e.frame) / fps, foot=e.foot,
+              type="lift" if e.type == "contact" else "contact")  # fmt: skip
+        for e in events
+    ]
+    return sorted(out, key=lambda e: e.t_s)

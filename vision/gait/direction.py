@@ -1,0 +1,263 @@
+"""Which way the subject faces, which way they travel, and from where the camera sees them.
+
+Backward walking is travelling opposite to where one faces, so the two are estimated separately:
+
+* facing: from the nose ahead of the ears and the toes ahead of the heels (side views), or from
+  the shoulders' left/right order and the face's visibility (front/back views);
+* travel: from the pelvis displacement (image x in side views; apparent size in front/back views,
+  growing when the subject comes nearer).
+
+Per frame, the walk is labelled backward, forward, standing or turning; runs of labels become
+:class:`~vision.result.Segment` s, each with the camera view (side, front, back, oblique).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vision import landmarks as lm
+from vision.gait.body import (
+    body_height_px,
+    height_series_px,
+    mid_hip,
+    mid_shoulder,
+    nanmedian_filter,
+    velocity,
+)
+from vision.result import Direction, Segment, View
+
+
+@dataclass(frozen=True)
+class DirectionOptions:
+    """Thresholds for direction and view classification.
+
+    Attributes:
+        standing_speed_bh_s: pelvis speed (body heights per second) below which the subject is
+            standing; 0.08 BH/s is about 0.13 m/s, below the slowest backward walkers (design
+            choice).
+        min_segment_s: shorter runs of one label are merged into their neighbours.
+        smooth_s: window of the running medians applied to the per-frame cues.
+        side_width_ratio: shoulder+hip width over trunk length below which the view is side.
+        frontal_width_ratio: above this the view is front or back; in between, oblique.
+        turn_window_s: frames this close to a change of facing are labelled turning.
+    """
+
+    standing_speed_bh_s: float = 0.08
+    min_segment_s: float = 0.4
+    smooth_s: float = 0.5
+    side_width_ratio: float = 0.3
+    frontal_width_ratio: float = 0.55
+    turn_window_s: float = 0.3
+
+
+@dataclass
+class DirectionAnalysis:
+    """Per-frame direction labels and the segments built from them.
+
+    Attributes:
+        view: the dominant camera view of the whole sequence.
+        facing: (T,) +1/-1 facing sign along the travel axis, 0 unknown. Side views: +1 faces
+            image right. Front/back views: +1 faces the camera.
+        travel: (T,) +1/-1 travel sign along the same axis, 0 when standing or unknown.
+        label: (T,) per-frame direction labels (object array of str; "" where no pose).
+        speed_bh_s: (T,) pelvis speed along the travel axis in body heights per second (signed).
+        body_height_px: the subject's apparent standing height in pixels.
+        segments: runs of one direction with their view.
+    """
+
+    view: View
+    facing: np.ndarray
+    travel: np.ndarray
+    label: np.ndarray
+    speed_bh_s: np.ndarray
+    body_height_px: float
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def walk_direction(self) -> Direction | None:
+        """The direction the subject spent most time walking in (backward wins a tie)."""
+        n_back = int(np.sum(self.label == "backward"))
+        n_fwd = int(np.sum(self.label == "forward"))
+        if n_back == 0 and n_fwd == 0:
+            return "standing" if np.any(self.label == "standing") else None
+        return "backward" if n_back >= n_fwd else "forward"
+
+
+def width_ratio(image: np.ndarray) -> np.ndarray:
+    """(T,) mean of shoulder and hip widths (image x) over trunk length: ~0.1-0.3 seen from the
+    side, ~0.6-0.9 from the front or back."""
+    sh = np.abs(image[:, lm.L_SHOULDER, 0] - image[:, lm.R_SHOULDER, 0])
+    hp = np.abs(image[:, lm.L_HIP, 0] - image[:, lm.R_HIP, 0])
+    trunk = np.linalg.norm(mid_shoulder(image[:, :, :2]) - mid_hip(image[:, :, :2]), axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 0.5 * (sh + hp) / trunk
+
+
+def classify_view(
+    image: np.ndarray, visibility: np.ndarray, options: DirectionOptions = DirectionOptions()
+) -> View:
+    """Camera view of frames ``image`` (T, 33, >=2) px with ``visibility`` (T, 33)."""
+    r = width_ratio(image)
+    r = r[np.isfinite(r)]
+    if r.size == 0:
+        return "side"
+    ratio = float(np.median(r))
+    if ratio < options.side_width_ratio:
+        return "side"
+    if ratio < options.frontal_width_ratio:
+        return "oblique"
+    # Seen from the front, the subject's left shoulder is on the image right.
+    lr = image[:, lm.L_SHOULDER, 0] - image[:, lm.R_SHOULDER, 0]
+    face_vis = visibility[:, lm.NOSE]
+    front_votes = np.nanmedian(np.sign(lr)) if np.isfinite(lr).any() else 0.0
+    if front_votes == 0:
+        front_votes = 1.0 if np.median(face_vis) > 0.5 else -1.0
+    return "front" if front_votes > 0 else "back"
+
+
+def _lateral_facing(image: np.ndarray, height_px: float) -> np.ndarray:
+    """(T,) facing evidence along image x (positive: faces right), in body heights."""
+    ears = 0.5 * (image[:, lm.L_EAR, 0] + image[:, lm.R_EAR, 0])
+    nose = image[:, lm.NOSE, 0] - ears
+    feet = 0.5 * (
+        (image[:, lm.L_TOE, 0] - image[:, lm.L_HEEL, 0])
+        + (image[:, lm.R_TOE, 0] - image[:, lm.R_HEEL, 0])
+    )
+    # The nose leads the ears by ~0.05 H and the toes lead the heels by ~0.15 H; tanh caps each
+    # cue so one wild landmark cannot outvote the other.
+    cue = np.tanh(nose / (0.03 * height_px)) + np.tanh(feet / (0.05 * height_px))
+    return np.where(np.isfinite(cue), cue, np.nan)
+
+
+def _frontal_facing(image: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+    """(T,) facing evidence toward the camera (positive: faces the camera)."""
+    lr = image[:, lm.L_SHOULDER, 0] - image[:, lm.R_SHOULDER, 0]
+    lr_hip = image[:, lm.L_HIP, 0] - image[:, lm.R_HIP, 0]
+    scale = np.abs(lr) + np.abs(lr_hip) + 1e-6
+    return (lr + lr_hip) / scale + (visibility[:, lm.NOSE] - 0.5)
+
+
+def analyze_direction(
+    image: np.ndarray,
+    visibility: np.ndarray,
+    t_s: np.ndarray,
+    options: DirectionOptions = DirectionOptions(),
+) -> DirectionAnalysis:
+    """Facing, travel and per-frame direction labels of one subject.
+
+    Args:
+        image: (T, 33, >=2) landmark pixels (NaN where no pose), ideally smoothed.
+        visibility: (T, 33) landmark visibility 0-1.
+        t_s: (T,) frame times in seconds.
+    """
+    n = len(t_s)
+    view = classify_view(image, visibility, options)
+    h_px = body_height_px(image)
+    fps = (n - 1) / (t_s[-1] - t_s[0]) if n > 1 and t_s[-1] > t_s[0] else 30.0
+    win = max(int(round(options.smooth_s * fps)) | 1, 1)
+    if not np.isfinite(h_px) or h_px <= 0:
+        empty = np.zeros(n, dtype=np.int8)
+        return DirectionAnalysis(view, empty, empty.copy(), np.full(n, "", dtype=object),
+                                 np.zeros(n), float("nan"))  # fmt: skip
+
+    if view in ("front", "back"):
+        # Travel along the line of sight: the apparent height grows while approaching.
+        hs = nanmedian_filter(height_series_px(image), win)
+        speed = velocity(np.log(hs), t_s) * _approx_distance_bh(hs, h_px)
+        facing_cue = _frontal_facing(image, visibility)
+    else:
+        x = mid_hip(image[:, :, :2])[:, 0]
+        speed = velocity(nanmedian_filter(x, win), t_s) / h_px
+        facing_cue = _lateral_facing(image, h_px)
+    speed = nanmedian_filter(speed, win)
+    facing_cue = nanmedian_filter(facing_cue, win)
+
+    facing = np.sign(np.nan_to_num(facing_cue)).astype(np.int8)
+    moving = np.abs(np.nan_to_num(speed)) >= options.standing_speed_bh_s
+    travel = np.where(moving, np.sign(np.nan_to_num(speed)), 0).astype(np.int8)
+
+    has_pose = np.isfinite(image[:, :, 0]).any(axis=1)
+    label = np.full(n, "", dtype=object)
+    label[has_pose & ~moving] = "standing"
+    walk = has_pose & moving
+    label[walk & (travel == facing)] = "forward"
+    label[walk & (travel != facing)] = "backward"
+    label[walk & (facing == 0)] = "turning"
+    _mark_turns(label, facing, has_pose, t_s, options.turn_window_s)
+    _merge_short_runs(label, t_s, options.min_segment_s)
+
+    segments = [
+        Segment(
+            start_s=float(t_s[a]), end_s=float(t_s[b - 1]), direction=label[a],
+            view=classify_view(image[a:b], visibility[a:b], options),
+        )
+        for a, b in _label_runs(label)
+        if label[a] != ""
+    ]  # fmt: skip
+    return DirectionAnalysis(view, facing, travel, label, speed, h_px, segments)
+
+
+def _approx_distance_bh(height_series: np.ndarray, ref_px: float) -> np.ndarray:
+    """Distance to the camera in body heights up to a constant: d log(size)/dt times distance
+    is the approach speed. The constant is unknown from one camera; a subject filling ~the
+    median apparent size is taken to be 3 body heights away (design assumption, only the sign
+    and rough size of the speed are used)."""
+    return 3.0 * ref_px / np.where(height_series > 0, height_series, np.nan)
+
+
+def _mark_turns(
+    label: np.ndarray, facing: np.ndarray, has_pose: np.ndarray, t_s: np.ndarray, window_s: float
+) -> None:
+    """Label frames near a reversal of facing while moving as turning (in place)."""
+    idx = np.flatnonzero(has_pose & (facing != 0))
+    if idx.size < 2:
+        return
+    flips = idx[1:][facing[idx[1:]] != facing[idx[:-1]]]
+    for i in flips:
+        near = np.abs(t_s - t_s[i]) <= window_s
+        label[near & has_pose & (label != "standing")] = "turning"
+
+
+def _label_runs(label: np.ndarray) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(label) + 1):
+        if i == len(label) or label[i] != label[start]:
+            runs.append((start, i))
+            start = i
+    return runs
+
+
+def _merge_short_runs(label: np.ndarray, t_s: np.ndarray, min_s: float) -> None:
+    """Give runs shorter than ``min_s`` the label of their longer neighbour (in place), shortest
+    first, so a brief glitch inside a long walk disappears but a real pause survives."""
+    while True:
+        runs = [r for r in _label_runs(label) if label[r[0]] != ""]
+        short = sorted(
+            (t_s[b - 1] - t_s[a], a, b) for a, b in runs if t_s[b - 1] - t_s[a] < min_s
+        )
+        for _, a, b in short:
+            left = label[a - 1] if a > 0 else ""
+            right = label[b] if b < len(label) else ""
+            if left == "" and right == "":
+                continue
+            if left == "" or right == "":
+                label[a:b] = left or right
+            else:
+                left_len, right_len = _run_len(label, a - 1), _run_len(label, b)
+                label[a:b] = left if left_len >= right_len else right
+            break
+        else:
+            return
+
+
+def _run_len(label: np.ndarray, i: int) -> int:
+    a = i
+    while a > 0 and label[a - 1] == label[i]:
+        a -= 1
+    b = i
+    while b + 1 < len(label) and label[b + 1] == label[i]:
+        b += 1
+    return b - a + 1

@@ -1,0 +1,311 @@
+"""Foot contact and lift events, for backward (toe-first) and forward (heel-first) gait.
+
+Detectors are plain functions ``detector(tracks, options) -> list[Event]`` kept in
+:data:`REGISTRY` under a name:
+
+* ``"stationarity"``: a foot is on the floor while its stillest point (heel or toe) does not
+  move in the image. Contact is the moment the first point stops (toe in backward gait, heel in
+  forward gait), lift the moment the last one moves again. Needs a static camera; does not care
+  which way the subject walks.
+* ``"pelvis_relative"``: Zeni-style extrema of the foot position relative to the pelvis, re-signed
+  to the TRAVEL direction (not the facing direction): contact where the leading foot point is
+  furthest along the travel direction, lift where the trailing point is furthest behind. Works
+  with a moving camera; its timing depends on gait shape.
+
+The default is chosen by ``bench/accuracy.py`` (see :data:`DEFAULT_DETECTOR`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from vision import landmarks as lm
+from vision.gait.body import foot_points, mid_hip, velocity
+from vision.result import Event, Foot
+
+FEET: tuple[Foot, Foot] = ("left", "right")
+HEEL, TOE, ANKLE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class EventOptions:
+    """Event detector settings.
+
+    Attributes:
+        detector: name in :data:`REGISTRY`.
+        still_fraction: a foot point is still below this fraction of the typical swing speed
+            (95th percentile of foot speed while walking).
+        min_still_bh_s: ... but never below this speed (body heights per second), the noise floor.
+        min_stance_s: still runs shorter than this are not stances (a foot slowing mid-air).
+        min_swing_s: moving runs shorter than this inside a stance are noise.
+        min_step_s: pelvis_relative: extrema of one foot closer than this are one event.
+        prominence_bh: pelvis_relative: least prominence of an extremum (body heights).
+        footprint_radius_bh: stationarity: a stance is extended over frames where the heel or
+            toe is within this distance (body heights) of its resting place; None: off.
+    """
+
+    detector: str = "stationarity"
+    still_fraction: float = 0.2
+    min_still_bh_s: float = 0.05
+    min_stance_s: float = 0.1
+    min_swing_s: float = 0.12
+    min_step_s: float = 0.35
+    prominence_bh: float = 0.04
+    footprint_radius_bh: float | None = 0.01
+
+
+@dataclass
+class FootTracks:
+    """What the detectors see: both feet's points and the walk's direction, per frame.
+
+    Attributes:
+        t_s: (T,) seconds.
+        frame_index: (T,) video frame numbers.
+        feet: (T, 2, 3, 2) pixels: [left, right] x [heel, toe, ankle] x (x, y), leg labels
+            already made consistent (see :func:`vision.gait.body.with_consistent_legs`).
+        pelvis: (T, 2) mid-hip pixels.
+        travel: (T,) +1/-1 travel sign along the travel axis, 0 when standing.
+        walking: (T,) bool, frames labelled backward, forward or turning.
+        body_height_px: apparent standing height in pixels.
+        frontal: True when travel is along the line of sight (front/back view): the travel axis is
+            then image y (down = nearer the camera), else image x.
+    """
+
+    t_s: np.ndarray
+    frame_index: np.ndarray
+    feet: np.ndarray
+    pelvis: np.ndarray
+    travel: np.ndarray
+    walking: np.ndarray
+    body_height_px: float
+    frontal: bool = False
+
+
+def foot_tracks(
+    image: np.ndarray,
+    visibility: np.ndarray,
+    t_s: np.ndarray,
+    frame_index: np.ndarray,
+    frame_size: tuple[int, int],
+    travel: np.ndarray,
+    walking: np.ndarray,
+    body_height_px: float,
+    frontal: bool = False,
+    min_visibility: float = 0.5,
+) -> FootTracks:
+    """Build :class:`FootTracks` from (T, 33, >=2) landmark pixels.
+
+    A foot is missing (NaN) in frames where its heel and toe are both less visible than
+    ``min_visibility`` or any of its points is outside the ``frame_size`` (width, height) picture:
+    BlazePose guesses such points, and a guessed foot must not make events.
+    """
+    feet = foot_points(image)
+    vis = np.stack([visibility[:, [lm.L_HEEL, lm.L_TOE]].max(axis=1),
+                    visibility[:, [lm.R_HEEL, lm.R_TOE]].max(axis=1)], axis=1)  # fmt: skip
+    w, h = frame_size
+    inside = ((feet[..., 0] >= 0) & (feet[..., 0] < w) & (feet[..., 1] >= 0)
+              & (feet[..., 1] < h)).all(axis=-1)  # fmt: skip
+    feet[~((vis >= min_visibility) & inside)] = np.nan
+    return FootTracks(t_s=t_s, frame_index=frame_index, feet=feet,
+                      pelvis=mid_hip(image[:, :, :2]), travel=travel, walking=walking,
+                      body_height_px=body_height_px, frontal=frontal)  # fmt: skip
+
+
+Detector = Callable[[FootTracks, EventOptions], list[Event]]
+
+
+def foot_speed_bh_s(tracks: FootTracks) -> np.ndarray:
+    """(T, 2) speed of each foot's stillest point (heel or toe), body heights per second."""
+    v = velocity(tracks.feet[:, :, :2], tracks.t_s)  # heel and toe only
+    speed = np.linalg.norm(v, axis=-1) / tracks.body_height_px
+    return np.nanmin(np.where(np.isfinite(speed), speed, np.inf), axis=-1)
+
+
+def stance_mask(tracks: FootTracks, options: EventOptions) -> np.ndarray:
+    """(T, 2) bool: the foot is planted (see the ``stationarity`` detector)."""
+    speed = foot_speed_bh_s(tracks)
+    moving = speed[tracks.walking]
+    moving = moving[np.isfinite(moving)]
+    typical = float(np.percentile(moving, 95)) if moving.size else 1.0
+    thr = max(options.still_fraction * typical, options.min_still_bh_s)
+    still = speed < thr
+    dt = float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 1 / 30
+    for f in range(2):
+        still[:, f] = _close_runs(still[:, f], value=False, max_len=options.min_swing_s / dt)
+        still[:, f] = _close_runs(still[:, f], value=True, max_len=options.min_stance_s / dt)
+        if options.footprint_radius_bh is not None:
+            still[:, f] = _grow_to_footprint(
+                tracks.feet[:, f, :2], still[:, f],
+                options.footprint_radius_bh * tracks.body_height_px,
+            )
+    return still
+
+
+def _grow_to_footprint(points: np.ndarray, still: np.ndarray, radius_px: float) -> np.ndarray:
+    """Extend each stance run over the neighbouring frames where a foot point (heel or toe) is
+    already (or still) within ``radius_px`` of where that point rests during the run.
+
+    The speed threshold finds stances robustly but cuts them short when the foot glides in or
+    out slowly; the footprint tells when the foot actually arrives and leaves.
+    """
+    out = still.copy()
+    n = len(still)
+    for a, b in _runs(still):
+        rest = np.nanmedian(points[a:b], axis=0)  # (2 points, xy)
+
+        def near(i: int, rest: np.ndarray = rest) -> bool:
+            d = np.linalg.norm(points[i] - rest, axis=-1)
+            return bool(np.nanmin(d) <= radius_px) if np.isfinite(d).any() else False
+
+        i = a - 1
+        while i >= 0 and not out[i] and near(i):
+            out[i] = True
+            i -= 1
+        i = b
+        while i < n and not out[i] and near(i):
+            out[i] = True
+            i += 1
+    return out
+
+
+def detect_stationarity(tracks: FootTracks, options: EventOptions) -> list[Event]:
+    """Contacts where a foot comes to rest, lifts where it leaves; see the module docstring.
+
+    Only transitions seen whole count: a contact needs a swing of at least ``min_swing_s``
+    before it and a stance of at least ``min_stance_s`` after it, both without missing frames
+    (a foot entering the picture or leaving it gives no event).
+    """
+    still = stance_mask(tracks, options)
+    valid = np.isfinite(tracks.feet[:, :, :2]).all(axis=(2, 3))
+    dt = float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 1 / 30
+    min_swing = max(int(round(options.min_swing_s / dt)), 1)
+    min_stance = max(int(round(options.min_stance_s / dt)), 1)
+    events: list[Event] = []
+    for f, foot in enumerate(FEET):
+        for a, b in _runs(valid[:, f]):
+            runs = _runs(still[a:b, f]) + _runs(~still[a:b, f])
+            runs = sorted((a + r0, a + r1, bool(still[a + r0, f])) for r0, r1 in runs)
+            for (s0, s1, st0), (t0, t1, _) in zip(runs, runs[1:], strict=False):
+                # The change happens between frames t0 - 1 and t0: the event is timed half-way
+                # and numbered with the first frame of the new state (the foot first still for
+                # a contact, first moving for a lift), as hand labellers do.
+                if st0:
+                    if s1 - s0 >= min_stance and t1 - t0 >= min_swing:
+                        events.append(_event(tracks, t0, foot, "lift", between=True))
+                elif s1 - s0 >= min_swing and t1 - t0 >= min_stance:
+                    events.append(_event(tracks, t0, foot, "contact", between=True))
+    return _sorted(events)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Contiguous runs of True as (start, stop) pairs."""
+    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    edges = np.flatnonzero(m[1:] != m[:-1])
+    return [(int(x), int(y)) for x, y in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def along_travel(tracks: FootTracks) -> np.ndarray:
+    """(T, 2, 2) heel and toe position along the travel direction relative to the body, in body
+    heights: [foot] x [heel, toe]. Side views: image x minus pelvis x; front/back views: image y
+    minus the feet's mean y (lower in the image is nearer). Multiplied by the travel sign, so
+    larger always means further along the way the subject is going."""
+    if tracks.frontal:
+        ref = np.nanmean(tracks.feet[:, :, :2, 1], axis=(1, 2))
+        rel = tracks.feet[:, :, :2, 1] - ref[:, None, None]
+    else:
+        rel = tracks.feet[:, :, :2, 0] - tracks.pelvis[:, None, None, 0]
+    sign = _fill_travel(tracks.travel).astype(np.float64)
+    return rel * sign[:, None, None] / tracks.body_height_px
+
+
+def detect_pelvis_relative(tracks: FootTracks, options: EventOptions) -> list[Event]:
+    """Contacts at maxima of the leading foot point along travel, lifts at minima of the trailing
+    point; only while walking. See the module docstring."""
+    rel = along_travel(tracks)
+    dt = float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 1 / 30
+    distance = max(int(options.min_step_s / dt), 1)
+    events: list[Event] = []
+    n = len(tracks.t_s)
+    for f, foot in enumerate(FEET):
+        ok = np.isfinite(rel[:, f]).all(axis=-1)
+        if ok.sum() < 3:
+            continue
+        lead = np.where(ok, rel[:, f].max(axis=-1), np.nan)
+        trail = np.where(ok, rel[:, f].min(axis=-1), np.nan)
+        for series, kind in ((lead, "contact"), (-trail, "lift")):
+            # Missing frames get the series' minimum so they can never hold a peak.
+            x = np.where(ok, series, np.nanmin(series))
+            peaks, _ = find_peaks(x, distance=distance, prominence=options.prominence_bh)
+            for i in peaks:
+                # An extremum next to missing frames may be the foot leaving the picture.
+                if tracks.walking[i] and ok[max(i - 2, 0) : min(i + 3, n)].all():
+                    events.append(_event(tracks, int(i), foot, kind))
+    return _sorted(events)
+
+
+REGISTRY: dict[str, Detector] = {
+    "stationarity": detect_stationarity,
+    "pelvis_relative": detect_pelvis_relative,
+}
+DEFAULT_DETECTOR = "stationarity"
+
+
+def detect_events(tracks: FootTracks, options: EventOptions = EventOptions()) -> list[Event]:
+    """Run the detector named in ``options`` and return events sorted by time.
+
+    Raises:
+        ValueError: unknown detector name.
+    """
+    try:
+        detector = REGISTRY[options.detector]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise ValueError(f"unknown event detector {options.detector!r}; known: {known}") from None
+    return detector(tracks, options)
+
+
+def alternation_breaks(events: list[Event]) -> int:
+    """Number of consecutive contact pairs made by the same foot (0 in regular walking)."""
+    feet = [e.foot for e in events if e.type == "contact"]
+    return sum(1 for a, b in zip(feet, feet[1:], strict=False) if a == b)
+
+
+def _event(tracks: FootTracks, i: int, foot: Foot, kind: str, between: bool = False) -> Event:
+    """Event at row ``i``; with ``between``, timed half-way between rows ``i - 1`` and ``i``."""
+    t = 0.5 * (tracks.t_s[i - 1] + tracks.t_s[i]) if between and i > 0 else tracks.t_s[i]
+    return Event(frame=int(tracks.frame_index[i]), t_s=float(t), foot=foot,
+                 type=kind)  # type: ignore[arg-type]  # fmt: skip
+
+
+def _sorted(events: list[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: (e.t_s, e.foot, e.type))
+
+
+def _fill_travel(travel: np.ndarray) -> np.ndarray:
+    """Travel sign with standing frames given the nearest moving frame's sign."""
+    out = travel.astype(np.int8).copy()
+    idx = np.flatnonzero(out != 0)
+    if idx.size == 0:
+        return np.ones_like(out)
+    nearest = idx[np.clip(np.searchsorted(idx, np.arange(len(out))), 0, idx.size - 1)]
+    prev = idx[np.clip(np.searchsorted(idx, np.arange(len(out))) - 1, 0, idx.size - 1)]
+    pick = np.where(np.abs(prev - np.arange(len(out))) < np.abs(nearest - np.arange(len(out))),
+                    prev, nearest)  # fmt: skip
+    return out[pick]
+
+
+def _close_runs(mask: np.ndarray, *, value: bool, max_len: float) -> np.ndarray:
+    """Flip interior runs of ``value`` no longer than ``max_len`` samples to ``not value``."""
+    out = mask.copy()
+    m = np.concatenate([[not value], mask == value, [not value]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(m))
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if a == 0 or b == len(mask):
+            continue
+        if b - a <= max_len:
+            out[a:b] = not value
+    return out

@@ -1,0 +1,180 @@
+"""Posture while walking: trunk flexion and lateral lean, head pitch, looking back over the
+shoulder, knee flexion at contact, arm swing.
+
+Side views use image angles (most accurate; Kim, PLoS One 2025); front/back views use the
+BlazePose world landmarks for the sagittal angles, which rest on the model's depth prior and are
+flagged as less reliable by the caller. Angles are degrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision import landmarks as lm
+from vision.gait.body import mid_hip, mid_shoulder
+from vision.result import View
+
+UP_WORLD = np.array([0.0, -1.0, 0.0])  # BlazePose world y points down
+
+
+@dataclass(frozen=True)
+class PostureOptions:
+    """Attributes:
+    look_back_yaw_deg: head turned this far from the shoulders counts as looking back.
+    """
+
+    look_back_yaw_deg: float = 45.0
+
+
+@dataclass
+class PostureSeries:
+    """Per-frame angles (T,), degrees, NaN where unknown.
+
+    Attributes:
+        trunk_flexion_deg: mid-hip -> mid-shoulder from vertical, toward the facing side positive.
+        trunk_lateral_lean_deg: the same toward the person's right positive.
+        head_pitch_deg: ear -> nose line below horizontal (positive looks down; about 10-15 deg
+            in a neutral head posture, design note).
+        head_yaw_deg: head turned from the shoulders' line (absolute), world landmarks.
+        knee_flexion_deg: (T, 2) left/right, 0 = straight knee.
+        arm_angle_deg: (T, 2) left/right shoulder -> wrist from vertical, toward facing positive.
+    """
+
+    trunk_flexion_deg: np.ndarray
+    trunk_lateral_lean_deg: np.ndarray
+    head_pitch_deg: np.ndarray
+    head_yaw_deg: np.ndarray
+    knee_flexion_deg: np.ndarray
+    arm_angle_deg: np.ndarray
+
+
+def _angle_from_vertical_image(vec: np.ndarray, sign: np.ndarray) -> np.ndarray:
+    """Degrees of image vectors (T, 2) from straight up, positive toward ``sign`` * x."""
+    return np.degrees(np.arctan2(vec[:, 0] * sign, -vec[:, 1]))
+
+
+def _world_axes(world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(T, 3) horizontal forward and right unit vectors of the pelvis, world coordinates."""
+    right = world[:, lm.R_HIP] - world[:, lm.L_HIP]
+    right = right - np.outer(right @ UP_WORLD, UP_WORLD)
+    right /= np.linalg.norm(right, axis=1, keepdims=True)
+    fwd = np.cross(UP_WORLD, right)
+    return fwd, right
+
+
+def posture_series(
+    image: np.ndarray, world: np.ndarray, facing: np.ndarray, view: View,
+    options: PostureOptions = PostureOptions(),
+) -> PostureSeries:
+    """Posture angles per frame.
+
+    Args:
+        image: (T, 33, >=2) pixels, leg labels consistent.
+        world: (T, 33, 3) world metres.
+        facing: (T,) +1/-1 facing sign along image x (side views), 0 unknown.
+        view: camera view of the sequence.
+    """
+    img = image[:, :, :2].astype(np.float64)
+    w = world.astype(np.float64)
+    sign = np.where(facing == 0, np.nan, facing).astype(np.float64)
+    trunk_img = mid_shoulder(img) - mid_hip(img)
+    trunk_w = mid_shoulder(w) - mid_hip(w)
+    fwd, right = _world_axes(w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        up_w = trunk_w @ UP_WORLD
+        flex_world = np.degrees(np.arctan2(np.sum(trunk_w * fwd, 1), up_w))
+        lateral_world = np.degrees(np.arctan2(np.sum(trunk_w * right, 1), up_w))
+        if view in ("side", "oblique"):
+            flexion = _angle_from_vertical_image(trunk_img, sign)
+            lateral = lateral_world
+        else:
+            flexion = flex_world
+            # Seen from the front the person's right is image left; from the back, image right.
+            right_sign = np.full(len(img), -1.0 if view == "front" else 1.0)
+            lateral = _angle_from_vertical_image(trunk_img, right_sign)
+
+        ears = 0.5 * (img[:, lm.L_EAR] + img[:, lm.R_EAR])
+        head = img[:, lm.NOSE] - ears
+        if view in ("side", "oblique"):
+            pitch = np.degrees(np.arctan2(head[:, 1], np.abs(head[:, 0])))
+        else:
+            head_w = w[:, lm.NOSE] - 0.5 * (w[:, lm.L_EAR] + w[:, lm.R_EAR])
+            pitch = np.degrees(np.arctan2(-(head_w @ UP_WORLD), np.sum(head_w * fwd, 1)))
+
+        ear_axis = w[:, lm.R_EAR] - w[:, lm.L_EAR]
+        sh_axis = w[:, lm.R_SHOULDER] - w[:, lm.L_SHOULDER]
+        yaw = _horizontal_angle(ear_axis, sh_axis)
+
+        knee = np.stack([_knee_flexion(img if view in ("side", "oblique") else w, side)
+                         for side in ("left", "right")], axis=1)  # fmt: skip
+        arms = []
+        for s_idx, w_idx in ((lm.L_SHOULDER, lm.L_WRIST), (lm.R_SHOULDER, lm.R_WRIST)):
+            arm = img[:, w_idx] - img[:, s_idx]
+            # Angle from hanging straight down, toward the facing side positive.
+            angle = np.degrees(np.arctan2(arm[:, 0] * sign, arm[:, 1]))
+            arms.append(angle if view in ("side", "oblique") else np.full(len(img), np.nan))
+    return PostureSeries(flexion, lateral, pitch, yaw, knee, np.stack(arms, axis=1))
+
+
+def _horizontal_angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Unsigned angle (deg) between (T, 3) vectors projected on the horizontal plane."""
+    a = a - np.outer(a @ UP_WORLD, UP_WORLD)
+    b = b - np.outer(b @ UP_WORLD, UP_WORLD)
+    cos = np.sum(a * b, 1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def _knee_flexion(points: np.ndarray, side: str) -> np.ndarray:
+    hip, knee, ankle = (lm.IDX[f"{side}_{n}"] for n in ("hip", "knee", "ankle"))
+    a = points[:, hip] - points[:, knee]
+    b = points[:, ankle] - points[:, knee]
+    cos = np.sum(a * b, 1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return 180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+@dataclass
+class PostureSummary:
+    trunk_flexion_mean_deg: float | None
+    trunk_flexion_max_deg: float | None
+    lateral_lean_mean_deg: float | None
+    lateral_lean_max_deg: float | None
+    head_pitch_mean_deg: float | None
+    looking_back_s: float | None
+    looking_back_fraction: float | None
+    arm_swing_deg: float | None
+
+
+def summarise_posture(series: PostureSeries, walking: np.ndarray, t_s: np.ndarray,
+                      options: PostureOptions = PostureOptions()) -> PostureSummary:
+    """Means over the walking frames; "max" is the 98th percentile of the absolute angle, so one
+    bad frame cannot set it."""
+    def mean(x: np.ndarray) -> float | None:
+        v = x[walking & np.isfinite(x)]
+        return float(v.mean()) if v.size else None
+
+    def high(x: np.ndarray) -> float | None:
+        v = np.abs(x[walking & np.isfinite(x)])
+        return float(np.percentile(v, 98)) if v.size else None
+
+    yaw = series.head_yaw_deg
+    ok = walking & np.isfinite(yaw)
+    dt = float(np.median(np.diff(t_s))) if len(t_s) > 1 else 0.0
+    back = ok & (yaw > options.look_back_yaw_deg)
+    arm = series.arm_angle_deg[walking]
+    swing = None
+    if np.isfinite(arm).sum() > 10:
+        per_arm = [np.nanpercentile(arm[:, k], 95) - np.nanpercentile(arm[:, k], 5)
+                   for k in range(2) if np.isfinite(arm[:, k]).sum() > 10]  # fmt: skip
+        swing = float(np.mean(per_arm)) if per_arm else None
+    return PostureSummary(
+        trunk_flexion_mean_deg=mean(series.trunk_flexion_deg),
+        trunk_flexion_max_deg=high(series.trunk_flexion_deg),
+        lateral_lean_mean_deg=mean(series.trunk_lateral_lean_deg),
+        lateral_lean_max_deg=high(series.trunk_lateral_lean_deg),
+        head_pitch_mean_deg=mean(series.head_pitch_deg),
+        looking_back_s=float(back.sum() * dt) if ok.any() else None,
+        looking_back_fraction=float(back.sum() / ok.sum()) if ok.any() else None,
+        arm_swing_deg=swing,
+    )

@@ -1,0 +1,228 @@
+"""Pixels to metres, in order of trust: floor calibration, subject height, world landmarks.
+
+* Floor calibration: two image points on the floor and the distance between them (for example
+  the start line and the 3 m line of the walk test), or four points with their floor coordinates
+  (a homography of the floor plane). The reference method (Stenum et al. 2021 used a 6.30 m
+  floor distance); errors grow when the walker leaves the plane of the marks.
+* Subject height: the user-entered height over the apparent height in pixels; about 5-10 %
+  (design assumption, from the landmark-chain height estimate).
+* BlazePose world landmarks: metres from the model's prior, not a measurement; last resort,
+  flagged as estimated.
+
+Without any of these, distances are in body heights and metres are None.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision.gait.body import CHAIN_FRACTION_OF_HEIGHT, chain_length
+from vision.result import ScaleMethod
+
+# Uncertainties (percent) of each method: design assumptions, stated with every result.
+FLOOR_2POINT_UNCERTAINTY_PCT = 3.0  # ~5 cm misplaced mark over 3 m = 1.7 %, plus perspective
+FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT = 2.0
+SUBJECT_HEIGHT_UNCERTAINTY_PCT = 8.0
+WORLD_LANDMARKS_UNCERTAINTY_PCT = 15.0
+
+
+class CalibrationError(ValueError):
+    """A floor calibration that cannot be used (wrong number of points, zero distance...)."""
+
+
+@dataclass(frozen=True)
+class FloorCalibration:
+    """Points on the floor seen in the image.
+
+    Attributes:
+        image_px: 2 or 4 (x, y) pixel points on the floor.
+        distance_m: with 2 points, their distance on the floor in metres. The first point is
+            taken as the start line of the walk test and the walking line runs toward the second.
+        floor_m: with 4 points, their (x, y) floor coordinates in metres, x along the walk (for
+            a rectangle from the start line to a line L metres on: (0, 0), (0, W), (L, W), (L, 0)).
+    """
+
+    image_px: tuple[tuple[float, float], ...]
+    distance_m: float | None = None
+    floor_m: tuple[tuple[float, float], ...] | None = None
+
+    def validate(self) -> None:
+        """Raise :class:`CalibrationError` if the calibration cannot work."""
+        pts = np.asarray(self.image_px, float)
+        if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) not in (2, 4):
+            raise CalibrationError("floor calibration needs 2 or 4 image points (x, y)")
+        if not np.isfinite(pts).all():
+            raise CalibrationError("floor calibration points must be finite numbers")
+        if len(pts) == 2:
+            if self.distance_m is None or not self.distance_m > 0:
+                raise CalibrationError("a 2-point floor calibration needs a distance > 0 metres")
+            if np.linalg.norm(pts[1] - pts[0]) < 5:
+                raise CalibrationError("the two calibration points are less than 5 pixels apart")
+        else:
+            floor = np.asarray(self.floor_m if self.floor_m is not None else [], float)
+            if floor.shape != (4, 2):
+                raise CalibrationError("a 4-point floor calibration needs 4 floor points (m)")
+            if abs(_polygon_area(floor)) < 1e-3 or abs(_polygon_area(pts)) < 25:
+                raise CalibrationError("the 4 calibration points must not lie on one line")
+
+    @classmethod
+    def parse(cls, text: str) -> FloorCalibration:
+        """From ``X1,Y1,X2,Y2,METRES`` (two points) or
+        ``X1,Y1,X2,Y2,X3,Y3,X4,Y4,LENGTH_M,WIDTH_M`` (a floor rectangle: points 1-2 on the start
+        line, 4-3 on the line LENGTH_M further along the walk, WIDTH_M between 1 and 2)."""
+        try:
+            v = [float(x) for x in text.replace(" ", "").split(",") if x]
+        except ValueError:
+            raise CalibrationError(
+                f"calibration {text!r}: expected numbers separated by commas"
+            ) from None
+        if len(v) == 5:
+            cal = cls(image_px=((v[0], v[1]), (v[2], v[3])), distance_m=v[4])
+        elif len(v) == 10:
+            length, width = v[8], v[9]
+            cal = cls(
+                image_px=tuple((v[i], v[i + 1]) for i in range(0, 8, 2)),
+                floor_m=((0.0, 0.0), (0.0, width), (length, width), (length, 0.0)),
+            )
+        else:
+            raise CalibrationError(
+                f"calibration {text!r}: expected 5 numbers (X1,Y1,X2,Y2,METRES) or 10 "
+                "(X1,Y1,...,X4,Y4,LENGTH_M,WIDTH_M)"
+            )
+        cal.validate()
+        return cal
+
+
+@dataclass
+class ScaleModel:
+    """How image positions become floor distances.
+
+    Attributes:
+        method: which source the scale rests on.
+        metres_per_pixel: at the subject (or along the calibration line); None without a scale.
+        uncertainty_pct: design-assumption uncertainty of the method.
+        body_height_px: apparent standing height, the unit when no metric scale exists.
+        homography: (3, 3) image px -> floor metres, with a 4-point calibration.
+        line_origin_px, line_axis: with a 2-point calibration, the first point and the unit
+            vector toward the second (image).
+        estimated_height_m: the subject height the scale implies (or was given).
+    """
+
+    method: ScaleMethod
+    metres_per_pixel: float | None
+    uncertainty_pct: float | None
+    body_height_px: float
+    homography: np.ndarray | None = None
+    line_origin_px: np.ndarray | None = None
+    line_axis: np.ndarray | None = None
+    estimated_height_m: float | None = None
+
+    @property
+    def metric(self) -> bool:
+        return self.method != "none" and (
+            self.metres_per_pixel is not None or self.homography is not None
+        )
+
+    def floor_m(self, points_px: np.ndarray) -> np.ndarray:
+        """(N, 2) floor metres of (N, 2) image points on the floor (homography only)."""
+        if self.homography is None:
+            raise ValueError("floor coordinates need a 4-point floor calibration")
+        p = np.column_stack([points_px, np.ones(len(points_px))]) @ self.homography.T
+        return p[:, :2] / p[:, 2:3]
+
+    def along_walk(self, points_px: np.ndarray, walk_axis_px: np.ndarray) -> np.ndarray:
+        """(N,) position of (N, 2) floor points along the walking line: metres when the scale is
+        metric, else body heights.
+
+        ``walk_axis_px`` is the travel direction in the image (unit vector), used without a
+        floor calibration (side views); a 2-point calibration uses its own line, a homography
+        the principal direction of the points on the floor.
+        """
+        pts = np.asarray(points_px, float)
+        if self.homography is not None:
+            floor = self.floor_m(pts)
+            axis = _principal_axis(floor)
+            return (floor - floor.mean(axis=0)) @ axis
+        if self.line_axis is not None and self.metres_per_pixel is not None:
+            return (pts - self.line_origin_px) @ self.line_axis * self.metres_per_pixel
+        pos_px = pts @ np.asarray(walk_axis_px, float)
+        if self.metres_per_pixel is not None:
+            return pos_px * self.metres_per_pixel
+        return pos_px / self.body_height_px
+
+
+def estimate_scale(
+    image: np.ndarray,
+    world: np.ndarray,
+    calibration: FloorCalibration | None = None,
+    height_cm: float | None = None,
+) -> ScaleModel:
+    """The most trusted scale available for a subject seen in (T, 33, >=2) ``image`` px with
+    (T, 33, 3) ``world`` metres (NaN where no pose).
+
+    Raises:
+        CalibrationError: the calibration is unusable.
+        ValueError: ``height_cm`` outside 50-250.
+    """
+    h_px = _robust_height(chain_length(image[:, :, :2]))
+    if calibration is not None:
+        calibration.validate()
+        pts = np.asarray(calibration.image_px, float)
+        if len(pts) == 2:
+            axis = pts[1] - pts[0]
+            dist_px = float(np.linalg.norm(axis))
+            mpp = float(calibration.distance_m) / dist_px  # type: ignore[arg-type]
+            return ScaleModel("floor_calibration", mpp, FLOOR_2POINT_UNCERTAINTY_PCT, h_px,
+                              line_origin_px=pts[0], line_axis=axis / dist_px,
+                              estimated_height_m=h_px * mpp)  # fmt: skip
+        import cv2  # the homography fit; OpenCV is a core dependency
+
+        floor = np.asarray(calibration.floor_m, float)
+        hom = cv2.getPerspectiveTransform(pts.astype(np.float32), floor.astype(np.float32))
+        # Metres per pixel near the calibration area's centre, for the summary only.
+        c = pts.mean(axis=0)
+        probe = np.array([c, c + [1.0, 0.0]])
+        q = np.column_stack([probe, np.ones(2)]) @ hom.T
+        q = q[:, :2] / q[:, 2:3]
+        return ScaleModel("floor_calibration", float(np.linalg.norm(q[1] - q[0])),
+                          FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT, h_px, homography=hom)  # fmt: skip
+    if height_cm is not None:
+        if not 50.0 <= height_cm <= 250.0:
+            raise ValueError(f"height_cm={height_cm} is outside 50-250 cm")
+        if not math.isfinite(h_px) or h_px <= 0:
+            return ScaleModel("none", None, None, h_px)
+        return ScaleModel("subject_height", height_cm / 100.0 / h_px,
+                          SUBJECT_HEIGHT_UNCERTAINTY_PCT, h_px,
+                          estimated_height_m=height_cm / 100.0)  # fmt: skip
+    h_world = _robust_height(chain_length(world))
+    if math.isfinite(h_world) and math.isfinite(h_px) and h_px > 0 and h_world > 0:
+        return ScaleModel("world_landmarks", h_world / h_px, WORLD_LANDMARKS_UNCERTAINTY_PCT,
+                          h_px, estimated_height_m=h_world)  # fmt: skip
+    return ScaleModel("none", None, None, h_px)
+
+
+def _robust_height(chain: np.ndarray) -> float:
+    """Standing height from per-frame chain lengths (80th percentile; see
+    :func:`vision.gait.body.body_height_px`)."""
+    c = chain[np.isfinite(chain)]
+    return float(np.percentile(c, 80)) / CHAIN_FRACTION_OF_HEIGHT if c.size else float("nan")
+
+
+def _principal_axis(points: np.ndarray) -> np.ndarray:
+    centred = points - points.mean(axis=0)
+    if len(points) < 2 or not np.isfinite(centred).all():
+        return np.array([1.0, 0.0])
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    axis = vt[0]
+    # Point the axis the way the points were made (first -> last) so signs mean travel.
+    if np.dot(points[-1] - points[0], axis) < 0:
+        axis = -axis
+    return axis
+
+
+def _polygon_area(p: np.ndarray) -> float:
+    x, y = p[:, 0], p[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))

@@ -1,0 +1,230 @@
+"""Steps and strides from contact/lift events and where each foot rests on the floor.
+
+A step ends when a foot makes contact; its length is the distance along the walking line between
+that foot's resting place (footprint) and the other foot's, its duration the time since the
+previous contact. Summary metrics use the steady steps: the first and last step of each bout of
+walking (gait initiation and the closing step) are left out once a bout has four or more steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vision.gait.scale import ScaleModel
+from vision.result import Event, Foot, Step
+
+HEEL, TOE = 0, 1
+
+
+@dataclass(frozen=True)
+class StepOptions:
+    """Attributes:
+    max_step_s: a longer gap between contacts starts a new bout (a pause).
+    min_strides_for_variability: stride-time SD needs at least this many strides (Hausdorff
+        2001 measured over long walks; fewer strides say little).
+    """
+
+    max_step_s: float = 2.0
+    min_strides_for_variability: int = 6
+
+
+@dataclass
+class StepRecord:
+    """One step with what the summary and feedback need.
+
+    ``length`` is in metres when the scale is metric, else body heights; ``length_bh`` is always
+    body heights.
+    """
+
+    foot: Foot
+    t_contact_s: float
+    frame: int
+    duration_s: float
+    length: float | None
+    length_bh: float | None
+    bout: int
+    steady: bool = False
+
+
+@dataclass
+class StepSummary:
+    steps: list[StepRecord] = field(default_factory=list)
+    metric: bool = False
+    cadence_spm: float | None = None
+    speed: float | None = None  # m/s when metric, else body heights per second
+    step_length_mean: float | None = None
+    step_length_sd: float | None = None
+    step_length_cv_pct: float | None = None
+    step_time_mean_s: float | None = None
+    step_time_sd_s: float | None = None
+    stride_time_sd_ms: float | None = None
+    stride_time_cv_pct: float | None = None
+    n_strides: int = 0
+    step_length_asymmetry_pct: float | None = None
+    double_support_pct: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def result_steps(self) -> list[Step]:
+        """Steps for :class:`~vision.result.AnalysisResult` (length in metres or None)."""
+        return [
+            Step(foot=s.foot, t_contact_s=round(s.t_contact_s, 4),
+                 duration_s=round(s.duration_s, 4),
+                 length_m=(round(s.length, 4) if self.metric and s.length is not None else None))
+            for s in self.steps
+        ]  # fmt: skip
+
+
+def stance_intervals(events: list[Event], foot: Foot, t_end_s: float) -> list[tuple[float, float]]:
+    """(contact_s, lift_s) of ``foot``; a stance whose lift is not seen ends at ``t_end_s``."""
+    out: list[tuple[float, float]] = []
+    own = [e for e in events if e.foot == foot]
+    for i, e in enumerate(own):
+        if e.type != "contact":
+            continue
+        lift = next((x.t_s for x in own[i + 1 :] if x.type == "lift"), t_end_s)
+        nxt = next((x.t_s for x in own[i + 1 :] if x.type == "contact"), t_end_s)
+        out.append((e.t_s, min(lift, nxt)))
+    return out
+
+
+def footprint_px(feet: np.ndarray, t_s: np.ndarray, foot: int, start_s: float,
+                 stop_s: float) -> np.ndarray | None:
+    """(2,) median heel pixel of ``foot`` (0 left, 1 right) while it rests in [start_s, stop_s];
+    ``feet`` is (T, 2, >=2, 2). None when the heel is never seen then."""
+    rows = (t_s >= start_s - 1e-9) & (t_s <= stop_s + 1e-9)
+    pts = feet[rows, foot, HEEL]
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    return np.median(pts, axis=0) if len(pts) else None
+
+
+def analyze_steps(
+    events: list[Event],
+    feet: np.ndarray,
+    t_s: np.ndarray,
+    scale: ScaleModel,
+    walk_axis_px: np.ndarray,
+    options: StepOptions = StepOptions(),
+) -> StepSummary:
+    """Steps and spatiotemporal metrics.
+
+    Args:
+        events: contact/lift events sorted by time (see :mod:`vision.gait.events`).
+        feet: (T, 2, >=2, 2) foot points px [left, right] x [heel, toe, ...] x (x, y).
+        t_s: (T,) frame times, seconds.
+        scale: pixels-to-metres model; without a metric scale lengths are in body heights.
+        walk_axis_px: (2,) unit travel direction in the image (side views: (1, 0)).
+    """
+    out = StepSummary(metric=scale.metric)
+    t_end = float(t_s[-1]) if len(t_s) else 0.0
+    stances = {f: stance_intervals(events, f, t_end) for f in ("left", "right")}
+    prints: dict[str, list[tuple[float, float, np.ndarray | None]]] = {
+        f: [(a, b, footprint_px(feet, t_s, k, a, b)) for a, b in stances[f]]
+        for k, f in enumerate(("left", "right"))
+    }
+    contacts = [e for e in events if e.type == "contact"]
+    bout = 0
+    prev: Event | None = None
+    for e in contacts:
+        if prev is not None and e.t_s - prev.t_s > options.max_step_s:
+            bout += 1
+            prev = None
+        other = "right" if e.foot == "left" else "left"
+        mine = next((p for p in prints[e.foot] if abs(p[0] - e.t_s) < 1e-6), None)
+        # The other foot's footprint: its latest stance begun before this contact.
+        theirs = [p for p in prints[other] if p[0] < e.t_s]
+        length = length_bh = None
+        if mine is not None and mine[2] is not None and theirs and theirs[-1][2] is not None:
+            pair = np.stack([theirs[-1][2], mine[2]])
+            length = float(abs(np.diff(scale.along_walk(pair, walk_axis_px))[0]))
+            if not scale.metric:
+                length_bh = length
+            elif scale.estimated_height_m:
+                length_bh = length / scale.estimated_height_m
+        if prev is not None:
+            duration = e.t_s - prev.t_s
+        else:
+            lifts = [x.t_s for x in events if x.foot == e.foot and x.type == "lift"
+                     and x.t_s < e.t_s]  # fmt: skip
+            duration = e.t_s - lifts[-1] if lifts else float("nan")
+        out.steps.append(StepRecord(e.foot, e.t_s, e.frame, duration, length, length_bh, bout))
+        prev = e
+    _mark_steady(out.steps)
+    _summarise(out, stances, feet, t_s, scale, walk_axis_px, options)
+    return out
+
+
+def _mark_steady(steps: list[StepRecord]) -> None:
+    for b in sorted({s.bout for s in steps}):
+        idx = [i for i, s in enumerate(steps) if s.bout == b]
+        keep = idx[1:-1] if len(idx) >= 4 else idx[1:]
+        for i in keep:
+            steps[i].steady = True
+
+
+def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
+               feet: np.ndarray, t_s: np.ndarray, scale: ScaleModel, walk_axis_px: np.ndarray,
+               options: StepOptions) -> None:
+    steady = [s for s in out.steps if s.steady and np.isfinite(s.duration_s)]
+    if len(steady) < 2:
+        out.warnings.append(
+            f"only {len(steady)} steady steps: too few for cadence, step length and speed"
+        )
+        return
+    times = np.array([s.duration_s for s in steady])
+    out.step_time_mean_s = float(times.mean())
+    out.step_time_sd_s = float(times.std(ddof=1))
+    out.cadence_spm = 60.0 / out.step_time_mean_s
+
+    lengths = np.array([s.length for s in steady if s.length is not None], float)
+    if lengths.size >= 2:
+        out.step_length_mean = float(lengths.mean())
+        out.step_length_sd = float(lengths.std(ddof=1))
+        out.step_length_cv_pct = 100.0 * out.step_length_sd / out.step_length_mean
+        by_foot = {f: [s.length for s in steady if s.foot == f and s.length is not None]
+                   for f in ("left", "right")}  # fmt: skip
+        if all(len(v) >= 2 for v in by_foot.values()):
+            ml, mr = float(np.mean(by_foot["left"])), float(np.mean(by_foot["right"]))
+            out.step_length_asymmetry_pct = 100.0 * abs(ml - mr) / (0.5 * (ml + mr))
+    else:
+        out.warnings.append("step length not measurable: the feet's resting places were not seen")
+
+    # Speed: the feet's mid-point on the floor from the first to the last steady contact.
+    t0, t1 = steady[0].t_contact_s, steady[-1].t_contact_s
+    mids = []
+    for t in (t0, t1):
+        i = int(np.argmin(np.abs(t_s - t)))
+        heels = feet[i, :, HEEL]
+        mids.append(heels.mean(axis=0) if np.isfinite(heels).all() else None)
+    if t1 > t0 and all(m is not None for m in mids) and steady[0].bout == steady[-1].bout:
+        pos = scale.along_walk(np.stack(mids), walk_axis_px)  # type: ignore[arg-type]
+        out.speed = float(abs(pos[1] - pos[0]) / (t1 - t0))
+
+    # Stride times: same-foot contact to contact within a bout.
+    strides: list[float] = []
+    for f in ("left", "right"):
+        own = [s for s in out.steps if s.foot == f]
+        strides += [b.t_contact_s - a.t_contact_s for a, b in zip(own, own[1:], strict=False)
+                    if a.bout == b.bout]  # fmt: skip
+    out.n_strides = len(strides)
+    if len(strides) >= options.min_strides_for_variability:
+        sd = float(np.std(strides, ddof=1))
+        out.stride_time_sd_ms = 1000.0 * sd
+        out.stride_time_cv_pct = 100.0 * sd / float(np.mean(strides))
+    else:
+        out.warnings.append(
+            f"stride-time variability needs at least {options.min_strides_for_variability} "
+            f"strides; {len(strides)} seen"
+        )
+
+    # Double support: both feet resting, over the steady part.
+    grid = np.arange(t0, t1, 0.002)
+    if grid.size:
+        both = np.ones_like(grid, dtype=bool)
+        for f in ("left", "right"):
+            on = np.zeros_like(grid, dtype=bool)
+            for a, b in stances[f]:
+                on |= (grid >= a) & (grid < b)
+            both &= on
+        out.double_support_pct = 100.0 * float(both.mean())
