@@ -1,0 +1,47 @@
+"""``retrogait pose VIDEO -o landmarks.npz [--csv FILE]``: the subject's landmarks from a video."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from service.commands.progress import progress_bar
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "pose",
+        help="extract the walking subject's pose landmarks from a video",
+        description="Detect everyone's BlazePose landmarks, follow the person who walks, and save "
+        "their landmark time series (npz with JSON metadata; optionally CSV).",
+    )
+    p.add_argument("video", type=Path, help="video file (mp4, mov, avi, webm, mkv)")
+    p.add_argument("-o", "--output", type=Path, help="output .npz (default: VIDEO.landmarks.npz)")
+    p.add_argument("--csv", type=Path, help="also write a CSV, one row per frame")
+    p.add_argument("--people", type=int, default=2, help="most people detected per frame")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from vision.pipeline import ExtractOptions, NoPersonError, extract_pose
+    from vision.pose import ModelNotFoundError, PoseOptions
+    from vision.video import VideoError
+
+    out = args.output or args.video.with_suffix(".landmarks.npz")
+    opts = ExtractOptions(pose=PoseOptions(num_poses=args.people))
+    try:
+        with progress_bar(f"pose {args.video.name}") as update:
+            seq = extract_pose(args.video, opts, progress=update)
+    except (VideoError, NoPersonError, ModelNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    path = seq.save(out)
+    print(f"{path}: {len(seq)} frames, subject's pose in {seq.coverage:.0%} of them "
+          f"({seq.fps:.2f} fps, {seq.width}x{seq.height})")  # fmt: skip
+    others = seq.meta.get("others_seen", [])
+    if others:
+        print(f"other people seen: {len(others)} (not analysed)")
+    if args.csv:
+        print(f"{seq.to_csv(args.csv)}: CSV written")
+    return 0

@@ -1,0 +1,81 @@
+"""Subject selection and identity tracking on constructed detections (no video needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vision.landmarks import L_ANKLE, L_HIP, L_SHOULDER, NOSE, R_ANKLE, R_HIP, R_SHOULDER
+from vision.pose import FramePoses, PersonPose
+from vision.tracking import body_height_px, hip_centre, track_people
+
+FPS = 30.0
+
+
+def _person(x: float, y: float, height: float = 400.0) -> PersonPose:
+    """A standing figure whose hip centre is at (x, y) pixels and that is ``height`` tall."""
+    img = np.zeros((33, 5), np.float32)
+    img[:, 0], img[:, 1], img[:, 3], img[:, 4] = x, y, 0.9, 0.9
+    img[NOSE, 1] = y - 0.45 * height
+    img[[L_SHOULDER, R_SHOULDER], 1] = y - 0.3 * height
+    img[[L_HIP, R_HIP], 1] = y
+    img[[L_ANKLE, R_ANKLE], 1] = y + 0.45 * height
+    return PersonPose(image=img, world=np.zeros((33, 3), np.float32))
+
+
+def _frames(rng: np.random.Generator, occlude: range = range(0)) -> list[FramePoses]:
+    """A walker crossing right to left at 0.8 body heights/s, and a bystander jumping in place
+    (bigger on screen), listed in random order per frame; the walker vanishes during
+    ``occlude``."""
+    frames = []
+    for i in range(150):
+        walker = _person(1500 - 10.0 * i, 700, 380)
+        jumper = _person(600, 300 - 80 * abs(np.sin(i / 5)), 450)
+        people = [jumper] if i in occlude else [walker, jumper]
+        rng.shuffle(people)
+        frames.append(FramePoses(index=i, t_s=i / FPS, people=tuple(people)))
+    return frames
+
+
+def _is_walker(pose: PersonPose | None) -> bool:
+    return pose is not None and hip_centre(pose)[1] > 500
+
+
+def test_body_height_of_constructed_figure() -> None:
+    assert body_height_px(_person(0, 0, 400)) == pytest.approx(0.9 * 400 * 1.1, rel=0.01)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_subject_is_the_walker_whatever_the_detector_order(seed: int) -> None:
+    frames = _frames(np.random.default_rng(seed))
+    result = track_people(frames, FPS)
+    assert all(_is_walker(p) for p in result.subject)
+    assert len(result.people) == 2
+    others = [p for p in result.people if p.track_id != result.subject_track_id]
+    assert others[0].displacement_body_heights < 0.2  # jumping is not walking
+
+
+def test_identity_kept_through_a_short_occlusion() -> None:
+    frames = _frames(np.random.default_rng(3), occlude=range(60, 80))
+    result = track_people(frames, FPS)
+    seen = [i for i, p in enumerate(result.subject) if p is not None]
+    assert all(_is_walker(result.subject[i]) for i in seen)
+    # Before and after the occlusion the walker is one identity, the jumper never stands in.
+    assert seen[0] == 0 and seen[-1] == 149
+    assert not any(result.subject[i] is not None for i in range(60, 80))
+
+
+def test_duplicate_detections_of_one_person_are_merged() -> None:
+    frames = [
+        FramePoses(index=i, t_s=i / FPS,
+                   people=(_person(1000 - 8 * i, 700), _person(1002 - 8 * i, 701)))
+        for i in range(60)
+    ]  # fmt: skip
+    result = track_people(frames, FPS)
+    assert len(result.people) == 1
+
+
+def test_nobody_gives_no_subject() -> None:
+    frames = [FramePoses(index=i, t_s=i / FPS, people=()) for i in range(10)]
+    result = track_people(frames, FPS)
+    assert result.subject_track_id is None and all(p is None for p in result.subject)
