@@ -137,7 +137,10 @@ def build_feedback(
             "wrong_direction", {"walk_direction": got, "segments": walk_segments(result)},
             walk_direction=got, expected=want,
         )])[: max(options.max_cues, len(safety))]  # fmt: skip
-    flagged = [r for r in fall_risk.reasons if r.outcome in ("high", "moderate")]
+    flagged = [
+        r for r in fall_risk.reasons
+        if r.outcome in ("high", "moderate") and r.rule != "indicator_count"
+    ]  # fmt: skip
     if fall_risk.level in ("high", "moderate") and flagged:
         rules = "; ".join(_reason_text(r) for r in flagged)
         safety.append(cue(
