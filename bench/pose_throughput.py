@@ -1,0 +1,99 @@
+"""Pose throughput on one clip, measured in one run (ratios are what to compare: the machine is
+shared and its absolute speed varies).
+
+Prints decode-only frames/s, decode+pose frames/s through retrogait's pipeline (PyAV decode,
+downscale to --max-side, MediaPipe Tasks, subject tracking), their ratio, and the throughput ratio
+against a plain per-frame MediaPipe loop (OpenCV decode at full size, one detect_for_video per
+frame) over the same frames with the same model and number of poses.
+
+    python bench/pose_throughput.py [CLIP] [--frames N] [--max-side PX]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import cv2
+import mediapipe as mp
+from mediapipe.tasks.python.core.base_options import BaseOptions
+from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
+
+from vision.pipeline import ExtractOptions, extract_pose
+from vision.pose import PoseOptions, default_model_path
+from vision.video import iter_frames
+
+DEFAULT_CLIP = (
+    Path(__file__).resolve().parents[2] / "shared" / "videos" / "backward_walk_side_demo4.mp4"
+)
+
+
+def decode_only(clip: Path, frames: int, max_side: int | None) -> float:
+    start = time.perf_counter()
+    n = 0
+    for frame in iter_frames(clip, max_side=max_side):
+        if frame.index >= frames:
+            break
+        n += 1
+    return n / (time.perf_counter() - start)
+
+
+def ours(clip: Path, frames: int, max_side: int | None, num_poses: int) -> tuple[float, float]:
+    opts = ExtractOptions(pose=PoseOptions(num_poses=num_poses), max_side=max_side,
+                          max_frames=frames)  # fmt: skip
+    start = time.perf_counter()
+    seq = extract_pose(clip, opts)
+    return len(seq) / (time.perf_counter() - start), seq.coverage
+
+
+def plain_loop(clip: Path, frames: int, num_poses: int) -> tuple[float, float]:
+    options = PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(default_model_path())),
+        running_mode=RunningMode.VIDEO,
+        num_poses=num_poses,
+    )
+    landmarker = PoseLandmarker.create_from_options(options)
+    cap = cv2.VideoCapture(str(clip))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    start = time.perf_counter()
+    n = found = 0
+    while n < frames:
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        image = mp.Image(image_format=mp.ImageFormat.SRGB,
+                         data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))  # fmt: skip
+        result = landmarker.detect_for_video(image, int(n * 1000 / fps))
+        found += bool(result.pose_landmarks)
+        n += 1
+    elapsed = time.perf_counter() - start
+    landmarker.close()
+    cap.release()
+    return n / elapsed, found / max(n, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("clip", nargs="?", type=Path, default=DEFAULT_CLIP)
+    parser.add_argument("--frames", type=int, default=240)
+    parser.add_argument("--max-side", type=int, default=1280)
+    parser.add_argument("--poses", type=int, default=2)
+    args = parser.parse_args()
+    if not args.clip.is_file():
+        raise SystemExit(f"clip not found: {args.clip}")
+
+    dec = decode_only(args.clip, args.frames, args.max_side)
+    our_fps, our_cov = ours(args.clip, args.frames, args.max_side, args.poses)
+    base_fps, base_cov = plain_loop(args.clip, args.frames, args.poses)
+    print(f"clip: {args.clip.name}, {args.frames} frames, up to {args.poses} people, "
+          f"max side {args.max_side} px")  # fmt: skip
+    print(f"decode only:                     {dec:7.1f} frames/s")
+    print(f"decode + pose + tracking (ours): {our_fps:7.1f} frames/s  pose in {our_cov:.0%}")
+    print(f"plain per-frame MediaPipe loop:  {base_fps:7.1f} frames/s  pose in {base_cov:.0%}")
+    print(f"ratio ours / decode-only:        {our_fps / dec:7.3f}")
+    print(f"ratio ours / plain loop:         {our_fps / base_fps:7.3f}")
+
+
+if __name__ == "__main__":
+    main()
