@@ -160,6 +160,26 @@ def test_render_overlay_keeps_variable_timestamps(tmp_path: Path) -> None:
     np.testing.assert_allclose([f.t_s for f in iter_frames(out)], times, atol=1e-4)
 
 
+def test_render_overlay_of_a_rotated_phone_clip_is_upright(tmp_path: Path) -> None:
+    # Stored landscape with a display matrix saying "turn 90 degrees clockwise", like a phone's.
+    clip = tmp_path / "portrait.mp4"
+    stored = np.full((WIDTH, HEIGHT, 3), BACKGROUND, np.uint8)
+    with av.open(str(clip), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = HEIGHT, WIDTH, "yuv420p"
+        stream.set_display_rotation(-90)
+        for _ in range(4):
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")))
+        container.mux(stream.encode(None))
+    out = render_overlay(clip, walking_figure(4, 30.0, no_pose=set()), tmp_path / "o.mp4",
+                         style=THICK)
+    info = probe(out)
+    assert (info.width, info.height, info.rotation_deg) == (WIDTH, HEIGHT, 0)
+    frame = next(iter_frames(out))
+    assert_colour(frame.rgb, *midpoint(figure_xy(100), "left_knee", "left_ankle"),
+                  THICK.left_rgb, 40)
+
+
 def test_cli_overlay_reports_bad_video(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     bad = tmp_path / "notes.mp4"
     bad.write_text("not a video")
