@@ -23,11 +23,37 @@ class UserVideoError(Exception):
 
 def analysis_options(options: dict[str, Any]) -> Any:
     """``vision.analysis.AnalysisOptions`` from the stored request options (unknown keys and
-    ``None`` values are left to the library's defaults)."""
+    ``None`` values are left to the library's defaults). The floor calibration arrives as JSON:
+    ``{"image_px": [[x, y], ...], "distance_m": 3.0}`` or with ``"floor_m"`` for 4 points.
+
+    Raises ``ValueError`` (with the library's message) for options that cannot work.
+    """
+    from vision import analysis
     from vision.analysis import AnalysisOptions
+    from vision.gait.scale import FloorCalibration
 
     names = {f.name for f in dataclasses.fields(AnalysisOptions)}
-    return AnalysisOptions(**{k: v for k, v in options.items() if k in names and v is not None})
+    kwargs = {k: v for k, v in options.items() if k in names and v is not None}
+    if kwargs.get("protocol") not in getattr(analysis, "PROTOCOLS", ()):
+        # The gait analysis knows only timed protocols; a free walk is its default (None).
+        kwargs.pop("protocol", None)
+    cal = kwargs.get("calibration")
+    if cal is not None:
+        if not isinstance(cal, dict) or "image_px" not in cal:
+            raise ValueError('calibration needs "image_px": 2 or 4 [x, y] floor points')
+        try:
+            kwargs["calibration"] = FloorCalibration(
+                image_px=tuple(tuple(float(c) for c in p) for p in cal["image_px"]),
+                distance_m=None if cal.get("distance_m") is None else float(cal["distance_m"]),
+                floor_m=None
+                if cal.get("floor_m") is None
+                else tuple(tuple(float(c) for c in p) for p in cal["floor_m"]),
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"calibration points must be [x, y] number pairs ({exc})") from exc
+    opts = AnalysisOptions(**kwargs)
+    opts.validate()
+    return opts
 
 
 def analyse(
@@ -48,7 +74,7 @@ def analyse(
         # Pose once, saved for the overlay, then the gait analysis on that sequence.
         seq = pipeline.extract_pose(video, progress=lambda f: progress(0.85 * f))
         seq.save(pose_path)
-        result = _analyse_pose(pipeline, seq, opts)
+        result = _analyse_pose(pipeline, seq, opts, options)
         progress(0.9)
     except user_errors as exc:
         raise UserVideoError(str(exc)) from exc
@@ -57,17 +83,20 @@ def analyse(
     return doc, pose_path
 
 
-def _analyse_pose(pipeline: Any, seq: Any, opts: Any) -> Any:
-    """Gait analysis and assessment of an extracted pose sequence (what ``analyze_video`` does
-    after pose extraction)."""
+def _analyse_pose(pipeline: Any, seq: Any, opts: Any, options: dict[str, Any]) -> Any:
+    """Gait analysis and assessment of an extracted pose sequence: what ``analyze_video`` does
+    after pose extraction, with the population and protocol the user chose."""
     analyze_pose = getattr(pipeline, "analyze_pose", None)
     if analyze_pose is not None:
         return analyze_pose(seq, opts)
     from vision.analysis import analyze_sequence
+    from vision.assess import AssessOptions, apply_assessment
 
     result = analyze_sequence(seq, opts)
-    assess = getattr(pipeline, "_assess", None)  # until the pipeline exposes analyze_pose
-    return assess(result, opts) if assess is not None else result
+    assess = AssessOptions(
+        population=opts.population, protocol=options.get("protocol") or "free_backward"
+    )
+    return apply_assessment(result, assess)
 
 
 def render_overlay(video: Path, pose_path: Path, out_dir: Path) -> Path | None:

@@ -25,6 +25,7 @@ from service.api.schemas import (
     Problem,
 )
 from service.deps import OrgDep, SessionDep, StateDep
+from service.pipeline_bridge import analysis_options
 from service.reports_bridge import ReportsUnavailable, render_report
 from service.store import (
     Analysis,
@@ -48,12 +49,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 class UploadForm(BaseModel):
     """The options sent with the video (multipart form fields)."""
 
-    height_cm: float | None = Field(None, gt=50, lt=260, description="Subject height, cm.")
+    height_cm: float | None = Field(None, ge=50, le=250, description="Subject height, cm.")
     calibration: dict[str, Any] | None = Field(
         None, description="Floor calibration as a JSON object (see the analysis options)."
     )
     population: str | None = Field(None, description="Population preset for the cut-offs.")
-    protocol: str | None = Field(None, description="What was recorded.")
+    protocol: str = Field("free_backward", description="What was recorded.")
     patient_id: str | None = Field(None, pattern=PATIENT_CODE_PATTERN)
     visit_date: date | None = None
 
@@ -70,8 +71,8 @@ _UPLOAD_SCHEMA = {
                         "video": {"type": "string", "format": "binary"},
                         "height_cm": {
                             "type": "number",
-                            "exclusiveMinimum": 50,
-                            "exclusiveMaximum": 260,
+                            "minimum": 50,
+                            "maximum": 250,
                         },
                         "calibration": {"type": "string", "description": "JSON object"},
                         "population": {"type": "string", "enum": sorted(PRESETS)},
@@ -97,10 +98,15 @@ def _parse_form(fields: dict[str, str]) -> UploadForm:
         if name in data and data[name] not in allowed:
             raise HTTPException(422, f"{name}: {data[name]!r} is not one of {', '.join(allowed)}")
     try:
-        return UploadForm.model_validate(data)
+        form = UploadForm.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise HTTPException(422, f"{first['loc'][0]}: {first['msg']}") from exc
+    try:  # the library's own checks (calibration geometry, ranges), before storing anything
+        analysis_options(form.model_dump(exclude={"patient_id", "visit_date"}))
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return form
 
 
 def summary(a: Analysis) -> AnalysisSummary:

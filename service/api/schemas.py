@@ -105,14 +105,14 @@ class PatientIn(BaseModel):
         pattern=PATIENT_CODE_PATTERN,
         description="Pseudonymous code chosen by the clinic (never a name); generated if absent.",
     )
-    height_cm: float | None = Field(None, gt=50, lt=260)
+    height_cm: float | None = Field(None, ge=50, le=250, description="cm")
     notes: str = Field("", max_length=10_000)
 
 
 class PatientPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    height_cm: float | None = Field(None, gt=50, lt=260)
+    height_cm: float | None = Field(None, ge=50, le=250, description="cm")
     notes: str | None = Field(None, max_length=10_000)
 
 
