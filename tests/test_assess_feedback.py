@@ -29,13 +29,16 @@ def test_trunk_flexion_cue_quotes_the_walk():
 
 
 def test_posture_cue_names_the_frames_when_a_series_is_given():
-    frames = list(range(30, 250))
-    flexion = [5.0] * 100 + [25.0] * 60 + [5.0] * 60  # leaned forward in frames 130-189
-    series = {"frame": frames, "trunk_flexion_deg": flexion}
+    t_s = [round(0.1 * i, 1) for i in range(100)]  # a thinned series, 10 samples/s
+    flexion = [5.0] * 30 + [25.0] * 20 + [5.0] * 50  # beyond 15 deg from 3.0 s to 4.9 s
+    flexion[95] = 40.0  # after the walk segment (1.0-8.2 s): not evidence
+    series = {"t_s": t_s, "trunk_flexion_deg": flexion}
     result = walk(trunk_flexion_deg=(16.0, 25.0), extras={"stumbles": [], "series": series})
     f = cues(result)[0]
-    assert f.evidence["frames"] == {"first_frame": 130, "last_frame": 189, "count": 60}
-    assert "frames 130-189" in f.message
+    frames = f.evidence["frames"]
+    assert (frames["first_frame"], frames["last_frame"]) == (90, 147)  # 3.0 s and 4.9 s at 30 fps
+    assert frames["fraction_of_walk"] == pytest.approx(20 / 73, abs=1e-3)
+    assert "beyond 15 degrees in frames 90-147" in f.message
 
 
 def test_stumble_outranks_form_and_risk():
@@ -85,11 +88,16 @@ LIMIT_CASES = [
     ("trunk_flexion_deg", (15.0, 20.0), (15.1, 20.0), "trunk_flexion"),
     ("trunk_flexion_deg", (-10.0, 5.0), (-10.1, 5.0), "trunk_extension"),
     ("trunk_lateral_lean_deg", (5.0, 6.0), (5.1, 6.0), "lateral_lean"),
+    ("trunk_lateral_lean_deg", (-5.0, 6.0), (-5.1, 6.0), "lateral_lean"),
     ("head_pitch_deg", 25.0, 25.1, "head_pitch"),
     ("step_length_asymmetry_pct", 15.0, 15.1, "uneven_steps"),
     ("stride_time_sd_ms", 80.0, 80.1, "uneven_rhythm"),
     ("sway_ml_body_heights", 0.04, 0.0401, "sway"),
     ("step_length_m", (0.25, 0.03, 6.0), (0.249, 0.03, 6.0), "short_steps"),
+    ("extras", {"metrics_more": {"looking_back_fraction": 0.25, "looking_back_s": 1.8}},
+     {"metrics_more": {"looking_back_fraction": 0.26, "looking_back_s": 1.9}}, "looking_back"),
+    ("extras", {"metrics_more": {"arm_swing_deg": 10.0}},
+     {"metrics_more": {"arm_swing_deg": 9.9}}, "arm_swing"),
 ]
 
 
@@ -104,6 +112,20 @@ def test_form_limits_at_and_beyond(key, at, beyond, code):
     got = [f for f in cues(walk(**{key: beyond})) if f.code == code]
     assert len(got) == 1
     assert got[0].evidence, "a cue without evidence"
+
+
+def test_posture_cues_say_which_way():
+    leaning = walk(trunk_lateral_lean_deg=(-8.0, 10.0))
+    [lean] = [f for f in cues(leaning) if f.code == "lateral_lean"]
+    assert "tilted 8 degrees to your left" in lean.message
+    [head] = [f for f in cues(walk(head_pitch_deg=32.0)) if f.code == "head_pitch"]
+    assert "tipped down 32 degrees" in head.message
+
+
+def test_looking_back_cue_quotes_the_time():
+    more = {"looking_back_fraction": 0.4, "looking_back_s": 2.9}
+    [f] = [f for f in cues(walk(extras={"metrics_more": more})) if f.code == "looking_back"]
+    assert "for 2.9 s (40 % of the walk)" in f.message and "glance back only briefly" in f.message
 
 
 def test_uneven_steps_cue_gives_each_foot():

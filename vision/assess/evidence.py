@@ -19,25 +19,47 @@ def walk_segments(result: AnalysisResult) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def frames_beyond(result: AnalysisResult, name: str, mean_value: float) -> dict[str, Any] | None:
-    """First/last frame and count where a per-frame series is beyond its walk mean's side.
+def frames_beyond(
+    result: AnalysisResult, name: str, limit: float, above: bool = True, absolute: bool = False
+) -> dict[str, Any] | None:
+    """Where, while walking, a per-frame series was beyond a cue's limit.
 
-    Uses ``extras["series"]`` (or ``extras["per_frame"]``): {"frame": [...], name: [...]} when the
-    gait analysis provides it; ``None`` otherwise.
+    Reads ``extras["series"]`` (or ``extras["per_frame"]``): {"t_s": [...] or "frame": [...],
+    name: [...]}, as the gait analysis provides it (possibly thinned). Returns the first and last
+    frame and time beyond the limit and the fraction of walking samples beyond it, or ``None``
+    when there is no series or no sample beyond.
     """
+    fps = result.video.fps
+    walking = [(s.start_s, s.end_s) for s in result.segments
+               if s.direction in ("backward", "forward")]  # fmt: skip
     for key in SERIES_KEYS:
         series = result.extras.get(key)
-        if isinstance(series, dict) and name in series and "frame" in series:
-            pairs = [
-                (int(f), float(v)) for f, v in zip(series["frame"], series[name], strict=False)
-                if v is not None and v == v
-            ]  # fmt: skip
-            sign = 1.0 if mean_value >= 0 else -1.0
-            limit = 0.5 * abs(mean_value)  # half the mean: the part of the walk that drove it
-            hits = [f for f, v in pairs if sign * v >= limit]
-            if hits:
-                return {"first_frame": hits[0], "last_frame": hits[-1], "count": len(hits)}
+        if not isinstance(series, dict) or name not in series:
+            continue
+        if "t_s" in series:
+            times = [float(t) for t in series["t_s"]]
+        elif "frame" in series and fps > 0:
+            times = [int(f) / fps for f in series["frame"]]
+        else:
+            continue
+        samples = [
+            (t, float(v)) for t, v in zip(times, series[name], strict=False)
+            if v is not None and v == v
+            and (not walking or any(a <= t <= b for a, b in walking))
+        ]  # fmt: skip
+        hits = [t for t, v in samples if _beyond(v, limit, above, absolute)]
+        if hits:
+            return {
+                "first_frame": int(round(hits[0] * fps)), "last_frame": int(round(hits[-1] * fps)),
+                "first_s": round(hits[0], 3), "last_s": round(hits[-1], 3),
+                "fraction_of_walk": round(len(hits) / len(samples), 3),
+            }  # fmt: skip
     return None
+
+
+def _beyond(value: float, limit: float, above: bool, absolute: bool) -> bool:
+    x = abs(value) if absolute else value
+    return x > limit if above else x < limit
 
 
 def mean_step_length_per_foot(result: AnalysisResult) -> dict[str, float] | None:

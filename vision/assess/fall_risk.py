@@ -38,9 +38,12 @@ def expected_direction(protocol: str) -> str:
 def stride_count(result: AnalysisResult) -> int:
     """Same-foot contact-to-contact intervals in the walk.
 
-    From ``result.steps`` (per foot, contacts minus one); where no steps are listed, from the step
-    count (two feet: steps minus two).
+    The gait analysis' own count (``extras["metrics_more"]["n_strides"]``) where given; else from
+    ``result.steps`` (per foot, contacts minus one); else from the step count (steps minus two).
     """
+    more = result.extras.get("metrics_more")
+    if isinstance(more, dict) and isinstance(more.get("n_strides"), int):
+        return int(more["n_strides"])
     if result.steps:
         per_foot: dict[str, int] = {}
         for step in result.steps:

@@ -1,18 +1,21 @@
 """Coaching feedback: a short, prioritised list of cues, each backed by evidence from the walk.
 
-All cue texts live in :data:`CUES` (keyed by code) so the report, the API and the live coach say
-the same thing. Order: safety first (a stumble outranks everything), then a fall-risk flag, then
+All cue texts live in :data:`vision.assess.cues.CUES` (keyed by code) so the report, the API and
+the live coach say the same thing; the live coach's helpers (:func:`live_cue`,
+:func:`session_start_cue`, :class:`LiveMetrics`) are importable from here too.
+
+Order: safety first (a stumble outranks everything), then a fall-risk flag, then
 form cues by how far the measurement is from good, then encouragement. No cue is given without a
 measurement behind it; the thresholds (:data:`FORM_LIMITS`) are design choices.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from vision.result import AnalysisResult, FallRisk, Feedback, Severity
+from vision.result import AnalysisResult, FallRisk, Feedback
 
+from .cues import CUES, FORM_LIMITS, Cue, FormLimit, cue, deficit
 from .evidence import (
     frames_beyond,
     mean_step_length_per_foot,
@@ -21,108 +24,14 @@ from .evidence import (
     walk_segments,
 )
 from .fall_risk import expected_direction, stride_count, stumbles
+from .live_coach import LiveMetrics, live_cue, session_start_cue
 from .presets import SCREENING_STATEMENT, AssessOptions
-from .scores import ANCHORS, component_score, metric_value
+from .scores import metric_value
 
-
-@dataclass(frozen=True)
-class Cue:
-    """A cue's fixed text (``str.format`` template over the evidence) and severity."""
-
-    severity: Severity
-    template: str
-
-
-CUES: dict[str, Cue] = {
-    "stumble": Cue("alert", (
-        "Stumble at {t_s:.1f} s (frame {frame}): your hips dropped {drop_body_heights:.2f} body "
-        "heights. Stop, steady yourself, and practise next to a wall or rail with someone nearby."
-    )),  # fmt: skip
-    "stumble_stop": Cue("alert", (
-        "That looked like a stumble. Stop and steady yourself; coaching is paused until you are "
-        "standing still."
-    )),  # fmt: skip
-    "person_lost": Cue("alert", (
-        "I can no longer see you. If you fell, stay still and call for help; otherwise step back "
-        "into view."
-    )),  # fmt: skip
-    "clear_space": Cue("info", (
-        "Before you start, clear the space behind you and keep a wall, rail or a friend within "
-        "reach."
-    )),  # fmt: skip
-    "fall_risk_flag": Cue("warning", (
-        "Fall-risk screen: {level} ({rules}). This is a screening aid, not a diagnosis: discuss "
-        "it with a physiotherapist, and practise with support nearby."
-    )),  # fmt: skip
-    "wrong_direction": Cue("warning", (
-        "This clip shows a {walk_direction} walk, not a {expected} one, so it was not coached. "
-        "Film the walk again."
-    )),  # fmt: skip
-    "trunk_flexion": Cue("advice", (
-        "Trunk leaned forward {mean_deg:.0f} degrees on average (up to {max_deg:.0f}){where}; "
-        "aim to stand tall, shoulders over hips."
-    )),  # fmt: skip
-    "trunk_extension": Cue("advice", (
-        "Trunk leaned back {mean_deg:.0f} degrees on average{where}; stand tall with shoulders "
-        "over hips rather than leaning back."
-    )),  # fmt: skip
-    "lateral_lean": Cue("advice", (
-        "Trunk tilted {mean_deg:.0f} degrees to the side on average{where}; keep your shoulders "
-        "level over your hips."
-    )),  # fmt: skip
-    "head_pitch": Cue("advice", (
-        "Head was tipped {mean_deg:.0f} degrees from level on average{where}; keep your gaze ahead "
-        "and glance back only briefly."
-    )),  # fmt: skip
-    "uneven_steps": Cue("advice", (
-        "Step lengths differed by {asymmetry_pct:.0f} % between your feet{detail}; aim for even "
-        "steps, reaching back the same distance with each foot."
-    )),  # fmt: skip
-    "uneven_rhythm": Cue("advice", (
-        "Stride times varied by {sd_ms:.0f} ms over {strides} strides{range_text}; slow down "
-        "and take short, even steps until the rhythm feels steady."
-    )),  # fmt: skip
-    "sway": Cue("advice", (
-        "Your hips drifted side to side by {sway_body_heights:.2f} body heights{where}; keep a "
-        "steady line, as if walking along a floor seam."
-    )),  # fmt: skip
-    "short_steps": Cue("info", (
-        "Steps averaged {mean_m:.2f} m (shortest {min_m:.2f} m, step {min_step}); once you feel "
-        "steady, reach back a little further with your toes and roll toe-to-heel."
-    )),  # fmt: skip
-    "good_form": Cue("info", (
-        "{summary}: keep it up, and build up your walking time gradually."
-    )),  # fmt: skip
-}
-
-
-@dataclass(frozen=True)
-class FormLimit:
-    """When a form cue is given: ``metric`` beyond ``limit`` (design choice), in ``unit``."""
-
-    code: str
-    metric: str
-    limit: float
-    unit: str
-    above: bool = True  # True: cue when the value exceeds the limit; False: when below it
-
-
-FORM_LIMITS: tuple[FormLimit, ...] = (
-    FormLimit("trunk_flexion", "trunk_flexion_deg.mean", 15.0, "deg"),
-    FormLimit("trunk_extension", "trunk_flexion_deg.mean", -10.0, "deg", above=False),
-    FormLimit("lateral_lean", "trunk_lateral_lean_deg.mean", 5.0, "deg"),
-    FormLimit("head_pitch", "head_pitch_deg.mean", 25.0, "deg"),
-    FormLimit("uneven_steps", "step_length_asymmetry_pct", 15.0, "%"),
-    FormLimit("uneven_rhythm", "stride_time_sd_ms", 80.0, "ms"),
-    FormLimit("sway", "sway_ml_body_heights", 0.04, "body heights"),
-    FormLimit("short_steps", "step_length_m.mean", 0.25, "m", above=False),
-)
-
-
-def cue(code: str, evidence: dict[str, Any] | None = None, **fields: Any) -> Feedback:
-    """A :class:`Feedback` with the text of ``CUES[code]`` filled from ``fields``."""
-    entry = CUES[code]
-    return Feedback(code, entry.severity, entry.template.format(**fields), dict(evidence or {}))
+__all__ = [
+    "CUES", "FORM_LIMITS", "Cue", "FormLimit", "LiveMetrics", "build_feedback", "cue",
+    "live_cue", "session_start_cue",
+]  # fmt: skip
 
 
 def build_feedback(
@@ -167,29 +76,32 @@ def _form_cues(result: AnalysisResult) -> list[tuple[float, Feedback]]:
     out: list[tuple[float, Feedback]] = []
     for limit in FORM_LIMITS:
         value = metric_value(result, limit.metric)
-        if value is None or (value <= limit.limit if limit.above else value >= limit.limit):
+        if value is None or not limit.crossed(value):
             continue
         if limit.metric == "stride_time_sd_ms" and stride_count(result) < 6:
             continue
         built = _FORM_BUILDERS[limit.code](result, value)
         if built is not None:
-            out.append((_deficit(limit.metric, value), built))
+            out.append((deficit(limit, value), built))
     return out
 
 
-def _deficit(metric: str, value: float) -> float:
-    anchor = next((a for a in ANCHORS if a.metric == metric), None)
-    return 0.0 if anchor is None else 100.0 - component_score(anchor, value)
-
-
 def _posture_cue(code: str, series_name: str, metric: str) -> Any:
+    limit = next(x for x in FORM_LIMITS if x.code == code)
+
     def build(result: AnalysisResult, value: float) -> Feedback:
-        frames = frames_beyond(result, series_name, value)
-        where = f", frames {frames['first_frame']}-{frames['last_frame']}" if frames else ""
+        frames = frames_beyond(result, series_name, limit.limit, limit.above, limit.absolute)
+        where = ""
+        if frames:
+            where = (f" and beyond {abs(limit.limit):g} degrees in frames "
+                     f"{frames['first_frame']}-{frames['last_frame']}")  # fmt: skip
         evidence: dict[str, Any] = {metric: round(value, 1), "segments": walk_segments(result)}
         if frames:
             evidence["frames"] = frames
-        fields: dict[str, Any] = {"mean_deg": abs(value), "where": where}
+        fields: dict[str, Any] = {
+            "mean_deg": abs(value), "where": where, "side": "right" if value > 0 else "left",
+            "updown": "down" if value > 0 else "up",
+        }  # fmt: skip
         if code == "trunk_flexion":
             peak = result.metrics.trunk_flexion_deg.max
             fields["max_deg"] = abs(peak) if peak is not None else abs(value)
@@ -249,6 +161,18 @@ def _short_steps(result: AnalysisResult, value: float) -> Feedback | None:
                min_step=f"{shortest.foot} foot at {shortest.t_contact_s:.1f} s")  # fmt: skip
 
 
+def _looking_back(result: AnalysisResult, value: float) -> Feedback:
+    seconds = metric_value(result, "extras.metrics_more.looking_back_s") or 0.0
+    evidence = {"looking_back_fraction": round(value, 3), "looking_back_s": round(seconds, 2),
+                "segments": walk_segments(result)}  # fmt: skip
+    return cue("looking_back", evidence, seconds=seconds, pct=100.0 * value)
+
+
+def _arm_swing(result: AnalysisResult, value: float) -> Feedback:
+    evidence = {"arm_swing_deg": round(value, 1), "segments": walk_segments(result)}
+    return cue("arm_swing", evidence, swing_deg=value)
+
+
 _FORM_BUILDERS: dict[str, Any] = {
     "trunk_flexion": _posture_cue("trunk_flexion", "trunk_flexion_deg", "trunk_flexion_deg.mean"),
     "trunk_extension": _posture_cue(
@@ -262,6 +186,8 @@ _FORM_BUILDERS: dict[str, Any] = {
     "uneven_rhythm": _uneven_rhythm,
     "sway": _sway,
     "short_steps": _short_steps,
+    "looking_back": _looking_back,
+    "arm_swing": _arm_swing,
 }
 
 
@@ -313,60 +239,3 @@ def _reason_text(reason: Any) -> str:
         return f"{label}: {value}"
     cutoff = f"{reason.cutoff:g}" if isinstance(reason.cutoff, float) else str(reason.cutoff)
     return f"{label} {value}{unit}, cut-off {cutoff}{unit}"
-
-
-@dataclass(frozen=True)
-class LiveMetrics:
-    """What the live coach measured over its recent window; ``None`` where not measured.
-
-    Units as in the result's metrics (degrees, %, ms, body heights). ``strides``: strides in the
-    window (stride-time SD is ignored below 6).
-    """
-
-    person_visible: bool = True
-    stumble: bool = False
-    trunk_flexion_deg: float | None = None
-    trunk_lateral_lean_deg: float | None = None
-    head_pitch_deg: float | None = None
-    step_length_asymmetry_pct: float | None = None
-    stride_time_sd_ms: float | None = None
-    sway_ml_body_heights: float | None = None
-    strides: int = 0
-
-
-def session_start_cue() -> Feedback:
-    """The safety reminder a live session opens with."""
-    return cue("clear_space", {"when": "session start"})
-
-
-def live_cue(metrics: LiveMetrics) -> Feedback | None:
-    """The one cue to say now, or ``None`` when form is within every limit.
-
-    Safety first: a stumble or losing sight of the person stops form coaching.
-    """
-    if metrics.stumble:
-        return cue("stumble_stop", {"stumble": True})
-    if not metrics.person_visible:
-        return cue("person_lost", {"person_visible": False})
-    live_names = {
-        "trunk_flexion_deg.mean": metrics.trunk_flexion_deg,
-        "trunk_lateral_lean_deg.mean": metrics.trunk_lateral_lean_deg,
-        "head_pitch_deg.mean": metrics.head_pitch_deg,
-        "step_length_asymmetry_pct": metrics.step_length_asymmetry_pct,
-        "stride_time_sd_ms": metrics.stride_time_sd_ms if metrics.strides >= 6 else None,
-        "sway_ml_body_heights": metrics.sway_ml_body_heights,
-    }
-    crossed = [
-        (limit, value) for limit in FORM_LIMITS
-        if (value := live_names.get(limit.metric)) is not None
-        and (value > limit.limit if limit.above else value < limit.limit)
-    ]  # fmt: skip
-    if not crossed:
-        return None
-    limit, value = max(crossed, key=lambda pair: _deficit(pair[0].metric, pair[1]))
-    fields = {
-        "mean_deg": abs(value), "max_deg": abs(value), "where": " just now",
-        "asymmetry_pct": value, "detail": "", "sd_ms": value, "strides": metrics.strides,
-        "range_text": "", "sway_body_heights": value,
-    }  # fmt: skip
-    return cue(limit.code, {limit.metric: round(value, 3), "window": "live"}, **fields)

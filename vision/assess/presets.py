@@ -147,12 +147,14 @@ class AssessOptions:
     """
 
     population: str = DEFAULT_PRESET
-    protocol: str = "free_backward"
+    protocol: str | None = "free_backward"  # None, as the analysis says for a free walk: same
     prior_fall: bool | None = None
     max_cues: int = 4
     indicators: IndicatorCutoffs = IndicatorCutoffs()
 
     def __post_init__(self) -> None:
+        if self.protocol is None:
+            object.__setattr__(self, "protocol", "free_backward")
         get_preset(self.population)
         check_protocol(self.protocol)
         if self.max_cues < 1:

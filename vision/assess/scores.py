@@ -91,7 +91,8 @@ def component_score(anchor: Anchor, value: float) -> float:
 
 
 def metric_value(result: AnalysisResult, name: str) -> float | None:
-    """A metric by dotted name (``"trunk_flexion_deg.mean"``); ``stumble_count`` from extras.
+    """A metric by dotted name (``"trunk_flexion_deg.mean"``, or ``"extras.metrics_more.x"``
+    for a measure the gait analysis reports beyond the contract); ``stumble_count`` from extras.
 
     ``None`` where it was not measured (``stumble_count`` is ``None`` when no stumble detector
     ran, 0 when it ran and found none).
@@ -99,9 +100,12 @@ def metric_value(result: AnalysisResult, name: str) -> float | None:
     if name == "stumble_count":
         found = result.extras.get("stumbles")
         return None if found is None else float(len(found))
-    obj: object = result.metrics
-    for part in name.split("."):
-        obj = getattr(obj, part, None)
+    obj: object = result
+    parts = name.split(".")
+    if parts[0] != "extras":
+        obj = result.metrics
+    for part in parts:
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
         if obj is None:
             return None
     if isinstance(obj, bool) or not isinstance(obj, (int, float)):
