@@ -223,6 +223,21 @@ def test_file_cut_in_half_is_truncated(tmp_path: Path, suffix: str) -> None:
     assert len(decoded) < 40  # what was readable came out before the error
 
 
+@pytest.mark.parametrize("suffix", [".mp4", ".webm", ".avi"])
+def test_garbage_in_the_middle_fails_decoding(tmp_path: Path, suffix: str) -> None:
+    whole = write_clip(tmp_path / f"whole{suffix}", noisy_frames(50, seed=5))
+    data = bytearray(whole.read_bytes())
+    lo, hi = int(len(data) * 0.4), int(len(data) * 0.6)
+    data[lo:hi] = np.random.default_rng(0).integers(0, 256, hi - lo, dtype=np.uint8).tobytes()
+    bad = tmp_path / f"bad{suffix}"
+    bad.write_bytes(bytes(data))
+    decoded = 0
+    with pytest.raises(TruncatedVideoError, match="corrupt") as info:
+        for _ in iter_frames(bad):
+            decoded += 1
+    assert 0 < decoded < 50 and "Errno" not in str(info.value)
+
+
 def test_mp4_without_its_index_is_truncated(tmp_path: Path) -> None:
     # A recording stopped before the index was written: the header is there, the rest unreadable.
     whole = write_clip(tmp_path / "whole.mp4", noisy_frames(10, seed=4))

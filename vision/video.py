@@ -200,7 +200,9 @@ def _check_complete(name: str, promised_frames: int, got_frames: int,
             f"but only {got_frames} could be read"
         )
     frame_s = got_s / max(got_frames, 1)
-    if promised_s is not None and promised_s - got_s > max(
+    # Durations are the fallback for containers without a frame count (Matroska/WebM): a
+    # variable-rate clip's last interval makes them looser than frame counts.
+    if promised_frames <= 0 and promised_s is not None and promised_s - got_s > max(
             _MISSING_FRAMES_TOLERATED * frame_s, _MISSING_FRACTION_TOLERATED * promised_s):
         raise TruncatedVideoError(
             f"{name} is truncated or corrupt: the file promises {promised_s:.2f} s of video "
@@ -235,7 +237,7 @@ def probe(path: str | Path) -> VideoInfo:
                 first = next(iter(stream.decode(None)), None)
         except av.error.FFmpegError as exc:
             raise TruncatedVideoError(
-                f"{path.name} is corrupt: reading stopped after {len(pts)} frames ({exc})"
+                f"{path.name} is corrupt: reading stopped after {len(pts)} frames"
             ) from exc
         if first is None:
             raise TruncatedVideoError(f"{path.name}: no frame could be decoded")
@@ -315,7 +317,7 @@ def iter_frames(path: str | Path, *, max_side: int | None = None) -> Iterator[Fr
                 index += 1
         except av.error.FFmpegError as exc:
             raise TruncatedVideoError(
-                f"{path.name} is corrupt: decoding failed after {index} frames ({exc})"
+                f"{path.name} is corrupt: decoding failed after {index} frames"
             ) from exc
         if index == 0:
             raise TruncatedVideoError(f"{path.name}: no frame could be decoded")
