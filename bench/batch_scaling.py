@@ -1,0 +1,62 @@
+"""Batch scaling: 20 recordings on 2 worker processes versus 1. Prints the time ratio
+(target <= 0.60).
+
+    python bench/batch_scaling.py [CLIP] [--recordings 20] [--max-frames 60]
+
+CLIP defaults to the first sample clip found; each recording is a copy with its own name, so
+nothing is skipped as already analysed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from service.batch import BatchOptions, run_batch
+from service.batch_inputs import folder_items
+
+ROOT = Path(__file__).resolve().parents[1]
+CANDIDATES = [
+    *sorted((ROOT / "sample_videos").glob("*.mp4")),
+    ROOT.parent / "shared" / "videos" / "forward_walk_side_60fps.mp4",
+]
+
+
+def timed_batch(src: Path, out: Path, workers: int, max_frames: int) -> float:
+    start = time.perf_counter()
+    outcomes = run_batch(
+        folder_items(src), out, BatchOptions(workers=workers, max_frames=max_frames)
+    )
+    wall_s = time.perf_counter() - start
+    failed = [o for o in outcomes if o.status != "analysed"]
+    if failed:
+        raise SystemExit(f"{len(failed)} recordings not analysed: {failed[0].reason}")
+    return wall_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("clip", nargs="?", type=Path)
+    parser.add_argument("--recordings", type=int, default=20)
+    parser.add_argument("--max-frames", type=int, default=60)
+    args = parser.parse_args()
+    clip = args.clip or next((c for c in CANDIDATES if c.is_file()), None)
+    if clip is None:
+        raise SystemExit("no clip given and no sample clip found")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in"
+        src.mkdir()
+        for i in range(args.recordings):
+            shutil.copyfile(clip, src / f"rec{i:02d}{clip.suffix}")
+        one = timed_batch(src, Path(tmp) / "out1", 1, args.max_frames)
+        two = timed_batch(src, Path(tmp) / "out2", 2, args.max_frames)
+    print(f"{args.recordings} recordings of {clip.name}, first {args.max_frames} frames each")
+    print(f"1 worker: {one:.1f} s   2 workers: {two:.1f} s")
+    print(f"ratio 2 workers / 1 worker: {two / one:.2f} (target <= 0.60)")
+
+
+if __name__ == "__main__":
+    main()
