@@ -310,7 +310,11 @@ def iter_frames(path: str | Path, *, max_side: int | None = None) -> Iterator[Fr
                 last_t = t_s
                 rotation = _rotation_cw(frame, stream)
                 w, h = _scaled_size(frame.width, frame.height, max_side)
-                rgb = frame.to_ndarray(format="rgb24", width=w, height=h)
+                if (w, h) != (frame.width, frame.height):
+                    # Area averaging in the source pixel format, before RGB conversion: no
+                    # aliasing, and about 3x faster on 1080p than swscale's default bicubic.
+                    frame = frame.reformat(width=w, height=h, interpolation="AREA")
+                rgb = frame.to_ndarray(format="rgb24")
                 if rotation:
                     rgb = np.ascontiguousarray(np.rot90(rgb, k=-rotation // 90))
                 yield Frame(index=index, t_s=t_s, rgb=rgb)
