@@ -49,7 +49,7 @@ class EventOptions:
     """
 
     detector: str = "stationarity"
-    still_fraction: float = 0.2
+    still_fraction: float = 0.3
     min_still_bh_s: float = 0.05
     min_stance_s: float = 0.1
     min_swing_s: float = 0.12

@@ -1,0 +1,196 @@
+"""Accuracy of the gait analysis against synthetic truth and hand-labelled real clips.
+
+    python bench/accuracy.py [--videos DIR] [--pose-dir DIR] [--quick]
+
+Prints one table per event detector: per clip, contact precision/recall, median and 95th
+percentile contact timing error (frames), step count found/true, step-length mean error (cm,
+synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg) and the
+walk direction found vs true; then which detector is best on contact F1 (ties: timing) and so
+should be the default. Real clips: forward_walk_side_labeled.mp4 against its hand labels, and the
+same clip reversed in time (a backward-walk stand-in). Pose comes from ``--pose-dir/<stem>.npz``
+when present, else from running the pose model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vision.analysis import AnalysisOptions, analyze_sequence  # noqa: E402
+from vision.gait.agreement import (  # noqa: E402
+    load_event_labels,
+    match_events,
+    reversed_events,
+)
+from vision.gait.events import REGISTRY  # noqa: E402
+from vision.gait.scale import FloorCalibration  # noqa: E402
+from vision.result import Event  # noqa: E402
+from vision.sequence import PoseSequence  # noqa: E402
+
+TOLERANCE_S = 0.1
+
+
+@dataclass
+class Case:
+    name: str
+    seq: PoseSequence
+    truth_events: list[Event]
+    options: AnalysisOptions
+    direction: str
+    window_s: tuple[float, float] | None = None
+    step_count: int | None = None
+    step_length_m: float | None = None
+    cadence_spm: float | None = None
+    trunk_flexion_deg: float | None = None
+
+
+def synthetic_cases(quick: bool) -> list[Case]:
+    from vision.synthetic import WalkParams, simulate_walk
+    from vision.synthetic.camera import floor_calibration, view_camera
+    from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence
+
+    variants = {
+        "base": {},
+        "short-slow": {"step_length_m": 0.25, "cadence_spm": 80.0},
+        "long-fast": {"step_length_m": 0.55, "cadence_spm": 115.0},
+        "lean15": {"trunk_flexion_deg": 15.0},
+        "limp": {"asymmetry": 0.15, "sway_ml_m": 0.06},
+    }
+    views = ("side", "oblique", "front", "back")
+    if quick:
+        variants = {"base": {}}
+    cases = []
+    for direction in ("backward", "forward"):
+        for vname, kw in variants.items():
+            for view in views:
+                p = WalkParams(direction=direction, n_steps=8, **kw)
+                truth = simulate_walk(p)
+                cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
+                seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
+                x0 = float(truth.steps[0]["footprint"][0]) if truth.steps else 0.0
+                cal = floor_calibration(cam, (x0, x0 + 3.0 * p.travel_sign))
+                if view == "side":
+                    two = cal["two_point"]
+                    fc = FloorCalibration(tuple(map(tuple, two["image_px"])), two["distance_m"])
+                else:
+                    hom = cal["homography"]
+                    fc = FloorCalibration(tuple(map(tuple, hom["image_px"])),
+                                          floor_m=tuple(map(tuple, hom["floor_m"])))
+                walking = ~np.isin(np.arange(len(truth.t_s)), [])  # all frames
+                flex = truth.trunk_flexion_deg[walking]
+                cases.append(Case(
+                    name=f"syn {direction[:4]} {vname} {view}", seq=seq,
+                    truth_events=[Event(**e) for e in truth.events],
+                    options=AnalysisOptions(calibration=fc), direction=direction,
+                    step_count=len(truth.steps), step_length_m=truth.step_length_m,
+                    cadence_spm=truth.cadence_spm,
+                    trunk_flexion_deg=float(np.mean(flex)) if p.trunk_flexion_deg else None,
+                ))  # fmt: skip
+    return cases
+
+
+def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
+    clip = videos / "forward_walk_side_labeled.mp4"
+    labels = videos / "forward_walk_side_labeled.events.csv"
+    if not clip.exists() or not labels.exists():
+        print(f"(real clips not found under {videos}: skipped)")
+        return []
+    cached = pose_dir / f"{clip.stem}.npz" if pose_dir else None
+    if cached is not None and cached.exists():
+        seq = PoseSequence.load(cached)
+    else:
+        from vision.pipeline import extract_pose
+
+        seq = extract_pose(clip)
+    truth = load_event_labels(labels, seq.fps)
+    seen = np.flatnonzero(seq.has_pose)
+    # Compare where the pose model sees the person (the labels also cover frames before that).
+    win = (float(seq.t_s[seen[0]]) + TOLERANCE_S, float(seq.t_s[seen[-1]]) - TOLERANCE_S)
+    last = int(seq.frame_index[-1])
+    rev = seq.reversed()
+    t_end = float(seq.t_s[-1])
+    return [
+        Case("real forward labeled", seq, truth, AnalysisOptions(), "forward", win),
+        Case("real same reversed", rev, reversed_events(truth, last, seq.fps),
+             AnalysisOptions(), "backward", (t_end - win[1], t_end - win[0])),
+    ]
+
+
+def evaluate(case: Case, detector: str) -> dict:
+    opts = AnalysisOptions(**{**case.options.__dict__, "event_detector": detector})
+    res = analyze_sequence(case.seq, opts)
+    c = match_events(res.events, case.truth_events, "contact", TOLERANCE_S, case.window_s)
+    fps = case.seq.fps
+    m = res.metrics
+    row = {
+        "clip": case.name,
+        "P": c.precision, "R": c.recall, "F1": c.f1,
+        "med_fr": c.median_abs_error_s() * fps, "p95_fr": c.p95_abs_error_s() * fps,
+        "steps": f"{m.step_count}/{case.step_count}" if case.step_count is not None else "-",
+        "steps_ok": case.step_count is None or m.step_count == case.step_count,
+        "len_cm": (100 * (m.step_length_m.mean - case.step_length_m)
+                   if m.step_length_m.mean is not None and case.step_length_m else None),
+        "cad": (m.cadence_spm - case.cadence_spm
+                if m.cadence_spm is not None and case.cadence_spm else None),
+        "flex": (m.trunk_flexion_deg.mean - case.trunk_flexion_deg
+                 if m.trunk_flexion_deg.mean is not None and case.trunk_flexion_deg is not None
+                 else None),
+        "dir": f"{m.walk_direction}/{case.direction}",
+        "dir_ok": m.walk_direction == case.direction,
+    }  # fmt: skip
+    return row
+
+
+def _f(v: float | None, fmt: str) -> str:
+    return "-" if v is None or not np.isfinite(v) else format(v, fmt)
+
+
+def print_table(rows: list[dict], detector: str) -> None:
+    print(f"\n== detector: {detector} (contacts matched within {TOLERANCE_S * 1000:.0f} ms)")
+    head = (f"{'clip':34s} {'P':>5s} {'R':>5s} {'med fr':>6s} {'p95 fr':>6s} {'steps':>6s} "
+            f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s}  direction found/true")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(f"{r['clip']:34s} {_f(r['P'], '.2f'):>5s} {_f(r['R'], '.2f'):>5s} "
+              f"{_f(r['med_fr'], '.1f'):>6s} {_f(r['p95_fr'], '.1f'):>6s} {r['steps']:>6s} "
+              f"{_f(r['len_cm'], '+.1f'):>7s} {_f(r['cad'], '+.1f'):>7s} "
+              f"{_f(r['flex'], '+.1f'):>8s}  {r['dir']}")  # fmt: skip
+    f1 = np.nanmean([r["F1"] for r in rows])
+    med = np.nanmedian([r["med_fr"] for r in rows])
+    lens = [abs(r["len_cm"]) for r in rows if r["len_cm"] is not None]
+    print(f"summary: mean contact F1 {f1:.3f}; median timing error {med:.2f} frames; "
+          f"step count exact {sum(r['steps_ok'] for r in rows)}/{len(rows)}; "
+          f"direction right {sum(r['dir_ok'] for r in rows)}/{len(rows)}; "
+          f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
+    ap.add_argument("--pose-dir", type=Path, default=None,
+                    help="folder of saved pose sequences <clip-stem>.npz")
+    ap.add_argument("--quick", action="store_true", help="one synthetic walk per view")
+    args = ap.parse_args(argv)
+    cases = real_cases(args.videos, args.pose_dir) + synthetic_cases(args.quick)
+    scores = {}
+    for detector in sorted(REGISTRY):
+        rows = [evaluate(c, detector) for c in cases]
+        print_table(rows, detector)
+        scores[detector] = (np.nanmean([r["F1"] for r in rows]),
+                            -np.nanmedian([r["med_fr"] for r in rows]))  # fmt: skip
+    best = max(scores, key=lambda d: scores[d])
+    print(f"\nbest detector on contact F1 (then timing): {best}; "
+          + "; ".join(f"{d}: F1 {s[0]:.3f}, median {-s[1]:.2f} fr" for d, s in scores.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""``retrogait analyze VIDEO --json OUT.json``: the main job from the command line.
+
+Prints a short summary with units; the full result document goes to ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from vision.gait.events import DEFAULT_DETECTOR, REGISTRY
+
+    parser = subparsers.add_parser(
+        "analyze",
+        help="measure gait, posture and sway of a (backward) walk in a video",
+        description="Detect the walker in VIDEO, split the walk into backward/forward/standing "
+        "segments, find foot contacts and lifts, and report steps, cadence, speed, posture, "
+        "sway, scores, feedback and fall-risk flags.",
+    )
+    parser.add_argument("video", type=Path, help="input video (mp4, mov, avi, webm, mkv)")
+    parser.add_argument("--json", type=Path, default=None, metavar="OUT.json",
+                        help="write the full result document here")
+    parser.add_argument("--height-cm", type=float, default=None, metavar="H",
+                        help="the subject's height in cm (for metres without a floor calibration)")
+    parser.add_argument(
+        "--calibration", default=None, metavar="X1,Y1,X2,Y2,METRES",
+        help="floor calibration: two floor points in pixels and their distance in metres (the "
+             "first on the start line, toward the 3 m line), or X1,Y1,...,X4,Y4,LENGTH_M,WIDTH_M "
+             "for a floor rectangle (points 1-2 on the start line, 4-3 LENGTH_M further on)",
+    )  # fmt: skip
+    parser.add_argument("--protocol", choices=["3mbwt"], default=None,
+                        help="time a clinical test: 3mbwt = 3 m backward walk test "
+                             "(needs --calibration)")  # fmt: skip
+    parser.add_argument("--population", default="general_adult",
+                        help="population preset for fall-risk cut-offs (default general_adult)")
+    parser.add_argument("--detector", choices=sorted(REGISTRY), default=DEFAULT_DETECTOR,
+                        help=f"foot event detector (default {DEFAULT_DETECTOR})")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from vision.analysis import AnalysisOptions
+    from vision.gait.scale import CalibrationError, FloorCalibration
+
+    try:
+        calibration = FloorCalibration.parse(args.calibration) if args.calibration else None
+        options = AnalysisOptions(
+            height_cm=args.height_cm, calibration=calibration, protocol=args.protocol,
+            population=args.population, event_detector=args.detector,
+        )  # fmt: skip
+        options.validate()
+    except (CalibrationError, ValueError) as exc:
+        print(f"retrogait analyze: {exc}", file=sys.stderr)
+        return 2
+    if args.protocol == "3mbwt" and calibration is None:
+        print("retrogait analyze: --protocol 3mbwt needs --calibration (start line and 3 m line)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+
+    from vision.pipeline import NoPersonError, analyze_video
+    from vision.video import VideoError
+
+    progress = None if args.quiet else _progress_printer()
+    try:
+        result = analyze_video(args.video, options, progress)
+    except (VideoError, NoPersonError) as exc:
+        print(f"\nretrogait analyze: {exc}", file=sys.stderr)
+        return 2
+    doc = result.to_dict()
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(doc, indent=1))
+    if not args.quiet:
+        print(summary_text(doc))
+    return 0
+
+
+def _progress_printer():
+    last = [-1]
+
+    def update(fraction: float) -> None:
+        pct = int(100 * min(max(fraction, 0.0), 1.0))
+        if pct != last[0] and pct % 10 == 0:
+            last[0] = pct
+            print(f"\ranalysing: {pct:3d}%", end="", file=sys.stderr, flush=True)
+        if fraction >= 1.0:
+            print(file=sys.stderr)
+
+    return update
+
+
+def _fmt(value: Any, unit: str, nd: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{nd}f} {unit}"
+
+
+def summary_text(doc: dict[str, Any]) -> str:
+    """A few lines a person reads: the walk, its steps and the main numbers with units."""
+    m, sc = doc["metrics"], doc["scale"]
+    segs = ", ".join(
+        f"{s['direction']} {s['start_s']:.1f}-{s['end_s']:.1f} s ({s['view']})"
+        for s in doc["segments"]
+    ) or "none"
+    lines = [
+        f"walk: {m['walk_direction'] or 'not found'}; segments: {segs}",
+        f"steps: {m['step_count']}   cadence: {_fmt(m['cadence_spm'], 'steps/min', 1)}   "
+        f"speed: {_fmt(m['speed_mps'], 'm/s')}",
+        f"step length: {_fmt(m['step_length_m']['mean'], 'm')}   "
+        f"step time: {_fmt(m['step_time_s']['mean'], 's')}   "
+        f"double support: {_fmt(m['double_support_pct'], '%', 1)}",
+        f"stride time SD: {_fmt(m['stride_time_sd_ms'], 'ms', 0)}   "
+        f"step-length asymmetry: {_fmt(m['step_length_asymmetry_pct'], '%', 1)}",
+        f"trunk flexion: mean {_fmt(m['trunk_flexion_deg']['mean'], 'deg', 1)}, "
+        f"max {_fmt(m['trunk_flexion_deg']['max'], 'deg', 1)}   "
+        f"head pitch: {_fmt(m['head_pitch_deg']['mean'], 'deg', 1)}",
+        f"scale: {sc['method']}"
+        + (f" (+-{sc['uncertainty_pct']:.0f}%)" if sc.get("uncertainty_pct") else ""),
+    ]
+    if m.get("test_3mbwt_s") is not None:
+        lines.append(f"3 m backward walk test: {m['test_3mbwt_s']:.2f} s")
+    risk = doc.get("fall_risk") or {}
+    if risk.get("level") and risk["level"] != "undetermined":
+        lines.append(f"fall risk ({risk.get('population')}): {risk['level']}")
+    for w in (doc.get("quality") or {}).get("warnings", []):
+        lines.append(f"note: {w}")
+    return "\n".join(lines)

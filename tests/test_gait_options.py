@@ -1,0 +1,64 @@
+"""Options, calibration parsing and clear errors of the gait analysis and `retrogait analyze`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from service.cli import main
+from vision.analysis import AnalysisOptions, analyze_sequence
+from vision.gait.events import REGISTRY, EventOptions, FootTracks, detect_events
+from vision.gait.scale import CalibrationError, FloorCalibration
+from vision.sequence import PoseSequence
+
+
+def test_calibration_parsing():
+    two = FloorCalibration.parse("100,500,900,510,3")
+    assert two.distance_m == 3.0 and len(two.image_px) == 2
+    four = FloorCalibration.parse("100,500,120,600,900,600,880,500,3,1.2")
+    assert four.floor_m == ((0.0, 0.0), (0.0, 1.2), (3.0, 1.2), (3.0, 0.0))
+    for bad in ("1,2,3", "a,b,c,d,e", "100,500,100,500,3", "100,500,900,500,0",
+                "0,0,1,1,2,2,3,3,3,1"):
+        with pytest.raises(CalibrationError):
+            FloorCalibration.parse(bad)
+
+
+def test_invalid_options_raise_clear_errors():
+    seq = PoseSequence.empty(10, 30.0, 640, 480)
+    with pytest.raises(ValueError, match="protocol"):
+        analyze_sequence(seq, AnalysisOptions(protocol="6mwt"))
+    with pytest.raises(ValueError, match="detector"):
+        analyze_sequence(seq, AnalysisOptions(event_detector="zeni"))
+    with pytest.raises(ValueError, match="height_cm"):
+        analyze_sequence(seq, AnalysisOptions(height_cm=20))
+
+
+def test_no_person_gives_warnings_not_numbers():
+    res = analyze_sequence(PoseSequence.empty(30, 30.0, 640, 480))
+    assert res.metrics.step_count == 0 and res.metrics.cadence_spm is None
+    assert res.pose.coverage == 0.0
+    assert any("no person" in w for w in res.quality.warnings)
+
+
+def test_detectors_are_pluggable_by_name():
+    assert {"stationarity", "pelvis_relative"} <= set(REGISTRY)
+    n = 60
+    tracks = FootTracks(t_s=np.arange(n) / 30.0, frame_index=np.arange(n),
+                        feet=np.zeros((n, 2, 3, 2)), pelvis=np.zeros((n, 2)),
+                        travel=np.zeros(n, np.int8), walking=np.zeros(n, bool),
+                        body_height_px=400.0)
+    for name in REGISTRY:  # a person standing still makes no events with any detector
+        assert detect_events(tracks, EventOptions(detector=name)) == []
+    with pytest.raises(ValueError, match="unknown event detector"):
+        detect_events(tracks, EventOptions(detector="nope"))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--calibration", "1,2,3"], "expected 5 numbers"),
+    (["--protocol", "3mbwt"], "needs --calibration"),
+    (["--height-cm", "1000"], "height_cm"),
+])
+def test_cli_rejects_bad_arguments(args, message, capsys, tmp_path):
+    rc = main(["analyze", str(tmp_path / "walk.mp4"), *args])
+    assert rc == 2
+    assert message in capsys.readouterr().err

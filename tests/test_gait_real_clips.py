@@ -1,0 +1,77 @@
+"""Gait events and direction on real clips (pose from the real model: slow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vision.analysis import analyze_sequence
+from vision.gait.agreement import load_event_labels, match_events, reversed_events
+
+VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
+LABELLED = VIDEOS / "forward_walk_side_labeled.mp4"
+DEMO = VIDEOS / "backward_walk_side_demo4.mp4"
+
+pytestmark = pytest.mark.slow
+
+
+def _pose(path: Path):
+    if not path.exists():
+        pytest.skip(f"real test clip {path.name} not available")
+    from vision.pipeline import extract_pose
+
+    return extract_pose(path)
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    seq = _pose(LABELLED)
+    labels = load_event_labels(LABELLED.with_suffix(".events.csv"), seq.fps)
+    seen = np.flatnonzero(seq.has_pose)
+    # Score where the model sees the walker (the labeller also saw the entering foot).
+    window = (float(seq.t_s[seen[0]]) + 0.1, float(seq.t_s[seen[-1]]) - 0.1)
+    return seq, labels, window
+
+
+def _check(events, truth, window, fps):
+    for kind in ("contact", "lift"):
+        agree = match_events(events, truth, kind, tolerance_s=0.1, window_s=window)
+        assert agree.n_reference >= 4
+        assert agree.precision == 1.0 and agree.recall == 1.0, kind
+        assert agree.median_abs_error_s() <= 1.0 / fps + 1e-9, kind
+        assert agree.feet_consistent()
+
+
+def test_forward_clip_matches_hand_labels(labelled):
+    seq, labels, window = labelled
+    res = analyze_sequence(seq)
+    assert res.metrics.walk_direction == "forward"
+    _check(res.events, labels, window, seq.fps)
+
+
+def test_time_reversed_clip_reads_backward_and_matches_reversed_labels(labelled):
+    seq, labels, window = labelled
+    rev = seq.reversed()
+    res = analyze_sequence(rev)
+    assert res.metrics.walk_direction == "backward"
+    end = float(seq.t_s[-1])
+    truth = reversed_events(labels, int(seq.frame_index[-1]), seq.fps)
+    _check(res.events, truth, (end - window[1], end - window[0]), seq.fps)
+
+
+def test_demo_walks_forward_then_backward_facing_the_same_way():
+    seq = _pose(DEMO)
+    res = analyze_sequence(seq)
+    fps = seq.fps
+    walks = [s for s in res.segments if s.direction in ("forward", "backward")]
+    fwd = [s for s in walks if s.direction == "forward"]
+    back = [s for s in walks if s.direction == "backward"]
+    assert fwd and back and fwd[0].start_s < back[0].start_s
+    assert fwd[0].start_s * fps <= 60 and fwd[0].end_s * fps >= 150
+    assert back[0].start_s * fps <= 200 and back[-1].end_s * fps >= 320
+    assert all(s.view == "side" for s in walks)
+    back_contacts = [e for e in res.events if e.type == "contact"
+                     and back[0].start_s <= e.t_s <= back[-1].end_s]
+    assert len(back_contacts) >= 5
