@@ -46,14 +46,16 @@ def test_stumble_outranks_form_and_risk():
     got = cues(result)
     assert [f.code for f in got][:2] == ["stumble", "fall_risk_flag"]
     assert got[0].severity == "alert"
-    assert "3.2 s (frame 96)" in got[0].message and "0.09 body heights" in got[0].message
+    assert "3.2 s (frame 96):" in got[0].message and "0.09 body heights" in got[0].message
     assert "trunk_flexion" in [f.code for f in got]
 
 
-def test_stumbles_are_never_cut_by_the_cue_limit():
+def test_stumbles_make_one_alert_that_the_cue_limit_never_cuts():
     two = [STUMBLE, dict(STUMBLE, t_s=5.0, frame=150)]
-    got = codes(walk(trunk_flexion_deg=(30.0, 40.0), extras={"stumbles": two}), max_cues=1)
-    assert got == ["stumble", "stumble"]
+    got = cues(walk(trunk_flexion_deg=(30.0, 40.0), extras={"stumbles": two}), max_cues=1)
+    assert [f.code for f in got] == ["stumble"]
+    assert "3.2 s (frame 96) and 1 more" in got[0].message
+    assert [s["frame"] for s in got[0].evidence["stumbles"]] == [96, 150]
 
 
 def test_fall_risk_flag_states_it_is_a_screening_aid():

@@ -26,8 +26,9 @@ class Cue:
 
 CUES: dict[str, Cue] = {
     "stumble": Cue("alert", (
-        "Stumble at {t_s:.1f} s (frame {frame}): your hips dropped {drop_body_heights:.2f} body "
-        "heights. Stop, steady yourself, and practise next to a wall or rail with someone nearby."
+        "Stumble at {t_s:.1f} s (frame {frame}){more}: your hips dropped {drop_body_heights:.2f} "
+        "body heights. Stop, steady yourself, and practise next to a wall or rail with someone "
+        "nearby."
     )),  # fmt: skip
     "stumble_stop": Cue("alert", (
         "That looked like a stumble. Stop and steady yourself; coaching is paused until you are "

@@ -37,15 +37,16 @@ __all__ = [
 def build_feedback(
     result: AnalysisResult, fall_risk: FallRisk, options: AssessOptions
 ) -> list[Feedback]:
-    """At most ``options.max_cues`` cues, most important first (stumbles are never dropped)."""
-    safety = [_stumble_cue(s, result) for s in stumbles(result)]
+    """At most ``options.max_cues`` cues, most important first; a stumble is never dropped."""
+    seen = stumbles(result)
+    safety = [_stumble_cue(seen, result)] if seen else []
     want = expected_direction(options.protocol)
     got = result.metrics.walk_direction
     if got in ("forward", "backward") and got != want:
         return (safety + [cue(
             "wrong_direction", {"walk_direction": got, "segments": walk_segments(result)},
             walk_direction=got, expected=want,
-        )])[: max(options.max_cues, len(safety))]  # fmt: skip
+        )])[: max(options.max_cues, 1)]  # fmt: skip
     flagged = [
         r for r in fall_risk.reasons
         if r.outcome in ("high", "moderate") and r.rule != "indicator_count"
@@ -64,11 +65,11 @@ def build_feedback(
     advice = [f for _, f in form if f.severity != "info"]
     info = [f for _, f in form if f.severity == "info"]
     cues = safety + advice + info
-    if not advice and not stumbles(result):
+    if not advice and not seen:
         praise = _good_form_cue(result)
         if praise is not None:
             cues.append(praise)
-    return cues[: max(options.max_cues, len(stumbles(result)))]
+    return cues[: options.max_cues]
 
 
 def _form_cues(result: AnalysisResult) -> list[tuple[float, Feedback]]:
@@ -191,14 +192,19 @@ _FORM_BUILDERS: dict[str, Any] = {
 }
 
 
-def _stumble_cue(stumble: dict[str, Any], result: AnalysisResult) -> Feedback:
-    t_s = float(stumble.get("t_s") or 0.0)
-    frame = stumble.get("frame")
-    if frame is None:
-        frame = int(round(t_s * result.video.fps))
-    drop = float(stumble.get("drop_body_heights") or 0.0)
-    evidence = {"t_s": t_s, "frame": frame, "drop_body_heights": drop}
-    return cue("stumble", evidence, t_s=t_s, frame=frame, drop_body_heights=drop)
+def _stumble_cue(seen: list[dict[str, Any]], result: AnalysisResult) -> Feedback:
+    """One alert for all the stumbles of the walk, quoting the first and listing them all."""
+    listed = []
+    for s in seen:
+        t_s = float(s.get("t_s") or 0.0)
+        frame = s.get("frame")
+        listed.append({
+            "t_s": t_s, "frame": int(round(t_s * result.video.fps)) if frame is None else frame,
+            "drop_body_heights": float(s.get("drop_body_heights") or 0.0),
+        })  # fmt: skip
+    first = listed[0]
+    more = f" and {len(listed) - 1} more" if len(listed) > 1 else ""
+    return cue("stumble", {"stumbles": listed, "count": len(listed)}, more=more, **first)
 
 
 def _good_form_cue(result: AnalysisResult) -> Feedback | None:
