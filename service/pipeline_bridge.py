@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vision.result import result_from_dict
+from service.api.schemas import ResultDocument
 from vision.video import VideoError
 
 POSE_FILE = "pose.npz"
@@ -79,7 +79,8 @@ def analyse(
     except user_errors as exc:
         raise UserVideoError(str(exc)) from exc
     doc = result.to_dict()
-    result_from_dict(doc)  # the stored document must read back as the contract says
+    # A document the API could not serve must fail the job here, not every later GET.
+    ResultDocument.model_validate(doc)
     return doc, pose_path
 
 

@@ -1,17 +1,20 @@
 """Response and request models of the HTTP API: the OpenAPI schema is the contract.
 
-The analysis result is typed by the library's own dataclasses (:class:`vision.result.
-AnalysisResult`), so the schema cannot drift from the result contract.
+The analysis result's schema is derived from the library's own dataclasses
+(:class:`vision.result.AnalysisResult`), so it cannot drift from the result contract.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from vision.result import AnalysisResult
+from vision import result as result_contract
 
 PATIENT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 JobStatusName = Literal["queued", "running", "done", "failed"]
@@ -29,6 +32,46 @@ class _UtcModel(BaseModel):
     @classmethod
     def _zone(cls, value: Any) -> Any:
         return as_utc(value) if isinstance(value, datetime) else value
+
+
+def _document_type(tp: Any, models: dict[type, type[BaseModel]]) -> Any:
+    """The JSON form of a result field's type: every float may be null, because the document
+    writes NaN and infinities as null (``AnalysisResult.to_dict``)."""
+    if tp is float:
+        return float | None
+    if dataclasses.is_dataclass(tp):
+        return _document_model(tp, models)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is list:
+        return list[_document_type(args[0], models)]
+    if origin is dict:
+        return dict[args[0], _document_type(args[1], models)]
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_document_type(a, models) for a in args)]  # noqa: UP007
+    return tp
+
+
+def _document_model(cls: type, models: dict[type, type[BaseModel]]) -> type[BaseModel]:
+    """A pydantic model mirroring a result dataclass (keys added later are kept)."""
+    if cls not in models:
+        hints = typing.get_type_hints(cls)
+        fields: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.default is not dataclasses.MISSING:
+                default = Field(f.default)
+            elif f.default_factory is not dataclasses.MISSING:
+                default = Field(default_factory=f.default_factory)
+            else:
+                default = ...
+            fields[f.name] = (_document_type(hints[f.name], models), default)
+        models[cls] = create_model(
+            cls.__name__, __config__=ConfigDict(extra="allow"), __doc__=cls.__doc__, **fields
+        )
+    return models[cls]
+
+
+# The result document's schema, derived from the library's dataclasses so it cannot drift.
+ResultDocument = _document_model(result_contract.AnalysisResult, {})
 
 
 class Problem(BaseModel):
@@ -71,7 +114,7 @@ class AnalysisOut(_UtcModel):
     error: str | None = None
     artefacts: list[str] = Field(description="Files kept for this analysis: video, overlay, pose.")
     links: AnalysisLinks
-    result: AnalysisResult | None = Field(None, description="The result document, once done.")
+    result: ResultDocument | None = Field(None, description="The result document, once done.")
 
 
 class AnalysisSummary(_UtcModel):
