@@ -142,3 +142,19 @@ def test_visit_change_is_json_ready():
     doc = compare_visits(walk(test_3mbwt_s=6.0), walk(test_3mbwt_s=4.0)).to_dict()
     assert doc["condition"] == "general"
     assert {c["metric"] for c in doc["changes"]} >= {"test_3mbwt_s", "speed_mps"}
+
+
+def test_only_steady_steps_set_the_repeatability():
+    steps = make_steps(12, jitter_s=0.02, jitter_m=0.02)
+    details = [{"foot": s.foot, "t_contact_s": s.t_contact_s, "duration_s": s.duration_s,
+                "length_m": s.length_m, "steady": True} for s in steps]  # fmt: skip
+    plain = walk(steps=steps, extras={"step_details": details})
+    # A first step from standing and a closing step (feet side by side) are not steady walking.
+    details_more = [dict(details[0], duration_s=0.2, length_m=None, steady=False), *details,
+                    dict(details[-1], duration_s=0.6, length_m=0.07, steady=False)]  # fmt: skip
+    more = walk(steps=steps, extras={"step_details": details_more})
+    for metric in ("speed_mps", "cadence_spm"):
+        assert standard_error(metric, more) == pytest.approx(standard_error(metric, plain))
+    counted = walk(steps=steps, extras={"step_details": [dict(d, steady=True)
+                                                        for d in details_more]})  # fmt: skip
+    assert standard_error("speed_mps", counted) > standard_error("speed_mps", plain)

@@ -31,7 +31,8 @@ from .presets import (
 from .scores import ScoreComponent, combine, score_components
 
 __all__ = [
-    "CONDITIONS", "CUES", "PRESETS", "PROTOCOLS", "AssessOptions", "Assessment",
+    "CONDITIONS", "CUES", "PRESETS", "PROTOCOLS", "SCREENING_STATEMENT", "AssessOptions",
+    "Assessment",
     "IndicatorCutoffs", "LiveMetrics", "MetricChange", "VisitChange", "apply_assessment",
     "assess", "compare_visits", "live_cue", "session_start_cue",
 ]  # fmt: skip

@@ -189,23 +189,23 @@ def _threshold(
 def standard_error(metric: str, result: AnalysisResult) -> float | None:
     """Standard error of one walk's metric, in its unit, from its own steps; ``None`` if unknown.
 
-    Speed and cadence from per-step values (``result.steps``); mean step length from its SD;
-    stride-time SD from its sampling error SD / sqrt(2 (n - 1)). Distances add the scale's
-    uncertainty (``scale.uncertainty_pct``, taken as one standard uncertainty).
+    Speed and cadence from per-step values of the steady steps (:func:`steady_steps`); mean step
+    length from its SD over those steps; stride-time SD from its sampling error
+    SD / sqrt(2 (n - 1)). Distances add the scale's uncertainty (``scale.uncertainty_pct``, taken
+    as one standard uncertainty).
     """
     value = metric_value(result, metric)
     if value is None:
         return None
     scale_se = abs(value) * (result.scale.uncertainty_pct or 0.0) / 100.0
-    steps = [s for s in result.steps if s.duration_s > 0]
+    steps = steady_steps(result)
     if metric == "speed_mps":
-        speeds = [s.length_m / s.duration_s for s in steps if s.length_m is not None]
-        se = _se_of_mean(speeds)
+        se = _se_of_mean([length / dur for dur, length in steps if length is not None])
         return None if se is None else math.hypot(se, scale_se)
     if metric == "cadence_spm":
-        return _se_of_mean([60.0 / s.duration_s for s in steps])
+        return _se_of_mean([60.0 / dur for dur, _ in steps])
     if metric == "step_length_m.mean":
-        sd, n = result.metrics.step_length_m.sd, sum(s.length_m is not None for s in steps)
+        sd, n = result.metrics.step_length_m.sd, sum(length is not None for _, length in steps)
         if sd is None or n < 2:
             return None
         return math.hypot(sd / math.sqrt(n), scale_se)
@@ -213,6 +213,22 @@ def standard_error(metric: str, result: AnalysisResult) -> float | None:
         n = stride_count(result)
         return value / math.sqrt(2 * (n - 1)) if n >= 2 else None
     return None
+
+
+def steady_steps(result: AnalysisResult) -> list[tuple[float, float | None]]:
+    """(duration s, length m or None) of the walk's steady steps.
+
+    The gait analysis marks them in ``extras["step_details"]`` (``steady``: not the first step
+    from standing nor the closing step); without that list, every step in ``result.steps``.
+    """
+    details = result.extras.get("step_details")
+    if isinstance(details, list) and details:
+        return [
+            (float(d["duration_s"]), d.get("length_m"))
+            for d in details
+            if d.get("steady") and d.get("duration_s") and d["duration_s"] > 0
+        ]
+    return [(s.duration_s, s.length_m) for s in result.steps if s.duration_s > 0]
 
 
 def _se_of_mean(values: list[float]) -> float | None:
