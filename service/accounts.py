@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.store import ApiKey, Organisation, utcnow
@@ -33,11 +34,15 @@ def hash_key(key: str) -> str:
 
 
 def get_or_create_org(session: Session, name: str) -> Organisation:
-    org = session.scalar(select(Organisation).where(Organisation.name == name))
+    query = select(Organisation).where(Organisation.name == name)
+    org = session.scalar(query)
     if org is None:
-        org = Organisation(name=name)
-        session.add(org)
-        session.flush()
+        try:
+            with session.begin_nested():  # two first requests at once: one insert wins
+                org = Organisation(name=name)
+                session.add(org)
+        except IntegrityError:
+            org = session.scalar(query)
     return org
 
 

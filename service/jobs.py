@@ -153,7 +153,8 @@ class _Heartbeat:
         parent_pid: int | None,
     ) -> None:
         self._args = (sessions, analysis_id, worker_id)
-        self._interval_s = max(lease_s / 4, 0.2)
+        # Often enough for a smooth progress bar, and well inside the lease.
+        self._interval_s = min(max(lease_s / 4, 0.2), 2.0)
         self._parent_pid = parent_pid
         self.progress = 0.0
         self.lost = threading.Event()
