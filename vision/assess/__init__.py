@@ -19,6 +19,7 @@ from vision.result import AnalysisResult, FallRisk, Feedback, Scores
 from .change import CONDITIONS, MetricChange, VisitChange, compare_visits
 from .fall_risk import assess_fall_risk, blocking_reasons
 from .feedback import CUES, LiveMetrics, build_feedback, live_cue, session_start_cue
+from .plausibility import plausibility_problems
 from .presets import (
     PRESETS,
     PROTOCOL_LABELS,
@@ -78,6 +79,7 @@ def assess(result: AnalysisResult, options: AssessOptions | None = None) -> Asse
         "scale_uncertainty_pct": result.scale.uncertainty_pct,
         "scores_not_computed": [r.note for r in unscorable],
         "score_components": [asdict(c) for c in components],
+        "plausibility_problems": plausibility_problems(result),
         "borderline_rules": [
             r.rule for r in fall_risk.reasons if r.note and "within the measurement" in r.note
         ],
@@ -88,9 +90,16 @@ def assess(result: AnalysisResult, options: AssessOptions | None = None) -> Asse
 def apply_assessment(
     result: AnalysisResult, options: AssessOptions | None = None
 ) -> AnalysisResult:
-    """A copy of ``result`` with scores, feedback, fall_risk and ``extras["assessment"]`` filled."""
+    """A copy of ``result`` with scores, feedback, fall_risk and ``extras["assessment"]`` filled.
+
+    Plausibility problems of the metrics (:mod:`vision.assess.plausibility`) are added to
+    ``quality.warnings``.
+    """
     found = assess(result, options)
     out = copy.deepcopy(result)
     out.scores, out.feedback, out.fall_risk = found.scores, found.feedback, found.fall_risk
     out.extras["assessment"] = found.summary
+    for problem in found.summary["plausibility_problems"]:
+        if problem not in out.quality.warnings:
+            out.quality.warnings.append(problem)
     return out

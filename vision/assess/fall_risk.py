@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from vision.result import AnalysisResult, FallRisk, RiskReason
 
+from .plausibility import speed_problem, stride_variability_problem
 from .presets import (
     DESIGN_CHOICE,
     FRITZ_2013,
@@ -144,6 +145,9 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
             f"speed rests on a {result.scale.method!r} scale, not a measured one "
             "(calibrate the floor or enter the person's height)",
         )  # fmt: skip
+    problem = speed_problem(result)
+    if problem is not None:
+        return _undetermined(rule, round(speed, 3), cutoff, "m/s", problem)
     uncertainty = _pct_of(speed, result.scale.uncertainty_pct)
     flagged = speed < cutoff
     note = f"walked at {speed:.2f} m/s, " + (
@@ -169,6 +173,10 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
             f"only {strides} strides: stride-time variability needs at least "
             f"{cut.min_strides_for_variability}",
         )  # fmt: skip
+    problem = stride_variability_problem(result)
+    if problem is not None:
+        return _undetermined("stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms",
+                             problem)  # fmt: skip
     # Events fall on whole frames: each stride time carries a uniform +-1 frame error.
     uncertainty = 1000.0 / result.video.fps / 6**0.5 if result.video.fps > 0 else None
     flagged = sd_ms >= cut.stride_time_sd_ms
@@ -252,14 +260,16 @@ def assess_fall_risk(result: AnalysisResult, options: AssessOptions) -> FallRisk
 def _undetermined(
     rule: str, value: float | str | None, cutoff: float | str | None, unit: str | None, note: str
 ) -> RiskReason:
-    source = DESIGN_CHOICE if rule in _DESIGN_CHOICE_CHECKS else "measurement check"
+    design = rule in _DESIGN_CHOICE_CHECKS or any(p in note for p in _PLAUSIBILITY_NOTES)
+    source = f"{DESIGN_CHOICE}: plausibility check" if design else "measurement check"
     return RiskReason(
         rule=rule, value=value, cutoff=cutoff, source=source, unit=unit,
-        outcome="undetermined", design_choice=rule in _DESIGN_CHOICE_CHECKS, note=note,
+        outcome="undetermined", design_choice=design, note=note,
     )  # fmt: skip
 
 
 _DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count"})
+_PLAUSIBILITY_NOTES = ("disagrees with step length", "more than steady walking shows")
 
 
 def _time_uncertainty_s(time_s: float, result: AnalysisResult) -> float | None:

@@ -25,6 +25,7 @@ from .evidence import (
 )
 from .fall_risk import expected_direction, stride_count, stumbles
 from .live_coach import LiveMetrics, live_cue, session_start_cue
+from .plausibility import stride_variability_problem
 from .presets import SCREENING_STATEMENT, AssessOptions
 from .scores import metric_value
 
@@ -79,7 +80,9 @@ def _form_cues(result: AnalysisResult) -> list[tuple[float, Feedback]]:
         value = metric_value(result, limit.metric)
         if value is None or not limit.crossed(value):
             continue
-        if limit.metric == "stride_time_sd_ms" and stride_count(result) < 6:
+        if limit.metric == "stride_time_sd_ms" and (
+            stride_count(result) < 6 or stride_variability_problem(result)
+        ):
             continue
         built = _FORM_BUILDERS[limit.code](result, value)
         if built is not None:

@@ -129,6 +129,8 @@ def score_components(result: AnalysisResult, min_strides: int = 6) -> list[Score
         value = metric_value(result, anchor.metric)
         if value is None or (anchor.needs_scale and not has_scale):
             continue
+        # Plausibility problems (see plausibility.py) do not remove a component: dropping a metric
+        # because it got worse could raise the score. They are reported beside the scores.
         if anchor.metric == "stride_time_sd_ms" and stride_count(result) < min_strides:
             continue
         out.append(ScoreComponent(
