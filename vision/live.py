@@ -51,6 +51,8 @@ from vision.tracking import body_height_px as person_height_px
 from vision.tracking import hip_centre
 
 State = Literal["setup", "coaching", "paused"]
+# While paused, only a more serious alert is raised again (a stumble that becomes a fall).
+_ALERT_RANK = {"left_view": 0, "stumble": 1, "lost": 2, "fall": 3}
 
 
 @dataclass(frozen=True)
@@ -220,8 +222,7 @@ class LiveAnalyzer:
         check = setup_check(None if pose is None else pose.image, self.width, self.height)
         if pose is None:
             self._filter = OneEuroFilter(min_cutoff_hz=o.min_cutoff_hz, beta=0.0)
-            self._travel.reset()
-            self._contacts.reset()
+            self._travel.reset()  # the step detector bridges short dropouts by itself
             bh = self._body_height(t_s, None)
         else:
             bh = self._body_height(t_s, pose)
@@ -253,6 +254,30 @@ class LiveAnalyzer:
         if pose is not None and xy is not None:
             landmarks = np.column_stack([xy, pose.image[:, 3]])
         return LiveUpdate(t_s, self.state, landmarks, check, metrics, events, cue, alert)
+
+    def summary(self) -> dict[str, Any]:
+        """Session totals as the person saw them: steps, duration, cadence, cues and alerts."""
+        end = self.recording.t_s[-1] if len(self.recording) else self._last_t_s
+        elapsed = 0.0 if self.start_t_s is None else max(0.0, end - self.start_t_s)
+        times = np.array([e.t_s for e in self.contacts])
+        # Cadence while walking: only intervals within a run of steps, not across pauses.
+        gaps = np.diff(times)
+        gaps = gaps[gaps <= self.options.pause_gap_s]
+        return {
+            "step_count": len(self.contacts),
+            "duration_s": round(elapsed, 2),
+            "cadence_spm": round(60.0 / float(gaps.mean()), 1) if gaps.size >= 2 else None,
+            "cues": [c.to_dict() for c in self.cues_given],
+            "alerts": [
+                {
+                    "kind": a.kind,
+                    "severity": a.severity,
+                    "message": a.message,
+                    "t_s": round(a.t_s, 3),
+                }
+                for a in self.alerts
+            ],  # fmt: skip
+        }
 
     def to_sequence(self, **meta: Any) -> PoseSequence:
         """Everything recorded since :meth:`start` as a uniformly timed :class:`PoseSequence`."""
@@ -306,6 +331,9 @@ class LiveAnalyzer:
                 t_s, hip_y_px=float(hip[1]), feet_y_px=feet_y,
                 hip_x_frac=float(hip[0]) / self.width, body_height_px=bh, walking=walking,
             )  # fmt: skip
+        if alert is not None and self.state == "paused" and self.alerts:
+            if _ALERT_RANK[alert.kind] <= _ALERT_RANK[self.alerts[-1].kind]:
+                return None  # already paused for this or something worse: say it once
         if alert is not None:
             self.alerts.append(alert)
             self.state = "paused"

@@ -48,6 +48,8 @@ class ContactOptions:
         min_interval_s: contacts closer than this are one, seconds.
         foot_window_s: the foot that moved most over this window before the contact is the one
             that landed, seconds.
+        max_gap_s: frames without the feet for longer than this end the stride being followed.
+        median_s: the distance is median-filtered over this window, seconds.
     """
 
     min_step_bh: float = 0.10
@@ -55,6 +57,8 @@ class ContactOptions:
     rearm_fraction: float = 0.6
     min_interval_s: float = 0.25
     foot_window_s: float = 0.4
+    max_gap_s: float = 0.5
+    median_s: float = 0.08
 
 
 @dataclass(frozen=True)
@@ -87,13 +91,13 @@ class OnlineContactDetector:
 
     def __init__(self, options: ContactOptions | None = None):
         self.options = options or ContactOptions()
-        self._seps: deque[float] = deque(maxlen=3)
+        self._seps: deque[tuple[float, float]] = deque()  # (t_s, separation in bh)
+        self._peak_t_s = math.nan
+        self._last_seen_t_s = -math.inf
         self._feet_x: deque[tuple[float, np.ndarray]] = deque()
         self._armed = True
         self._peak_bh = -math.inf
-        self._peak_t_s = math.nan
         self._last_contact_t_s = -math.inf
-        self._landed: Foot = "left"
 
     def reset(self) -> None:
         """Forget the current stride (the person was lost from view)."""
@@ -112,32 +116,42 @@ class OnlineContactDetector:
         o = self.options
         x = feet_xy[:, :, 0].mean(axis=1)  # (2,) foot centre x per foot
         if not (np.isfinite(x).all() and body_height_px > 0):
+            return []  # a short dropout keeps the stride; a long one ends it (below)
+        if t_s - self._last_seen_t_s > o.max_gap_s:
             self.reset()
-            return []
+        self._last_seen_t_s = t_s
         self._feet_x.append((t_s, x))
         while t_s - self._feet_x[0][0] > o.foot_window_s + 0.5:
             self._feet_x.popleft()
-        self._seps.append(abs(float(x[0] - x[1])) / body_height_px)
-        sep = float(np.median(self._seps))  # a causal median of 3 removes one-frame glitches
+        raw = abs(float(x[0] - x[1])) / body_height_px
+        self._seps.append((t_s, raw))
+        while t_s - self._seps[0][0] > o.median_s:
+            self._seps.popleft()
+        # A causal median over ~0.08 s (3 frames at 30 fps) removes one-frame glitches.
+        sep = float(np.median([v for _, v in self._seps]))
         if not self._armed:
-            if sep <= o.rearm_fraction * self._peak_bh:
+            # The trough (feet passing) may last one frame at low frame rates: no median here.
+            if min(raw, sep) <= o.rearm_fraction * self._peak_bh:
                 self._armed, self._peak_bh = True, sep
             return []
         if sep > self._peak_bh:
             self._peak_bh, self._peak_t_s = sep, t_s
-            self._landed = self._moving_foot(t_s)
             return []
         if self._peak_bh < o.min_step_bh or sep > self._peak_bh - o.confirm_drop_bh:
             return []
         self._armed = False
-        if self._peak_t_s - self._last_contact_t_s < o.min_interval_s:
+        # Both feet stay planted through double support, so the widest point can fall anywhere
+        # on that plateau: up to about 0.15 s after the contact itself.
+        t_contact = self._peak_t_s
+        if t_contact - self._last_contact_t_s < o.min_interval_s:
             return []
-        self._last_contact_t_s = self._peak_t_s
-        return [FootEvent(self._landed, "contact", self._peak_t_s, t_s, self._peak_bh)]
+        self._last_contact_t_s = t_contact
+        foot = self._moving_foot(t_contact)
+        return [FootEvent(foot, "contact", t_contact, t_s, self._peak_bh)]
 
     def _moving_foot(self, t_s: float) -> Foot:
-        """The foot that travelled furthest along x over the last ``foot_window_s``."""
-        past = [x for t, x in self._feet_x if t_s - t <= self.options.foot_window_s]
+        """The foot that travelled furthest along x over ``foot_window_s`` up to ``t_s``."""
+        past = [x for t, x in self._feet_x if 0 <= t_s - t <= self.options.foot_window_s]
         travel = np.abs(past[-1] - past[0])
         return FEET[int(np.argmax(travel))]
 

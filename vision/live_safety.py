@@ -38,15 +38,18 @@ class SafetyOptions:
         edge_frac: a person last seen within this fraction of the frame width from the left or
             right edge walked out of view rather than vanished.
         baseline_s: standing hip height is the 90th percentile over this many seconds.
+        settle_s: drops are not judged until the person has been in view this long (the first
+            detections after someone appears can be far off).
     """
 
-    drop_bh: float = 0.12
+    drop_bh: float = 0.05
     drop_window_s: float = 0.4
     fall_ratio: float = 0.55
     lost_after_s: float = 0.7
     walking_memory_s: float = 2.0
     edge_frac: float = 0.06
     baseline_s: float = 5.0
+    settle_s: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class SafetyMonitor:
         self._hips: deque[tuple[float, float]] = deque()  # (t_s, hip y px)
         self._heights: deque[tuple[float, float]] = deque()  # (t_s, hip height over feet, bh)
         self._last_seen_t_s: float | None = None
+        self._seen_since_t_s: float | None = None
         self._last_seen_x_frac = 0.5
         self._last_moving_t_s = -math.inf
 
@@ -107,6 +111,7 @@ class SafetyMonitor:
             self._last_moving_t_s = t_s
         seen = hip_y_px is not None and body_height_px is not None and body_height_px > 0
         if not seen:
+            self._seen_since_t_s = None
             if self._last_seen_t_s is None or t_s - self._last_seen_t_s < o.lost_after_s:
                 return None
             was_walking = self._last_seen_t_s - self._last_moving_t_s <= o.walking_memory_s
@@ -119,6 +124,8 @@ class SafetyMonitor:
             kind: AlertKind = "left_view" if at_edge else "lost"
             return SafetyAlert(kind, t_s, ALERT_MESSAGES[kind], {"last_seen_x_frac": last_x})
         self._last_seen_t_s = t_s
+        if self._seen_since_t_s is None:
+            self._seen_since_t_s = t_s
         if hip_x_frac is not None:
             self._last_seen_x_frac = hip_x_frac
         self._hips.append((t_s, hip_y_px))
@@ -133,6 +140,9 @@ class SafetyMonitor:
             self._heights.append((t_s, height_bh))
             while self._heights and t_s - self._heights[0][0] > o.baseline_s:
                 self._heights.popleft()
+        if t_s - self._seen_since_t_s < o.settle_s:
+            self._hips.clear()
+            return None
         # Pixels first, then one division: body height jitters from frame to frame.
         drop_bh = (hip_y_px - min(y for _, y in self._hips)) / body_height_px
         if np.isfinite(ratio) and ratio < o.fall_ratio and drop_bh > 0.5 * o.drop_bh:
