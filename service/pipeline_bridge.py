@@ -85,19 +85,15 @@ def analyse(
 
 
 def _analyse_pose(pipeline: Any, seq: Any, opts: Any, options: dict[str, Any]) -> Any:
-    """Gait analysis and assessment of an extracted pose sequence: what ``analyze_video`` does
-    after pose extraction, with the population and protocol the user chose."""
-    analyze_pose = getattr(pipeline, "analyze_pose", None)
-    if analyze_pose is not None:
-        return analyze_pose(seq, opts)
-    from vision.analysis import analyze_sequence
-    from vision.assess import AssessOptions, apply_assessment
+    """Gait analysis and assessment with the population and protocol the user chose (the
+    assessment knows protocols, such as a forward comparison walk, that the gait analysis does
+    not need to)."""
+    from vision.assess import AssessOptions
 
-    result = analyze_sequence(seq, opts)
     assess = AssessOptions(
         population=opts.population, protocol=options.get("protocol") or "free_backward"
     )
-    return apply_assessment(result, assess)
+    return pipeline.analyze_pose(seq, opts, assess)
 
 
 def render_overlay(video: Path, pose_path: Path, out_dir: Path) -> Path | None:

@@ -22,6 +22,7 @@ from vision.video import iter_frames, probe
 
 if TYPE_CHECKING:
     from vision.analysis import AnalysisOptions
+    from vision.assess import AssessOptions
     from vision.result import AnalysisResult
 
 Progress = Callable[[float], None]
@@ -166,6 +167,25 @@ def extract_pose(
     )  # fmt: skip
 
 
+def analyze_pose(
+    seq: PoseSequence,
+    options: AnalysisOptions | None = None,
+    assess: AssessOptions | None = None,
+) -> AnalysisResult:
+    """Gait analysis and assessment of an extracted :class:`PoseSequence` (no video needed).
+
+    ``assess`` defaults to the population and protocol of ``options`` (a walk with no protocol
+    is assessed as a free backward walk).
+    """
+    from vision.analysis import AnalysisOptions, analyze_sequence
+    from vision.assess import AssessOptions, apply_assessment
+
+    opts = options or AnalysisOptions()
+    result = analyze_sequence(seq, opts)
+    assess = assess or AssessOptions(population=opts.population, protocol=opts.protocol)
+    return apply_assessment(result, assess)
+
+
 def analyze_video(
     video_path: str | Path,
     options: AnalysisOptions | None = None,
@@ -176,29 +196,15 @@ def analyze_video(
 
     Pose extraction reports progress 0-0.9, analysis and assessment the rest.
     """
-    from vision.analysis import AnalysisOptions, analyze_sequence
-
-    opts = options or AnalysisOptions()
 
     def pose_progress(fraction: float) -> None:
         if progress is not None:
             progress(0.9 * fraction)
 
+    if options is not None:
+        options.validate()  # fail before minutes of pose estimation, not after
     seq = extract_pose(video_path, extract, pose_progress)
-    result = analyze_sequence(seq, opts)
-    result = _assess(result, opts)
+    result = analyze_pose(seq, options)
     if progress is not None:
         progress(1.0)
     return result
-
-
-def _assess(result: AnalysisResult, options: AnalysisOptions) -> AnalysisResult:
-    try:
-        from vision.assess import AssessOptions, apply_assessment
-    except ImportError:
-        return result
-    assess_opts = AssessOptions(
-        population=getattr(options, "population", None) or "general_adult",
-        protocol=getattr(options, "protocol", None),
-    )
-    return apply_assessment(result, assess_opts)

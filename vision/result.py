@@ -61,7 +61,7 @@ class Event:
 class Step:
     foot: Foot
     t_contact_s: float
-    duration_s: float
+    duration_s: float | None  # None for a first step with no earlier contact to time from
     length_m: float | None
 
 

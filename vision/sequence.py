@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
 
 from vision.landmarks import NAMES, NUM_LANDMARKS
 
@@ -149,6 +148,8 @@ class PoseSequence:
         Filters each contiguous run of frames with pose separately; runs too short to filter are
         left as they are. ``cutoff_hz`` is clipped below the Nyquist frequency.
         """
+        from scipy.signal import butter, sosfiltfilt  # slow import, only needed here
+
         fs = self.fps
         wn = min(cutoff_hz / (fs / 2.0), 0.95)
         sos = butter(order, wn, output="sos")
