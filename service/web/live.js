@@ -18,6 +18,7 @@ const ui = {
 const session = {
   ws: null, stream: null, edges: [], frameId: 0, sent: 0, answered: 0, dropped: 0,
   lastSendMs: 0, started: false, setupOk: false, grab: document.createElement("canvas"),
+  cueTimer: 0,
 };
 
 ui.apiKey.value = localStorage.getItem("retrogait-api-key") || "";
@@ -175,9 +176,13 @@ function updateSetup(s) {
   }
 }
 
+const CUE_SHOWN_MS = 6000;          // a cue stays on screen this long (alerts stay in the banner)
+
 function showCue(cue) {
   ui.cue.textContent = cue.message;
   ui.cue.className = `cue ${cue.severity}`;
+  clearTimeout(session.cueTimer);
+  session.cueTimer = setTimeout(() => { ui.cue.textContent = ""; }, CUE_SHOWN_MS);
   speak(cue.message, cue.severity === "alert" || cue.severity === "warning");
 }
 

@@ -1,0 +1,132 @@
+"""End to end: the /live page in headless Chromium, whose fake camera plays the real backward-walk
+clip, against a real uvicorn server with the real pose model."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
+CLIP = VIDEOS / "backward_walk_side_demo4.mp4"
+CHROMIUM = Path("/usr/bin/chromium")
+SKELETON_RGB = np.array([0, 255, 102])  # live.js SKELETON_COLOUR
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def write_y4m(video: Path, out: Path, size: tuple[int, int] = (640, 360)) -> Path:
+    """The clip as a raw YUV4MPEG2 file (what Chromium's fake camera plays, looping)."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(video))
+    fps = round(cap.get(cv2.CAP_PROP_FPS)) or 30
+    w, h = size
+    with open(out, "wb") as fh:
+        fh.write(f"YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            yuv = cv2.cvtColor(cv2.resize(bgr, size, interpolation=cv2.INTER_AREA),
+                               cv2.COLOR_BGR2YUV_I420)  # fmt: skip
+            fh.write(b"FRAME\n")
+            fh.write(yuv.tobytes())
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app (SQLite in a temporary folder) served by uvicorn on a free loopback port."""
+    import uvicorn
+
+    from service.app import create_app
+    from service.settings import Settings
+
+    data = tmp_path_factory.mktemp("data")
+    app = create_app(Settings(data_dir=data, local_workers=0))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def skeleton_pixels(png: bytes) -> int:
+    import cv2
+
+    img = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)[:, :, ::-1]
+    return int((np.abs(img.astype(int) - SKELETON_RGB).max(axis=2) < 40).sum())
+
+
+def test_live_page_counts_backward_steps_and_coaches(server: str, tmp_path: Path) -> None:
+    if not CLIP.exists():
+        pytest.skip(f"real test clips not available ({VIDEOS})")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    y4m = write_y4m(CLIP, tmp_path / "camera.y4m")
+    args = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={y4m}",
+    ]  # fmt: skip
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{server}/live")
+        page.click("#camera")
+        page.check("#space-clear")
+        # The set-up check passes once the walker is whole and side-on in view.
+        page.wait_for_function("!document.querySelector('#start').disabled", timeout=60_000)
+        page.evaluate(
+            "window.cuesShown = [];"
+            "new MutationObserver(() => { const t = document.querySelector('#cue').textContent;"
+            " if (t) window.cuesShown.push(t); })"
+            ".observe(document.querySelector('#cue'), {childList: true, subtree: true});"
+        )
+        page.click("#start")
+        page.wait_for_function(
+            "document.querySelector('#m-direction').textContent === 'backward'", timeout=60_000
+        )
+        page.wait_for_function(
+            "Number(document.querySelector('#m-steps').textContent) >= 4"
+            " && window.cuesShown.length > 0",
+            timeout=60_000,
+        )
+        # The skeleton is drawn over the video while the walker is in view.
+        best = 0
+        for _ in range(40):
+            best = max(best, skeleton_pixels(page.locator("#view").screenshot()))
+            if best > 300:
+                break
+            page.wait_for_timeout(250)
+        page.screenshot(path=str(tmp_path / "live.png"))
+        assert best > 300, f"only {best} skeleton-coloured pixels on the overlay"
+        steps = int(page.text_content("#m-steps"))
+        shown = page.evaluate("window.cuesShown")
+        page.click("#stop")
+        page.wait_for_selector("#summary:not([hidden])", timeout=90_000)
+        summary_steps = int(page.text_content("#s-steps"))
+        cues = page.locator("#s-cues li").count()
+        browser.close()
+    assert summary_steps >= steps >= 4
+    assert cues >= 1 and shown, shown
+    assert not errors, errors
