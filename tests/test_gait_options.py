@@ -62,3 +62,48 @@ def test_cli_rejects_bad_arguments(args, message, capsys, tmp_path):
     rc = main(["analyze", str(tmp_path / "walk.mp4"), *args])
     assert rc == 2
     assert message in capsys.readouterr().err
+
+
+def _saved_walk(tmp_path):
+    from vision.synthetic import WalkParams, simulate_walk
+    from vision.synthetic.camera import floor_calibration, view_camera
+    from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence
+
+    truth = simulate_walk(WalkParams(n_steps=8, direction="backward", distance_m=4.0))
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "side")
+    seq = landmark_sequence(truth, cam, LandmarkNoise.none(), seed=3)
+    pose = seq.save(tmp_path / "walk.npz")
+    lines = (truth.test_3mbwt["start_line_x_m"], truth.test_3mbwt["end_line_x_m"])
+    two = floor_calibration(cam, lines)["two_point"]
+    return truth, pose, two
+
+
+def test_cli_analyses_saved_pose_with_calibration_sidecar(tmp_path, capsys):
+    import json
+
+    truth, pose, two = _saved_walk(tmp_path)
+    video = tmp_path / "walk.mp4"  # the sidecar is found beside the video's name
+    (tmp_path / "walk.calibration.json").write_text(json.dumps(
+        {"points_px": two["image_px"], "distance_m": two["distance_m"], "protocol": "3mbwt"}))
+    out = tmp_path / "result.json"
+    assert main(["analyze", str(video), "--pose", str(pose), "--json", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "walk.calibration.json" in captured.err
+    doc = json.loads(out.read_text())
+    assert doc["scale"]["method"] == "floor_calibration"
+    assert doc["metrics"]["test_3mbwt_s"] == pytest.approx(truth.test_3mbwt["time_s"], abs=0.2)
+    assert any("calibration" in w for w in doc["quality"]["warnings"])
+
+
+def test_cli_saved_pose_without_sidecar_and_bad_sidecar(tmp_path, capsys):
+    import json
+
+    _, pose, _ = _saved_walk(tmp_path)
+    out = tmp_path / "r.json"
+    assert main(["analyze", "--pose", str(pose), "--json", str(out), "-q"]) == 0
+    assert json.loads(out.read_text())["scale"]["method"] != "floor_calibration"
+    (tmp_path / "walk.calibration.json").write_text('{"points_px": [[1, 2]]}')
+    assert main(["analyze", str(tmp_path / "walk.mp4"), "--pose", str(pose)]) == 2
+    assert "calibration" in capsys.readouterr().err
+    assert main(["analyze"]) == 2
+    assert main(["analyze", "--pose", str(tmp_path / "missing.npz")]) == 2

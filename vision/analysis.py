@@ -133,7 +133,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     frontal = direction.view in ("front", "back")
     tracks = foot_tracks(ev_seq.image, base.visibility, t, base.frame_index,
                          (seq.width, seq.height), direction.travel, walking,
-                         direction.body_height_px, frontal=frontal)  # fmt: skip
+                         direction.body_height_px, frontal=frontal,
+                         raw_image=base.image)  # fmt: skip
     ev_opts = replace(opts.events or EventOptions(), detector=opts.event_detector)
     events = detect_events(tracks, ev_opts)
     result.events = events

@@ -22,7 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "segments, find foot contacts and lifts, and report steps, cadence, speed, posture, "
         "sway, scores, feedback and fall-risk flags.",
     )
-    parser.add_argument("video", type=Path, help="input video (mp4, mov, avi, webm, mkv)")
+    parser.add_argument("video", type=Path, nargs="?", default=None,
+                        help="input video (mp4, mov, avi, webm, mkv); a floor calibration "
+                             "VIDEO_STEM.calibration.json beside it is used when --calibration "
+                             "is not given")  # fmt: skip
+    parser.add_argument("--pose", type=Path, default=None, metavar="POSE.npz",
+                        help="analyse landmarks saved by `retrogait pose` instead of running the "
+                             "pose model on VIDEO")  # fmt: skip
     parser.add_argument("--json", type=Path, default=None, metavar="OUT.json",
                         help="write the full result document here")
     parser.add_argument("--height-cm", type=float, default=None, metavar="H",
@@ -44,34 +50,77 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _sidecar(video: Path | None) -> tuple[Any, str | None, Path | None]:
+    """(calibration, protocol, path) from ``VIDEO_STEM.calibration.json`` beside the video."""
+    from vision.gait.scale import FloorCalibration, calibration_sidecar
+
+    if video is None:
+        return None, None, None
+    path = calibration_sidecar(video)
+    if not path.is_file():
+        return None, None, None
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: not a readable calibration document ({exc})") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: expected a JSON object with points_px and distance_m")
+    return FloorCalibration.from_dict(doc), doc.get("protocol"), path
+
+
 def run(args: argparse.Namespace) -> int:
     from vision.analysis import AnalysisOptions
     from vision.gait.scale import CalibrationError, FloorCalibration
 
+    if args.video is None and args.pose is None:
+        print("retrogait analyze: give a VIDEO or --pose POSE.npz", file=sys.stderr)
+        return 2
+    notes: list[str] = []
     try:
         calibration = FloorCalibration.parse(args.calibration) if args.calibration else None
+        protocol = args.protocol
+        if calibration is None:
+            calibration, side_protocol, side_path = _sidecar(args.video)
+            if calibration is not None:
+                protocol = protocol or side_protocol
+                notes.append(f"floor calibration from {side_path}"
+                             + (f" (protocol {protocol})" if protocol else ""))  # fmt: skip
         options = AnalysisOptions(
-            height_cm=args.height_cm, calibration=calibration, protocol=args.protocol,
+            height_cm=args.height_cm, calibration=calibration, protocol=protocol,
             population=args.population, event_detector=args.detector,
         )  # fmt: skip
         options.validate()
     except (CalibrationError, ValueError) as exc:
         print(f"retrogait analyze: {exc}", file=sys.stderr)
         return 2
-    if args.protocol == "3mbwt" and calibration is None:
+    if protocol == "3mbwt" and calibration is None:
         print("retrogait analyze: --protocol 3mbwt needs --calibration (start line and 3 m line)",
               file=sys.stderr)  # fmt: skip
         return 2
+    if not args.quiet:
+        for note in notes:
+            print(f"using {note}", file=sys.stderr)
 
-    from vision.pipeline import NoPersonError, analyze_video
+    from vision.pipeline import NoPersonError, analyze_pose, analyze_video
+    from vision.sequence import PoseSequence
     from vision.video import VideoError
 
     progress = None if args.quiet else _progress_printer()
     try:
-        result = analyze_video(args.video, options, progress)
+        if args.pose is not None:
+            try:
+                seq = PoseSequence.load(args.pose)
+            except (OSError, ValueError, KeyError) as exc:
+                print(f"retrogait analyze: cannot read pose file {args.pose}: {exc}",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            result = analyze_pose(seq, options)
+        else:
+            result = analyze_video(args.video, options, progress)
     except (VideoError, NoPersonError) as exc:
         print(f"\nretrogait analyze: {exc}", file=sys.stderr)
         return 2
+    result.quality.warnings.extend(f"used {n}" for n in notes)
     doc = result.to_dict()
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)

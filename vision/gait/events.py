@@ -18,13 +18,14 @@ The default is chosen by ``bench/accuracy.py`` (see :data:`DEFAULT_DETECTOR`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.signal import find_peaks
 
 from vision import landmarks as lm
 from vision.gait.body import foot_points, mid_hip, velocity
+from vision.gait.footprints import FootprintOptions, find_stances, footprint_events
 from vision.result import Event, Foot
 
 FEET: tuple[Foot, Foot] = ("left", "right")
@@ -46,6 +47,7 @@ class EventOptions:
         prominence_bh: pelvis_relative: least prominence of an extremum (body heights).
         footprint_radius_bh: stationarity: a stance is extended over frames where the heel or
             toe is within this distance (body heights) of its resting place; None: off.
+        footprints: settings of the ``footprints`` detector.
     """
 
     detector: str = "stationarity"
@@ -56,6 +58,7 @@ class EventOptions:
     min_step_s: float = 0.35
     prominence_bh: float = 0.04
     footprint_radius_bh: float | None = 0.01
+    footprints: FootprintOptions = field(default_factory=FootprintOptions)
 
 
 @dataclass
@@ -73,6 +76,9 @@ class FootTracks:
         body_height_px: apparent standing height in pixels.
         frontal: True when travel is along the line of sight (front/back view): the travel axis is
             then image y (down = nearer the camera), else image x.
+        readings: (T, 2, 3, 2) the same foot points unsmoothed (gaps filled only), for detectors
+            that must not blend the two feet where the pose model swapped their labels; None:
+            use ``feet``.
     """
 
     t_s: np.ndarray
@@ -83,6 +89,7 @@ class FootTracks:
     walking: np.ndarray
     body_height_px: float
     frontal: bool = False
+    readings: np.ndarray | None = None
 
 
 def foot_tracks(
@@ -96,6 +103,7 @@ def foot_tracks(
     body_height_px: float,
     frontal: bool = False,
     min_visibility: float = 0.5,
+    raw_image: np.ndarray | None = None,
 ) -> FootTracks:
     """Build :class:`FootTracks` from (T, 33, >=2) landmark pixels.
 
@@ -109,10 +117,17 @@ def foot_tracks(
     w, h = frame_size
     inside = ((feet[..., 0] >= 0) & (feet[..., 0] < w) & (feet[..., 1] >= 0)
               & (feet[..., 1] < h)).all(axis=-1)  # fmt: skip
-    feet[~((vis >= min_visibility) & inside)] = np.nan
+    seen = (vis >= min_visibility) & inside
+    feet[~seen] = np.nan
+    readings = None
+    if raw_image is not None:
+        readings = foot_points(raw_image)
+        # Frames filled across a short gap carry visibility 0 but interpolated points: keep them.
+        readings[~(((vis >= min_visibility) | (vis == 0)) & inside)] = np.nan
     return FootTracks(t_s=t_s, frame_index=frame_index, feet=feet,
                       pelvis=mid_hip(image[:, :, :2]), travel=travel, walking=walking,
-                      body_height_px=body_height_px, frontal=frontal)  # fmt: skip
+                      body_height_px=body_height_px, frontal=frontal,
+                      readings=readings)  # fmt: skip
 
 
 Detector = Callable[[FootTracks, EventOptions], list[Event]]
@@ -247,7 +262,18 @@ def detect_pelvis_relative(tracks: FootTracks, options: EventOptions) -> list[Ev
     return _sorted(events)
 
 
+def detect_footprints(tracks: FootTracks, options: EventOptions) -> list[Event]:
+    """Contacts and lifts from footprints, blind to the pose model's left/right labels (see
+    :mod:`vision.gait.footprints`); feet named afterwards by alternation and majority label."""
+    feet = tracks.readings if tracks.readings is not None else tracks.feet
+    labels_left = np.zeros((len(feet), 2), dtype=bool)
+    labels_left[:, 0] = True
+    fp = find_stances(feet, labels_left, tracks.t_s, tracks.body_height_px, options.footprints)
+    return footprint_events(fp.stances, tracks.t_s, tracks.frame_index)
+
+
 REGISTRY: dict[str, Detector] = {
+    "footprints": detect_footprints,
     "stationarity": detect_stationarity,
     "pelvis_relative": detect_pelvis_relative,
 }

@@ -8,6 +8,7 @@ flagged as less reliable by the caller. Angles are degrees.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,12 +56,37 @@ def _angle_from_vertical_image(vec: np.ndarray, sign: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(vec[:, 0] * sign, -vec[:, 1]))
 
 
-def _world_axes(world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def estimated_up_world(world: np.ndarray) -> np.ndarray:
+    """(3,) unit "up" of (T, 33, 3) world landmarks: from the ankles toward the pelvis, averaged
+    over the whole sequence.
+
+    The model's world axes follow the camera, so a camera tilted down by a few degrees tilts
+    its "up" by as much and biases every sagittal angle seen from the front or back. Averaged
+    over steps and standing, the pelvis is above the feet (the body stays balanced over its base
+    of support; in quiet standing the line of gravity passes close to both the hip and the ankle
+    joints), which gives the true vertical without knowing the camera. Falls back to the
+    camera's up when the ankles are not seen.
+    """
+    feet = [lm.L_ANKLE, lm.R_ANKLE]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
+        v = mid_hip(world) - np.nanmean(world[:, feet], axis=1)
+    v = v[np.isfinite(v).all(axis=1)]
+    if len(v) < 3:
+        return UP_WORLD
+    up = v.mean(axis=0)
+    norm = float(np.linalg.norm(up))
+    if norm == 0 or float(up @ UP_WORLD) / norm < np.cos(np.radians(30.0)):
+        return UP_WORLD  # implausible: keep the camera's up
+    return up / norm
+
+
+def _world_axes(world: np.ndarray, up: np.ndarray = UP_WORLD) -> tuple[np.ndarray, np.ndarray]:
     """(T, 3) horizontal forward and right unit vectors of the pelvis, world coordinates."""
     right = world[:, lm.R_HIP] - world[:, lm.L_HIP]
-    right = right - np.outer(right @ UP_WORLD, UP_WORLD)
+    right = right - np.outer(right @ up, up)
     right /= np.linalg.norm(right, axis=1, keepdims=True)
-    fwd = np.cross(UP_WORLD, right)
+    fwd = np.cross(up, right)
     return fwd, right
 
 
@@ -81,9 +107,10 @@ def posture_series(
     sign = np.where(facing == 0, np.nan, facing).astype(np.float64)
     trunk_img = mid_shoulder(img) - mid_hip(img)
     trunk_w = mid_shoulder(w) - mid_hip(w)
-    fwd, right = _world_axes(w)
+    up = estimated_up_world(w)
+    fwd, right = _world_axes(w, up)
     with np.errstate(invalid="ignore", divide="ignore"):
-        up_w = trunk_w @ UP_WORLD
+        up_w = trunk_w @ up
         flex_world = np.degrees(np.arctan2(np.sum(trunk_w * fwd, 1), up_w))
         lateral_world = np.degrees(np.arctan2(np.sum(trunk_w * right, 1), up_w))
         if view in ("side", "oblique"):
@@ -101,7 +128,7 @@ def posture_series(
             pitch = np.degrees(np.arctan2(head[:, 1], np.abs(head[:, 0])))
         else:
             head_w = w[:, lm.NOSE] - 0.5 * (w[:, lm.L_EAR] + w[:, lm.R_EAR])
-            pitch = np.degrees(np.arctan2(-(head_w @ UP_WORLD), np.sum(head_w * fwd, 1)))
+            pitch = np.degrees(np.arctan2(-(head_w @ up), np.sum(head_w * fwd, 1)))
 
         ear_axis = w[:, lm.R_EAR] - w[:, lm.L_EAR]
         sh_axis = w[:, lm.R_SHOULDER] - w[:, lm.L_SHOULDER]

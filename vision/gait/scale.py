@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -94,6 +95,36 @@ class FloorCalibration:
             )
         cal.validate()
         return cal
+
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> FloorCalibration:
+        """From a calibration document: ``{"points_px": [[x1, y1], [x2, y2]], "distance_m": 3.0}``
+        or four points with ``"floor_m": [[x, y] x 4]`` metres.
+
+        Raises:
+            CalibrationError: missing or malformed keys, or an unusable calibration.
+        """
+        try:
+            pts = tuple((float(x), float(y)) for x, y in doc["points_px"])
+            floor = doc.get("floor_m")
+            cal = cls(image_px=pts,
+                      distance_m=float(doc["distance_m"]) if doc.get("distance_m") else None,
+                      floor_m=tuple((float(x), float(y)) for x, y in floor) if floor else None)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CalibrationError(
+                f"calibration document: expected points_px [[x, y], ...] and distance_m or "
+                f"floor_m ({exc})"
+            ) from None
+        cal.validate()
+        return cal
+
+
+def calibration_sidecar(video_path: str | Path) -> Path:
+    """Where a video's floor calibration document lives: ``walk.mp4`` ->
+    ``walk.calibration.json`` beside it."""
+    p = Path(video_path)
+    return p.with_name(p.stem + ".calibration.json")
 
 
 @dataclass

@@ -121,4 +121,9 @@ def make_clip(spec: ClipSpec, out_path: str | Path,
     import json
 
     truth_path_for(out_path).write_text(json.dumps(doc, allow_nan=False))
+    if spec.floor_lines and doc["floor_calibration"] is not None:
+        # The taped lines as `retrogait analyze` reads them beside the video (start line first).
+        two = doc["floor_calibration"]["two_point"]
+        out_path.with_name(out_path.stem + ".calibration.json").write_text(json.dumps(
+            {"points_px": two["image_px"], "distance_m": two["distance_m"], "protocol": "3mbwt"}))
     return doc
