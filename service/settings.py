@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     max_upload_mb: float = Field(500.0, gt=0, description="Largest accepted upload, megabytes.")
+    max_batch_files: int = Field(50, ge=1, description="Most videos in one batch upload.")
     max_duration_s: float = Field(600.0, gt=0, description="Longest accepted video, seconds.")
     local_workers: int = Field(
         default_factory=default_pool_size, ge=0, description="Local pool size; 0 disables it."

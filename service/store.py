@@ -2,8 +2,9 @@
 
 Tables: organisations, api_keys (SHA-256 of the key, never the key), patients (a pseudonymous
 code chosen by the clinic, height, notes), analyses (one uploaded video: status, progress,
-options, result document, error, timestamps, content hash) and artefacts (files an analysis
-owns, by path relative to the data directory so the directory can move).
+options, result document, error, timestamps, content hash), artefacts (files an analysis
+owns, by path relative to the data directory so the directory can move) and batches (several
+recordings uploaded at once: their analyses point to the batch, files refused are listed).
 
 The schema is created and upgraded by Alembic (:mod:`service.migrations`), never by
 ``create_all``; a test checks that the migrations and these models agree.
@@ -93,6 +94,27 @@ class Patient(Base):
     )
 
 
+class Batch(Base):
+    """Several recordings sent together (``POST /v1/batches``); each accepted one is an analysis
+    with ``batch_id`` set, each refused one is listed in ``refused`` with its reason."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_analysis_id)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    patient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patients.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # [{"filename", "status_code", "detail"}] for every file not accepted.
+    refused: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    patient: Mapped[Patient | None] = relationship()
+
+
 class Analysis(Base):
     __tablename__ = "analyses"
 
@@ -120,6 +142,9 @@ class Analysis(Base):
     worker_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    batch_id: Mapped[str | None] = mapped_column(
+        ForeignKey("batches.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     patient: Mapped[Patient | None] = relationship()
     artefacts: Mapped[list[Artefact]] = relationship(

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from vision.video import VideoError, iter_frames, probe
 
 VIDEO_FIELD = "video"
+VIDEOS_FIELD = ("videos", "video")  # a batch's files: repeated "videos" (or "video") parts
 _MAX_FIELD_BYTES = 64 * 1024  # a form field (options) is small text
 _MULTIPART_OVERHEAD_BYTES = 64 * 1024  # boundaries and the option fields around the video
 _SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,5}$")
@@ -44,6 +45,7 @@ class ReceivedUpload:
     filename: str = ""
     size_bytes: int = 0
     sha256: str = ""
+    refused: UploadRefused | None = None  # a batch file refused on its own (others go on)
 
     def discard(self) -> None:
         if self.temp_path is not None:
@@ -58,13 +60,21 @@ class ReceivedUpload:
 
 
 class _MultipartSink:
-    """Callbacks for python-multipart's streaming parser: the video part goes to disk with its
-    SHA-256 and size counted; other parts are collected as short text fields."""
+    """Callbacks for python-multipart's streaming parser: each video part goes to disk with its
+    SHA-256 and size counted; other parts are collected as short text fields.
 
-    def __init__(self, upload_dir: Path, max_video_bytes: int) -> None:
-        self.upload = ReceivedUpload()
+    ``many``: several video parts are taken (a batch), and one over the size limit is refused on
+    its own (its bytes dropped, the reason kept) instead of failing the whole request.
+    """
+
+    def __init__(self, upload_dir: Path, max_video_bytes: int, many: bool = False,
+                 max_files: int = 1) -> None:  # fmt: skip
+        self.videos: list[ReceivedUpload] = []
+        self.fields: dict[str, str] = {}
         self._dir = upload_dir
         self._max = max_video_bytes
+        self._many = many
+        self._max_files = max_files
         self._hash = hashlib.sha256()
         self._file: object | None = None
         self._headers: dict[str, str] = {}
@@ -73,6 +83,13 @@ class _MultipartSink:
         self._name: str | None = None
         self._buf = bytearray()
         self._is_video = False
+
+    @property
+    def upload(self) -> ReceivedUpload:
+        """The one upload of a single-video request (fields included)."""
+        upload = self.videos[0] if self.videos else ReceivedUpload()
+        upload.fields = self.fields
+        return upload
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -96,23 +113,38 @@ class _MultipartSink:
         _, params = parse_options_header(self._headers.get("content-disposition", ""))
         name = params.get(b"name", b"").decode("utf-8", "replace")
         self._name = name
-        if name == VIDEO_FIELD:
-            if self.upload.temp_path is not None:
+        if name in (VIDEOS_FIELD if self._many else VIDEO_FIELD):
+            if self.videos and not self._many:
                 raise UploadRefused(422, "send one video per upload")
+            if len(self.videos) >= self._max_files:
+                raise UploadRefused(413, f"more than {self._max_files} videos in one batch")
             self._is_video = True
-            self.upload.filename = params.get(b"filename", b"").decode("utf-8", "replace")[:255]
+            video = ReceivedUpload(
+                filename=params.get(b"filename", b"").decode("utf-8", "replace")[:255]
+            )
+            self.videos.append(video)
+            self._hash = hashlib.sha256()
             fd, tmp = tempfile.mkstemp(dir=self._dir, prefix="upload-", suffix=".part")
-            self.upload.temp_path = Path(tmp)
+            video.temp_path = Path(tmp)
             self._file = os.fdopen(fd, "wb")
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]
         if self._is_video:
-            self.upload.size_bytes += len(chunk)
-            if self.upload.size_bytes > self._max:
-                raise UploadRefused(
+            video = self.videos[-1]
+            video.size_bytes += len(chunk)
+            if video.refused is not None:
+                return
+            if video.size_bytes > self._max:
+                refusal = UploadRefused(
                     413, f"video larger than the limit of {self._max / 1048576:.0f} MB"
                 )
+                if not self._many:
+                    raise refusal
+                video.refused = refusal
+                self._close_file()
+                video.discard()
+                return
             self._hash.update(chunk)
             self._file.write(chunk)  # type: ignore[attr-defined]
         else:
@@ -122,16 +154,47 @@ class _MultipartSink:
 
     def _part_end(self) -> None:
         if self._is_video:
-            self._file.close()  # type: ignore[attr-defined]
-            self._file = None
+            self._close_file()
         elif self._name:
-            self.upload.fields[self._name] = self._buf.decode("utf-8", "replace")
+            self.fields[self._name] = self._buf.decode("utf-8", "replace")
 
-    def close(self) -> None:
+    def _close_file(self) -> None:
         if self._file is not None:
             self._file.close()  # type: ignore[attr-defined]
             self._file = None
-        self.upload.sha256 = self._hash.hexdigest()
+            self.videos[-1].sha256 = self._hash.hexdigest()
+
+    def close(self) -> None:
+        self._close_file()
+
+    def discard(self) -> None:
+        self._close_file()
+        for video in self.videos:
+            video.discard()
+
+
+async def _parse(request: Request, sink: _MultipartSink, max_body_bytes: int) -> None:
+    ctype, params = parse_options_header(request.headers.get("content-type", ""))
+    if ctype != b"multipart/form-data" or b"boundary" not in params:
+        raise UploadRefused(415, "send the video as multipart/form-data in a field named 'video'")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit():
+        if int(declared) > max_body_bytes + _MULTIPART_OVERHEAD_BYTES:
+            raise UploadRefused(
+                413, f"upload larger than the limit of {max_body_bytes / 1048576:.0f} MB"
+            )
+    parser = MultipartParser(params[b"boundary"], sink.callbacks())
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except UploadRefused:
+        sink.discard()
+        raise
+    except Exception as exc:  # malformed multipart, client went away
+        sink.discard()
+        raise UploadRefused(400, f"the upload could not be read: {exc}") from exc
+    sink.close()
 
 
 async def receive_upload(
@@ -142,37 +205,37 @@ async def receive_upload(
     Raises :class:`UploadRefused` (and leaves no file behind) when the body is not multipart,
     the video is over ``max_video_bytes`` or missing.
     """
-    ctype, params = parse_options_header(request.headers.get("content-type", ""))
-    if ctype != b"multipart/form-data" or b"boundary" not in params:
-        raise UploadRefused(415, "send the video as multipart/form-data in a field named 'video'")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit():
-        if int(declared) > max_video_bytes + _MULTIPART_OVERHEAD_BYTES:
-            raise UploadRefused(
-                413, f"upload larger than the limit of {max_video_bytes / 1048576:.0f} MB"
-            )
     upload_dir.mkdir(parents=True, exist_ok=True)
     sink = _MultipartSink(upload_dir, max_video_bytes)
-    parser = MultipartParser(params[b"boundary"], sink.callbacks())
-    try:
-        async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
-    except UploadRefused:
-        sink.close()
-        sink.upload.discard()
-        raise
-    except Exception as exc:  # malformed multipart, client went away
-        sink.close()
-        sink.upload.discard()
-        raise UploadRefused(400, f"the upload could not be read: {exc}") from exc
-    sink.close()
-    if sink.upload.temp_path is None:
+    await _parse(request, sink, max_video_bytes)
+    upload = sink.upload
+    if upload.temp_path is None:
         raise UploadRefused(422, "no video: send the file in a multipart field named 'video'")
-    if sink.upload.size_bytes == 0:
-        sink.upload.discard()
+    if upload.size_bytes == 0:
+        upload.discard()
         raise UploadRefused(422, "the video file is empty")
-    return sink.upload
+    return upload
+
+
+async def receive_uploads(
+    request: Request, upload_dir: Path, max_video_bytes: int, max_files: int
+) -> tuple[list[ReceivedUpload], dict[str, str]]:
+    """Stream a batch: every ``videos`` part to its own temporary file, and the text fields.
+
+    A file over ``max_video_bytes`` or empty comes back with ``refused`` set (and no file); the
+    others are kept. Raises :class:`UploadRefused` for a request that is unusable as a whole
+    (not multipart, no video at all, more than ``max_files`` videos).
+    """
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    sink = _MultipartSink(upload_dir, max_video_bytes, many=True, max_files=max_files)
+    await _parse(request, sink, max_video_bytes * max_files)
+    if not sink.videos:
+        raise UploadRefused(422, "no video: send the files in multipart fields named 'videos'")
+    for video in sink.videos:
+        if video.refused is None and video.size_bytes == 0:
+            video.discard()
+            video.refused = UploadRefused(422, "the video file is empty")
+    return sink.videos, sink.fields
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,66 @@ def _parse_form(fields: dict[str, str]) -> UploadForm:
     return form
 
 
+def form_patient(session: SessionDep, org: OrgDep, form: UploadForm) -> Patient | None:
+    """The patient named by the form (422 if this organisation has none by that code)."""
+    if not form.patient_id:
+        return None
+    patient = session.scalar(
+        select(Patient).where(Patient.org_id == org.id, Patient.code == form.patient_id)
+    )
+    if patient is None:
+        raise HTTPException(422, f"patient_id: no patient {form.patient_id} (create it)")
+    return patient
+
+
+def form_options(form: UploadForm, patient: Patient | None) -> dict[str, Any]:
+    """The analysis options stored with the job (the patient's height when none is given)."""
+    options = form.model_dump(exclude={"patient_id", "visit_date"}, exclude_none=True)
+    if "height_cm" not in options and patient is not None and patient.height_cm:
+        options["height_cm"] = patient.height_cm
+    return options
+
+
+def store_analysis(
+    session: SessionDep,
+    settings: Any,
+    org: OrgDep,
+    upload: uploads.ReceivedUpload,
+    form: UploadForm,
+    patient: Patient | None,
+    batch_id: str | None = None,
+) -> Analysis:
+    """A queued analysis row for a checked upload, its video moved into the analysis
+    directory. The caller commits (and removes the directory if that fails), then submits."""
+    analysis = Analysis(
+        org_id=org.id,
+        patient_id=patient.id if patient else None,
+        visit_date=form.visit_date or date.today(),
+        options=form_options(form, patient),
+        video_filename=upload.filename,
+        video_bytes=upload.size_bytes,
+        content_sha256=upload.sha256,
+        status="queued",
+        batch_id=batch_id,
+    )
+    session.add(analysis)
+    session.flush()  # assigns the id
+    target_dir = analysis_dir(settings, analysis.id)
+    target_dir.mkdir(parents=True, exist_ok=False)
+    video_path = target_dir / f"video{upload.suffix}"
+    shutil.move(upload.temp_path, video_path)
+    upload.temp_path = None
+    session.add(
+        Artefact(
+            analysis_id=analysis.id,
+            kind="video",
+            bytes=upload.size_bytes,
+            path=relative_to_data(settings, video_path),
+        )
+    )
+    return analysis
+
+
 def summary(a: Analysis) -> AnalysisSummary:
     r = a.result or {}
     m = r.get("metrics") or {}
@@ -191,47 +251,14 @@ async def create_analysis(request: Request, state: StateDep, session: SessionDep
         raise HTTPException(exc.status_code, exc.detail) from exc
     try:
         form = _parse_form(upload.fields)
-        patient = None
-        if form.patient_id:
-            patient = session.scalar(
-                select(Patient).where(Patient.org_id == org.id, Patient.code == form.patient_id)
-            )
-            if patient is None:
-                raise HTTPException(422, f"patient_id: no patient {form.patient_id} (create it)")
+        patient = form_patient(session, org, form)
         try:
             await run_in_threadpool(
                 uploads.check_video, upload.temp_path, settings.max_duration_s, upload.filename
             )
         except uploads.UploadRefused as exc:
             raise HTTPException(exc.status_code, exc.detail) from exc
-        options = form.model_dump(exclude={"patient_id", "visit_date"}, exclude_none=True)
-        if "height_cm" not in options and patient is not None and patient.height_cm:
-            options["height_cm"] = patient.height_cm
-        analysis = Analysis(
-            org_id=org.id,
-            patient_id=patient.id if patient else None,
-            visit_date=form.visit_date or date.today(),
-            options=options,
-            video_filename=upload.filename,
-            video_bytes=upload.size_bytes,
-            content_sha256=upload.sha256,
-            status="queued",
-        )
-        session.add(analysis)
-        session.flush()  # assigns the id
-        target_dir = analysis_dir(settings, analysis.id)
-        target_dir.mkdir(parents=True, exist_ok=False)
-        video_path = target_dir / f"video{upload.suffix}"
-        shutil.move(upload.temp_path, video_path)
-        upload.temp_path = None
-        session.add(
-            Artefact(
-                analysis_id=analysis.id,
-                kind="video",
-                bytes=upload.size_bytes,
-                path=relative_to_data(settings, video_path),
-            )
-        )
+        analysis = store_analysis(session, settings, org, upload, form, patient)
         try:
             session.commit()
         except Exception:

@@ -183,3 +183,36 @@ class Health(BaseModel):
     database: str
     jobs: Literal["local", "celery"]
     single_user: bool = Field(description="True while no API key exists (loopback only).")
+
+
+BatchFileStatus = Literal["queued", "running", "done", "failed", "refused"]
+
+
+class BatchFile(BaseModel):
+    """One file of a batch: its analysis, or why it was refused."""
+
+    filename: str
+    status: BatchFileStatus
+    analysis_id: str | None = Field(None, description="None when the file was refused.")
+    progress_pct: float = Field(description="0-100")
+    error: str | None = Field(None, description="Why the file was refused or its analysis failed.")
+    status_code: int | None = Field(None, description="HTTP status of a refusal (413, 415 ...).")
+
+
+class BatchCounts(BaseModel):
+    queued: int = 0
+    running: int = 0
+    done: int = 0
+    failed: int = 0
+    refused: int = 0
+
+
+class BatchOut(_UtcModel):
+    id: str
+    patient_id: str | None = Field(None, description="The patient's pseudonymous code.")
+    created_at: datetime
+    options: AnalysisOptionsOut
+    counts: BatchCounts
+    progress_pct: float = Field(description="0-100, over the accepted files.")
+    finished: bool = Field(description="True once no accepted file is queued or running.")
+    files: list[BatchFile] = Field(description="Accepted files in upload order, then refused.")
