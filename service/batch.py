@@ -37,6 +37,9 @@ HASH_CHUNK_BYTES = 1 << 20
 MAX_CRASH_RETRIES = 1  # a recording whose process died is tried once more, then failed
 
 Progress = Callable[["RecordingOutcome"], None]
+# Runs the tasks left to do: (tasks, out_dir, on_outcome) -> outcomes (the local pool by default).
+Runner = Callable[[list[tuple[BatchItem, "RecordingTask"]], Path, "Progress | None"],
+                  list["RecordingOutcome"]]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def batch_key(file_sha256: str, settings: dict[str, Any]) -> str:
     return hashlib.sha256((file_sha256 + canonical_json(settings)).encode("ascii")).hexdigest()
 
 
-def _write_json(path: Path, doc: dict[str, Any]) -> None:
+def write_json(path: Path, doc: dict[str, Any]) -> None:
     """Write atomically, so an interrupted batch never leaves half a document to resume from."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -160,7 +163,7 @@ def analyse_recording(task: RecordingTask) -> tuple[str, str | None, float, bool
         doc = result.to_dict()
         doc["extras"].update(task.extras)
         result_from_dict(doc)  # what is written must read back as the contract says
-        _write_json(Path(task.result_path), doc)
+        write_json(Path(task.result_path), doc)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, never raised
         message = str(exc).strip() or "no message"
         reason = f"{type(exc).__name__}: {message}"
@@ -216,14 +219,14 @@ def plan(items: list[BatchItem], out_dir: Path, options: BatchOptions
     return done, todo
 
 
-def _record(out_dir: Path, item: BatchItem, task: RecordingTask,
+def record_outcome(out_dir: Path, item: BatchItem, task: RecordingTask,
             result: tuple[str, str | None, float | None, bool]) -> RecordingOutcome:  # fmt: skip
     status, reason, seconds, permanent = result
     failed_path = out_dir / FAILED_DIR / f"{item.recording_id}.json"
     if status == "failed":
         record = {"key": task.extras["batch"]["key"], "reason": reason, "recording": item.source,
                   "permanent": permanent}  # fmt: skip
-        _write_json(failed_path, record)
+        write_json(failed_path, record)
         return RecordingOutcome(item, "failed", reason, seconds)
     failed_path.unlink(missing_ok=True)
     doc = json.loads(Path(task.result_path).read_text(encoding="utf-8"))
@@ -258,7 +261,7 @@ def run_local(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path, worke
                             continue
                         why = "the analysis process crashed (twice) on this recording"
                         result = ("failed", why, None, True)
-                    outcome = _record(out_dir, item, task, result)
+                    outcome = record_outcome(out_dir, item, task, result)
                     outcomes.append(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
@@ -267,8 +270,13 @@ def run_local(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path, worke
 
 
 def run_batch(items: list[BatchItem], out_dir: Path, options: BatchOptions | None = None,
-              on_outcome: Progress | None = None) -> list[RecordingOutcome]:  # fmt: skip
-    """Analyse every item not already done; outcomes in the order of ``items``."""
+              on_outcome: Progress | None = None,
+              runner: Runner | None = None) -> list[RecordingOutcome]:  # fmt: skip
+    """Analyse every item not already done; outcomes in the order of ``items``.
+
+    ``runner``: where the analyses run (default: a local pool of ``options.workers``
+    processes; :func:`service.batch_celery.run_celery` sends them to the service's workers).
+    """
     options = options or BatchOptions()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -276,7 +284,10 @@ def run_batch(items: list[BatchItem], out_dir: Path, options: BatchOptions | Non
     if on_outcome is not None:
         for outcome in done:
             on_outcome(outcome)
-    workers = options.workers or os.cpu_count() or 1
-    ran = run_local(todo, out_dir, workers, on_outcome) if todo else []
+    if runner is None:
+        workers = options.workers or os.cpu_count() or 1
+        ran = run_local(todo, out_dir, workers, on_outcome) if todo else []
+    else:
+        ran = runner(todo, out_dir, on_outcome) if todo else []
     order = {item.recording_id: i for i, item in enumerate(items)}
     return sorted(done + ran, key=lambda o: order[o.item.recording_id])

@@ -72,7 +72,9 @@ def analyse(
     pose_path = out_dir / POSE_FILE
     try:
         # Pose once, saved for the overlay, then the gait analysis on that sequence.
-        seq = pipeline.extract_pose(video, progress=lambda f: progress(0.85 * f))
+        # max_frames: set only by `retrogait batch --max-frames` (the API does not take it).
+        extract = pipeline.ExtractOptions(max_frames=options.get("max_frames"))
+        seq = pipeline.extract_pose(video, extract, progress=lambda f: progress(0.85 * f))
         seq.save(pose_path)
         result = _analyse_pose(pipeline, seq, opts, options)
         progress(0.9)

@@ -1,7 +1,12 @@
 """``retrogait batch SOURCE --out DIR``: score a folder of recordings or a manifest CSV.
 
+``--engine local`` (default) runs a pool of processes here; ``--engine celery`` sends each
+recording as a job to the service's Celery workers (RETROGAIT_BROKER_URL, RETROGAIT_DATABASE_URL,
+RETROGAIT_DATA_DIR as the workers use them) and waits for them.
+
 Exit status: 0 every recording scored (or unchanged since a former run), 1 some recordings
-failed (each is in the summary with its reason), 2 the folder or manifest cannot be used.
+failed (each is in the summary with its reason), 2 the folder or manifest cannot be used (or
+the engine cannot run).
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from service.batch import BatchOptions, RecordingOutcome, run_batch
+from service import accounts
+from service.batch import BatchOptions, RecordingOutcome, Runner, run_batch
+from service.batch_celery import CeleryBatchOptions, CeleryEngineError, Waiting, run_celery
 from service.batch_inputs import BatchInputError, folder_items, manifest_items
 from service.batch_outputs import write_reports, write_summary
 
@@ -37,9 +44,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--engine",
-        choices=("local",),
+        choices=("local", "celery"),
         default="local",
-        help="where analyses run: local process pool",
+        help="where analyses run: a local process pool, or the service's Celery workers "
+        "(needs RETROGAIT_BROKER_URL; jobs are stored in the service database)",
+    )
+    p.add_argument(
+        "--org",
+        default=None,
+        help="celery engine: organisation owning the jobs (default: the single-user one)",
     )
     p.add_argument(
         "--allow-absolute", action="store_true", help="accept absolute video paths in a manifest"
@@ -67,6 +80,15 @@ def _defaults(args: argparse.Namespace) -> dict:
     return {k: v for k, v in given.items() if v is not None}
 
 
+def _runner(args: argparse.Namespace, on_wait: Waiting) -> Runner | None:
+    if args.engine != "celery":
+        return None
+    from service.settings import Settings
+
+    options = CeleryBatchOptions(Settings(), org_name=args.org or accounts.LOCAL_ORG_NAME)
+    return lambda tasks, out, on_outcome: run_celery(tasks, out, options, on_outcome, on_wait)
+
+
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -88,7 +110,16 @@ def run(args: argparse.Namespace) -> int:
             bar.update(1)
             bar.set_postfix_str(f"{outcome.item.recording_id}: {outcome.status}", refresh=True)
 
-        outcomes = run_batch(items, args.out, options, on_outcome)
+        def on_wait(counts: dict[str, int], progress: float) -> None:
+            bar.set_postfix_str(f"{counts['running']} running, {counts['queued']} queued, "
+                                f"{100 * progress:.0f} % of those", refresh=True)  # fmt: skip
+
+        try:
+            runner = _runner(args, on_wait)
+            outcomes = run_batch(items, args.out, options, on_outcome, runner)
+        except CeleryEngineError as exc:
+            print(f"retrogait batch: {exc}", file=sys.stderr)
+            return 2
     summary = write_summary(outcomes, args.out)
     reports = [] if args.no_reports else write_reports(outcomes, args.out)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("analysed", "skipped", "failed")}

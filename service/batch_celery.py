@@ -1,0 +1,231 @@
+"""``retrogait batch --engine celery``: a batch's recordings analysed by the service's Celery
+workers instead of local processes.
+
+Each recording becomes a stored analysis job of the service (row in ``RETROGAIT_DATABASE_URL``,
+video copied under ``RETROGAIT_DATA_DIR``, task on ``RETROGAIT_BROKER_URL``), exactly as if it
+had been uploaded, so the workers need nothing new and the results also show in the service
+(patients, reports). The batch waits for the jobs, then writes the same outputs as the local
+engine (see :mod:`service.batch`).
+
+Resumable: the job sent for a recording is remembered in ``pending/<recording>.json`` (with the
+recording's batch key), so an interrupted batch run again waits for the jobs already sent
+instead of sending them twice; a finished recording is skipped as with the local engine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from service import accounts, migrations
+from service.batch import BatchItem, RecordingOutcome, RecordingTask, record_outcome, write_json
+from service.settings import Settings
+from service.store import (
+    Analysis,
+    Artefact,
+    Patient,
+    analysis_dir,
+    make_engine,
+    relative_to_data,
+    session_factory,
+)
+
+PENDING_DIR = "pending"
+_PATIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as the API's patient codes
+# Job errors the service writes for faults of the recording itself (not of the machinery).
+_MACHINERY_ERRORS = ("analysis failed:", "analysis process ended abnormally")
+
+Progress = Callable[[RecordingOutcome], None]
+Waiting = Callable[[dict[str, int], float], None]  # (counts by status, mean progress 0-1)
+
+
+class CeleryEngineError(RuntimeError):
+    """The Celery engine cannot run (no broker configured, database unreachable ...)."""
+
+
+@dataclass(frozen=True)
+class CeleryBatchOptions:
+    """Where and how the batch's jobs are sent.
+
+    Attributes:
+        settings: the service's settings (database, broker, data directory, queue).
+        org_name: the organisation owning the jobs (default: the single-user one).
+        poll_s: seconds between looks at the jobs' status.
+    """
+
+    settings: Settings
+    org_name: str = accounts.LOCAL_ORG_NAME
+    poll_s: float = 1.0
+
+
+def _patient(session: Session, org_id: int, code: str | None) -> Patient | None:
+    """The service patient for a batch's patient code (created if new); None for a code the
+    API could not address (the result still carries the code in its visit block)."""
+    if not code or not _PATIENT_CODE.match(code):
+        return None
+    patient = session.scalar(select(Patient).where(Patient.org_id == org_id, Patient.code == code))
+    if patient is None:
+        patient = Patient(org_id=org_id, code=code, notes="")
+        session.add(patient)
+        session.flush()
+    return patient
+
+
+def submit_recording(sessions: sessionmaker, settings: Settings, org_name: str,
+                     item: BatchItem, task: RecordingTask) -> str:  # fmt: skip
+    """Store ``item`` as a queued analysis job (row + copy of the video); returns its id."""
+    options = dict(task.options)
+    if task.max_frames is not None:
+        options["max_frames"] = task.max_frames
+    with sessions() as s:
+        org = accounts.get_or_create_org(s, org_name)
+        patient = _patient(s, org.id, item.patient_id)
+        video = Path(task.video)
+        analysis = Analysis(
+            org_id=org.id,
+            patient_id=patient.id if patient else None,
+            visit_date=date.fromisoformat(item.visit_date) if item.visit_date else date.today(),
+            options=options,
+            video_filename=video.name,
+            video_bytes=video.stat().st_size,
+            content_sha256=task.extras["batch"]["content_sha256"],
+            status="queued",
+        )
+        s.add(analysis)
+        s.flush()
+        folder = analysis_dir(settings, analysis.id)
+        folder.mkdir(parents=True, exist_ok=False)
+        stored = folder / f"video{video.suffix.lower() or '.video'}"
+        try:
+            shutil.copyfile(video, stored)
+            s.add(Artefact(analysis_id=analysis.id, kind="video", bytes=stored.stat().st_size,
+                           path=relative_to_data(settings, stored)))  # fmt: skip
+            s.commit()
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return analysis.id
+
+
+def _pending_id(path: Path, key: str, sessions: sessionmaker) -> str | None:
+    """The job already sent for this recording with these settings, if it still exists."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("key") != key:
+        return None
+    with sessions() as s:
+        return record["analysis_id"] if s.get(Analysis, record.get("analysis_id")) else None
+
+
+def _outcome_of(job: Analysis | None, analysis_id: str) -> tuple[str, str | None, float | None,
+                                                                 bool] | None:  # fmt: skip
+    """``(status, reason, seconds, permanent)`` for a finished job; None while it runs."""
+    if job is None:
+        return "failed", f"analysis job {analysis_id} was deleted from the service", None, False
+    if job.status == "failed":
+        error = job.error or "no message"
+        return "failed", error, job.analysis_s, not error.startswith(_MACHINERY_ERRORS)
+    if job.status == "done":
+        return "analysed", None, job.analysis_s, False
+    return None
+
+
+def _write_result(job: Analysis, task: RecordingTask) -> None:
+    from vision.result import result_from_dict
+
+    doc = dict(job.result or {})
+    doc["extras"] = {**(doc.get("extras") or {}), **task.extras, "analysis_id": job.id}
+    result_from_dict(doc)  # what is written must read back as the contract says
+    write_json(Path(task.result_path), doc)
+
+
+def _probe_failure(video: str) -> str | None:
+    """Why a file is not a video (checked here, as the local engine does, so a corrupt file
+    fails with its own name and never occupies a worker); None when it is one."""
+    from vision.video import VideoError, probe
+
+    try:
+        probe(video)
+    except VideoError as exc:
+        return f"{type(exc).__name__}: {str(exc).strip() or 'no message'}"
+    return None
+
+
+def run_celery(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path,
+               options: CeleryBatchOptions, on_outcome: Progress | None = None,
+               on_wait: Waiting | None = None) -> list[RecordingOutcome]:  # fmt: skip
+    """Send ``tasks`` to the service's workers and wait for them all; outcomes as they end."""
+    settings = options.settings
+    if not settings.broker_url:
+        raise CeleryEngineError(
+            "the celery engine needs RETROGAIT_BROKER_URL (and the workers' "
+            "RETROGAIT_DATABASE_URL and RETROGAIT_DATA_DIR)"
+        )
+    from service.celery_app import CeleryDispatcher
+
+    settings.ensure_dirs()
+    migrations.upgrade(settings.sqlalchemy_url)
+    engine = make_engine(settings)
+    sessions = session_factory(engine)
+    dispatcher = CeleryDispatcher(settings)
+    outcomes: list[RecordingOutcome] = []
+
+    def done(item: BatchItem, task: RecordingTask, result: tuple) -> None:
+        outcome = record_outcome(out_dir, item, task, result)
+        (out_dir / PENDING_DIR / f"{item.recording_id}.json").unlink(missing_ok=True)
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    try:
+        waiting: dict[str, tuple[BatchItem, RecordingTask]] = {}
+        for item, task in tasks:
+            key = task.extras["batch"]["key"]
+            pending = out_dir / PENDING_DIR / f"{item.recording_id}.json"
+            analysis_id = _pending_id(pending, key, sessions)
+            if analysis_id is None:
+                reason = _probe_failure(task.video)
+                if reason is not None:
+                    done(item, task, ("failed", reason, None, True))
+                    continue
+                analysis_id = submit_recording(sessions, settings, options.org_name, item, task)
+                write_json(pending, {"key": key, "analysis_id": analysis_id,
+                                      "recording": item.source})  # fmt: skip
+                dispatcher.submit(analysis_id)
+            waiting[analysis_id] = (item, task)
+        while waiting:
+            with sessions() as s:
+                jobs = {a.id: a for a in s.scalars(
+                    select(Analysis).where(Analysis.id.in_(list(waiting)))
+                )}  # fmt: skip
+                for analysis_id in list(waiting):
+                    job = jobs.get(analysis_id)
+                    result = _outcome_of(job, analysis_id)
+                    if result is None:
+                        continue
+                    item, task = waiting.pop(analysis_id)
+                    if result[0] == "analysed":
+                        _write_result(job, task)
+                    done(item, task, result)
+                if on_wait is not None and waiting:
+                    counts = {st: sum(jobs[i].status == st for i in waiting if i in jobs)
+                              for st in ("queued", "running")}  # fmt: skip
+                    progress = [jobs[i].progress for i in waiting if i in jobs]
+                    on_wait(counts, sum(progress) / len(progress) if progress else 0.0)
+            if waiting:
+                time.sleep(options.poll_s)
+    finally:
+        dispatcher.stop()
+        engine.dispose()
+    return outcomes
