@@ -5,7 +5,7 @@
 const SKELETON_COLOUR = "#00ff66"; // tests look for this colour on the canvas
 const MAX_SIDE_PX = 640;           // frames are downscaled to this longer side before sending
 const MAX_FPS = 20;                // never send faster than this
-const MAX_IN_FLIGHT = 2;           // frames sent but not yet answered (or dropped) by the server
+const MAX_IN_FLIGHT = 1;           // frames sent but not yet answered (or dropped): lowest latency
 
 const $ = (id) => document.getElementById(id);
 const ui = {
