@@ -104,5 +104,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def index() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html")
 
+    @app.get("/clinic", include_in_schema=False)
+    def clinic() -> FileResponse:
+        return FileResponse(WEB_DIR / "clinic.html", media_type="text/html")
+
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     return app

@@ -183,9 +183,15 @@ def summary(a: Analysis) -> AnalysisSummary:
         walk_direction=m.get("walk_direction"),
         step_count=m.get("step_count"),
         speed_mps=m.get("speed_mps"),
+        cadence_spm=m.get("cadence_spm"),
+        step_length_mean_m=(m.get("step_length_m") or {}).get("mean"),
+        stride_time_sd_ms=m.get("stride_time_sd_ms"),
+        trunk_flexion_max_deg=(m.get("trunk_flexion_deg") or {}).get("max"),
         test_3mbwt_s=m.get("test_3mbwt_s"),
         overall_score=(r.get("scores") or {}).get("overall"),
         fall_risk_level=(r.get("fall_risk") or {}).get("level"),
+        scale_method=(r.get("scale") or {}).get("method"),
+        batch_id=a.batch_id,
     )
 
 

@@ -130,9 +130,15 @@ class AnalysisSummary(_UtcModel):
     walk_direction: str | None = None
     step_count: int | None = None
     speed_mps: float | None = None
+    cadence_spm: float | None = None
+    step_length_mean_m: float | None = None
+    stride_time_sd_ms: float | None = None
+    trunk_flexion_max_deg: float | None = None
     test_3mbwt_s: float | None = None
     overall_score: float | None = None
     fall_risk_level: str | None = None
+    scale_method: str | None = Field(None, description="How distances were scaled to metres.")
+    batch_id: str | None = None
 
 
 class AnalysisList(BaseModel):

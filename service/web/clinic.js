@@ -1,0 +1,298 @@
+// Clinic pages: the patients list (create a patient), a patient's visits over time (trends of
+// key metrics with units, fall-risk level per visit, reports), and batch upload of several
+// recordings for a patient with per-file progress (POST /v1/batches, then GET /v1/batches/{id}).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 1000;
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+// Timeline columns and trend plots: [summary key, label, unit, decimals]
+const VISIT_METRICS = [
+  ["speed_mps", "Speed", "m/s", 2],
+  ["cadence_spm", "Cadence", "steps/min", 1],
+  ["step_length_mean_m", "Step length", "m", 3],
+  ["stride_time_sd_ms", "Stride time SD", "ms", 0],
+  ["test_3mbwt_s", "3 m backward walk test", "s", 2],
+  ["overall_score", "Overall score", "0-100", 0],
+];
+
+function apiKey() { return $("api-key").value.trim() || localStorage.getItem("retrogaitKey") || ""; }
+
+function authHeaders() {
+  const key = apiKey();
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
+function say(text, isError = false) {
+  $("message").textContent = text;
+  $("message").className = isError ? "error" : "";
+}
+
+async function api(path, options = {}) {
+  const resp = await fetch(path, { ...options, headers: { ...authHeaders(), ...(options.headers || {}) } });
+  if (!resp.ok) {
+    let detail = resp.statusText;
+    try { detail = (await resp.json()).detail; } catch (_) { /* not JSON */ }
+    throw new Error(`${resp.status}: ${detail}`);
+  }
+  return resp;
+}
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+function fmt(value, decimals) {
+  if (value == null) return "-";
+  return typeof value === "number" ? value.toFixed(decimals) : String(value);
+}
+
+// ---- patients list ----
+
+async function showPatients() {
+  $("patient-view").hidden = true;
+  $("patients-view").hidden = false;
+  let list;
+  try {
+    list = await (await api("/v1/patients?limit=1000")).json();
+  } catch (err) {
+    say(`Could not list patients: ${err.message}`, true);
+    return;
+  }
+  const rows = list.items.map((p) => {
+    const tr = el("tr");
+    const link = el("a", p.id);
+    link.href = `#patient=${encodeURIComponent(p.id)}`;
+    const name = el("td");
+    name.append(link);
+    tr.append(name, el("td", fmt(p.height_cm, 1), "num"), el("td", String(p.analysis_count), "num"),
+      el("td", p.created_at.slice(0, 10)));
+    return tr;
+  });
+  $("patients").querySelector("tbody").replaceChildren(...rows);
+  $("no-patients").hidden = rows.length > 0;
+}
+
+async function createPatient(event) {
+  event.preventDefault();
+  const body = {};
+  const code = $("new-patient-id").value.trim();
+  const height = $("new-patient-height").value.trim();
+  if (code) body.id = code;
+  if (height) body.height_cm = Number(height);
+  try {
+    const p = await (await api("/v1/patients", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    })).json();
+    say(`Patient ${p.id} created.`);
+    $("new-patient").reset();
+    location.hash = `#patient=${encodeURIComponent(p.id)}`;
+  } catch (err) {
+    say(`Could not create the patient: ${err.message}`, true);
+  }
+}
+
+// ---- one patient: timeline and trends ----
+
+function currentPatient() {
+  const m = location.hash.match(/^#patient=(.+)$/);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+async function showPatient(code) {
+  $("patients-view").hidden = true;
+  $("patient-view").hidden = false;
+  $("patient-code").textContent = code;
+  let p;
+  try {
+    p = await (await api(`/v1/patients/${encodeURIComponent(code)}`)).json();
+  } catch (err) {
+    say(`Could not open patient ${code}: ${err.message}`, true);
+    return;
+  }
+  const height = p.height_cm == null ? "height not given" : `height ${p.height_cm} cm`;
+  $("patient-facts").textContent = `${height}; ${p.analyses.length} recordings`;
+  $("timeline").querySelector("tbody").replaceChildren(...p.analyses.map(visitRow));
+  drawTrends(p.analyses.filter((a) => a.status === "done"));
+}
+
+function visitRow(a) {
+  const tr = el("tr");
+  tr.dataset.status = a.status;
+  tr.dataset.analysis = a.id;
+  tr.append(el("td", a.visit_date || a.created_at.slice(0, 10)), el("td", a.status));
+  const risk = el("td");
+  if (a.fall_risk_level) risk.append(el("span", a.fall_risk_level, `risk ${a.fall_risk_level}`));
+  tr.append(risk);
+  for (const [key, , , decimals] of VISIT_METRICS) tr.append(el("td", fmt(a[key], decimals), "num"));
+  const links = el("td");
+  if (a.status === "done") {
+    links.append(reportLink(a.id, "html", "HTML"), " · ", reportLink(a.id, "pdf", "PDF"));
+  }
+  tr.append(links);
+  return tr;
+}
+
+function reportLink(id, kind, label) {
+  const link = el("a", label, `report-${kind}`);
+  link.href = `/v1/analyses/${id}/report.${kind}`;
+  link.target = "_blank";
+  // A plain link cannot carry the API key: fetch with it and open what came back.
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    const win = window.open("", "_blank");
+    try {
+      const blob = await (await api(link.getAttribute("href"))).blob();
+      win.location.href = URL.createObjectURL(blob);
+    } catch (err) {
+      win.close();
+      say(`Could not open the report: ${err.message}`, true);
+    }
+  });
+  return link;
+}
+
+function svg(tag, attrs) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+function trendPlot(visits, key, label, unit, decimals) {
+  const points = visits.map((v, i) => [i, v[key]]).filter(([, y]) => y != null);
+  const fig = el("figure");
+  fig.dataset.metric = key;
+  const plot = svg("svg", { viewBox: "0 0 300 140", role: "img", "aria-label": `${label} over visits` });
+  const [x0, x1, y0, y1] = [40, 290, 115, 15];
+  plot.append(svg("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
+    svg("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }));
+  if (points.length) {
+    const ys = points.map(([, y]) => y);
+    let [lo, hi] = [Math.min(...ys), Math.max(...ys)];
+    if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
+    const sx = (i) => (visits.length === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * i) / (visits.length - 1));
+    const sy = (y) => y0 - ((y0 - y1) * (y - lo)) / (hi - lo);
+    plot.append(svg("polyline", { class: "trend", points: points.map(([i, y]) => `${sx(i)},${sy(y)}`).join(" ") }));
+    for (const [i, y] of points) {
+      const dot = svg("circle", { cx: sx(i), cy: sy(y), r: 3, class: "dot" });
+      dot.append(svg("title", {}));
+      dot.firstChild.textContent = `${visits[i].visit_date}: ${fmt(y, decimals)} ${unit}`;
+      plot.append(dot);
+    }
+    for (const [y, yy] of [[hi, y1], [lo, y0]]) {
+      const t = svg("text", { x: 2, y: yy + 4 });
+      t.textContent = fmt(y, decimals);
+      plot.append(t);
+    }
+  }
+  const caption = el("figcaption", `${label} (${unit}) per visit`);
+  if (points.length >= 2) {
+    const change = points[points.length - 1][1] - points[0][1];
+    caption.textContent += `; change since first: ${change >= 0 ? "+" : ""}${fmt(change, decimals)} ${unit}`;
+  } else if (!points.length) {
+    caption.textContent += ": not measured yet";
+  }
+  fig.append(plot, caption);
+  return fig;
+}
+
+function drawTrends(visits) {
+  $("trends").replaceChildren(...VISIT_METRICS.map(([k, l, u, d]) => trendPlot(visits, k, l, u, d)));
+}
+
+// ---- batch upload with per-file progress ----
+
+function sendBatch(event) {
+  event.preventDefault();
+  const code = currentPatient();
+  const files = [...$("files").files];
+  if (!files.length) { say("Choose one or more recordings first.", true); return; }
+  const form = new FormData();
+  for (const f of files) form.append("videos", f, f.name);
+  form.append("patient_id", code);
+  for (const id of ["visit_date", "population", "protocol"]) {
+    const value = $(id).value.trim();
+    if (value) form.append(id, value);
+  }
+  $("batch").hidden = false;
+  $("batch-files").replaceChildren(...files.map((f) => fileItem(f.name, "uploading", 0, null)));
+  say(`Uploading ${files.length} recordings ...`);
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", "/v1/batches");
+  for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+  xhr.upload.onprogress = (e) => {
+    if (!e.lengthComputable) return;
+    const pct = Math.round((100 * e.loaded) / e.total);
+    $("upload-progress").value = pct;
+    $("upload-pct").textContent = `${pct} %`;
+  };
+  xhr.onerror = () => say("Upload failed: the server could not be reached.", true);
+  xhr.onload = () => {
+    let body = {};
+    try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
+    if (xhr.status !== 202) {
+      say(`Upload refused (${xhr.status}): ${body.detail || xhr.statusText}`, true);
+      return;
+    }
+    $("upload-progress").value = 100;
+    $("upload-pct").textContent = "100 %";
+    say("Uploaded; scoring ...");
+    showBatch(body);
+  };
+  xhr.send(form);
+}
+
+function fileItem(name, status, pct, error) {
+  const li = el("li", null, status);
+  li.dataset.status = status;
+  const bar = el("progress");
+  bar.max = 100;
+  bar.value = pct;
+  li.append(el("span", name), el("span", `${status}${status === "running" ? ` ${pct.toFixed(0)} %` : ""}`), bar);
+  if (error) li.append(el("span", error, "why"));
+  return li;
+}
+
+function showBatch(batch) {
+  $("batch-files").replaceChildren(
+    ...batch.files.map((f) => fileItem(f.filename, f.status, f.progress_pct, f.error)));
+  const c = batch.counts;
+  $("batch-summary").textContent = `${c.done} done, ${c.running} running, ${c.queued} queued, `
+    + `${c.failed} failed, ${c.refused} refused (${batch.progress_pct.toFixed(0)} %)`;
+  if (batch.finished) {
+    say(`Batch finished: ${c.done} scored, ${c.failed} failed, ${c.refused} refused.`, c.failed + c.refused > 0);
+    if (currentPatient()) showPatient(currentPatient());
+    return;
+  }
+  setTimeout(async () => {
+    try {
+      showBatch(await (await api(`/v1/batches/${batch.id}`)).json());
+    } catch (err) {
+      say(`Could not follow the batch: ${err.message}`, true);
+    }
+  }, POLL_MS);
+}
+
+// ---- wiring ----
+
+function route() {
+  const code = currentPatient();
+  if (code) showPatient(code); else showPatients();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("api-key").value = localStorage.getItem("retrogaitKey") || "";
+  $("api-key").addEventListener("change", () => {
+    localStorage.setItem("retrogaitKey", $("api-key").value.trim());
+    route();
+  });
+  $("new-patient").addEventListener("submit", createPatient);
+  $("batch-form").addEventListener("submit", sendBatch);
+  $("back").addEventListener("click", (e) => { e.preventDefault(); location.hash = ""; });
+  window.addEventListener("hashchange", route);
+  route();
+});
