@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
 SHARED_VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
+
+# The distribution's Chromium (it has the proprietary codecs the overlay videos need), else the
+# first one on PATH.
+CHROMIUM_PATHS = (Path("/usr/bin/chromium"),)
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# Headless and quiet: no GPU, no sandbox (containers), no background network traffic.
+CHROMIUM_ARGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+)  # fmt: skip
+
+
+def required_or_skip(reason: str) -> None:
+    """Skip with ``reason``, or fail under ``CI=true``, where every test dependency must exist."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (required when CI=true)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +37,51 @@ def shared_videos() -> Path:
     if not (SHARED_VIDEOS / "MANIFEST.md").is_file():
         pytest.skip(f"real test clips not available ({SHARED_VIDEOS} is absent)")
     return SHARED_VIDEOS
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Path of the Chromium the browser tests drive; skips when absent (fails under CI=true)."""
+    for path in CHROMIUM_PATHS:
+        if path.is_file():
+            return str(path)
+    for name in CHROMIUM_NAMES:
+        if found := shutil.which(name):
+            return found
+    required_or_skip("Chromium is not installed (apt-get install -y chromium)")
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="session")
+def playwright_sync_api() -> ModuleType:
+    """``playwright.sync_api``; skips when the package is missing (fails under CI=true)."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        required_or_skip("the playwright Python package is not installed (pip install playwright)")
+    return sync_api
+
+
+@pytest.fixture
+def launch_chromium(playwright_sync_api: ModuleType, chromium_executable: str) -> Iterator[Any]:
+    """A function ``launch(extra_args=())`` that starts headless Chromium with
+    :data:`CHROMIUM_ARGS` (plus ``extra_args``) and returns the Playwright browser; everything
+    launched is closed after the test."""
+    with playwright_sync_api.sync_playwright() as pw:
+        browsers = []
+
+        def launch(extra_args: tuple[str, ...] | list[str] = ()) -> Any:
+            b = pw.chromium.launch(executable_path=chromium_executable,
+                                   args=[*CHROMIUM_ARGS, *extra_args])  # fmt: skip
+            browsers.append(b)
+            return b
+
+        yield launch
+        for b in browsers:
+            b.close()
+
+
+@pytest.fixture
+def browser(launch_chromium: Any) -> Any:
+    """Headless Chromium (a Playwright ``Browser``) with :data:`CHROMIUM_ARGS`, for one test."""
+    return launch_chromium()

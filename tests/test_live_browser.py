@@ -6,15 +6,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
 CLIP = VIDEOS / "backward_walk_side_demo4.mp4"
-CHROMIUM = Path("/usr/bin/chromium")
 SKELETON_RGB = np.array([0, 255, 102])  # live.js SKELETON_COLOUR
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -73,60 +73,54 @@ def skeleton_pixels(png: bytes) -> int:
     return int((np.abs(img.astype(int) - SKELETON_RGB).max(axis=2) < 40).sum())
 
 
-def test_live_page_counts_backward_steps_and_coaches(server: str, tmp_path: Path) -> None:
+def test_live_page_counts_backward_steps_and_coaches(
+    server: str, tmp_path: Path, launch_chromium: Callable[..., Any]
+) -> None:
     if not CLIP.exists():
         pytest.skip(f"real test clips not available ({VIDEOS})")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     y4m = write_y4m(CLIP, tmp_path / "camera.y4m")
-    args = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    browser = launch_chromium([
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={y4m}",
-    ]  # fmt: skip
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{server}/live")
-        page.click("#camera")
-        page.check("#space-clear")
-        # The set-up check passes once the walker is whole and side-on in view.
-        page.wait_for_function("!document.querySelector('#start').disabled", timeout=60_000)
-        page.evaluate(
-            "window.cuesShown = [];"
-            "new MutationObserver(() => { const t = document.querySelector('#cue').textContent;"
-            " if (t) window.cuesShown.push(t); })"
-            ".observe(document.querySelector('#cue'), {childList: true, subtree: true});"
-        )
-        page.click("#start")
-        page.wait_for_function(
-            "document.querySelector('#m-direction').textContent === 'backward'", timeout=60_000
-        )
-        page.wait_for_function(
-            "Number(document.querySelector('#m-steps').textContent) >= 4"
-            " && window.cuesShown.length > 0",
-            timeout=60_000,
-        )
-        # The skeleton is drawn over the video while the walker is in view.
-        best = 0
-        for _ in range(40):
-            best = max(best, skeleton_pixels(page.locator("#view").screenshot()))
-            if best > 300:
-                break
-            page.wait_for_timeout(250)
-        page.screenshot(path=str(tmp_path / "live.png"))
-        assert best > 300, f"only {best} skeleton-coloured pixels on the overlay"
-        steps = int(page.text_content("#m-steps"))
-        shown = page.evaluate("window.cuesShown")
-        page.click("#stop")
-        page.wait_for_selector("#summary:not([hidden])", timeout=90_000)
-        summary_steps = int(page.text_content("#s-steps"))
-        cues = page.locator("#s-cues li").count()
-        browser.close()
+    ])  # fmt: skip
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server}/live")
+    page.click("#camera")
+    page.check("#space-clear")
+    # The set-up check passes once the walker is whole and side-on in view.
+    page.wait_for_function("!document.querySelector('#start').disabled", timeout=60_000)
+    page.evaluate(
+        "window.cuesShown = [];"
+        "new MutationObserver(() => { const t = document.querySelector('#cue').textContent;"
+        " if (t) window.cuesShown.push(t); })"
+        ".observe(document.querySelector('#cue'), {childList: true, subtree: true});"
+    )
+    page.click("#start")
+    page.wait_for_function(
+        "document.querySelector('#m-direction').textContent === 'backward'", timeout=60_000
+    )
+    page.wait_for_function(
+        "Number(document.querySelector('#m-steps').textContent) >= 4"
+        " && window.cuesShown.length > 0",
+        timeout=60_000,
+    )
+    # The skeleton is drawn over the video while the walker is in view.
+    best = 0
+    for _ in range(40):
+        best = max(best, skeleton_pixels(page.locator("#view").screenshot()))
+        if best > 300:
+            break
+        page.wait_for_timeout(250)
+    page.screenshot(path=str(tmp_path / "live.png"))
+    assert best > 300, f"only {best} skeleton-coloured pixels on the overlay"
+    steps = int(page.text_content("#m-steps"))
+    shown = page.evaluate("window.cuesShown")
+    page.click("#stop")
+    page.wait_for_selector("#summary:not([hidden])", timeout=90_000)
+    summary_steps = int(page.text_content("#s-steps"))
+    cues = page.locator("#s-cues li").count()
     assert summary_steps >= steps >= 4
     assert cues >= 1 and shown, shown
     assert not errors, errors

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -238,33 +238,21 @@ def test_overlay_of_a_real_clip_follows_its_pose(shared_videos: Path, tmp_path: 
     assert drawn == seq.has_pose.tolist()
 
 
-def chromium_executable() -> str | None:
-    """A Chromium with proprietary codecs (the distribution's build) or None."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("suffix", [".mp4", ".webm"])
-def test_overlay_plays_in_chromium(tmp_path: Path, suffix: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = chromium_executable()
-    if executable is None:
-        pytest.skip("no chromium executable on PATH")
+def test_overlay_plays_in_chromium(tmp_path: Path, suffix: str, browser: Any) -> None:
     clip = make_clip(tmp_path / "walk.mp4", 30)
     out = render_overlay(clip, walking_figure(30, 30.0, no_pose=set()), tmp_path / f"o{suffix}")
     page_file = tmp_path / "index.html"
     page_file.write_text(f'<video id="v" muted src="{out.name}"></video>')
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.goto(page_file.as_uri())
-        state = page.evaluate("""async () => {
-            const v = document.getElementById('v');
-            await v.play();
-            await new Promise(r => setTimeout(r, 700));
-            return {t: v.currentTime, w: v.videoWidth, h: v.videoHeight, error: v.error};
-        }""")
-        browser.close()
+    page = browser.new_page()
+    page.goto(page_file.as_uri())
+    state = page.evaluate("""async () => {
+        const v = document.getElementById('v');
+        await v.play();
+        await new Promise(r => setTimeout(r, 700));
+        return {t: v.currentTime, w: v.videoWidth, h: v.videoHeight, error: v.error};
+    }""")
     assert state["error"] is None
     assert (state["w"], state["h"]) == (WIDTH, HEIGHT)
     assert state["t"] > 0.2  # it actually played

@@ -9,16 +9,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from service_support import free_port, need_pipeline, shared_clip, unavailable, wait_for
+from service_support import free_port, need_pipeline, shared_clip, wait_for
 
 from service.app import create_app
 from service.settings import Settings
-
-CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 pytestmark = pytest.mark.browser
 
@@ -39,16 +33,10 @@ def server(tmp_path: Path):
 
 
 @pytest.fixture
-def page(server: str):
-    if not CHROMIUM.exists():
-        unavailable(f"Chromium not installed at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = browser.new_page()
-        page.goto(server + "/")
-        yield page
-        browser.close()
+def page(server: str, browser):
+    page = browser.new_page()
+    page.goto(server + "/")
+    return page
 
 
 def drop_file(page, path: Path, mime: str) -> None:
