@@ -10,6 +10,7 @@ nothing is skipped as already analysed.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -25,11 +26,10 @@ CANDIDATES = [
 ]
 
 
-def timed_batch(src: Path, out: Path, workers: int, max_frames: int) -> float:
+def timed_batch(src: Path, out: Path, workers: int, max_frames: int, pin: bool) -> float:
     start = time.perf_counter()
-    outcomes = run_batch(
-        folder_items(src), out, BatchOptions(workers=workers, max_frames=max_frames)
-    )
+    options = BatchOptions(workers=workers, max_frames=max_frames, pin_cores=pin)
+    outcomes = run_batch(folder_items(src), out, options)
     wall_s = time.perf_counter() - start
     failed = [o for o in outcomes if o.status != "analysed"]
     if failed:
@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("clip", nargs="?", type=Path)
     parser.add_argument("--recordings", type=int, default=20)
     parser.add_argument("--max-frames", type=int, default=60)
+    parser.add_argument("--pin-cores", action="store_true", help="one core per worker")
+    parser.add_argument("--repeat", type=int, default=1, help="measure this many times")
     args = parser.parse_args()
     clip = args.clip or next((c for c in CANDIDATES if c.is_file()), None)
     if clip is None:
@@ -51,11 +53,14 @@ def main() -> None:
         src.mkdir()
         for i in range(args.recordings):
             shutil.copyfile(clip, src / f"rec{i:02d}{clip.suffix}")
-        one = timed_batch(src, Path(tmp) / "out1", 1, args.max_frames)
-        two = timed_batch(src, Path(tmp) / "out2", 2, args.max_frames)
-    print(f"{args.recordings} recordings of {clip.name}, first {args.max_frames} frames each")
-    print(f"1 worker: {one:.1f} s   2 workers: {two:.1f} s")
-    print(f"ratio 2 workers / 1 worker: {two / one:.2f} (target <= 0.60)")
+        print(f"{args.recordings} recordings of {clip.name}, first {args.max_frames} frames "
+              f"each, cores pinned: {args.pin_cores}, load average {os.getloadavg()[0]:.2f}")
+        for n in range(args.repeat):
+            one = timed_batch(src, Path(tmp) / f"out1-{n}", 1, args.max_frames, args.pin_cores)
+            two = timed_batch(src, Path(tmp) / f"out2-{n}", 2, args.max_frames, args.pin_cores)
+            print(f"1 worker: {one:.1f} s   2 workers: {two:.1f} s   "
+                  f"ratio 2 workers / 1 worker: {two / one:.2f} (target <= 0.60)   "
+                  f"load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

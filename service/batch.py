@@ -50,11 +50,14 @@ class BatchOptions:
         workers: analysis processes in parallel (None: the machine's cores).
         retry_failed: analyse again recordings whose unchanged failure is on record.
         max_frames: analyse only each recording's first frames (None: all of it).
+        pin_cores: give each of several workers a core of its own (CPU affinity). Helps on a
+            machine the batch has to itself; on a shared one the scheduler may do better.
     """
 
     workers: int | None = None
     retry_failed: bool = False
     max_frames: int | None = None
+    pin_cores: bool = False
 
     def __post_init__(self) -> None:
         if self.workers is not None and self.workers < 1:
@@ -171,14 +174,35 @@ def analyse_recording(task: RecordingTask) -> tuple[str, str | None, float, bool
     return "analysed", None, time.perf_counter() - start, False
 
 
-def _worker_init() -> None:
-    # One process per core: keep each process's own thread pools from fighting over the cores.
+# Thread pools a worker process would otherwise size to the whole machine.
+SINGLE_THREAD_ENV = {
+    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1",
+}  # fmt: skip
+
+
+def _worker_init(next_core: Any = None, workers: int = 1) -> None:
+    """Start of a pool process. With several workers, each is pinned to a core of its own:
+    MediaPipe runs inference on a pool of threads sized to the machine and the decoder on
+    threads of its own, so unpinned workers contend for every core (measured in
+    bench/batch_scaling.py); a pinned worker's threads share its one core instead."""
+    for name, value in SINGLE_THREAD_ENV.items():
+        os.environ.setdefault(name, value)
     try:
         import cv2
 
         cv2.setNumThreads(1)
     except ImportError:
         pass
+    if next_core is None or workers < 2 or not hasattr(os, "sched_setaffinity"):
+        return
+    cores = sorted(os.sched_getaffinity(0))
+    if workers > len(cores):
+        return  # more workers than cores: leave the placement to the scheduler
+    with next_core.get_lock():
+        n = next_core.value
+        next_core.value += 1
+    os.sched_setaffinity(0, {cores[n % len(cores)]})
 
 
 def plan(items: list[BatchItem], out_dir: Path, options: BatchOptions
@@ -234,7 +258,8 @@ def record_outcome(out_dir: Path, item: BatchItem, task: RecordingTask,
 
 
 def run_local(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path, workers: int,
-              on_outcome: Progress | None = None) -> list[RecordingOutcome]:  # fmt: skip
+              on_outcome: Progress | None = None,
+              pin_cores: bool = False) -> list[RecordingOutcome]:  # fmt: skip
     """Run ``tasks`` in a pool of ``workers`` processes. A process that dies (a crash in native
     code) takes only its recordings down: they are retried once in a fresh pool, then failed."""
     outcomes: list[RecordingOutcome] = []
@@ -244,8 +269,10 @@ def run_local(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path, worke
     context = multiprocessing.get_context("spawn")
     while pending:
         crashed: list[tuple[BatchItem, RecordingTask, int]] = []
-        with ProcessPoolExecutor(min(workers, len(pending)), mp_context=context,
-                                 initializer=_worker_init) as pool:  # fmt: skip
+        size = min(workers, len(pending))
+        next_core = context.Value("i", 0) if pin_cores else None
+        with ProcessPoolExecutor(size, mp_context=context, initializer=_worker_init,
+                                 initargs=(next_core, size)) as pool:  # fmt: skip
             running: dict[Future, tuple[BatchItem, RecordingTask, int]] = {
                 pool.submit(analyse_recording, task): (item, task, n) for item, task, n in pending
             }
@@ -286,7 +313,7 @@ def run_batch(items: list[BatchItem], out_dir: Path, options: BatchOptions | Non
             on_outcome(outcome)
     if runner is None:
         workers = options.workers or os.cpu_count() or 1
-        ran = run_local(todo, out_dir, workers, on_outcome) if todo else []
+        ran = run_local(todo, out_dir, workers, on_outcome, options.pin_cores) if todo else []
     else:
         ran = runner(todo, out_dir, on_outcome) if todo else []
     order = {item.recording_id: i for i, item in enumerate(items)}

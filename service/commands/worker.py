@@ -37,6 +37,12 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1:
         print("--concurrency must be at least 1", file=sys.stderr)
         return 2
+    # Before the analysis libraries load: several workers on one machine each take about one
+    # core (pose inference), so their numeric thread pools must not each claim every core.
+    from service.batch import SINGLE_THREAD_ENV
+
+    for name, value in SINGLE_THREAD_ENV.items():
+        os.environ.setdefault(name, value)
     settings.ensure_dirs()
     migrations.upgrade(settings.sqlalchemy_url)
 
