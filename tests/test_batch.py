@@ -144,3 +144,28 @@ def test_cli_writes_the_summary_and_exits_by_outcome(tmp_path, capsys):
     bad = write_manifest(tmp_path, [{"video": "../x.mp4"}], "bad.csv")
     assert main(["batch", str(bad), "-o", str(out)]) == 2
     assert "'..' is not allowed" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this OS")
+def test_pinned_workers_each_get_a_core_of_their_own():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from service.batch import _worker_init
+
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        pytest.skip("one core: nothing to pin")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=context, initializer=_worker_init,
+                             initargs=(context.Value("i", 0), 2)) as pool:  # fmt: skip
+        # Two slow-ish calls at once, so both processes answer.
+        seen = {frozenset(s) for s in pool.map(_affinity_after, [0.5, 0.5, 0.5, 0.5])}
+    assert seen == {frozenset({cores[0]}), frozenset({cores[1]})}
+
+
+def _affinity_after(delay_s: float) -> set[int]:
+    import time
+
+    time.sleep(delay_s)
+    return os.sched_getaffinity(0)
