@@ -1,4 +1,4 @@
-"""Mediolateral sway per stride, trunk angular sway, and stumbles (sudden hip drops).
+"""Mediolateral sway per stride and trunk angular sway.
 
 Mediolateral (ML) excursion needs a front or back view, where ML is image x. It is measured per
 stride (contact to the next contact of the same foot) after removing the stride's straight-line
@@ -15,7 +15,11 @@ import numpy as np
 
 from vision import landmarks as lm
 from vision.gait.body import height_series_px, mid_hip, mid_shoulder, nanmedian_filter
+from vision.gait.stumbles import StumbleOptions, detect_stumbles
 from vision.result import Event, View
+
+# Stumble detection lives in vision.gait.stumbles; re-exported for existing importers.
+__all__ = ["StumbleOptions", "SwaySummary", "analyze_sway", "detect_stumbles", "strides"]
 
 
 @dataclass
@@ -99,51 +103,4 @@ def analyze_sway(
               if np.isfinite(v := trunk_flexion_deg[(t_s >= a) & (t_s <= b)]).sum() > 3]
     if ranges and view in ("side", "oblique"):
         out.trunk_sway_deg = float(np.mean(ranges))
-    return out
-
-
-@dataclass(frozen=True)
-class StumbleOptions:
-    """Attributes:
-    drop_body_heights: least hip drop below its level of the preceding window (normal walking
-        bobs ~0.015 body heights; design choice).
-    window_s: how quickly the drop must happen.
-    """
-
-    drop_body_heights: float = 0.05
-    window_s: float = 0.4
-
-
-def detect_stumbles(image: np.ndarray, t_s: np.ndarray, frame_index: np.ndarray,
-                    options: StumbleOptions = StumbleOptions()) -> list[dict]:
-    """Sudden drops of the hips: [{t_s, frame, drop_body_heights}], one per episode.
-
-    ``image`` is (T, 33, >=2) pixels (y down), smoothed.
-    """
-    if len(t_s) < 3:
-        return []
-    fps = (len(t_s) - 1) / (t_s[-1] - t_s[0])
-    h = nanmedian_filter(height_series_px(image), max(int(fps) | 1, 3))
-    y = mid_hip(image[:, :, :2].astype(np.float64))[:, 1] / h
-    w = max(int(round(options.window_s * fps)), 1)
-    drop = np.full(len(y), np.nan)
-    for i in range(len(y)):
-        prev = y[max(0, i - w) : i + 1]
-        if np.isfinite(prev).sum() >= 2 and np.isfinite(y[i]):
-            drop[i] = y[i] - np.nanmin(prev)
-    hit = np.nan_to_num(drop) >= options.drop_body_heights
-    out = []
-    i = 0
-    while i < len(hit):
-        if not hit[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(hit) and hit[j + 1]:
-            j += 1
-        k = i + int(np.nanargmax(drop[i : j + 1]))
-        onset = i  # the moment the drop crossed the threshold
-        out.append({"t_s": round(float(t_s[onset]), 3), "frame": int(frame_index[onset]),
-                    "drop_body_heights": round(float(drop[k]), 3)})  # fmt: skip
-        i = j + 1
     return out
