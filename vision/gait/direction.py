@@ -13,6 +13,7 @@ Per frame, the walk is labelled backward, forward, standing or turning; runs of 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,7 @@ import numpy as np
 from vision import landmarks as lm
 from vision.gait.body import (
     body_height_px,
+    foot_points,
     height_series_px,
     mid_hip,
     mid_shoulder,
@@ -37,6 +39,14 @@ class DirectionOptions:
         standing_speed_bh_s: pelvis speed (body heights per second) below which the subject is
             standing; 0.08 BH/s is about 0.13 m/s, below the slowest backward walkers (design
             choice).
+        standing_window_s: side views: the speed is the pelvis's net displacement over a
+            centred window this long (ignores the pelvis's to-and-fro within a step).
+        feet_still_bh_s: side views: both feet slower than this (body heights per second) are
+            planted; walking always has a foot in swing faster than ~0.3 BH/s.
+        standing_sway_bh_s: with both feet planted, hips slower than this are standing (the
+            weight shift before a first step); design choice.
+        min_standing_s: slower than ``standing_speed_bh_s`` for at least this long is standing;
+            a shorter slow-down is part of the walk.
         min_segment_s: shorter runs of one label are merged into their neighbours.
         smooth_s: window of the running medians applied to the per-frame cues.
         side_width_ratio: shoulder+hip width over trunk length below which the view is side.
@@ -45,6 +55,10 @@ class DirectionOptions:
     """
 
     standing_speed_bh_s: float = 0.08
+    standing_window_s: float = 0.4
+    feet_still_bh_s: float = 0.25
+    standing_sway_bh_s: float = 0.25
+    min_standing_s: float = 0.4
     min_segment_s: float = 0.4
     smooth_s: float = 0.5
     side_width_ratio: float = 0.3
@@ -167,15 +181,25 @@ def analyze_direction(
         hs = nanmedian_filter(height_series_px(image), win)
         speed = velocity(np.log(hs), t_s) * _approx_distance_bh(hs, h_px)
         facing_cue = _frontal_facing(image, visibility)
+        speed = nanmedian_filter(speed, win)
     else:
-        x = mid_hip(image[:, :, :2])[:, 0]
-        speed = velocity(nanmedian_filter(x, win), t_s) / h_px
+        x = nanmedian_filter(mid_hip(image[:, :, :2])[:, 0], max(int(round(0.13 * fps)) | 1, 3))
+        speed = _window_speed(x, t_s, options.standing_window_s) / h_px
         facing_cue = _lateral_facing(image, h_px)
-    speed = nanmedian_filter(speed, win)
     facing_cue = nanmedian_filter(facing_cue, win)
 
     facing = np.sign(np.nan_to_num(facing_cue)).astype(np.int8)
     moving = np.abs(np.nan_to_num(speed)) >= options.standing_speed_bh_s
+    if view not in ("front", "back"):
+        # Both feet planted while the hips only sway (coming to rest, shifting weight before
+        # the first step) is standing too. Front/back views see the feet move mostly in depth,
+        # so their image speed says little there.
+        still = _feet_speed_bh_s(image, t_s, h_px, fps) < options.feet_still_bh_s
+        moving &= ~(still & (np.abs(np.nan_to_num(speed)) < options.standing_sway_bh_s))
+    # Standing needs the hips still for a while: a brief slow-down mid-walk is still walking.
+    for a, b in _runs(~moving):
+        if t_s[b - 1] - t_s[a] < options.min_standing_s:
+            moving[a:b] = True
     travel = np.where(moving, np.sign(np.nan_to_num(speed)), 0).astype(np.int8)
 
     has_pose = np.isfinite(image[:, :, 0]).any(axis=1)
@@ -197,6 +221,41 @@ def analyze_direction(
         if label[a] != ""
     ]  # fmt: skip
     return DirectionAnalysis(view, facing, travel, label, speed, h_px, segments)
+
+
+def _feet_speed_bh_s(image: np.ndarray, t_s: np.ndarray, h_px: float, fps: float) -> np.ndarray:
+    """(T,) image speed of the faster foot (median of heel, toe and ankle), body heights per
+    second, with a short running median (NaN-free frames only)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
+        feet = np.nanmedian(foot_points(image), axis=2)  # (T, 2, 2)
+    v = np.linalg.norm(velocity(feet, t_s), axis=-1) / h_px
+    fastest = np.where(np.isfinite(v).all(axis=1), np.max(v, axis=1), np.nan)
+    return np.nan_to_num(nanmedian_filter(fastest, max(int(round(0.17 * fps)) | 1, 3)), nan=np.inf)
+
+
+def _window_speed(x: np.ndarray, t_s: np.ndarray, window_s: float) -> np.ndarray:
+    """(T,) net displacement of ``x`` over a centred window of ``window_s`` seconds, per second
+    (units of ``x``/s; the window shrinks at the ends and gaps). The net displacement, unlike a
+    derivative, ignores the to-and-fro of the pelvis within a step."""
+    n = len(x)
+    out = np.full(n, np.nan)
+    ok = np.flatnonzero(np.isfinite(x))
+    if ok.size < 2:
+        return out
+    lo = np.searchsorted(t_s[ok], t_s - 0.5 * window_s, side="left")
+    hi = np.searchsorted(t_s[ok], t_s + 0.5 * window_s, side="right") - 1
+    for i in range(n):
+        a, b = ok[min(lo[i], ok.size - 1)], ok[max(hi[i], 0)]
+        if b > a and np.isfinite(x[i]):
+            out[i] = (x[b] - x[a]) / (t_s[b] - t_s[a])
+    return out
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) of each run of True."""
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
 
 
 def _approx_distance_bh(height_series: np.ndarray, ref_px: float) -> np.ndarray:
