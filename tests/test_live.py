@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vision.assess.cues import CUES, FORM_LIMITS
 from vision.live import LiveAnalyzer, LiveUpdate
 from vision.live_cues import CueOptions, CueScheduler, FormWindow, LiveCue, form_cues
 from vision.live_recording import LiveRecording, RecordingTooShortError
+from vision.live_safety import ALERT_CUES, SafetyAlert
 from vision.pose import PersonPose
 from vision.sequence import PoseSequence
 from vision.synthetic import Stumble, WalkParams, WalkTruth, simulate_walk
@@ -149,7 +151,9 @@ def test_stumble_or_fall_raises_an_alert_and_stops_form_cues(fall: bool) -> None
     after = [u for u in updates if u.t_s > alert.t_s]
     assert all(u.state == "paused" for u in after)
     assert not [c for c in live.cues_given if c.t_s > alert.t_s and c.severity != "alert"]
-    assert [c.code for c in live.cues_given[-len(kinds):]] == kinds  # each alert spoken at once
+    # Each alert is spoken at once, with its cue from the shared table.
+    codes = ["stumble_stop", "fall_stop"] if fall else ["stumble_stop"]
+    assert [c.code for c in live.cues_given[-len(kinds):]] == codes
 
 
 def test_no_false_alarm_on_normal_walking_with_noise() -> None:
@@ -172,27 +176,57 @@ def test_person_lost_mid_walk_is_an_alert_and_resume_restores_coaching() -> None
 def test_cue_scheduler_priority_interval_and_repeat() -> None:
     sched = CueScheduler(CueOptions(min_interval_s=4, repeat_interval_s=15))
     advice = LiveCue("trunk_flexion", "advice", "Stand tall", 0.0)
-    praise = LiveCue("good_form", "praise", "Good", 0.0)
+    praise = LiveCue("good_form", "info", "Good", 0.0)
     assert sched.choose(0.0, [praise, advice]).code == "trunk_flexion"  # most important first
     assert sched.choose(2.0, [praise]) is None  # too soon
-    alert = LiveCue("stumble", "alert", "Stop", 2.5)
-    assert sched.choose(2.5, [alert]).code == "stumble"  # safety is never held back
-    assert sched.choose(7.0, [advice]) is None  # same cue again within 15 s
-    assert sched.choose(7.0, [advice, praise]).code == "good_form"
+    info = LiveCue("walking_forward", "info", "Walk backwards", 0.0)
+    assert sched.choose(4.0, [praise, info]).code == "walking_forward"  # praise comes last
+    alert = LiveCue("stumble_stop", "alert", "Stop", 5.0)
+    assert sched.choose(5.0, [alert]).code == "stumble_stop"  # safety is never held back
+    assert sched.choose(9.5, [advice]) is None  # same cue again within 15 s
+    assert sched.choose(9.5, [advice, praise]).code == "good_form"
 
 
 def test_form_cues_need_evidence_and_say_design_choice() -> None:
-    quiet = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=5.0,
-                       step_times_s=(0.6, 0.61, 0.59, 0.6), step_lengths_bh=(0.25,) * 5,
-                       arm_swing_bh=0.1, walking_s=6)  # fmt: skip
+    quiet = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=5.0, head_pitch_deg=12.0,
+                       step_times_s=(0.6, 0.61, 0.59, 0.6) * 2, step_lengths_bh=(0.25,) * 9,
+                       arm_swing_deg=30.0, looking_back_fraction=0.1, window_s=6, walking_s=6)
     assert [c.code for c in form_cues(quiet)] == ["good_form"]
-    bad = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=28.0,
-                     step_times_s=(0.4, 0.9, 0.5, 1.0), step_lengths_bh=(0.6,) * 5,
-                     arm_swing_bh=0.01, walking_s=6)  # fmt: skip
+    bad = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=28.0, head_pitch_deg=35.0,
+                     step_times_s=(0.4, 0.9, 0.5, 1.0, 0.4, 0.9, 0.6, 1.1),
+                     step_lengths_bh=(0.6,) * 9, arm_swing_deg=4.0, looking_back_fraction=0.5,
+                     window_s=6, walking_s=6)  # fmt: skip
     cues = form_cues(bad)
-    assert {c.code for c in cues} == {"trunk_flexion", "step_length", "step_rhythm", "arm_swing"}
+    assert {c.code for c in cues} == {"trunk_flexion", "head_pitch", "long_steps",
+                                      "uneven_rhythm", "arm_swing", "looking_back"}
     assert all(c.evidence.get("design_choice") for c in cues)
+    # Rhythm needs 6 strides (two steps each), as in the recorded analysis.
+    few = FormWindow(t_s=10, direction="backward", step_times_s=(0.4, 0.9, 0.5, 1.0),
+                     step_lengths_bh=(0.25,) * 5, walking_s=6)  # fmt: skip
+    assert "uneven_rhythm" not in {c.code for c in form_cues(few)}
     assert form_cues(FormWindow(t_s=1, direction="standing")) == []
+
+
+def test_live_cues_are_the_shared_cue_table() -> None:
+    """Live coaching speaks the assessment's cue texts, codes and severities, form limits
+    included, so a person hears the same words live as in their report."""
+    bad = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=16.0,
+                     trunk_flexion_max_deg=21.0, step_lengths_bh=(0.6,) * 5, walking_s=6)
+    quiet = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=14.9,
+                       step_lengths_bh=(0.25,) * 5, walking_s=6)  # fmt: skip
+    forward = FormWindow(t_s=10, direction="forward", walking_s=6)
+    cues = form_cues(bad) + form_cues(quiet) + form_cues(forward)
+    assert [c.code for c in cues] == ["trunk_flexion", "long_steps", "good_form", "walking_forward"]
+    for c in cues:
+        assert c.code in CUES and c.severity == CUES[c.code].severity
+        assert c.message.startswith(CUES[c.code].template.split("{")[0])
+    assert "(up to 21)" in cues[0].message  # the window's peak, not the mean
+    assert cues[0].evidence["limit"] == next(f.limit for f in FORM_LIMITS
+                                             if f.code == "trunk_flexion")
+    for kind, code in ALERT_CUES.items():
+        alert = SafetyAlert(kind, 1.0, {})
+        assert (alert.code, alert.message, alert.severity) == (
+            code, CUES[code].template, CUES[code].severity)
 
 
 def test_recording_resamples_onto_a_uniform_grid() -> None:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from service.api import live as live_api
+from vision.assess.cues import CUES
 
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
 CLIP = VIDEOS / "backward_walk_side_demo4.mp4"
@@ -64,6 +65,9 @@ def test_session_over_the_real_clip(bare_app: FastAPI, jpegs: list[tuple[float, 
         ready = ws.receive_json()
         assert ready["type"] == "ready" and ready["protocol"] == 1
         assert ready["backend"] == "mediapipe-tasks" and len(ready["skeleton"]) > 10
+        # Every session opens with the safety reminder from the shared cue table.
+        assert ready["cue"]["code"] == "clear_space"
+        assert ready["cue"]["message"] == CUES["clear_space"].template
         for k, (ms, jpg) in enumerate(jpegs):
             ws.send_bytes(frame_message(ms, k, jpg))
             reply = ws.receive_json()
@@ -205,3 +209,27 @@ def test_api_key_rules_and_saving_to_a_patient(tmp_path: Path, jpegs: list) -> N
         assert body["status"] == "done"
         patient = client.get("/v1/patients/P-LIVE", headers=headers).json()
         assert patient["analysis_count"] == 1
+
+
+@pytest.mark.parametrize(("size", "factor"), [((640, 480), 1), ((1280, 720), 2), ((1920, 1080), 2),
+                                              ((3840, 2160), 4)])  # fmt: skip
+def test_large_frames_are_decoded_at_reduced_size(size: tuple[int, int], factor: int) -> None:
+    """The size comes from the JPEG header (baseline or progressive); the decoded image is the
+    same picture, scaled down by ``factor`` while keeping >= 640 px on its longer side."""
+    import cv2
+
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w]
+    bgr = np.dstack([xx * 255 // w, yy * 255 // h, np.full_like(xx, 90)]).astype(np.uint8)
+    for params in ([], [cv2.IMWRITE_JPEG_PROGRESSIVE, 1]):
+        jpg = cv2.imencode(".jpg", bgr, params)[1].tobytes()
+        assert live_api.jpeg_size(jpg) == size
+        frame = live_api.parse_frame(frame_message(1.0, 7, jpg), 0.0)
+        rgb = live_api.decode_jpeg(frame.jpeg)
+        assert rgb.shape == (h // factor, w // factor, 3)
+        # RGB order, and the same picture: a gradient along x in red, along y in green.
+        small = cv2.resize(bgr, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+        assert np.abs(rgb.astype(int) - small[:, :, ::-1].astype(int)).mean() < 3
+    assert live_api.jpeg_size(b"not a jpeg at all") is None
+    with pytest.raises(live_api.ProtocolError, match="not a decodable JPEG"):
+        live_api.decode_jpeg(b"\xff\xd8 truncated")

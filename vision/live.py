@@ -7,6 +7,9 @@ metrics (step count, cadence, trunk flexion, walking direction), foot events, an
 
 * Steps come from :class:`~vision.live_gait.OnlineContactDetector` (foot stationarity), reported
   a few frames after the contact, never more than one step late.
+* Posture angles are the offline ones (:func:`vision.gait.posture.posture_series`, side view) and
+  are summarised the same way (:func:`~vision.gait.posture.summarise_posture`) over a short
+  window; cue texts, codes and form limits are those of :mod:`vision.assess.cues`.
 * Cues are rate-limited and ranked by :class:`~vision.live_cues.CueScheduler`; praise comes when
   form is good.
 * Safety first: :class:`~vision.live_safety.SafetyMonitor` raises an alert on a sudden drop of
@@ -31,6 +34,7 @@ import numpy as np
 
 from vision import landmarks as lm
 from vision.gait.body import height_series_px
+from vision.gait.posture import PostureSeries, PostureSummary, posture_series, summarise_posture
 from vision.live_cues import CueOptions, CueScheduler, FormWindow, LiveCue, form_cues
 from vision.live_gait import (
     ContactOptions,
@@ -41,7 +45,6 @@ from vision.live_gait import (
     facing_sign,
     foot_points,
     setup_check,
-    trunk_flexion_deg,
 )
 from vision.live_recording import LiveRecording
 from vision.live_safety import SafetyAlert, SafetyMonitor, SafetyOptions
@@ -63,8 +66,9 @@ class LiveOptions:
         min_cutoff_hz, beta_bh: One Euro filter of the landmarks: cut-off at rest (Hz) and its
             rise with speed (per body height per second). Lower cut-off: steadier, more lag.
         body_height_window_s: the body height is the 80th percentile over this window, seconds.
-        trunk_window_s: trunk flexion is averaged over this window, seconds.
-        form_window_s: steps and arm swing for form cues are taken over this window, seconds.
+        trunk_window_s: trunk flexion and head pitch are averaged over this window, seconds.
+        form_window_s: steps, arm swing and looking back for form cues are taken over this
+            window, seconds.
         cadence_window_s: cadence counts contacts over this window, seconds.
         pause_gap_s: no contact for this long means the walk paused, seconds.
         resume_after_s: after walking out of view, coaching resumes once the set-up check has
@@ -113,8 +117,8 @@ class LiveAnalyzer:
         self.cues_given: list[LiveCue] = []
         self.contacts: list[FootEvent] = []
         self._heights: deque[tuple[float, float]] = deque()
-        self._trunk: deque[tuple[float, float]] = deque()
-        self._arms = (deque[tuple[float, float]](), deque[tuple[float, float]]())
+        # Per-frame posture angles (one-row PostureSeries) over the form window.
+        self._posture: deque[tuple[float, PostureSeries]] = deque()
         self._last_hip: np.ndarray | None = None
         self._walking_since_t_s: float | None = None
         self._setup_ok_since_t_s: float | None = None
@@ -144,7 +148,7 @@ class LiveAnalyzer:
         if coaching:
             self.recording.add(t_s, pose)
         events: list[FootEvent] = []
-        direction, speed, flex = None, None, math.nan
+        direction, speed = None, None
         xy = None
         check = setup_check(None if pose is None else pose.image, self.width, self.height)
         if pose is None:
@@ -159,10 +163,9 @@ class LiveAnalyzer:
             facing = facing_sign(xy, bh)
             hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
             direction, speed = self._travel.update(t_s, float(hip[0]), facing, bh)
-            flex = trunk_flexion_deg(xy, facing)
-            self._push(self._trunk, t_s, flex, o.trunk_window_s)
-            for buf, offset in zip(self._arms, _arm_offsets_bh(xy, bh), strict=True):
-                self._push(buf, t_s, offset, o.form_window_s)
+            # The coach needs a side view (set-up check), so the offline side-view angles apply.
+            angles = posture_series(xy[None], pose.world[None], np.array([facing]), "side")
+            self._push(self._posture, t_s, angles, o.form_window_s)
         walking = direction in ("backward", "forward", "turning")
         self._track_walking(t_s, walking)
         alert = None
@@ -198,6 +201,7 @@ class LiveAnalyzer:
             "alerts": [
                 {
                     "kind": a.kind,
+                    "code": a.code,
                     "severity": a.severity,
                     "message": a.message,
                     "t_s": round(a.t_s, 3),
@@ -283,13 +287,13 @@ class LiveAnalyzer:
     def _metrics(self, t_s: float, direction: str | None, speed: float | None) -> LiveMetrics:
         o = self.options
         elapsed = 0.0 if self.start_t_s is None else t_s - self.start_t_s
-        trunk = [v for _, v in self._trunk if math.isfinite(v)]
+        recent = self._posture_summary(t_s, o.trunk_window_s)
         return LiveMetrics(
             step_count=len(self.contacts),
             cadence_spm=self._cadence_spm(t_s, o.cadence_window_s),
             walk_direction=direction,
             speed_bh_s=speed,
-            trunk_flexion_deg=float(np.mean(trunk)) if trunk else None,
+            trunk_flexion_deg=None if recent is None else recent.trunk_flexion_mean_deg,
             walking_s=0.0 if self._walking_since_t_s is None else t_s - self._walking_since_t_s,
             elapsed_s=elapsed,
         )
@@ -316,21 +320,27 @@ class LiveAnalyzer:
 
     def _choose_cue(self, t_s: float, m: LiveMetrics, alert: SafetyAlert | None) -> LiveCue | None:
         if alert is not None:
-            cue = LiveCue(alert.kind, alert.severity, alert.message, t_s, dict(alert.evidence))
+            cue = LiveCue(alert.code, alert.severity, alert.message, t_s, dict(alert.evidence))
             chosen = self._scheduler.choose(t_s, [cue])
         elif self.state != "coaching":
             return None  # setting up, or paused after an alert: no form cues
         else:
-            run = self._current_run(t_s, self.options.form_window_s)
+            o = self.options
+            run = self._current_run(t_s, o.form_window_s)
             contact_t = [e.t_s for e in run]
+            recent = self._posture_summary(t_s, o.trunk_window_s)
+            longer = self._posture_summary(t_s, o.form_window_s)
             window = FormWindow(
                 t_s=t_s,
                 direction=m.walk_direction,
-                trunk_flexion_deg=m.trunk_flexion_deg if m.trunk_flexion_deg is not None
-                else math.nan,
+                trunk_flexion_deg=_or_nan(recent and recent.trunk_flexion_mean_deg),
+                trunk_flexion_max_deg=_or_nan(recent and recent.trunk_flexion_max_deg),
+                head_pitch_deg=_or_nan(recent and recent.head_pitch_mean_deg),
                 step_times_s=tuple(np.diff(contact_t)) if len(contact_t) > 1 else (),
                 step_lengths_bh=tuple(e.separation_bh for e in run),
-                arm_swing_bh=_arm_swing_bh(self._arms),
+                arm_swing_deg=_or_nan(longer and longer.arm_swing_deg),
+                looking_back_fraction=_or_nan(longer and longer.looking_back_fraction),
+                window_s=min(o.form_window_s, t_s - self._posture[0][0]) if self._posture else 0,
                 walking_s=m.walking_s,
             )  # fmt: skip
             chosen = self._scheduler.choose(t_s, form_cues(window, self.options.cues))
@@ -338,26 +348,24 @@ class LiveAnalyzer:
             self.cues_given.append(chosen)
         return chosen
 
+    def _posture_summary(self, t_s: float, window_s: float) -> PostureSummary | None:
+        """The offline posture summary (means, 98th-percentile peaks, arm swing, looking back)
+        of the frames within ``window_s`` of ``t_s``; None before any posture was measured."""
+        rows = [row for t, row in self._posture if t_s - t <= window_s]
+        if not rows:
+            return None
+        series = PostureSeries(*(np.concatenate(cols) for cols in zip(
+            *((r.trunk_flexion_deg, r.trunk_lateral_lean_deg, r.head_pitch_deg, r.head_yaw_deg,
+               r.knee_flexion_deg, r.arm_angle_deg) for r in rows), strict=True)))  # fmt: skip
+        times = np.array([t for t, _ in self._posture if t_s - t <= window_s])
+        return summarise_posture(series, np.ones(len(rows), bool), times)
+
     @staticmethod
-    def _push(buf: deque[tuple[float, float]], t_s: float, value: float, window_s: float) -> None:
+    def _push(buf: deque[tuple[float, Any]], t_s: float, value: Any, window_s: float) -> None:
         buf.append((t_s, value))
         while buf and t_s - buf[0][0] > window_s:
             buf.popleft()
 
 
-def _arm_offsets_bh(xy: np.ndarray, bh: float) -> tuple[float, float]:
-    """(left, right) wrist position relative to its shoulder along x, body heights."""
-    left = xy[lm.L_WRIST, 0] - xy[lm.L_SHOULDER, 0]
-    right = xy[lm.R_WRIST, 0] - xy[lm.R_SHOULDER, 0]
-    return float(left / bh), float(right / bh)
-
-
-def _arm_swing_bh(arms: tuple[deque[tuple[float, float]], ...]) -> float:
-    """Arm swing: range of each wrist's offset over the window, mean of both arms, body
-    heights (NaN with fewer than 5 samples)."""
-    ranges = []
-    for buf in arms:
-        v = np.asarray([x for _, x in buf if math.isfinite(x)])
-        if v.size >= 5:
-            ranges.append(float(v.max() - v.min()))
-    return float(np.mean(ranges)) if ranges else math.nan
+def _or_nan(x: float | None) -> float:
+    return math.nan if x is None else float(x)

@@ -1,13 +1,14 @@
 """Coaching cues for live sessions: which cue applies now, and when one may be spoken.
 
-:func:`form_cues` turns a few seconds of live measurements (:class:`FormWindow`) into candidate
-cues; :class:`CueScheduler` speaks at most one every ``min_interval_s``, the most important first,
-never repeats a cue within ``repeat_interval_s``, and lets safety alerts through at once. The
-thresholds are design choices (no published norms exist for backward-walking form; see the domain
-notes) and every cue carries the measurement behind it.
-
-Cue wording follows what trainers tell beginners: stand tall, small steps at first, keep a steady
-rhythm, let the arms swing.
+The cue texts, codes and form limits are those of :mod:`vision.assess.cues` (the report and the
+live coach say the same thing); :func:`vision.assess.live_coach.live_form_cues` decides which form
+limits a live window crosses. This module adds what only live coaching needs: :func:`form_cues`
+turns a few seconds of live measurements (:class:`FormWindow`) into candidate cues (including
+"you are walking forwards", "take smaller steps" and praise), and :class:`CueScheduler` speaks at
+most one every ``min_interval_s``, the most important first, never repeats a cue within
+``repeat_interval_s``, and lets safety alerts through at once. The thresholds are design choices
+(no published norms exist for backward-walking form; see the domain notes) and every cue carries
+the measurement behind it.
 """
 
 from __future__ import annotations
@@ -18,36 +19,39 @@ from typing import Any
 
 import numpy as np
 
+from vision.assess.cues import cue
+from vision.assess.live_coach import LiveMetrics as FormMetrics
+from vision.assess.live_coach import live_form_cues
+from vision.result import Feedback
+
 # Lower is more important. Safety alerts and warnings outrank everything and skip the rate limit.
-PRIORITY: dict[str, int] = {"alert": 0, "warning": 1, "advice": 2, "info": 3, "praise": 4}
+PRIORITY: dict[str, int] = {"alert": 0, "warning": 1, "advice": 2, "info": 3}
+# Praise comes last, after any information, and on its own, slower clock.
+PRAISE_CODES = frozenset({"good_form"})
+PRAISE_PRIORITY = 4
 
 
 @dataclass(frozen=True)
 class CueOptions:
-    """Rate limits and form thresholds (design choices).
+    """Rate limits and the live-only form thresholds (design choices); the other form limits
+    are :data:`vision.assess.cues.FORM_LIMITS`.
 
     Attributes:
         min_interval_s: least time between two spoken cues, seconds.
         repeat_interval_s: least time before the same cue is given again, seconds.
         praise_interval_s: least time between two praises, seconds.
-        trunk_flexion_max_deg: forward trunk lean above this (mean over the window) gets
-            "stand tall", degrees.
-        step_length_max_bh: steps longer than this (body heights) get "small steps" (a beginner's
-            backward step is about a third of body height or less).
-        rhythm_cv_max_pct: step-time coefficient of variation above this gets "steady rhythm", %.
-        arm_swing_min_bh: wrist travel relative to the shoulders below this (body heights) gets
-            "let the arms swing".
-        min_steps_for_form: form cues wait until this many steps are in the window.
+        step_length_max_bh: steps longer than this (body heights) get "take smaller steps" (a
+            beginner's backward step is about a third of body height or less).
+        min_steps_for_form: step cues wait until this many steps are in the window.
+        arm_swing_after_s: arm swing is judged after this long walking, seconds.
     """
 
     min_interval_s: float = 4.0
     repeat_interval_s: float = 15.0
     praise_interval_s: float = 20.0
-    trunk_flexion_max_deg: float = 20.0
     step_length_max_bh: float = 0.45
-    rhythm_cv_max_pct: float = 25.0
-    arm_swing_min_bh: float = 0.04
     min_steps_for_form: int = 3
+    arm_swing_after_s: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,23 @@ class LiveCue:
     """A cue for the person: ``message`` is meant to be shown and spoken."""
 
     code: str
-    severity: str  # alert | warning | advice | info | praise
+    severity: str  # alert | warning | advice | info
     message: str
     t_s: float
     evidence: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_feedback(cls, feedback: Feedback, t_s: float) -> LiveCue:
+        return cls(feedback.code, feedback.severity, feedback.message, t_s,
+                   dict(feedback.evidence))  # fmt: skip
+
+    @property
+    def praise(self) -> bool:
+        return self.code in PRAISE_CODES
+
     @property
     def priority(self) -> int:
-        return PRIORITY.get(self.severity, 9)
+        return PRAISE_PRIORITY if self.praise else PRIORITY.get(self.severity, 9)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "message": self.message,
@@ -77,19 +90,36 @@ class FormWindow:
         t_s: now, seconds.
         direction: current walking direction (backward | forward | standing | turning | None).
         trunk_flexion_deg: mean forward trunk lean over the window, degrees (NaN: unknown).
+        trunk_flexion_max_deg: largest lean (98th percentile of its size), degrees (NaN: unknown).
+        head_pitch_deg: mean head pitch, degrees, positive looking down (NaN: unknown).
         step_times_s: durations between consecutive contacts in the window, seconds.
         step_lengths_bh: distance between the feet at each contact in the window, body heights.
-        arm_swing_bh: range of wrist motion relative to the shoulders, body heights (NaN: unknown).
+        arm_swing_deg: arm swing (5th to 95th percentile of the shoulder -> wrist angle, mean of
+            both arms), degrees (NaN: unknown).
+        looking_back_fraction: fraction 0-1 of the window spent looking back over the shoulder
+            (NaN: unknown).
+        window_s: length of the window the posture measures cover, seconds.
         walking_s: how long the person has been walking without a pause, seconds.
     """
 
     t_s: float
     direction: str | None
     trunk_flexion_deg: float = math.nan
+    trunk_flexion_max_deg: float = math.nan
+    head_pitch_deg: float = math.nan
     step_times_s: tuple[float, ...] = ()
     step_lengths_bh: tuple[float, ...] = ()
-    arm_swing_bh: float = math.nan
+    arm_swing_deg: float = math.nan
+    looking_back_fraction: float = math.nan
+    window_s: float = 0.0
     walking_s: float = 0.0
+
+
+def stride_times_s(step_times_s: tuple[float, ...] | np.ndarray) -> np.ndarray:
+    """Stride times (contact to the same foot's next contact), seconds, from consecutive step
+    times: feet alternate, so a stride is two steps. Needs no left/right labels."""
+    steps = np.asarray(step_times_s, dtype=np.float64)
+    return steps[:-1] + steps[1:] if steps.size >= 2 else np.empty(0)
 
 
 def form_cues(w: FormWindow, options: CueOptions | None = None) -> list[LiveCue]:
@@ -97,52 +127,40 @@ def form_cues(w: FormWindow, options: CueOptions | None = None) -> list[LiveCue]
     o = options or CueOptions()
     cues: list[LiveCue] = []
     if w.direction == "forward" and w.walking_s >= 2.0:
-        cues.append(LiveCue(
-            "walking_forward", "info",
-            "You are walking forwards. For this exercise, walk backwards: face away from where "
-            "you are going.", w.t_s, {"direction": "forward"},
-        ))  # fmt: skip
+        cues.append(LiveCue.from_feedback(cue("walking_forward", {"direction": "forward"}), w.t_s))
     if w.direction != "backward":
         return cues
     n_steps = len(w.step_lengths_bh)
-    if np.isfinite(w.trunk_flexion_deg) and w.trunk_flexion_deg > o.trunk_flexion_max_deg:
-        cues.append(LiveCue(
-            "trunk_flexion", "advice",
-            f"Stand tall: lift your chest. You are leaning forward about "
-            f"{w.trunk_flexion_deg:.0f} degrees.", w.t_s,
-            {"trunk_flexion_deg": round(w.trunk_flexion_deg, 1),
-             "threshold_deg": o.trunk_flexion_max_deg, "design_choice": True},
-        ))  # fmt: skip
+    strides = stride_times_s(w.step_times_s)
+    swing_ok = w.walking_s >= o.arm_swing_after_s
+    metrics = FormMetrics(
+        trunk_flexion_deg=_known(w.trunk_flexion_deg),
+        trunk_flexion_max_deg=_known(w.trunk_flexion_max_deg),
+        head_pitch_deg=_known(w.head_pitch_deg),
+        stride_time_sd_ms=1000.0 * float(strides.std(ddof=1)) if strides.size >= 2 else None,
+        strides=int(strides.size),
+        arm_swing_deg=_known(w.arm_swing_deg) if swing_ok else None,
+        looking_back_fraction=_known(w.looking_back_fraction),
+        window_s=w.window_s,
+    )  # fmt: skip
+    cues += [LiveCue.from_feedback(f, w.t_s) for f in live_form_cues(metrics)]
     if n_steps >= o.min_steps_for_form:
         mean_len = float(np.mean(w.step_lengths_bh))
         if mean_len > o.step_length_max_bh:
-            cues.append(LiveCue(
-                "step_length", "advice",
-                "Take smaller steps: reach back with your toes, then roll onto the heel.", w.t_s,
-                {"step_length_bh": round(mean_len, 3), "threshold_bh": o.step_length_max_bh,
-                 "design_choice": True},
+            evidence = {"step_length_bh": round(mean_len, 3), "limit": o.step_length_max_bh,
+                        "unit": "body heights", "design_choice": True, "steps": n_steps}
+            cues.append(LiveCue.from_feedback(
+                cue("long_steps", evidence, step_length_bh=mean_len, where=" just now"), w.t_s,
             ))  # fmt: skip
-    if len(w.step_times_s) >= max(o.min_steps_for_form, 4):
-        times = np.asarray(w.step_times_s)
-        cv_pct = float(100 * times.std(ddof=1) / times.mean())
-        if cv_pct > o.rhythm_cv_max_pct:
-            cues.append(LiveCue(
-                "step_rhythm", "advice", "Keep a steady rhythm: even, unhurried steps.", w.t_s,
-                {"step_time_cv_pct": round(cv_pct, 1), "threshold_pct": o.rhythm_cv_max_pct,
-                 "design_choice": True},
-            ))  # fmt: skip
-    if w.walking_s >= 3.0 and np.isfinite(w.arm_swing_bh) and w.arm_swing_bh < o.arm_swing_min_bh:
-        cues.append(LiveCue(
-            "arm_swing", "advice", "Let your arms swing naturally.", w.t_s,
-            {"arm_swing_bh": round(w.arm_swing_bh, 3), "threshold_bh": o.arm_swing_min_bh,
-             "design_choice": True},
-        ))  # fmt: skip
     if not cues and n_steps >= o.min_steps_for_form and w.walking_s >= 2.0:
-        cues.append(LiveCue(
-            "good_form", "praise", "Good form: tall and steady. Keep going.", w.t_s,
-            {"steps_in_window": n_steps},
-        ))  # fmt: skip
+        praise = cue("good_form", {"steps_in_window": n_steps},
+                     summary="Good form, tall and steady")  # fmt: skip
+        cues.append(LiveCue.from_feedback(praise, w.t_s))
     return sorted(cues, key=lambda c: c.priority)
+
+
+def _known(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
 
 
 class CueScheduler:
@@ -156,14 +174,14 @@ class CueScheduler:
     def choose(self, t_s: float, candidates: list[LiveCue]) -> LiveCue | None:
         """The cue to speak at ``t_s`` among ``candidates``, or None (and remember it)."""
         o = self.options
-        for cue in sorted(candidates, key=lambda c: c.priority):
-            urgent = cue.priority <= PRIORITY["warning"]  # safety first: never held back
+        for c in sorted(candidates, key=lambda c: c.priority):
+            urgent = c.priority <= PRIORITY["warning"]  # safety first: never held back
             if not urgent and t_s - self._last_spoken_t_s < o.min_interval_s:
                 return None  # nothing else may interrupt; lower priorities wait too
-            repeat_s = o.praise_interval_s if cue.severity == "praise" else o.repeat_interval_s
-            if t_s - self._last_by_code.get(cue.code, -math.inf) < repeat_s:
+            repeat_s = o.praise_interval_s if c.praise else o.repeat_interval_s
+            if t_s - self._last_by_code.get(c.code, -math.inf) < repeat_s:
                 continue
             self._last_spoken_t_s = t_s
-            self._last_by_code[cue.code] = t_s
-            return cue
+            self._last_by_code[c.code] = t_s
+            return c
         return None

@@ -4,7 +4,8 @@ Everything here sees only the past, so a webcam stream can be analysed as it arr
 
 * :class:`OnlineContactDetector`: foot contacts from the distance between the feet, reported a
   few frames after they happen (well under one step late);
-* :func:`facing_sign`, :func:`trunk_flexion_deg`, :func:`setup_check`: single-frame measures;
+* :func:`facing_sign`, :func:`setup_check`: single-frame measures (trunk and other posture
+  angles come from :func:`vision.gait.posture.posture_series`, as offline);
 * :class:`TravelEstimator`: walking direction from the pelvis' recent displacement.
 
 Coordinates are image pixels (x right, y down). Speeds are in body heights per second (``bh_s``)
@@ -165,7 +166,9 @@ def facing_sign(xy: np.ndarray, body_height_px: float) -> int:
     """Which way the subject faces in a side view: +1 towards +x (right), -1 left, 0 unknown.
 
     The nose sits in front of the ears; when the head is unclear the toes point the way the body
-    faces (heel -> toe). Offsets under 1 % of body height are too small to trust.
+    faces (heel -> toe). Offsets under 1 % of body height are too small to trust. The offline
+    analysis weighs the same two cues over whole sequences (``vision.gait.direction``, not
+    public there); this is its one-frame form.
 
     Args:
         xy: (33, 2) image pixels. body_height_px: apparent height, pixels.
@@ -178,23 +181,6 @@ def facing_sign(xy: np.ndarray, body_height_px: float) -> int:
     if np.isfinite(feet) and abs(feet) >= min_px:
         return int(np.sign(feet))
     return 0
-
-
-def trunk_flexion_deg(xy: np.ndarray, facing: int) -> float:
-    """Sagittal trunk lean in degrees: the mid-hip -> mid-shoulder line against the vertical.
-
-    Positive when the shoulders are ahead of the hips in the facing direction (bending forward,
-    the typical fault when walking backward), negative when leaning back. NaN when ``facing`` is 0.
-
-    Args:
-        xy: (33, 2) image pixels (y down). facing: +1 or -1 from :func:`facing_sign`.
-    """
-    if facing == 0:
-        return math.nan
-    hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
-    shoulder = 0.5 * (xy[lm.L_SHOULDER] + xy[lm.R_SHOULDER])
-    dx, dy = float(shoulder[0] - hip[0]), float(hip[1] - shoulder[1])
-    return math.degrees(math.atan2(dx * facing, dy))
 
 
 @dataclass(frozen=True)

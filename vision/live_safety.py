@@ -21,6 +21,8 @@ from typing import Literal
 
 import numpy as np
 
+from vision.assess.cues import CUES
+
 AlertKind = Literal["stumble", "fall", "lost", "left_view"]
 
 
@@ -52,26 +54,33 @@ class SafetyOptions:
     settle_s: float = 0.5
 
 
+# The cue (vision.assess.cues.CUES) that tells the person about each kind of alert.
+ALERT_CUES: dict[str, str] = {
+    "stumble": "stumble_stop", "fall": "fall_stop", "lost": "person_lost",
+    "left_view": "left_view",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SafetyAlert:
     """A safety event: what, when, and the measurement that raised it."""
 
     kind: AlertKind
     t_s: float
-    message: str
     evidence: dict[str, float]
 
     @property
+    def code(self) -> str:
+        """Code of the cue spoken for this alert."""
+        return ALERT_CUES[self.kind]
+
+    @property
     def severity(self) -> str:
-        return "warning" if self.kind == "left_view" else "alert"
+        return CUES[self.code].severity
 
-
-ALERT_MESSAGES: dict[str, str] = {
-    "stumble": "Stumble detected. Coaching paused: stop, steady yourself and hold on to support.",
-    "fall": "Possible fall detected. Coaching stopped. If you need help, call for it now.",
-    "lost": "I lost sight of you mid-walk. Coaching paused: are you all right?",
-    "left_view": "You walked out of the camera's view. Coaching paused until you are back.",
-}
+    @property
+    def message(self) -> str:
+        return CUES[self.code].template
 
 
 class SafetyMonitor:
@@ -122,7 +131,7 @@ class SafetyMonitor:
                 return None
             at_edge = last_x < o.edge_frac or last_x > 1 - o.edge_frac
             kind: AlertKind = "left_view" if at_edge else "lost"
-            return SafetyAlert(kind, t_s, ALERT_MESSAGES[kind], {"last_seen_x_frac": last_x})
+            return SafetyAlert(kind, t_s, {"last_seen_x_frac": last_x})
         self._last_seen_t_s = t_s
         if self._seen_since_t_s is None:
             self._seen_since_t_s = t_s
@@ -147,14 +156,13 @@ class SafetyMonitor:
         drop_bh = (hip_y_px - min(y for _, y in self._hips)) / body_height_px
         if np.isfinite(ratio) and ratio < o.fall_ratio and drop_bh > 0.5 * o.drop_bh:
             self._hips.clear()
-            return SafetyAlert("fall", t_s, ALERT_MESSAGES["fall"],
-                               {"hip_height_ratio": ratio, "hip_drop_bh": drop_bh})  # fmt: skip
+            return SafetyAlert("fall", t_s, {"hip_height_ratio": ratio, "hip_drop_bh": drop_bh})
         if drop_bh >= o.drop_bh:
             self._hips.clear()  # one alert per drop
             evidence = {"hip_drop_bh": drop_bh, "window_s": o.drop_window_s}
             if np.isfinite(ratio):
                 evidence["hip_height_ratio"] = ratio
-            return SafetyAlert("stumble", t_s, ALERT_MESSAGES["stumble"], evidence)
+            return SafetyAlert("stumble", t_s, evidence)
         return None
 
     def _baseline(self, t_s: float) -> float:

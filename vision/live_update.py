@@ -82,7 +82,7 @@ class LiveUpdate:
                         "delay_s": round(e.reported_t_s - e.t_s, 3)} for e in self.events],
             "cue": self.cue.to_dict() if self.cue else None,
             "alert": None if self.alert is None else {
-                "kind": self.alert.kind, "severity": self.alert.severity,
+                "kind": self.alert.kind, "code": self.alert.code, "severity": self.alert.severity,
                 "message": self.alert.message, "t_s": round(self.alert.t_s, 3),
                 "evidence": {k: round(float(v), 3) for k, v in self.alert.evidence.items()},
             },

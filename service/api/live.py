@@ -31,7 +31,9 @@ Client -> server:
 
 Latency stays bounded: a receive task keeps only the newest frame and a processing loop always
 takes the latest one, so when the server falls behind it drops stale frames (counted in
-``dropped_frames``) instead of queueing them.
+``dropped_frames``) instead of queueing them. Frames are processed on one thread pool shared by
+all sessions of the app (:func:`frame_pool`), sized to the cores so that two sessions'
+inferences do not fight over them; large JPEGs are decoded at reduced size.
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
 import struct
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,8 +55,10 @@ from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, HTMLResponse
 
 from service.api.live_results import analyse_recording, authorise, live_summary, save_result
+from vision.assess.live_coach import session_start_cue
 from vision.landmarks import SKELETON_EDGES
 from vision.live import LiveAnalyzer, LiveUpdate
+from vision.live_cues import LiveCue
 from vision.pose import MediaPipePoseEstimator, PoseEstimator, PoseOptions
 
 router = APIRouter(tags=["live"])
@@ -62,6 +68,15 @@ HEADER = struct.Struct("<dI")  # capture time ms (float64), frame id (uint32)
 MAX_FRAME_BYTES = 2 * 1024 * 1024
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 PAGE_ASSETS = {"live.js": "text/javascript", "live.css": "text/css"}
+# JPEGs are decoded at 1/2, 1/4 or 1/8 size while the result keeps at least this many pixels on
+# its longer side: the pose network sees 256x256 crops, and decoding fewer pixels is faster.
+DECODE_MIN_SIDE_PX = 640
+_REDUCED_RGB = {  # libjpeg scales while decoding (DCT scaling): no full-size image is made
+    2: (cv2.IMREAD_REDUCED_COLOR_2 & ~cv2.IMREAD_COLOR) | cv2.IMREAD_COLOR_RGB,
+    4: (cv2.IMREAD_REDUCED_COLOR_4 & ~cv2.IMREAD_COLOR) | cv2.IMREAD_COLOR_RGB,
+    8: (cv2.IMREAD_REDUCED_COLOR_8 & ~cv2.IMREAD_COLOR) | cv2.IMREAD_COLOR_RGB,
+}  # fmt: skip
+WORKERS_ENV = "RETROGAIT_LIVE_WORKERS"
 
 
 class ProtocolError(ValueError):
@@ -78,7 +93,7 @@ class Frame:
 
     frame_id: int
     capture_ms: float
-    jpeg: bytes
+    jpeg: np.ndarray  # (N,) uint8 view of the message's JPEG bytes (not copied)
     received_s: float  # time.perf_counter() at receipt
 
 
@@ -92,15 +107,77 @@ def parse_frame(data: bytes, received_s: float) -> Frame:
     capture_ms, frame_id = HEADER.unpack_from(data)
     if not math.isfinite(capture_ms):
         raise ProtocolError("bad_frame", "capture time is not a finite number")
-    return Frame(frame_id, capture_ms, bytes(data[HEADER.size :]), received_s)
+    return Frame(frame_id, capture_ms, np.frombuffer(data, np.uint8, offset=HEADER.size),
+                 received_s)  # fmt: skip
 
 
-def decode_jpeg(jpeg: bytes) -> np.ndarray:
-    """(H, W, 3) uint8 RGB from JPEG bytes; raises :class:`ProtocolError` if not an image."""
-    bgr = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
-    if bgr is None:
+def jpeg_size(jpeg: np.ndarray | bytes) -> tuple[int, int] | None:
+    """(width, height) in pixels from a JPEG's frame header, without decoding; None if there
+    is none (not a JPEG, or truncated)."""
+    data = memoryview(jpeg).cast("B") if not isinstance(jpeg, bytes) else memoryview(jpeg)
+    if len(data) < 4 or data[0] != 0xFF or data[1] != 0xD8:
+        return None
+    i = 2
+    while i + 9 < len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        length = (data[i + 2] << 8) | data[i + 3]
+        # Start-of-frame markers C0-CF, except DHT (C4), JPG (C8) and DAC (CC), hold the size.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height = (data[i + 5] << 8) | data[i + 6]
+            width = (data[i + 7] << 8) | data[i + 8]
+            return (width, height) if width and height else None
+        i += 2 + length
+    return None
+
+
+def reduction_for(size: tuple[int, int] | None, min_side_px: int = DECODE_MIN_SIDE_PX) -> int:
+    """The largest decode scale-down (1, 2, 4 or 8) that leaves ``min_side_px`` on the longer
+    side of an image of ``size`` (width, height) pixels; 1 when the size is unknown."""
+    if size is None:
+        return 1
+    longer = max(size)
+    return next((f for f in (8, 4, 2) if longer // f >= min_side_px), 1)
+
+
+def decode_jpeg(jpeg: np.ndarray | bytes) -> np.ndarray:
+    """(H, W, 3) uint8 RGB from JPEG bytes, at reduced size when the image is large (see
+    :func:`reduction_for`); raises :class:`ProtocolError` if not an image."""
+    buf = np.frombuffer(jpeg, np.uint8) if isinstance(jpeg, bytes) else jpeg
+    factor = reduction_for(jpeg_size(buf))
+    rgb = cv2.imdecode(buf, _REDUCED_RGB[factor] if factor > 1 else cv2.IMREAD_COLOR_RGB)
+    if rgb is None:
         raise ProtocolError("bad_frame", "frame is not a decodable JPEG image")
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return rgb
+
+
+def default_workers() -> int:
+    """Frames processed at once by the app: ``RETROGAIT_LIVE_WORKERS``, else one per core but
+    one (that core runs the event loop: receiving, JSON, sending), at least one.
+
+    Each MediaPipe inference runs on one core (XNNPACK's default off mobile); more frames in
+    flight than cores only makes every session wait longer for its own.
+    """
+    env = os.environ.get(WORKERS_ENV)
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise ValueError(f"{WORKERS_ENV} must be a whole number, got {env!r}") from None
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+def frame_pool(app: Any) -> ThreadPoolExecutor:
+    """The app's thread pool for live frames (decode, pose, analysis), made on first use."""
+    pool = getattr(app.state, "live_frame_pool", None)
+    if pool is None:
+        pool = ThreadPoolExecutor(default_workers(), thread_name_prefix="live-frame")
+        app.state.live_frame_pool = pool
+    return pool
 
 
 @dataclass
@@ -173,6 +250,7 @@ async def live_socket(websocket: WebSocket) -> None:
         "type": "ready", "protocol": PROTOCOL_VERSION, "backend": estimator.backend,
         "model": estimator.model, "max_frame_bytes": MAX_FRAME_BYTES,
         "skeleton": [list(e) for e in SKELETON_EDGES],
+        "cue": LiveCue.from_feedback(session_start_cue(), 0.0).to_dict(),
     })  # fmt: skip
     receiver = asyncio.create_task(_receive(websocket, conn))
     try:
@@ -245,7 +323,8 @@ async def _process_loop(websocket: WebSocket, conn: LiveConnection, org: Any) ->
 
 async def _reply_to_frame(websocket: WebSocket, conn: LiveConnection, frame: Frame) -> None:
     try:
-        update = await asyncio.to_thread(conn.process, frame)
+        loop = asyncio.get_running_loop()
+        update = await loop.run_in_executor(frame_pool(websocket.app), conn.process, frame)
     except ProtocolError as exc:
         await websocket.send_json({"type": "error", "code": exc.code, "message": str(exc)})
         return

@@ -74,6 +74,7 @@ function onMessage(msg) {
     session.edges = msg.skeleton || [];
     setStatus("Connected. Stand side-on, whole body in view, then tick the space check.");
     ui.stop.disabled = false;
+    if (msg.cue) showCue(msg.cue); // the safety reminder every session opens with
     requestAnimationFrame(pump);
   } else if (msg.type === "frame") {
     session.answered += 1;
@@ -180,7 +181,7 @@ const CUE_SHOWN_MS = 6000;          // a cue stays on screen this long (alerts s
 
 function showCue(cue) {
   ui.cue.textContent = cue.message;
-  ui.cue.className = `cue ${cue.severity}`;
+  ui.cue.className = `cue ${cue.code === "good_form" ? "praise" : cue.severity}`;
   clearTimeout(session.cueTimer);
   session.cueTimer = setTimeout(() => { ui.cue.textContent = ""; }, CUE_SHOWN_MS);
   speak(cue.message, cue.severity === "alert" || cue.severity === "warning");

@@ -31,12 +31,27 @@ CUES: dict[str, Cue] = {
         "nearby."
     )),  # fmt: skip
     "stumble_stop": Cue("alert", (
-        "That looked like a stumble. Stop and steady yourself; coaching is paused until you are "
-        "standing still."
+        "That looked like a stumble. Stop and steady yourself; coaching is paused until you say "
+        "you are all right."
+    )),  # fmt: skip
+    "fall_stop": Cue("alert", (
+        "That looked like a fall: your hips stayed low. Coaching has stopped. If you need help, "
+        "call for it now."
     )),  # fmt: skip
     "person_lost": Cue("alert", (
         "I can no longer see you. If you fell, stay still and call for help; otherwise step back "
         "into view."
+    )),  # fmt: skip
+    "left_view": Cue("warning", (
+        "You walked out of the camera's view. Coaching is paused until you are back in view."
+    )),  # fmt: skip
+    "walking_forward": Cue("info", (
+        "You are walking forwards. For this exercise, walk backwards: face away from where you "
+        "are going."
+    )),  # fmt: skip
+    "long_steps": Cue("advice", (
+        "Steps of {step_length_bh:.2f} body heights{where}: take smaller steps at first, reach "
+        "back with your toes, then roll onto the heel."
     )),  # fmt: skip
     "clear_space": Cue("info", (
         "Before you start, clear the space behind you and keep a wall, rail or a friend within "
