@@ -9,7 +9,11 @@ scenario, and prints:
 * processed frames per second per stream, and frames the server dropped as stale;
 * ratios against the targets (p95 <= 50 ms; >= 15 processed frames/s per stream with 2 streams).
 
-Usage: ``python bench/live_latency.py [--seconds 15] [--clip PATH]``. Stops by itself.
+The load average is printed with each scenario: the figures mean little on a busy machine.
+
+Usage: ``python bench/live_latency.py [--seconds 15] [--clip PATH] [--size 640x480]
+[--workers N]`` (``--workers``: the server's frame pool size, ``RETROGAIT_LIVE_WORKERS``; default
+the server's own choice). Stops by itself.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import struct
 import subprocess
@@ -126,19 +131,27 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=15.0, help="streaming time per scenario")
     ap.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
+    ap.add_argument("--size", default="640x480", help="frame size sent, WIDTHxHEIGHT pixels")
+    ap.add_argument("--workers", type=int, default=None, help="server frame pool size")
     args = ap.parse_args()
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    env = dict(os.environ)
+    if args.workers is not None:
+        env["RETROGAIT_LIVE_WORKERS"] = str(args.workers)
     if not args.clip.exists():
         print(f"clip not found: {args.clip}", file=sys.stderr)
         return 2
-    frames = jpeg_frames(args.clip)
+    frames = jpeg_frames(args.clip, size)  # type: ignore[arg-type]
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)], cwd=REPO)
+    server = subprocess.Popen([sys.executable, "-c", SERVER.format(port=port)], cwd=REPO, env=env)
     try:
         wait_for_port(port)
         url = f"ws://127.0.0.1:{port}/v1/live"
-        print(f"live latency: 640x480 JPEG, camera {CAMERA_FPS:.0f} fps, "
-              f"{args.seconds:.0f} s per scenario")  # fmt: skip
+        print(f"live latency: {size[0]}x{size[1]} JPEG, camera {CAMERA_FPS:.0f} fps, "
+              f"{args.seconds:.0f} s per scenario, server frame pool "
+              f"{args.workers or 'default'} on {os.cpu_count()} cores")  # fmt: skip
         for n in (1, 2):
+            load = os.getloadavg()[0]
             results = asyncio.run(scenario(url, frames, n, args.seconds))
             lat = np.concatenate([r["latencies_ms"] for r in results])
             fps = [r["answered"] / r["elapsed_s"] for r in results]
@@ -148,7 +161,8 @@ def main() -> int:
                   f"processed {min(fps):.1f} frames/s per stream (slowest; target >= "
                   f"{TARGET_FPS:.0f}: ratio {min(fps) / TARGET_FPS:.2f}); "
                   f"dropped {sum(r['dropped'] for r in results)} of "
-                  f"{sum(r['sent'] for r in results)} sent")  # fmt: skip
+                  f"{sum(r['sent'] for r in results)} sent; load average {load:.2f} before, "
+                  f"{os.getloadavg()[0]:.2f} after")  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -287,13 +287,16 @@ class LiveAnalyzer:
     def _metrics(self, t_s: float, direction: str | None, speed: float | None) -> LiveMetrics:
         o = self.options
         elapsed = 0.0 if self.start_t_s is None else t_s - self.start_t_s
-        recent = self._posture_summary(t_s, o.trunk_window_s)
+        # Shown every frame: a plain mean (as summarise_posture's), without its percentiles.
+        trunk = np.concatenate([row.trunk_flexion_deg for t, row in self._posture
+                                if t_s - t <= o.trunk_window_s] or [np.empty(0)])  # fmt: skip
+        trunk = trunk[np.isfinite(trunk)]
         return LiveMetrics(
             step_count=len(self.contacts),
             cadence_spm=self._cadence_spm(t_s, o.cadence_window_s),
             walk_direction=direction,
             speed_bh_s=speed,
-            trunk_flexion_deg=None if recent is None else recent.trunk_flexion_mean_deg,
+            trunk_flexion_deg=float(trunk.mean()) if trunk.size else None,
             walking_s=0.0 if self._walking_since_t_s is None else t_s - self._walking_since_t_s,
             elapsed_s=elapsed,
         )
@@ -324,6 +327,8 @@ class LiveAnalyzer:
             chosen = self._scheduler.choose(t_s, [cue])
         elif self.state != "coaching":
             return None  # setting up, or paused after an alert: no form cues
+        elif not self._scheduler.may_speak(t_s):
+            return None  # too soon after the last cue: spare the work of finding one
         else:
             o = self.options
             run = self._current_run(t_s, o.form_window_s)

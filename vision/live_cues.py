@@ -171,12 +171,16 @@ class CueScheduler:
         self._last_spoken_t_s = -math.inf
         self._last_by_code: dict[str, float] = {}
 
+    def may_speak(self, t_s: float) -> bool:
+        """Whether a cue other than a safety alert or warning could be spoken at ``t_s``."""
+        return t_s - self._last_spoken_t_s >= self.options.min_interval_s
+
     def choose(self, t_s: float, candidates: list[LiveCue]) -> LiveCue | None:
         """The cue to speak at ``t_s`` among ``candidates``, or None (and remember it)."""
         o = self.options
         for c in sorted(candidates, key=lambda c: c.priority):
             urgent = c.priority <= PRIORITY["warning"]  # safety first: never held back
-            if not urgent and t_s - self._last_spoken_t_s < o.min_interval_s:
+            if not urgent and not self.may_speak(t_s):
                 return None  # nothing else may interrupt; lower priorities wait too
             repeat_s = o.praise_interval_s if c.praise else o.repeat_interval_s
             if t_s - self._last_by_code.get(c.code, -math.inf) < repeat_s:
