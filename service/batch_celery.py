@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -116,8 +117,9 @@ def submit_recording(sessions: sessionmaker, settings: Settings, org_name: str,
         return analysis.id
 
 
-def _pending_id(path: Path, key: str, sessions: sessionmaker) -> str | None:
-    """The job already sent for this recording with these settings, if it still exists."""
+def _pending_job(path: Path, key: str, sessions: sessionmaker) -> tuple[str, str] | None:
+    """``(id, status)`` of the job already stored for this recording with these settings, if
+    it still exists."""
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -125,7 +127,18 @@ def _pending_id(path: Path, key: str, sessions: sessionmaker) -> str | None:
     if not isinstance(record, dict) or record.get("key") != key:
         return None
     with sessions() as s:
-        return record["analysis_id"] if s.get(Analysis, record.get("analysis_id")) else None
+        job = s.get(Analysis, str(record.get("analysis_id")))
+        return (job.id, job.status) if job is not None else None
+
+
+def _send(dispatcher: Any, settings: Settings, analysis_id: str) -> None:
+    try:
+        dispatcher.submit(analysis_id)
+    except Exception as exc:  # broker unreachable: the job stays stored, a rerun sends it
+        raise CeleryEngineError(
+            f"cannot send jobs to the broker ({settings.broker_url}): {exc}; "
+            "run the batch again once it is reachable"
+        ) from exc
 
 
 def _outcome_of(job: Analysis | None, analysis_id: str) -> tuple[str, str | None, float | None,
@@ -193,16 +206,22 @@ def run_celery(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path,
         for item, task in tasks:
             key = task.extras["batch"]["key"]
             pending = out_dir / PENDING_DIR / f"{item.recording_id}.json"
-            analysis_id = _pending_id(pending, key, sessions)
-            if analysis_id is None:
+            stored = _pending_job(pending, key, sessions)
+            if stored is None:
                 reason = _probe_failure(task.video)
                 if reason is not None:
                     done(item, task, ("failed", reason, None, True))
                     continue
                 analysis_id = submit_recording(sessions, settings, options.org_name, item, task)
                 write_json(pending, {"key": key, "analysis_id": analysis_id,
-                                      "recording": item.source})  # fmt: skip
-                dispatcher.submit(analysis_id)
+                                     "recording": item.source})  # fmt: skip
+                _send(dispatcher, settings, analysis_id)
+            else:
+                analysis_id, status = stored
+                if status == "queued":
+                    # Its message may never have reached the broker; a duplicate is harmless
+                    # (the first worker to claim the job runs it, the other does nothing).
+                    _send(dispatcher, settings, analysis_id)
             waiting[analysis_id] = (item, task)
         while waiting:
             with sessions() as s:

@@ -123,3 +123,26 @@ def test_batch_runs_on_celery_workers_and_resumes(workers, tmp_path: Path) -> No
     with session_factory(engine)() as s:
         assert s.query(Analysis).count() == 2  # nothing was sent twice
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_unreachable_broker_then_resume_sends_the_stored_job(workers, tmp_path: Path) -> None:
+    env, log = workers
+    clip = sorted((REPO / "sample_videos").glob("*.mp4"))[0]
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copyfile(clip, src / clip.name)
+    out = tmp_path / "out"
+    args = [str(src), "-o", str(out), "--engine", "celery", "--max-frames", str(MAX_FRAMES)]
+    down = _batch(args, {**env, "RETROGAIT_BROKER_URL": "redis://127.0.0.1:1/0"})
+    assert down.returncode == 2, (down.stdout, down.stderr[-2000:])
+    assert "cannot send jobs to the broker" in down.stderr
+    assert len(list((out / "pending").iterdir())) == 1  # the stored job is remembered
+
+    up = _batch(args, env)
+    assert up.returncode == 0, (up.stdout, up.stderr[-2000:], log.read_text()[-3000:])
+    assert "1 recordings: 1 analysed" in up.stdout
+    engine = make_engine(Settings(data_dir=tmp_path / "data", _env_file=None))
+    with session_factory(engine)() as s:
+        assert [a.status for a in s.query(Analysis)] == ["done"]  # one job, sent on resume
+    engine.dispose()
