@@ -37,10 +37,14 @@ def labelled():
 
 def _check(events, truth, window, fps):
     for kind in ("contact", "lift"):
-        agree = match_events(events, truth, kind, tolerance_s=0.1, window_s=window)
+        agree = match_events(events, truth, kind, tolerance_s=0.1, window_s=window,
+                             within_labels=True)
         assert agree.n_reference >= 4
         assert agree.precision == 1.0 and agree.recall == 1.0, kind
-        assert agree.median_abs_error_s() <= 1.0 / fps + 1e-9, kind
+        # Contacts are timed to a frame (the figure). Lifts within two: the pose
+        # model's toe point creeps forward while the heel rises, before the toe leaves.
+        frames = 1.0 if kind == "contact" else 2.0
+        assert agree.median_abs_error_s() <= frames / fps + 1e-9, kind
         assert agree.feet_consistent()
 
 

@@ -183,7 +183,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         test_extra = {"start_s": test.start_s, "stop_s": test.stop_s, "time_s": test.time_s}
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
-    stumbles = detect_stumbles(post_seq.image, t, base.frame_index, opts.stumbles)
+    stumbles = detect_stumbles(post_seq.image, t, base.frame_index, opts.stumbles,
+                               visibility=base.visibility, frame_size=(seq.width, seq.height))
     knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
     result.extras = {
         "event_detector": opts.event_detector,

@@ -65,18 +65,25 @@ def match_events(
     kind: str,
     tolerance_s: float = 0.1,
     window_s: tuple[float, float] | None = None,
+    within_labels: bool = False,
 ) -> EventAgreement:
     """Match events of type ``kind`` one-to-one, closest pairs first, within ``tolerance_s``.
 
     Args:
         window_s: only events inside (start, end) seconds are compared; e.g. the span where the
             reference could see the feet.
+        within_labels: also compare only between the first and last reference event of this
+            kind (+- ``tolerance_s``): hand labels may stop short of a clip's ends (a foot half
+            out of view is left unlabelled), and a detection there cannot be judged.
     """
+    lo, hi = window_s if window_s is not None else (-np.inf, np.inf)
+    if within_labels:
+        times = [e.t_s for e in reference if e.type == kind]
+        if times:
+            lo, hi = max(lo, min(times) - tolerance_s), min(hi, max(times) + tolerance_s)
+
     def pick(events: Sequence[Event]) -> list[Event]:
-        out = [e for e in events if e.type == kind]
-        if window_s is not None:
-            out = [e for e in out if window_s[0] <= e.t_s <= window_s[1]]
-        return out
+        return [e for e in events if e.type == kind and lo <= e.t_s <= hi]
 
     det, ref = pick(detected), pick(reference)
     pairs = sorted(
@@ -103,12 +110,15 @@ def match_events(
 def load_event_labels(path: str | Path, fps: float) -> list[Event]:
     """Hand labels from a CSV with columns ``frame, time_s, foot, event`` (event: contact|lift).
 
-    Times are taken from the frame number and ``fps`` (the labels' own time column is rounded).
+    A label names the first frame showing the new state (the foot down for a contact, up for a
+    lift), so the event happened between that frame and the one before: its time is taken
+    half a frame before the labelled frame, ``(frame - 0.5) / fps`` (the labels' own time column
+    is the frame's time, rounded).
     """
     with open(path, newline="") as fh:
         rows = list(csv.DictReader(fh))
     return [
-        Event(frame=int(r["frame"]), t_s=int(r["frame"]) / fps, foot=r["foot"].strip(),
+        Event(frame=int(r["frame"]), t_s=(int(r["frame"]) - 0.5) / fps, foot=r["foot"].strip(),
               type=r["event"].strip())  # type: ignore[arg-type]  # fmt: skip
         for r in rows
     ]
@@ -116,9 +126,10 @@ def load_event_labels(path: str | Path, fps: float) -> list[Event]:
 
 def reversed_events(events: Sequence[Event], last_frame: int, fps: float) -> list[Event]:
     """The events of a clip played backward: a contact at frame t becomes a lift at frame
-    ``last_frame - t`` and a lift a contact; times follow the frames at ``fps``."""
+    ``last_frame - t`` and a lift a contact; an event at time s becomes one at
+    ``last_frame / fps - s`` (so a time between two frames stays between the same two)."""
     out = [
-        Event(frame=last_frame - e.frame, t_s=(last_frame - e.frame) / fps, foot=e.foot,
+        Event(frame=last_frame - e.frame, t_s=last_frame / fps - e.t_s, foot=e.foot,
               type="lift" if e.type == "contact" else "contact")  # fmt: skip
         for e in events
     ]

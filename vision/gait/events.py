@@ -26,6 +26,7 @@ from scipy.signal import find_peaks
 from vision import landmarks as lm
 from vision.gait.body import foot_points, mid_hip, velocity
 from vision.gait.footprints import FootprintOptions, find_stances, footprint_events
+from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
 from vision.result import Event, Foot
 
 FEET: tuple[Foot, Foot] = ("left", "right")
@@ -50,7 +51,7 @@ class EventOptions:
         footprints: settings of the ``footprints`` detector.
     """
 
-    detector: str = "stationarity"
+    detector: str = "leapfrog"
     still_fraction: float = 0.3
     min_still_bh_s: float = 0.05
     min_stance_s: float = 0.1
@@ -59,6 +60,7 @@ class EventOptions:
     prominence_bh: float = 0.04
     footprint_radius_bh: float | None = 0.01
     footprints: FootprintOptions = field(default_factory=FootprintOptions)
+    leapfrog: LeapfrogOptions = field(default_factory=LeapfrogOptions)
 
 
 @dataclass
@@ -272,12 +274,22 @@ def detect_footprints(tracks: FootTracks, options: EventOptions) -> list[Event]:
     return footprint_events(fp.stances, tracks.t_s, tracks.frame_index)
 
 
+def detect_leapfrog(tracks: FootTracks, options: EventOptions) -> list[Event]:
+    """Contacts and lifts from the foremost and hindmost foot along travel, blind to the pose
+    model's left/right labels (see :mod:`vision.gait.leapfrog`)."""
+    points = tracks.readings if tracks.readings is not None else tracks.feet
+    return leapfrog_events(points, tracks.feet, tracks.t_s, tracks.frame_index,
+                           _fill_travel(tracks.travel), tracks.body_height_px, tracks.frontal,
+                           options.leapfrog)  # fmt: skip
+
+
 REGISTRY: dict[str, Detector] = {
+    "leapfrog": detect_leapfrog,
     "footprints": detect_footprints,
     "stationarity": detect_stationarity,
     "pelvis_relative": detect_pelvis_relative,
 }
-DEFAULT_DETECTOR = "stationarity"
+DEFAULT_DETECTOR = "leapfrog"
 
 
 def detect_events(tracks: FootTracks, options: EventOptions = EventOptions()) -> list[Event]:

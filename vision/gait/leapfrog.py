@@ -1,0 +1,362 @@
+"""The ``leapfrog`` event detector: contacts and lifts from the order of the feet along the
+direction of travel, blind to the pose model's left/right labels.
+
+In walking, forward or backward, the feet leapfrog: a contact is the moment the foot that has
+just moved to the front (along the direction of TRAVEL, not of facing) comes to rest, and a lift
+is the moment the foot at the back starts to move. So per frame only two numbers matter: the
+position along the travel axis of the foremost foot point and of the hindmost one, of each kind
+(heels, toes). Both are the same whichever foot BlazePose calls left, so its side-view leg swaps
+cannot create or hide events.
+
+* Contact: the foremost track of a point kind (heel or toe) ends a move and rests. Whichever of
+  the two kinds rests first is the first part of the foot on the floor: the toe when walking
+  backward, the heel when walking forward, found rather than assumed.
+* Lift: the hindmost track starts a move; the later of the two kinds is the last part of the foot
+  to leave (the heel walking backward, the toe walking forward).
+* The moment of rest is where the foot's approach reaches its resting place (within the noise),
+  and the moment of leaving where it departs from it, not where a speed threshold is crossed (a
+  threshold fires while the foot is still gliding in).
+
+Feet are named afterwards: contacts alternate, and the phase is the one most of the pose model's
+labels agree with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision.gait.swing_fit import SwingFit, fit_arrival, fit_departure, fit_swing_ends
+from vision.result import Event, Foot
+
+HEEL, TOE = 0, 1
+
+
+@dataclass(frozen=True)
+class LeapfrogOptions:
+    """Attributes:
+    cutoff_hz: low-pass cut-off of the foremost/hindmost tracks.
+    median_s: running-median window applied before the low-pass, seconds.
+    powers: shapes tried for the end of an approach (see
+        :func:`~vision.gait.swing_fit.fit_arrival`).
+    max_gap_s: gaps in the foot tracks up to this long are interpolated.
+    settle_s: resting levels are read over this long after a move ends (before it starts).
+    search_s: event times are searched this far around the speed-threshold estimate.
+    moving_fraction: a track moves when its speed exceeds this fraction of its typical peak
+        speed (95th percentile while walking) ...
+    min_moving_bh_s: ... and never below this speed, body heights per second (noise floor).
+    min_move_bh: a move shorter than this distance (body heights) is not a step.
+    min_rest_s: a rest shorter than this is not a stance.
+    pair_s: heel and toe events further apart than this are not the same foot's event.
+    rest_tolerance_bh: a foot is at its resting place within this distance (body heights),
+        widened to 3 standard deviations of the track's noise at rest.
+    """
+
+    cutoff_hz: float = 8.0
+    moving_fraction: float = 0.25
+    min_moving_bh_s: float = 0.12
+    min_move_bh: float = 0.05
+    min_rest_s: float = 0.08
+    pair_s: float = 0.25
+    rest_tolerance_bh: float = 0.006
+    powers: tuple[float, ...] = (1.0, 1.5, 2.0, 2.5, 3.0)
+    median_s: float = 0.1
+    max_gap_s: float = 0.2
+    settle_s: float = 0.2
+    search_s: float = 0.1
+    free_level: bool = False
+
+
+def travel_axis(points: np.ndarray, frontal: bool) -> np.ndarray:
+    """(2,) unit image direction of the walk: the main axis of the feet's positions, oriented
+    like image x (side and oblique views) or image y (front and back views), the axes the travel
+    sign refers to. ``points`` is (T, 2, K, 2) foot points in pixels."""
+    pts = points.reshape(-1, 2)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    ref = np.array([0.0, 1.0]) if frontal else np.array([1.0, 0.0])
+    if len(pts) < 10:
+        return ref
+    centred = pts - pts.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    axis = vt[0]
+    if abs(axis @ ref) < 0.5:  # the feet barely travel: keep the view's axis
+        return ref
+    return axis if axis @ ref > 0 else -axis
+
+
+def order_tracks(points: np.ndarray, axis: np.ndarray, sign: np.ndarray,
+                 body_height_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """Foremost and hindmost positions along travel, (T, 2) each for [heel, toe], body heights.
+
+    ``points`` (T, 2 feet, >=2 [heel, toe, ...], 2) pixels; ``sign`` (T,) +1/-1 travel sign
+    along ``axis``. NaN where either foot's point is missing.
+    """
+    along = points[:, :, :2, :] @ axis  # (T, 2 feet, 2 kinds)
+    along = along * sign[:, None, None] / body_height_px
+    return along.max(axis=1), along.min(axis=1)
+
+
+def _lowpass(x: np.ndarray, fps: float, cutoff_hz: float, median_s: float) -> np.ndarray:
+    """Running median (removes the pose model's one- or two-frame jumps of a foot point onto the
+    other foot), then a zero-phase low-pass."""
+    from scipy.ndimage import median_filter
+    from scipy.signal import butter, sosfiltfilt
+
+    width = 2 * int(round(median_s * fps / 2)) + 1
+    if width >= 3 and len(x) > width:
+        x = median_filter(x, size=width, mode="nearest")
+    if len(x) < 16:
+        return x.copy()
+    sos = butter(2, min(cutoff_hz / (fps / 2.0), 0.95), output="sos")
+    return sosfiltfilt(sos, x)
+
+
+def _fill_short_gaps(x: np.ndarray, max_rows: float) -> np.ndarray:
+    """Linear interpolation over interior runs of NaN rows no longer than ``max_rows``."""
+    out = x.copy()
+    bad = ~np.isfinite(out).all(axis=1)
+    for a, b in _runs(bad):
+        if a == 0 or b == len(out) or b - a > max_rows:
+            continue
+        w = (np.arange(a, b) - (a - 1)) / (b - (a - 1))
+        out[a:b] = (1 - w)[:, None] * out[a - 1] + w[:, None] * out[b]
+    return out
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    edges = np.flatnonzero(m[1:] != m[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _moves(x: np.ndarray, fps: float, opts: LeapfrogOptions) -> list[tuple[int, int]]:
+    """Row ranges (start, stop) where the track ``x`` (body heights, increasing along travel for
+    the foremost track when it moves) moves forward by at least ``min_move_bh``."""
+    v = np.gradient(x) * fps
+    peak = float(np.percentile(np.abs(v), 95)) if len(v) else 0.0
+    thr = max(opts.moving_fraction * peak, opts.min_moving_bh_s)
+    moving = v > thr
+    # Close brief dips (noise) inside a move.
+    gap = max(int(round(0.06 * fps)), 1)
+    for a, b in _runs(~moving):
+        if 0 < a and b < len(moving) and b - a <= gap:
+            moving[a:b] = True
+    return [(a, b) for a, b in _runs(moving) if x[min(b, len(x) - 1)] - x[a] >= opts.min_move_bh]
+
+
+def _level(x: np.ndarray, a: int, b: int) -> float:
+    seg = x[max(a, 0):max(b, a + 1)]
+    seg = seg[np.isfinite(seg)]
+    return float(np.median(seg)) if seg.size else float("nan")
+
+
+def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
+            opts: LeapfrogOptions) -> list[SwingFit]:
+    """Swings of one point kind (heels or toes) from its foremost and hindmost tracks.
+
+    While one foot swings the other rests at a level P, and {foremost, hindmost} is {swinging,
+    resting} in every frame, so the swinging foot is ``lead + trail - P`` throughout, whichever
+    foot is in front: no need to find where the feet pass each other.
+    """
+    lead_moves = _moves(lead, fps, opts)
+    trail_moves = _moves(trail, fps, opts)
+    min_rest = max(int(round(opts.min_rest_s * fps)), 2)
+    rest = int(round(0.3 * fps))
+    near = int(round(0.15 * fps))
+    # The hindmost track stops moving where the swinging foot passes the resting one, which is
+    # where the foremost track starts moving; noise moves either end by a few frames.
+    pass_rows = int(round(0.25 * fps))
+    # The resting level is read just after a move ends (just before it starts): the pose
+    # model's foot points creep while the foot rolls over, so a longer window drifts.
+    settle = max(int(round(opts.settle_s * fps)), 2)
+    out: list[SwingFit] = []
+    used_trail: set[int] = set()
+    for k, (al, bl) in enumerate(lead_moves):
+        rest_until = lead_moves[k + 1][0] if k + 1 < len(lead_moves) else len(lead)
+        landed = rest_until - bl >= min_rest  # else still moving when the view ends
+        stance = _level(lead, al - rest // 2, al)  # the foremost foot before this move
+        match = [m for m, (at, bt) in enumerate(trail_moves)
+                 if at < al and abs(bt - al) <= pass_rows and m not in used_trail]  # fmt: skip
+        lift_search = opts.search_s
+        if match:
+            m = min(match, key=lambda m: abs(trail_moves[m][1] - al))
+            used_trail.add(m)
+            at = trail_moves[m][0]
+            prev_end = trail_moves[m - 1][1] if m > 0 else 0
+            start_level = _level(trail, max(prev_end, at - settle), at)
+            if at - prev_end < max(min_rest, near):
+                # No rest seen before the lift (the walker came into view moving): only the
+                # landing can be timed.
+                if landed:
+                    end_level = _level(lead, bl, min(rest_until, bl + settle))
+                    hi = min(bl + near, len(lead))
+                    c, _ = fit_arrival(t[al:hi], lead[al:hi], end_level, float(t[bl]),
+                                       opts.search_s, powers=opts.powers)  # fmt: skip
+                    out.append(SwingFit(lift_s=float("nan"), contact_s=c, rms=float("nan")))
+                continue
+        else:
+            # From feet side by side (gait initiation): the move starts at the lift, after both
+            # feet were seen resting for a while (not a walker coming into view mid-stride).
+            at = al
+            quiet_from = max(lead_moves[k - 1][1] if k > 0 else 0,
+                             max((b for _, b in trail_moves if b <= al), default=0))
+            if not landed or al - quiet_from < rest:
+                continue
+            start_level = stance
+            # The speed threshold finds a slow first push-off late: look further back.
+            lift_search = 2.5 * opts.search_s
+        lo = max(at - int(round(lift_search * fps)) - near, lead_moves[k - 1][1] if k > 0 else 0)
+        nxt_trail = [a for a, _ in trail_moves if a > bl]
+        hi = min(bl + near, nxt_trail[0] if nxt_trail else len(lead), len(lead))
+        swing = lead[lo:hi] + trail[lo:hi] - stance
+        if not match:  # the swinging foot's own resting level, before it moved
+            start_level = _level(swing, 0, settle)
+        if not landed:  # a lift whose landing is not seen: time the lift alone
+            if np.isfinite([start_level]).all() and bl - lo >= 4:
+                lift, _ = fit_departure(t[lo:bl], swing[: bl - lo], start_level, float(t[at]),
+                                        lift_search)  # fmt: skip
+                out.append(SwingFit(lift_s=lift, contact_s=float("nan"), rms=float("nan")))
+            continue
+        end_level = _level(lead, bl, min(rest_until, bl + settle))
+        if not np.isfinite([start_level, end_level, stance]).all() or hi - lo < 6:
+            continue
+        out.append(fit_swing_ends(t[lo:hi], swing, start_level, end_level, float(t[at]),
+                             float(t[min(bl, len(t) - 1)]), opts.search_s,
+                             powers=opts.powers, lift_search_s=lift_search,
+                             free_level=opts.free_level))  # fmt: skip
+    # A closing step: the hindmost foot moves up beside the other and rests, and no foremost
+    # move follows it (it did not pass the other foot).
+    for m, (at, bt) in enumerate(trail_moves):
+        if m in used_trail or any(abs(al - bt) <= pass_rows for al, _ in lead_moves):
+            continue
+        rest_until = trail_moves[m + 1][0] if m + 1 < len(trail_moves) else len(trail)
+        prev_end = trail_moves[m - 1][1] if m > 0 else 0
+        if rest_until - bt < min_rest or at - prev_end < min_rest:
+            continue
+        lo, hi = max(at - near, prev_end), min(bt + near, rest_until)
+        start_level = _level(trail, max(prev_end, at - settle), at)
+        end_level = _level(trail, bt, min(rest_until, bt + settle))
+        if np.isfinite([start_level, end_level]).all() and hi - lo >= 6:
+            out.append(fit_swing_ends(t[lo:hi], trail[lo:hi], start_level, end_level,
+                                 float(t[at]), float(t[min(bt, len(t) - 1)]), opts.search_s,
+                                 powers=opts.powers))  # fmt: skip
+    return sorted(out, key=lambda f: np.nanmin([f.lift_s, f.contact_s]))
+
+
+def _same_swing(a: SwingFit, b: SwingFit, pair_s: float) -> bool:
+    if np.isfinite([a.contact_s, b.contact_s]).all():
+        return abs(a.contact_s - b.contact_s) <= pair_s
+    return bool(np.isfinite([a.lift_s, b.lift_s]).all() and abs(a.lift_s - b.lift_s) <= pair_s)
+
+
+def _combine(heel: list[SwingFit], toe: list[SwingFit], pair_s: float) -> list[tuple[float, float]]:
+    """One (lift, contact) per swing from the heel's and the toe's: the foot lands with the
+    first of its points to land and leaves with the last to leave. An end not seen is NaN."""
+    out, used = [], set()
+    for h in heel:
+        cands = [j for j, f in enumerate(toe) if j not in used and _same_swing(h, f, pair_s)]
+        if not cands:
+            out.append((h.lift_s, h.contact_s))
+            continue
+        j = cands[0]
+        used.add(j)
+        lifts = [x for x in (h.lift_s, toe[j].lift_s) if np.isfinite(x)]
+        contacts = [x for x in (h.contact_s, toe[j].contact_s) if np.isfinite(x)]
+        out.append((max(lifts) if lifts else float("nan"),
+                    min(contacts) if contacts else float("nan")))  # fmt: skip
+    out += [(f.lift_s, f.contact_s) for j, f in enumerate(toe) if j not in used]
+    return out
+
+
+def leapfrog_events(
+    points: np.ndarray,
+    labelled: np.ndarray,
+    t_s: np.ndarray,
+    frame_index: np.ndarray,
+    travel_sign: np.ndarray,
+    body_height_px: float,
+    frontal: bool,
+    options: LeapfrogOptions | None = None,
+) -> list[Event]:
+    """Contacts and lifts of a walk.
+
+    Args:
+        points: (T, 2, >=2, 2) foot points in pixels, [foot] x [heel, toe, ...] x (x, y), in
+            any left/right order (labels are not trusted).
+        labelled: the same with the pose model's (repaired) left/right order, to name the feet.
+        t_s, frame_index: (T,) frame times (s) and video frame numbers.
+        travel_sign: (T,) +1/-1 direction of travel along the travel axis (0 is not allowed:
+            fill standing frames with the nearest walking frame's sign).
+        body_height_px: the subject's apparent height, pixels.
+        frontal: front or back view (the travel axis is then image y).
+    """
+    opts = options or LeapfrogOptions()
+    fps = 1.0 / float(np.median(np.diff(t_s))) if len(t_s) > 1 else 30.0
+    axis = travel_axis(points[:, :, :2], frontal)
+    lead, trail = order_tracks(points, axis, travel_sign.astype(float), body_height_px)
+    # A foot lost for a frame or two (a glitch, not an exit) must not cut the walk in pieces.
+    lead, trail = _fill_short_gaps(lead, opts.max_gap_s * fps), _fill_short_gaps(
+        trail, opts.max_gap_s * fps)
+    ok = np.isfinite(lead).all(axis=1) & np.isfinite(trail).all(axis=1)
+    contacts: list[tuple[float, int]] = []
+    lifts: list[tuple[float, int]] = []
+    # Each run of one travel sign without missing feet is analysed on its own (a turn or a
+    # change from forward to backward walking reverses what "foremost" means).
+    change = np.flatnonzero(np.diff(travel_sign) != 0) + 1
+    for a0, b0 in _runs(ok):
+        bounds = [a0, *[c for c in change if a0 < c < b0], b0]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            if b - a < 8:
+                continue
+            t = t_s[a:b]
+            smooth = [_lowpass(s[a:b, k], fps, opts.cutoff_hz, opts.median_s) for s in (lead, trail)
+                      for k in (HEEL, TOE)]  # fmt: skip
+            heel = _swings(smooth[0], smooth[2], t, fps, opts)
+            toe = _swings(smooth[1], smooth[3], t, fps, opts)
+            for lift_s, contact_s in _combine(heel, toe, opts.pair_s):
+                if np.isfinite(contact_s):
+                    contacts.append((contact_s, a + int(np.searchsorted(t, contact_s))))
+                if np.isfinite(lift_s):
+                    lifts.append((lift_s, a + int(np.searchsorted(t, lift_s))))
+    contacts.sort()
+    lifts.sort()
+    feet = _name_feet(contacts, labelled, axis, travel_sign)
+    events = [_event(te, r, frame_index, t_s, foot, "contact")
+              for (te, r), foot in zip(contacts, feet, strict=True)]  # fmt: skip
+    for te, r in lifts:
+        nxt = [f for (tc, _), f in zip(contacts, feet, strict=True) if tc > te]
+        prv = [f for (tc, _), f in zip(contacts, feet, strict=True) if tc <= te]
+        # The foot that lifts is the one that lands next; failing that, not the last to land.
+        foot: Foot = nxt[0] if nxt else (_other(prv[-1]) if prv else "left")
+        events.append(_event(te, r, frame_index, t_s, foot, "lift"))
+    return sorted(events, key=lambda e: (e.t_s, e.type))
+
+
+def _other(foot: Foot) -> Foot:
+    return "right" if foot == "left" else "left"
+
+
+def _name_feet(contacts: list[tuple[float, int]], labelled: np.ndarray, axis: np.ndarray,
+               travel_sign: np.ndarray) -> list[Foot]:
+    """Alternate left/right along the contacts, in the phase most labels agree with: at each
+    contact, the labelled foot whose toe is foremost over the next few frames votes."""
+    votes = []
+    for _, r in contacts:
+        rows = slice(r, min(r + 6, len(labelled)))
+        along = (labelled[rows, :, 1, :] @ axis) * travel_sign[rows, None]
+        ahead = np.nanmean(along, axis=0) if np.isfinite(along).any() else np.full(2, np.nan)
+        votes.append(0 if not np.isfinite(ahead).all() else (1 if ahead[1] > ahead[0] else -1))
+    # +1 votes "right", -1 "left"; phase p: contact k is right when (k + p) is even.
+    score = [sum(v * (1 if (k + p) % 2 == 0 else -1) for k, v in enumerate(votes))
+             for p in (0, 1)]  # fmt: skip
+    p = int(np.argmax(score))
+    return ["right" if (k + p) % 2 == 0 else "left" for k in range(len(contacts))]
+
+
+def _event(te: float, r: int, frame_index: np.ndarray, t_s: np.ndarray, foot: Foot,
+           kind: str) -> Event:
+    # The frame named is the first whose time is at or after the event.
+    i = int(np.clip(np.searchsorted(t_s, te - 1e-9), 0, len(t_s) - 1))
+    return Event(frame=int(frame_index[i]), t_s=round(float(te), 4), foot=foot,
+                 type=kind)  # type: ignore[arg-type]  # fmt: skip
