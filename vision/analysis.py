@@ -29,6 +29,7 @@ from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
 from vision.result import (
     AnalysisResult,
+    Event,
     Mean,
     MeanMax,
     MeanSd,
@@ -37,6 +38,7 @@ from vision.result import (
     PoseSummary,
     Quality,
     Scale,
+    Segment,
     VideoSummary,
 )
 from vision.sequence import PoseSequence
@@ -149,7 +151,18 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     _scale_warnings(scale, direction, warnings)
 
     walk_axis = np.array([0.0, 1.0]) if frontal else np.array([1.0, 0.0])
-    steps = analyze_steps(events, tracks.feet, t, scale, walk_axis, opts.steps)
+    # Metrics describe the walk in its main direction only: a clip that walks forward to the
+    # start and then backward would otherwise mix the two (their speeds even cancel).
+    main = direction.walk_direction
+    in_main = _in_direction(events, direction.segments, main)
+    others = [e for e, keep in zip(events, in_main, strict=True)
+              if not keep and e.type == "contact"]  # fmt: skip
+    main_events = [e for e, keep in zip(events, in_main, strict=True) if keep]
+    if others and main in ("forward", "backward"):
+        other = "forward" if main == "backward" else "backward"
+        warnings.append(f"metrics describe the {main} walking only; {len(others)} steps taken "
+                        f"while {other} walking, standing or turning are listed in extras")
+    steps = analyze_steps(main_events, tracks.feet, t, scale, walk_axis, opts.steps)
     if frontal and scale.homography is None:
         for s in steps.steps:
             s.length = s.length_bh = None
@@ -162,21 +175,23 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
 
     posture = posture_series(post_seq.image, post_seq.world, direction.facing, direction.view,
                              opts.posture)  # fmt: skip
-    pose_summary = summarise_posture(posture, walking, t, opts.posture)
+    main_rows = direction.label == main if main in ("forward", "backward") else walking
+    pose_summary = summarise_posture(posture, main_rows, t, opts.posture)
     if direction.view not in ("side", "oblique"):
         warnings.append("trunk flexion and head pitch in a front/back view rest on the pose "
                         "model's depth estimate: less reliable than from the side")  # fmt: skip
 
     height_m = opts.height_cm / 100.0 if opts.height_cm else (
         scale.estimated_height_m if scale.method == "floor_calibration" else None)
-    sway = analyze_sway(post_seq.image, t, events, direction.view, posture.trunk_flexion_deg,
+    sway = analyze_sway(post_seq.image, t, main_events, direction.view, posture.trunk_flexion_deg,
                         height_m)  # fmt: skip
     warnings.extend(sway.warnings)
 
     test_s = None
     test_extra = None
     if opts.protocol == "3mbwt":
-        test = compute_test_3mbwt(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), t, events, scale,
+        test = compute_test_3mbwt(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), t, main_events,
+                                  scale,
                                   opts.protocol_options)  # fmt: skip
         warnings.extend(test.warnings)
         test_s = test.time_s
@@ -192,6 +207,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         "body_height_px": round(direction.body_height_px, 2),
         "leg_label_swaps_repaired_frames": int(swapped.sum()),
         "stumbles": stumbles,
+        "steps_outside_main_direction": [
+            {"foot": e.foot, "t_contact_s": round(e.t_s, 4), "frame": e.frame} for e in others
+        ],
         "step_details": [
             {"foot": s.foot, "t_contact_s": round(s.t_contact_s, 4), "frame": s.frame,
              "duration_s": round(s.duration_s, 4) if np.isfinite(s.duration_s) else None,
@@ -219,6 +237,18 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     if test_extra is not None:
         result.extras["test_3mbwt"] = test_extra
     return result
+
+
+def _in_direction(events: list[Event], segments: list[Segment], direction: str | None,
+                  margin_s: float = 0.4) -> list[bool]:
+    """Which events belong to walking in ``direction``: inside one of its segments, or within
+    ``margin_s`` of one (the first lift comes before the body starts to travel, the closing
+    contact after it stops). Everything belongs when there is no such segment."""
+    spans = [(g.start_s - margin_s, g.end_s + margin_s) for g in segments
+             if g.direction == direction]  # fmt: skip
+    if not spans:
+        return [True] * len(events)
+    return [any(a <= e.t_s <= b for a, b in spans) for e in events]
 
 
 def _scale_warnings(scale: ScaleModel, direction: DirectionAnalysis, warnings: list[str]) -> None:
