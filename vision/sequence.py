@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from vision.jsonio import numpy_default
 from vision.landmarks import NAMES, NUM_LANDMARKS
 
 
@@ -181,7 +182,7 @@ class PoseSequence:
                 image=self.image,
                 world=self.world,
                 visibility=self.visibility,
-                header=np.array(json.dumps(header, default=_json_default)),
+                header=np.array(json.dumps(header, default=numpy_default)),
             )
         tmp.replace(path)
         return path
@@ -276,10 +277,3 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def _fmt(v: float) -> str:
     return "" if not np.isfinite(v) else f"{float(v):.5g}"
 
-
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")

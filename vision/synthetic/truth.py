@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from vision.jsonio import numpy_default
 from vision.landmarks import IDX
 from vision.synthetic.footsteps import FootstepPlan
 from vision.synthetic.params import Stumble, WalkParams
@@ -76,7 +77,7 @@ class WalkTruth:
 
     def to_json(self, path: str | Path | None = None) -> str:
         """JSON text of the truth; also written to ``path`` when given."""
-        text = json.dumps(self.to_dict(), allow_nan=False, default=_jsonable)
+        text = json.dumps(self.to_dict(), allow_nan=False, default=numpy_default)
         if path is not None:
             Path(path).write_text(text)
         return text
@@ -98,13 +99,6 @@ class WalkTruth:
             text = Path(text_or_path).read_text()
         return cls.from_dict(json.loads(text))
 
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    raise TypeError(f"not JSON serialisable: {type(v).__name__}")
 
 
 def params_dict(p: WalkParams) -> dict[str, Any]:
