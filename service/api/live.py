@@ -156,11 +156,12 @@ def decode_jpeg(jpeg: np.ndarray | bytes) -> np.ndarray:
 
 
 def default_workers() -> int:
-    """Frames processed at once by the app: ``RETROGAIT_LIVE_WORKERS``, else one per core but
-    one (that core runs the event loop: receiving, JSON, sending), at least one.
+    """Frames processed at once by the app: ``RETROGAIT_LIVE_WORKERS``, else one per core.
 
-    Each MediaPipe inference runs on one core (XNNPACK's default off mobile); more frames in
-    flight than cores only makes every session wait longer for its own.
+    One inference keeps about one core busy (measured: its graph's two threads take turns, CPU
+    time per frame close to its wall time); more frames in flight than cores only makes every
+    session wait longer for its own, and the event loop's share (receive, JSON, send) is under
+    a millisecond per frame.
     """
     env = os.environ.get(WORKERS_ENV)
     if env:
@@ -168,7 +169,7 @@ def default_workers() -> int:
             return max(1, int(env))
         except ValueError:
             raise ValueError(f"{WORKERS_ENV} must be a whole number, got {env!r}") from None
-    return max(1, (os.cpu_count() or 1) - 1)
+    return max(1, os.cpu_count() or 1)
 
 
 def frame_pool(app: Any) -> ThreadPoolExecutor:
