@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from service_support import REPO, free_port, need_pipeline, unavailable, wait_for
+from service_support import REPO, free_port, need_pipeline, wait_for
 
 from service import accounts
 from service.app import create_app
 from service.settings import Settings
-
-CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 pytestmark = pytest.mark.browser
 
@@ -38,17 +32,6 @@ def server(tmp_path: Path):
     yield f"http://127.0.0.1:{port}", app
     srv.should_exit = True
     thread.join(timeout=30)
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        unavailable(f"Chromium not installed at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 def _create_patient(page, code: str, height_cm: str) -> None:
