@@ -239,16 +239,20 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     return result
 
 
-def _in_direction(events: list[Event], segments: list[Segment], direction: str | None,
-                  margin_s: float = 0.4) -> list[bool]:
-    """Which events belong to walking in ``direction``: inside one of its segments, or within
-    ``margin_s`` of one (the first lift comes before the body starts to travel, the closing
-    contact after it stops). Everything belongs when there is no such segment."""
-    spans = [(g.start_s - margin_s, g.end_s + margin_s) for g in segments
-             if g.direction == direction]  # fmt: skip
-    if not spans:
+def _in_direction(events: list[Event], segments: list[Segment],
+                  direction: str | None) -> list[bool]:
+    """Which events belong to walking in ``direction``: each event goes with the nearest
+    walking segment (forward, backward or turning) in time, so the first lift before the body
+    starts to travel and the closing contact after it stops count with their walk. Everything
+    belongs when there is no segment of that direction."""
+    walks = [g for g in segments if g.direction in ("forward", "backward", "turning")]
+    if not any(g.direction == direction for g in walks):
         return [True] * len(events)
-    return [any(a <= e.t_s <= b for a, b in spans) for e in events]
+
+    def gap(e: Event, g: Segment) -> float:
+        return max(g.start_s - e.t_s, e.t_s - g.end_s, 0.0)
+
+    return [min(walks, key=lambda g: gap(e, g)).direction == direction for e in events]
 
 
 def _scale_warnings(scale: ScaleModel, direction: DirectionAnalysis, warnings: list[str]) -> None:

@@ -2,10 +2,7 @@
 // key metrics with units, fall-risk level per visit, reports), and batch upload of several
 // recordings for a patient with per-file progress (POST /v1/batches, then GET /v1/batches/{id}).
 "use strict";
-
-const $ = (id) => document.getElementById(id);
-const POLL_MS = 1000;
-const SVG_NS = "http://www.w3.org/2000/svg";
+// Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api.
 
 // Timeline columns and trend plots: [summary key, label, unit, decimals]
 const VISIT_METRICS = [
@@ -16,28 +13,6 @@ const VISIT_METRICS = [
   ["test_3mbwt_s", "3 m backward walk test", "s", 2],
   ["overall_score", "Overall score", "0-100", 0],
 ];
-
-function apiKey() { return $("api-key").value.trim() || localStorage.getItem("retrogaitKey") || ""; }
-
-function authHeaders() {
-  const key = apiKey();
-  return key ? { Authorization: `Bearer ${key}` } : {};
-}
-
-function say(text, isError = false) {
-  $("message").textContent = text;
-  $("message").className = isError ? "error" : "";
-}
-
-async function api(path, options = {}) {
-  const resp = await fetch(path, { ...options, headers: { ...authHeaders(), ...(options.headers || {}) } });
-  if (!resp.ok) {
-    let detail = resp.statusText;
-    try { detail = (await resp.json()).detail; } catch (_) { /* not JSON */ }
-    throw new Error(`${resp.status}: ${detail}`);
-  }
-  return resp;
-}
 
 function el(tag, text, cls) {
   const node = document.createElement(tag);

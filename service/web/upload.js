@@ -2,10 +2,7 @@
 // (fall-risk verdict with reasons, cues, key metrics with units, plots drawn here as SVG from the
 // result document, the overlay video).
 "use strict";
-
-const $ = (id) => document.getElementById(id);
-const POLL_MS = 1000;
-const SVG_NS = "http://www.w3.org/2000/svg";
+// Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api.
 
 // [label, path in metrics, unit, decimals]
 const METRICS = [
@@ -26,28 +23,6 @@ const METRICS = [
   ["Mediolateral sway", ["sway_ml_m"], "m", 3],
   ["3 m backward walk test", ["test_3mbwt_s"], "s", 2],
 ];
-
-function apiKey() { return $("api-key").value.trim() || localStorage.getItem("retrogaitKey") || ""; }
-
-function authHeaders() {
-  const key = apiKey();
-  return key ? { Authorization: `Bearer ${key}` } : {};
-}
-
-function say(text, isError = false) {
-  $("message").textContent = text;
-  $("message").className = isError ? "error" : "";
-}
-
-async function api(path, options = {}) {
-  const resp = await fetch(path, { ...options, headers: { ...authHeaders(), ...(options.headers || {}) } });
-  if (!resp.ok) {
-    let detail = resp.statusText;
-    try { detail = (await resp.json()).detail; } catch (_) { /* not JSON */ }
-    throw new Error(`${resp.status}: ${detail}`);
-  }
-  return resp;
-}
 
 function upload(file) {
   const form = new FormData();

@@ -23,7 +23,7 @@ labels agree with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -47,6 +47,8 @@ class LeapfrogOptions:
         speed (95th percentile while walking) ...
     min_moving_bh_s: ... and never below this speed, body heights per second (noise floor).
     min_move_bh: a move shorter than this distance (body heights) is not a step.
+    min_move_frontal_bh: the same in front and back views, where a step is seen foreshortened
+        (as a change of depth) and so covers fewer body heights in the picture.
     min_rest_s: a rest shorter than this is not a stance.
     pair_s: heel and toe events further apart than this are not the same foot's event.
     rest_tolerance_bh: a foot is at its resting place within this distance (body heights),
@@ -57,6 +59,7 @@ class LeapfrogOptions:
     moving_fraction: float = 0.25
     min_moving_bh_s: float = 0.12
     min_move_bh: float = 0.05
+    min_move_frontal_bh: float = 0.03
     min_rest_s: float = 0.08
     pair_s: float = 0.25
     rest_tolerance_bh: float = 0.006
@@ -292,6 +295,8 @@ def leapfrog_events(
         frontal: front or back view (the travel axis is then image y).
     """
     opts = options or LeapfrogOptions()
+    if frontal:
+        opts = replace(opts, min_move_bh=opts.min_move_frontal_bh)
     fps = 1.0 / float(np.median(np.diff(t_s))) if len(t_s) > 1 else 30.0
     axis = travel_axis(points[:, :, :2], frontal)
     lead, trail = order_tracks(points, axis, travel_sign.astype(float), body_height_px)
