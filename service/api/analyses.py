@@ -290,7 +290,7 @@ def list_analyses(
     status: JobStatusName | None = None,
     patient_id: str | None = Query(None, pattern=PATIENT_CODE_PATTERN),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=2**31 - 1),
 ) -> AnalysisList:
     """This organisation's analyses, newest first."""
     q = select(Analysis).where(Analysis.org_id == org.id)

@@ -77,7 +77,7 @@ def list_patients(
     session: SessionDep,
     org: OrgDep,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=2**31 - 1),
 ) -> PatientList:
     q = select(Patient).where(Patient.org_id == org.id)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
