@@ -201,10 +201,11 @@ def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
         pos = scale.along_walk(np.stack(mids), walk_axis_px)  # type: ignore[arg-type]
         out.speed = float(abs(pos[1] - pos[0]) / (t1 - t0))
 
-    # Stride times: same-foot contact to contact within a bout.
+    # Stride times: same-foot contact to contact within a bout, steady steps only (the first
+    # step starts from standing and the closing step only joins the feet).
     strides: list[float] = []
     for f in ("left", "right"):
-        own = [s for s in out.steps if s.foot == f]
+        own = [s for s in out.steps if s.foot == f and s.steady]
         strides += [b.t_contact_s - a.t_contact_s for a, b in zip(own, own[1:], strict=False)
                     if a.bout == b.bout]  # fmt: skip
     out.n_strides = len(strides)
