@@ -2,7 +2,8 @@
 // key metrics with units, fall-risk level per visit, reports), and batch upload of several
 // recordings for a patient with per-file progress (POST /v1/batches, then GET /v1/batches/{id}).
 "use strict";
-// Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api.
+// Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api,
+// postWithProgress.
 
 // Timeline columns and trend plots: [summary key, label, unit, decimals]
 const VISIT_METRICS = [
@@ -196,29 +197,7 @@ function sendBatch(event) {
   $("batch").hidden = false;
   $("batch-files").replaceChildren(...files.map((f) => fileItem(f.name, "uploading", 0, null)));
   say(`Uploading ${files.length} recordings ...`);
-  const xhr = new XMLHttpRequest();
-  xhr.open("POST", "/v1/batches");
-  for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
-  xhr.upload.onprogress = (e) => {
-    if (!e.lengthComputable) return;
-    const pct = Math.round((100 * e.loaded) / e.total);
-    $("upload-progress").value = pct;
-    $("upload-pct").textContent = `${pct} %`;
-  };
-  xhr.onerror = () => say("Upload failed: the server could not be reached.", true);
-  xhr.onload = () => {
-    let body = {};
-    try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
-    if (xhr.status !== 202) {
-      say(`Upload refused (${xhr.status}): ${body.detail || xhr.statusText}`, true);
-      return;
-    }
-    $("upload-progress").value = 100;
-    $("upload-pct").textContent = "100 %";
-    say("Uploaded; scoring ...");
-    showBatch(body);
-  };
-  xhr.send(form);
+  postWithProgress("/v1/batches", form, "Uploaded; scoring ...", (body) => showBatch(body));
 }
 
 function fileItem(name, status, pct, error) {

@@ -27,3 +27,31 @@ async function api(path, options = {}) {
   }
   return resp;
 }
+
+// POST a multipart form with upload progress shown in #upload-progress / #upload-pct; on 202,
+// says `doneText` and calls onAccepted(body); any other answer is shown with its reason.
+function postWithProgress(path, form, doneText, onAccepted) {
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", path);
+  for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+  xhr.upload.onprogress = (e) => {
+    if (!e.lengthComputable) return;
+    const pct = Math.round((100 * e.loaded) / e.total);
+    $("upload-progress").value = pct;
+    $("upload-pct").textContent = `${pct} %`;
+  };
+  xhr.onerror = () => say("Upload failed: the server could not be reached.", true);
+  xhr.onload = () => {
+    let body = {};
+    try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
+    if (xhr.status !== 202) {
+      say(`Upload refused (${xhr.status}): ${body.detail || xhr.statusText}`, true);
+      return;
+    }
+    $("upload-progress").value = 100;
+    $("upload-pct").textContent = "100 %";
+    say(doneText);
+    onAccepted(body);
+  };
+  xhr.send(form);
+}

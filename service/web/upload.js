@@ -2,7 +2,8 @@
 // (fall-risk verdict with reasons, cues, key metrics with units, plots drawn here as SVG from the
 // result document, the overlay video).
 "use strict";
-// Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api.
+// Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api,
+// postWithProgress.
 
 // [label, path in metrics, unit, decimals]
 const METRICS = [
@@ -34,29 +35,7 @@ function upload(file) {
   $("progress").hidden = false;
   $("result").hidden = true;
   say(`Uploading ${file.name} ...`);
-  const xhr = new XMLHttpRequest();
-  xhr.open("POST", "/v1/analyses");
-  for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
-  xhr.upload.onprogress = (e) => {
-    if (!e.lengthComputable) return;
-    const pct = Math.round((100 * e.loaded) / e.total);
-    $("upload-progress").value = pct;
-    $("upload-pct").textContent = `${pct} %`;
-  };
-  xhr.onerror = () => say("Upload failed: the server could not be reached.", true);
-  xhr.onload = () => {
-    let body = {};
-    try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
-    if (xhr.status !== 202) {
-      say(`Upload refused (${xhr.status}): ${body.detail || xhr.statusText}`, true);
-      return;
-    }
-    $("upload-progress").value = 100;
-    $("upload-pct").textContent = "100 %";
-    say("Uploaded; analysing ...");
-    poll(body.id);
-  };
-  xhr.send(form);
+  postWithProgress("/v1/analyses", form, "Uploaded; analysing ...", (body) => poll(body.id));
 }
 
 async function poll(id) {
