@@ -93,50 +93,39 @@ def claimable_ids(sessions: sessionmaker, lease_s: float, limit: int = 10) -> li
         )
 
 
-def renew(sessions: sessionmaker, analysis_id: str, worker_id: str, progress: float) -> bool:
-    """Heartbeat: renew the lease and store progress (0-1). False if the lease is gone."""
+def _update_held(sessions: sessionmaker, analysis_id: str, holder: str, /,
+                 **values: Any) -> bool:
+    """Update a running job only while ``holder`` still holds its lease: a worker that lost
+    the lease (taken over after a stall) can never overwrite the new holder's work."""
     with sessions.begin() as s:
         res = s.execute(
             update(Analysis)
             .where(
                 Analysis.id == analysis_id,
-                Analysis.worker_id == worker_id,
+                Analysis.worker_id == holder,
                 Analysis.status == "running",
             )
-            .values(heartbeat_at=utcnow(), progress=min(max(progress, 0.0), 0.999))
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         return res.rowcount == 1
+
+
+def renew(sessions: sessionmaker, analysis_id: str, worker_id: str, progress: float) -> bool:
+    """Heartbeat: renew the lease and store progress (0-1). False if the lease is gone."""
+    return _update_held(sessions, analysis_id, worker_id, heartbeat_at=utcnow(),
+                        progress=min(max(progress, 0.0), 0.999))  # fmt: skip
 
 
 def release(sessions: sessionmaker, analysis_id: str, worker_id: str) -> None:
     """Hand an unfinished job back to the queue (runner shutting down cleanly)."""
-    with sessions.begin() as s:
-        s.execute(
-            update(Analysis)
-            .where(
-                Analysis.id == analysis_id,
-                Analysis.worker_id == worker_id,
-                Analysis.status == "running",
-            )
-            .values(status="queued", worker_id=None, heartbeat_at=None, progress=0.0)
-            .execution_options(synchronize_session=False)
-        )
+    _update_held(sessions, analysis_id, worker_id, status="queued", worker_id=None,
+                 heartbeat_at=None, progress=0.0)  # fmt: skip
 
 
 def finish(sessions: sessionmaker, analysis_id: str, worker_id: str, **values: Any) -> bool:
-    with sessions.begin() as s:
-        res = s.execute(
-            update(Analysis)
-            .where(
-                Analysis.id == analysis_id,
-                Analysis.worker_id == worker_id,
-                Analysis.status == "running",
-            )
-            .values(finished_at=utcnow(), **values)
-            .execution_options(synchronize_session=False)
-        )
-        return res.rowcount == 1
+    """Store the outcome; False if the lease was lost meanwhile (the result is not written)."""
+    return _update_held(sessions, analysis_id, worker_id, finished_at=utcnow(), **values)
 
 
 class _Heartbeat:
