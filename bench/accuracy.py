@@ -161,7 +161,8 @@ def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
 
 
 def evaluate(case: Case, detector: str) -> dict:
-    opts = AnalysisOptions(**{**case.options.__dict__, "event_detector": detector})
+    chosen = None if detector == "auto" else detector
+    opts = AnalysisOptions(**{**case.options.__dict__, "event_detector": chosen})
     res = analyze_sequence(case.seq, opts)
     c = match_events(res.events, case.truth_events, "contact", TOLERANCE_S, case.window_s,
                      within_labels=True)
@@ -216,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pose-dir", type=Path, default=None,
                     help="folder of saved pose sequences <clip-stem>.npz")
     ap.add_argument("--quick", action="store_true", help="one synthetic walk per view")
-    ap.add_argument("--detectors", default=",".join(sorted(REGISTRY)),
-                    help="comma-separated event detectors to compare (default: all)")
+    ap.add_argument("--detectors", default=",".join(["auto", *sorted(REGISTRY)]),
+                    help="comma-separated event detectors to compare; auto: the library's "
+                         "choice by view (default: auto and every detector)")
     args = ap.parse_args(argv)
     cases = (real_cases(args.videos, args.pose_dir) + sample_cases(args.pose_dir)
              + synthetic_cases(args.quick))

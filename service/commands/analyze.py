@@ -13,7 +13,7 @@ from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from vision.gait.events import DEFAULT_DETECTOR, REGISTRY
+    from vision.gait.events import DEFAULT_DETECTOR, DEFAULT_FRONTAL_DETECTOR, REGISTRY
 
     parser = subparsers.add_parser(
         "analyze",
@@ -44,8 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "(needs --calibration)")  # fmt: skip
     parser.add_argument("--population", default="general_adult",
                         help="population preset for fall-risk cut-offs (default general_adult)")
-    parser.add_argument("--detector", choices=sorted(REGISTRY), default=DEFAULT_DETECTOR,
-                        help=f"foot event detector (default {DEFAULT_DETECTOR})")
+    parser.add_argument("--detector", choices=sorted(REGISTRY), default=None,
+                        help=f"foot event detector (default: {DEFAULT_DETECTOR} from the side, "
+                             f"{DEFAULT_FRONTAL_DETECTOR} from the front or back)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     parser.set_defaults(func=run)
 

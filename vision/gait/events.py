@@ -81,6 +81,8 @@ class FootTracks:
         readings: (T, 2, 3, 2) the same foot points unsmoothed (gaps filled only), for detectors
             that must not blend the two feet where the pose model swapped their labels; None:
             use ``feet``.
+        depth: (T, 2, 2) the pose model's relative depth of [left, right] x [heel, toe], in
+            pixels like x (hip-centred, smaller is nearer the camera); None if not known.
     """
 
     t_s: np.ndarray
@@ -92,6 +94,7 @@ class FootTracks:
     body_height_px: float
     frontal: bool = False
     readings: np.ndarray | None = None
+    depth: np.ndarray | None = None
 
 
 def foot_tracks(
@@ -126,10 +129,14 @@ def foot_tracks(
         readings = foot_points(raw_image)
         # Frames filled across a short gap carry visibility 0 but interpolated points: keep them.
         readings[~(((vis >= min_visibility) | (vis == 0)) & inside)] = np.nan
+    depth = None
+    if image.shape[-1] >= 3:
+        depth = image[:, [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE], 2].reshape(-1, 2, 2)
+        depth = np.where(seen[:, :, None], depth, np.nan)
     return FootTracks(t_s=t_s, frame_index=frame_index, feet=feet,
                       pelvis=mid_hip(image[:, :, :2]), travel=travel, walking=walking,
                       body_height_px=body_height_px, frontal=frontal,
-                      readings=readings)  # fmt: skip
+                      readings=readings, depth=depth)  # fmt: skip
 
 
 Detector = Callable[[FootTracks, EventOptions], list[Event]]
@@ -227,15 +234,19 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 def along_travel(tracks: FootTracks) -> np.ndarray:
     """(T, 2, 2) heel and toe position along the travel direction relative to the body, in body
-    heights: [foot] x [heel, toe]. Side views: image x minus pelvis x; front/back views: image y
-    minus the feet's mean y (lower in the image is nearer). Multiplied by the travel sign, so
-    larger always means further along the way the subject is going."""
+    heights: [foot] x [heel, toe]. Side views: image x minus pelvis x. Front/back views: the
+    pose model's relative depth (nearer is further along when walking toward the camera), which
+    a lifted foot does not disturb; failing that, image y minus the feet's mean y. Multiplied by
+    the travel sign, so larger always means further along the way the subject is going."""
+    sign = _fill_travel(tracks.travel).astype(np.float64)
+    if tracks.frontal and tracks.depth is not None and np.isfinite(tracks.depth).any():
+        # Travel sign +1 is down the image, i.e. toward the camera: smaller depth.
+        return -tracks.depth * sign[:, None, None] / tracks.body_height_px
     if tracks.frontal:
         ref = np.nanmean(tracks.feet[:, :, :2, 1], axis=(1, 2))
         rel = tracks.feet[:, :, :2, 1] - ref[:, None, None]
     else:
         rel = tracks.feet[:, :, :2, 0] - tracks.pelvis[:, None, None, 0]
-    sign = _fill_travel(tracks.travel).astype(np.float64)
     return rel * sign[:, None, None] / tracks.body_height_px
 
 
@@ -290,6 +301,14 @@ REGISTRY: dict[str, Detector] = {
     "pelvis_relative": detect_pelvis_relative,
 }
 DEFAULT_DETECTOR = "leapfrog"
+# From the front or back a step is a change of depth: the pose model's relative depth of the feet
+# against the pelvis times it better than image positions (bench/accuracy.py).
+DEFAULT_FRONTAL_DETECTOR = "pelvis_relative"
+
+
+def default_detector(frontal: bool) -> str:
+    """The detector chosen by ``bench/accuracy.py`` for the camera view."""
+    return DEFAULT_FRONTAL_DETECTOR if frontal else DEFAULT_DETECTOR
 
 
 def detect_events(tracks: FootTracks, options: EventOptions = EventOptions()) -> list[Event]:
