@@ -256,7 +256,7 @@ def detect_pelvis_relative(tracks: FootTracks, options: EventOptions) -> list[Ev
     rel = along_travel(tracks)
     dt = float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 1 / 30
     distance = max(int(options.min_step_s / dt), 1)
-    events: list[Event] = []
+    found: list[tuple[Event, float]] = []
     n = len(tracks.t_s)
     for f, foot in enumerate(FEET):
         ok = np.isfinite(rel[:, f]).all(axis=-1)
@@ -267,12 +267,34 @@ def detect_pelvis_relative(tracks: FootTracks, options: EventOptions) -> list[Ev
         for series, kind in ((lead, "contact"), (-trail, "lift")):
             # Missing frames get the series' minimum so they can never hold a peak.
             x = np.where(ok, series, np.nanmin(series))
-            peaks, _ = find_peaks(x, distance=distance, prominence=options.prominence_bh)
-            for i in peaks:
+            peaks, props = find_peaks(x, distance=distance, prominence=options.prominence_bh)
+            for i, prom in zip(peaks, props["prominences"], strict=True):
                 # An extremum next to missing frames may be the foot leaving the picture.
                 if tracks.walking[i] and ok[max(i - 2, 0) : min(i + 3, n)].all():
-                    events.append(_event(tracks, int(i), foot, kind))
-    return _sorted(events)
+                    found.append((_event(tracks, int(i), foot, kind), float(prom)))
+    return _sorted(_one_per_step(found))
+
+
+def _one_per_step(found: list[tuple[Event, float]]) -> list[Event]:
+    """Where both feet peak at nearly the same moment (the pose model moving both feet's depth
+    together), only one of them took a step: keep the more prominent peak. "Nearly" is under
+    half the typical interval between events of that kind (and under 0.25 s)."""
+    out: list[Event] = []
+    for kind in ("contact", "lift"):
+        items = sorted((x for x in found if x[0].type == kind), key=lambda x: x[0].t_s)
+        if len(items) > 2:
+            gap = min(0.5 * float(np.median(np.diff([e.t_s for e, _ in items]))), 0.25)
+        else:
+            gap = 0.0
+        kept: list[tuple[Event, float]] = []
+        for item in items:
+            if kept and item[0].t_s - kept[-1][0].t_s < gap and item[0].foot != kept[-1][0].foot:
+                if item[1] > kept[-1][1]:
+                    kept[-1] = item
+                continue
+            kept.append(item)
+        out += [e for e, _ in kept]
+    return out
 
 
 def detect_footprints(tracks: FootTracks, options: EventOptions) -> list[Event]:
