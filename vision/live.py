@@ -304,15 +304,16 @@ class LiveAnalyzer:
     def _current_run(self, t_s: float, window_s: float) -> list[FootEvent]:
         """Contacts of the latest uninterrupted run of steps within ``window_s`` (a pause would
         dilute rates and rhythm); empty once the person has stopped."""
-        recent = [e for e in self.contacts if t_s - e.t_s <= window_s]
-        if not recent or t_s - recent[-1].t_s > self.options.pause_gap_s:
-            return []
-        run = recent[-1:]
-        for e in reversed(recent[:-1]):
-            if run[0].t_s - e.t_s > self.options.pause_gap_s:
+        # Newest first, stopping at the window or a pause: the work does not grow with the
+        # session's length (this runs every frame).
+        run: list[FootEvent] = []
+        prev_t_s = t_s
+        for e in reversed(self.contacts):
+            if t_s - e.t_s > window_s or prev_t_s - e.t_s > self.options.pause_gap_s:
                 break
-            run.insert(0, e)
-        return run
+            run.append(e)
+            prev_t_s = e.t_s
+        return run[::-1]
 
     def _cadence_spm(self, t_s: float, window_s: float) -> float | None:
         """Steps per minute over the current run of steps (at least 3 contacts)."""
