@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from tqdm import tqdm
-
+from service.commands.progress import progress_bar
 from vision.overlay import render_overlay
 from vision.sequence import PoseSequence
 from vision.video import VideoError, probe
@@ -35,16 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _progress_bar(desc: str, quiet: bool) -> tuple[tqdm, Callable[[float], None]]:
-    bar = tqdm(total=100, desc=desc, unit="%", disable=quiet, file=sys.stderr,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
-
-    def update(fraction: float) -> None:
-        bar.update(round(fraction * 100) - bar.n)
-
-    return bar, update
-
-
 def run(args: argparse.Namespace) -> int:
     output = args.output or args.video.with_name(f"{args.video.stem}.overlay.mp4")
     try:
@@ -59,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             from vision.pipeline import NoPersonError, extract_pose
 
-            bar, update = _progress_bar("pose", args.quiet)
-            with bar:
+            with progress_bar("pose", args.quiet) as update:
                 try:
                     seq = extract_pose(args.video, progress=update)
                 except NoPersonError as exc:
@@ -69,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
         labels = None if args.no_time else {
             int(f): f"{t:.2f} s" for f, t in zip(seq.frame_index, seq.t_s, strict=True)
         }
-        bar, update = _progress_bar("overlay", args.quiet)
-        with bar:
+        with progress_bar("overlay", args.quiet) as update:
             render_overlay(args.video, seq, output, labels=labels, progress=update,
                            max_side=args.max_side or None)
     except VideoError as exc:

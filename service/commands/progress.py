@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[float], None]]:
+def progress_bar(label: str, quiet: bool = False) -> Iterator[Callable[[float], None]]:
     from tqdm import tqdm
 
-    bar = tqdm(total=100, desc=label, unit="%", file=sys.stderr,
+    bar = tqdm(total=100, desc=label, unit="%", disable=quiet, file=sys.stderr,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")  # fmt: skip
 
     def update(fraction: float) -> None:
