@@ -334,8 +334,7 @@ class LiveAnalyzer:
             o = self.options
             run = self._current_run(t_s, o.form_window_s)
             contact_t = [e.t_s for e in run]
-            recent = self._posture_summary(t_s, o.trunk_window_s)
-            longer = self._posture_summary(t_s, o.form_window_s)
+            recent, longer = self._posture_summaries(t_s, o.trunk_window_s, o.form_window_s)
             window = FormWindow(
                 t_s=t_s,
                 direction=m.walk_direction,
@@ -354,17 +353,18 @@ class LiveAnalyzer:
             self.cues_given.append(chosen)
         return chosen
 
-    def _posture_summary(self, t_s: float, window_s: float) -> PostureSummary | None:
+    def _posture_summaries(self, t_s: float, *windows_s: float) -> list[PostureSummary | None]:
         """The offline posture summary (means, 98th-percentile peaks, arm swing, looking back)
-        of the frames within ``window_s`` of ``t_s``; None before any posture was measured."""
-        rows = [row for t, row in self._posture if t_s - t <= window_s]
+        of the frames within each of ``windows_s`` of ``t_s`` (None before any posture was
+        measured); the frames are gathered once, each window is a mask over them."""
+        rows = [(t, row) for t, row in self._posture if t_s - t <= max(windows_s)]
         if not rows:
-            return None
+            return [None] * len(windows_s)
+        times = np.array([t for t, _ in rows])
         series = PostureSeries(*(np.concatenate(cols) for cols in zip(
             *((r.trunk_flexion_deg, r.trunk_lateral_lean_deg, r.head_pitch_deg, r.head_yaw_deg,
-               r.knee_flexion_deg, r.arm_angle_deg) for r in rows), strict=True)))  # fmt: skip
-        times = np.array([t for t, _ in self._posture if t_s - t <= window_s])
-        return summarise_posture(series, np.ones(len(rows), bool), times)
+               r.knee_flexion_deg, r.arm_angle_deg) for _, r in rows), strict=True)))  # fmt: skip
+        return [summarise_posture(series, t_s - times <= w, times) for w in windows_s]
 
     @staticmethod
     def _push(buf: deque[tuple[float, Any]], t_s: float, value: Any, window_s: float) -> None:
