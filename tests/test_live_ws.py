@@ -160,6 +160,20 @@ def test_page_and_assets_are_served(bare_app: FastAPI) -> None:
         assert client.get("/live/assets/secret.py").status_code == 404
 
 
+def saved_session(client: TestClient, key: str, frames: list, patient_id: str) -> dict:
+    """One session that starts at its first frame and stops asking to save for ``patient_id``;
+    returns the summary."""
+    with client.websocket_connect(f"/v1/live?api_key={key}") as ws:
+        assert ws.receive_json()["type"] == "ready"
+        for k, (ms, jpg) in enumerate(frames):
+            ws.send_bytes(frame_message(ms, k, jpg))
+            ws.receive_json()
+            if k == 0:
+                ws.send_json({"type": "start"})
+        ws.send_json({"type": "stop", "save": True, "patient_id": patient_id})
+        return ws.receive_json()
+
+
 def test_api_key_rules_and_saving_to_a_patient(tmp_path: Path, jpegs: list) -> None:
     """With the real app: keys are enforced on the socket as on HTTP, and a finished session can
     be saved as an analysis of a patient."""
@@ -180,27 +194,11 @@ def test_api_key_rules_and_saving_to_a_patient(tmp_path: Path, jpegs: list) -> N
         headers = {"Authorization": f"Bearer {key}"}
         created = client.post("/v1/patients", json={"id": "P-LIVE"}, headers=headers)
         assert created.status_code == 201
-        with client.websocket_connect(f"/v1/live?api_key={key}") as ws:
-            assert ws.receive_json()["type"] == "ready"
-            for k, (ms, jpg) in enumerate(jpegs[100:180]):
-                ws.send_bytes(frame_message(ms, k, jpg))
-                ws.receive_json()
-                if k == 0:
-                    ws.send_json({"type": "start"})
-            ws.send_json({"type": "stop", "save": True, "patient_id": "P-NOBODY"})
-            summary = ws.receive_json()
+        summary = saved_session(client, key, jpegs[100:180], "P-NOBODY")
         if summary["result"] is None:
             pytest.skip(f"full analysis not available here: {summary['error']}")
         assert summary["analysis_id"] is None and "P-NOBODY" in summary["error"]
-        with client.websocket_connect(f"/v1/live?api_key={key}") as ws:
-            ws.receive_json()
-            for k, (ms, jpg) in enumerate(jpegs[100:180]):
-                ws.send_bytes(frame_message(ms, k, jpg))
-                ws.receive_json()
-                if k == 0:
-                    ws.send_json({"type": "start"})
-            ws.send_json({"type": "stop", "save": True, "patient_id": "P-LIVE"})
-            summary = ws.receive_json()
+        summary = saved_session(client, key, jpegs[100:180], "P-LIVE")
         analysis_id = summary["analysis_id"]
         assert analysis_id, summary["error"]
         got = client.get(f"/v1/analyses/{analysis_id}", headers=headers)
