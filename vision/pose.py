@@ -139,16 +139,17 @@ class MediaPipePoseEstimator:
             )
         )
         self._last_ms = -1
-
-    def estimate(self, rgb: np.ndarray, t_s: float) -> list[PersonPose]:
         import mediapipe as mp
 
+        self._image, self._srgb = mp.Image, mp.ImageFormat.SRGB
+
+    def estimate(self, rgb: np.ndarray, t_s: float) -> list[PersonPose]:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected (H, W, 3) uint8 RGB, got {rgb.shape} {rgb.dtype}")
         # The Tasks VIDEO mode needs strictly increasing integer milliseconds.
         ms = max(int(round(t_s * 1000.0)), self._last_ms + 1)
         self._last_ms = ms
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        image = self._image(image_format=self._srgb, data=np.ascontiguousarray(rgb))
         result = self._landmarker.detect_for_video(image, ms)
         h, w = rgb.shape[:2]
         people = []

@@ -23,6 +23,7 @@ import numpy as np
 
 from vision.jsonio import numpy_default
 from vision.landmarks import NAMES, NUM_LANDMARKS
+from vision.timeseries import lowpass, true_runs
 
 
 @dataclass
@@ -90,7 +91,7 @@ class PoseSequence:
 
     def gaps(self) -> list[tuple[int, int]]:
         """Runs of frames without pose as (start, stop) row ranges (stop exclusive)."""
-        return _runs(~self.has_pose)
+        return true_runs(~self.has_pose)
 
     # -- transforms (all return new sequences) -------------------------------------------------
     def slice(self, start: int, stop: int) -> PoseSequence:
@@ -128,7 +129,7 @@ class PoseSequence:
         image, world = self.image.copy(), self.world.copy()
         has = self.has_pose
         long_gaps: list[tuple[float, float]] = []
-        for start, stop in _runs(~has):
+        for start, stop in true_runs(~has):
             if start == 0 or stop == len(self):
                 long_gaps.append((float(self.t_s[start]), float(self.t_s[stop - 1])))
                 continue
@@ -149,20 +150,12 @@ class PoseSequence:
         Filters each contiguous run of frames with pose separately; runs too short to filter are
         left as they are. ``cutoff_hz`` is clipped below the Nyquist frequency.
         """
-        from scipy.signal import butter, sosfiltfilt  # slow import, only needed here
-
-        fs = self.fps
-        wn = min(cutoff_hz / (fs / 2.0), 0.95)
-        sos = butter(order, wn, output="sos")
-        pad = 3 * (2 * len(sos) + 1)
         image, world = self.image.copy(), self.world.copy()
-        for start, stop in _runs(self.has_pose):
-            if stop - start <= pad:
-                continue
+        for start, stop in true_runs(self.has_pose):
             for arr in (image, world):
                 seg = arr[start:stop].reshape(stop - start, -1)
                 ok = np.isfinite(seg).all(axis=0)
-                seg[:, ok] = sosfiltfilt(sos, seg[:, ok], axis=0)
+                seg[:, ok] = lowpass(seg[:, ok], self.fps, cutoff_hz, order)
                 arr[start:stop] = seg.reshape(stop - start, NUM_LANDMARKS, 3)
         return replace(self, image=image, world=world, meta=dict(self.meta, smoothed_hz=cutoff_hz))
 
@@ -265,13 +258,6 @@ class OneEuroFilter:
         out = a * x + (1 - a) * prev
         self._x, self._dx, self._t = out, dx_hat, t_s
         return out.copy()
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Contiguous runs of True in a 1-D bool array as (start, stop) pairs."""
-    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
-    edges = np.flatnonzero(m[1:] != m[:-1])
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _fmt(v: float) -> str:

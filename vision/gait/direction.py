@@ -29,6 +29,7 @@ from vision.gait.body import (
     velocity,
 )
 from vision.result import Direction, Segment, View
+from vision.timeseries import true_runs
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def analyze_direction(
         still = _feet_speed_bh_s(image, t_s, h_px, fps) < options.feet_still_bh_s
         moving &= ~(still & (np.abs(np.nan_to_num(speed)) < options.standing_sway_bh_s))
     # Standing needs the hips still for a while: a brief slow-down mid-walk is still walking.
-    for a, b in _runs(~moving):
+    for a, b in true_runs(~moving):
         if t_s[b - 1] - t_s[a] < options.min_standing_s:
             moving[a:b] = True
     travel = np.where(moving, np.sign(np.nan_to_num(speed)), 0).astype(np.int8)
@@ -250,12 +251,6 @@ def _window_speed(x: np.ndarray, t_s: np.ndarray, window_s: float) -> np.ndarray
         if b > a and np.isfinite(x[i]):
             out[i] = (x[b] - x[a]) / (t_s[b] - t_s[a])
     return out
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) of each run of True."""
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
 
 
 def _approx_distance_bh(height_series: np.ndarray, ref_px: float) -> np.ndarray:

@@ -28,6 +28,7 @@ from vision.gait.body import foot_points, mid_hip, velocity
 from vision.gait.footprints import FootprintOptions, find_stances, footprint_events
 from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
 from vision.result import Event, Foot
+from vision.timeseries import true_runs
 
 FEET: tuple[Foot, Foot] = ("left", "right")
 HEEL, TOE, ANKLE = 0, 1, 2
@@ -178,7 +179,7 @@ def _grow_to_footprint(points: np.ndarray, still: np.ndarray, radius_px: float) 
     """
     out = still.copy()
     n = len(still)
-    for a, b in _runs(still):
+    for a, b in true_runs(still):
         rest = np.nanmedian(points[a:b], axis=0)  # (2 points, xy)
 
         def near(i: int, rest: np.ndarray = rest) -> bool:
@@ -210,8 +211,8 @@ def detect_stationarity(tracks: FootTracks, options: EventOptions) -> list[Event
     min_stance = max(int(round(options.min_stance_s / dt)), 1)
     events: list[Event] = []
     for f, foot in enumerate(FEET):
-        for a, b in _runs(valid[:, f]):
-            runs = _runs(still[a:b, f]) + _runs(~still[a:b, f])
+        for a, b in true_runs(valid[:, f]):
+            runs = true_runs(still[a:b, f]) + true_runs(~still[a:b, f])
             runs = sorted((a + r0, a + r1, bool(still[a + r0, f])) for r0, r1 in runs)
             for (s0, s1, st0), (t0, t1, _) in zip(runs, runs[1:], strict=False):
                 # The change happens between frames t0 - 1 and t0: the event is timed half-way
@@ -223,13 +224,6 @@ def detect_stationarity(tracks: FootTracks, options: EventOptions) -> list[Event
                 elif s1 - s0 >= min_swing and t1 - t0 >= min_stance:
                     events.append(_event(tracks, t0, foot, "contact", between=True))
     return _sorted(events)
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Contiguous runs of True as (start, stop) pairs."""
-    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
-    edges = np.flatnonzero(m[1:] != m[:-1])
-    return [(int(x), int(y)) for x, y in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def along_travel(tracks: FootTracks) -> np.ndarray:

@@ -29,6 +29,7 @@ import numpy as np
 
 from vision.gait.swing_fit import SwingFit, fit_arrival, fit_departure, fit_swing_ends
 from vision.result import Event, Foot
+from vision.timeseries import lowpass, true_runs
 
 HEEL, TOE = 0, 1
 
@@ -51,8 +52,6 @@ class LeapfrogOptions:
         (as a change of depth) and so covers fewer body heights in the picture.
     min_rest_s: a rest shorter than this is not a stance.
     pair_s: heel and toe events further apart than this are not the same foot's event.
-    rest_tolerance_bh: a foot is at its resting place within this distance (body heights),
-        widened to 3 standard deviations of the track's noise at rest.
     """
 
     cutoff_hz: float = 8.0
@@ -62,13 +61,11 @@ class LeapfrogOptions:
     min_move_frontal_bh: float = 0.03
     min_rest_s: float = 0.08
     pair_s: float = 0.25
-    rest_tolerance_bh: float = 0.006
     powers: tuple[float, ...] = (1.0, 1.5, 2.0, 2.5, 3.0)
     median_s: float = 0.1
     max_gap_s: float = 0.2
     settle_s: float = 0.2
     search_s: float = 0.1
-    free_level: bool = False
 
 
 def travel_axis(points: np.ndarray, frontal: bool) -> np.ndarray:
@@ -100,37 +97,27 @@ def order_tracks(points: np.ndarray, axis: np.ndarray, sign: np.ndarray,
     return along.max(axis=1), along.min(axis=1)
 
 
-def _lowpass(x: np.ndarray, fps: float, cutoff_hz: float, median_s: float) -> np.ndarray:
+def _smooth_track(x: np.ndarray, fps: float, cutoff_hz: float, median_s: float) -> np.ndarray:
     """Running median (removes the pose model's one- or two-frame jumps of a foot point onto the
     other foot), then a zero-phase low-pass."""
     from scipy.ndimage import median_filter
-    from scipy.signal import butter, sosfiltfilt
 
     width = 2 * int(round(median_s * fps / 2)) + 1
     if width >= 3 and len(x) > width:
         x = median_filter(x, size=width, mode="nearest")
-    if len(x) < 16:
-        return x.copy()
-    sos = butter(2, min(cutoff_hz / (fps / 2.0), 0.95), output="sos")
-    return sosfiltfilt(sos, x)
+    return lowpass(x, fps, cutoff_hz)
 
 
 def _fill_short_gaps(x: np.ndarray, max_rows: float) -> np.ndarray:
     """Linear interpolation over interior runs of NaN rows no longer than ``max_rows``."""
     out = x.copy()
     bad = ~np.isfinite(out).all(axis=1)
-    for a, b in _runs(bad):
+    for a, b in true_runs(bad):
         if a == 0 or b == len(out) or b - a > max_rows:
             continue
         w = (np.arange(a, b) - (a - 1)) / (b - (a - 1))
         out[a:b] = (1 - w)[:, None] * out[a - 1] + w[:, None] * out[b]
     return out
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
-    edges = np.flatnonzero(m[1:] != m[:-1])
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _moves(x: np.ndarray, fps: float, opts: LeapfrogOptions) -> list[tuple[int, int]]:
@@ -142,10 +129,11 @@ def _moves(x: np.ndarray, fps: float, opts: LeapfrogOptions) -> list[tuple[int, 
     moving = v > thr
     # Close brief dips (noise) inside a move.
     gap = max(int(round(0.06 * fps)), 1)
-    for a, b in _runs(~moving):
+    for a, b in true_runs(~moving):
         if 0 < a and b < len(moving) and b - a <= gap:
             moving[a:b] = True
-    return [(a, b) for a, b in _runs(moving) if x[min(b, len(x) - 1)] - x[a] >= opts.min_move_bh]
+    return [(a, b) for a, b in true_runs(moving)
+            if x[min(b, len(x) - 1)] - x[a] >= opts.min_move_bh]  # fmt: skip
 
 
 def _level(x: np.ndarray, a: int, b: int) -> float:
@@ -226,8 +214,7 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
             continue
         out.append(fit_swing_ends(t[lo:hi], swing, start_level, end_level, float(t[at]),
                              float(t[min(bl, len(t) - 1)]), opts.search_s,
-                             powers=opts.powers, lift_search_s=lift_search,
-                             free_level=opts.free_level))  # fmt: skip
+                             powers=opts.powers, lift_search_s=lift_search))  # fmt: skip
     # A closing step: the hindmost foot moves up beside the other and rests, and no foremost
     # move follows it (it did not pass the other foot).
     for m, (at, bt) in enumerate(trail_moves):
@@ -309,14 +296,14 @@ def leapfrog_events(
     # Each run of one travel sign without missing feet is analysed on its own (a turn or a
     # change from forward to backward walking reverses what "foremost" means).
     change = np.flatnonzero(np.diff(travel_sign) != 0) + 1
-    for a0, b0 in _runs(ok):
+    for a0, b0 in true_runs(ok):
         bounds = [a0, *[c for c in change if a0 < c < b0], b0]
         for a, b in zip(bounds, bounds[1:], strict=False):
             if b - a < 8:
                 continue
             t = t_s[a:b]
-            smooth = [_lowpass(s[a:b, k], fps, opts.cutoff_hz, opts.median_s) for s in (lead, trail)
-                      for k in (HEEL, TOE)]  # fmt: skip
+            smooth = [_smooth_track(track[a:b, k], fps, opts.cutoff_hz, opts.median_s)
+                      for track in (lead, trail) for k in (HEEL, TOE)]  # fmt: skip
             heel = _swings(smooth[0], smooth[2], t, fps, opts)
             toe = _swings(smooth[1], smooth[3], t, fps, opts)
             for lift_s, contact_s in _combine(heel, toe, opts.pair_s):

@@ -28,6 +28,7 @@ import numpy as np
 
 from vision import landmarks as lm
 from vision.gait.body import height_series_px, mid_hip, mid_shoulder, nanmedian_filter
+from vision.timeseries import true_runs
 
 StumbleKind = Literal["stumble", "fall"]
 
@@ -199,7 +200,7 @@ def detect_stumbles(
     hit = np.nan_to_num(score) >= options.drop_body_heights
     min_len = max(int(round(options.min_duration_s * fps)), 1)
     out = []
-    for a, b in _runs(hit):
+    for a, b in true_runs(hit):
         if b - a < min_len:
             continue
         k = a + int(np.nanargmax(drop[a:b]))
@@ -227,9 +228,3 @@ def _kind(hh: np.ndarray, level: float, start: int, t_s: np.ndarray,
         if t_s[j] - t_s[first] >= options.fall_hold_s:
             return "fall"
     return "fall"
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) of each run of True."""
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))

@@ -2,9 +2,10 @@
 
 A swing carries a foot from one resting place to the next. Where exactly it leaves and arrives
 cannot be read off a speed threshold: the foot eases in and out, so a threshold fires while it
-still glides (contacts early, lifts late) by about as much as the landmark noise. Fitting a
-smooth point-to-point movement (minimum jerk: Flash & Hogan, J Neurosci 1985) between the two
-resting levels to all the samples of the swing uses the whole movement and times both ends.
+still glides (contacts early, lifts late) by about as much as the landmark noise. Fitting the
+shape of the approach to rest (and of the departure from it) uses all the samples of that end of
+the swing. The shape is a power law whose exponent is fitted too: a real heel strike stops
+abruptly, a smooth (minimum-jerk) landing glides in; bench/accuracy.py measured both.
 """
 
 from __future__ import annotations
@@ -23,45 +24,6 @@ class SwingFit:
     rms: float
 
 
-def min_jerk(u: np.ndarray) -> np.ndarray:
-    """Normalised minimum-jerk position profile, 0 at u <= 0 and 1 at u >= 1."""
-    u = np.clip(u, 0.0, 1.0)
-    return u**3 * (10.0 - 15.0 * u + 6.0 * u * u)
-
-
-def fit_swing(
-    t: np.ndarray,
-    x: np.ndarray,
-    start_level: float,
-    end_level: float,
-    lift_guess_s: float,
-    contact_guess_s: float,
-    search_s: float = 0.2,
-    step_s: float = 0.004,
-) -> SwingFit:
-    """Best (lift, contact) times of a minimum-jerk move from ``start_level`` to ``end_level``.
-
-    Args:
-        t: (N,) seconds covering the swing and some rest on both sides.
-        x: (N,) the foot's position along the walking line (any unit; NaN ignored).
-        lift_guess_s, contact_guess_s: first estimates; the search spans +-``search_s`` around
-            each, on a ``step_s`` grid.
-    """
-    ok = np.isfinite(x)
-    t, x = t[ok], x[ok]
-    lifts = np.arange(lift_guess_s - search_s, lift_guess_s + search_s + 1e-9, step_s)
-    contacts = np.arange(contact_guess_s - search_s, contact_guess_s + search_s + 1e-9, step_s)
-    t0 = lifts[:, None, None]
-    t1 = contacts[None, :, None]
-    dur = np.maximum(t1 - t0, 1e-3)
-    model = start_level + (end_level - start_level) * min_jerk((t[None, None, :] - t0) / dur)
-    sse = ((model - x[None, None, :]) ** 2).sum(axis=-1)
-    sse[(contacts[None, :] - lifts[:, None]) <= 0.05] = np.inf
-    i, j = np.unravel_index(int(np.argmin(sse)), sse.shape)
-    return SwingFit(lift_s=float(lifts[i]), contact_s=float(contacts[j]),
-                    rms=float(np.sqrt(sse[i, j] / max(len(t), 1))))  # fmt: skip
-
-
 ARRIVAL_POWERS = (1.0, 1.5, 2.0, 2.5, 3.0)
 
 
@@ -73,7 +35,6 @@ def fit_arrival(
     search_s: float = 0.2,
     step_s: float = 0.004,
     powers: tuple[float, ...] = ARRIVAL_POWERS,
-    free_level: bool = False,
 ) -> tuple[float, float]:
     """Time (s) a decelerating approach reaches its resting ``level``, and the RMS residual.
 
@@ -88,22 +49,11 @@ def fit_arrival(
     best = (np.inf, guess_s)
     for p in powers:
         r = np.clip(cands[:, None] - t[None, :], 0.0, None) ** p  # (C, N)
-        if free_level:
-            # Least squares of x = level - A r for each candidate: 2x2 normal equations.
-            n, sr, srr = len(t), r.sum(axis=1), (r * r).sum(axis=1)
-            sx, srx = x.sum(), (r * x[None, :]).sum(axis=1)
-            det = n * srr - sr * sr
-            safe = np.where(np.abs(det) > 1e-12, det, 1.0)
-            lev = np.where(np.abs(det) > 1e-12, (srr * sx - sr * srx) / safe, level)
-            amp = np.where(np.abs(det) > 1e-12, (sr * sx - n * srx) / safe, 0.0)
-            amp = np.clip(amp, 0.0, None)
-            sse = ((lev[:, None] - amp[:, None] * r - x[None, :]) ** 2).sum(axis=1)
-        else:
-            gap = level - x  # >= 0 before arrival, ~0 after
-            den = (r * r).sum(axis=1)
-            amp = np.where(den > 0, (r * gap[None, :]).sum(axis=1) / np.where(den > 0, den, 1), 0)
-            amp = np.clip(amp, 0.0, None)
-            sse = ((gap[None, :] - amp[:, None] * r) ** 2).sum(axis=1)
+        gap = level - x  # >= 0 before arrival, ~0 after
+        den = (r * r).sum(axis=1)
+        amp = np.where(den > 0, (r * gap[None, :]).sum(axis=1) / np.where(den > 0, den, 1), 0)
+        amp = np.clip(amp, 0.0, None)
+        sse = ((gap[None, :] - amp[:, None] * r) ** 2).sum(axis=1)
         i = int(np.argmin(sse))
         if sse[i] < best[0]:
             best = (float(sse[i]), float(cands[i]))
@@ -112,11 +62,10 @@ def fit_arrival(
 
 def fit_departure(
     t: np.ndarray, x: np.ndarray, level: float, guess_s: float, search_s: float = 0.2,
-    step_s: float = 0.004, powers: tuple[float, ...] = ARRIVAL_POWERS, free_level: bool = False,
+    step_s: float = 0.004, powers: tuple[float, ...] = ARRIVAL_POWERS,
 ) -> tuple[float, float]:
     """Time (s) a move leaves its resting ``level`` (an arrival seen backwards in time)."""
-    tr, rms = fit_arrival(-t[::-1], -x[::-1], -level, -guess_s, search_s, step_s, powers,
-                          free_level)  # fmt: skip
+    tr, rms = fit_arrival(-t[::-1], -x[::-1], -level, -guess_s, search_s, step_s, powers)
     return -tr, rms
 
 
@@ -124,7 +73,6 @@ def fit_swing_ends(
     t: np.ndarray, x: np.ndarray, start_level: float, end_level: float, lift_guess_s: float,
     contact_guess_s: float, search_s: float = 0.2,
     powers: tuple[float, ...] = ARRIVAL_POWERS, lift_search_s: float | None = None,
-    free_level: bool = False,
 ) -> SwingFit:
     """Lift and contact of one swing, each from its own end of the movement (split at the
     swing's peak speed), so a brisk landing and a slow push-off are each fitted as they are."""
@@ -134,8 +82,7 @@ def fit_swing_ends(
     inside = (t >= lift_guess_s) & (t <= contact_guess_s)
     peak = int(np.argmax(np.where(inside, v, -np.inf))) if inside.any() else len(t) // 2
     contact, rms_c = fit_arrival(t[peak:], x[peak:], end_level, contact_guess_s, search_s,
-                                 powers=powers, free_level=free_level)  # fmt: skip
+                                 powers=powers)  # fmt: skip
     lift, rms_l = fit_departure(t[: peak + 1], x[: peak + 1], start_level, lift_guess_s,
-                                lift_search_s or search_s, powers=powers,
-                                free_level=free_level)  # fmt: skip
+                                lift_search_s or search_s, powers=powers)  # fmt: skip
     return SwingFit(lift_s=lift, contact_s=contact, rms=max(rms_c, rms_l))
