@@ -46,8 +46,8 @@ def test_contacts_found_in_both_directions(direction):
     truth, _, seq = _walk(direction=direction)
     res = analyze_sequence(seq)
     ref = [Event(**e) for e in truth.events]
-    # Every contact found, none extra. Timing: bench/accuracy.py pools 20 side and oblique walks
-    # to a median of under a frame; one walk's median ranges 0.6-1.9 frames, so a single walk is
+    # Every contact found, none extra. Timing: over bench/accuracy.py's 20 side and oblique walks
+    # the per-walk medians range 0.6-1.9 frames (their median is under one), so a single walk is
     # held to a frame and a half.
     contacts = match_events(res.events, ref, "contact", tolerance_s=0.1)
     lifts = match_events(res.events, ref, "lift", tolerance_s=0.1)
