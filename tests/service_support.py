@@ -14,6 +14,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,30 @@ def redis_db_url() -> str:
     except Exception as exc:
         unavailable(f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}")
     return url
+
+
+@contextmanager
+def celery_queue(tmp_path: Path, prefix: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """A Redis database and Celery queue of their own: yields ``(url, queue, env)`` where ``env``
+    points ``retrogait worker`` processes at them (data under ``tmp_path / "data"``, no overlay);
+    the queue's keys are removed afterwards."""
+    import redis
+
+    url = redis_db_url()
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    env = {
+        "RETROGAIT_DATA_DIR": str(tmp_path / "data"),
+        "RETROGAIT_BROKER_URL": url,
+        "RETROGAIT_CELERY_QUEUE": queue,
+        "RETROGAIT_RENDER_OVERLAY": "false",
+    }
+    try:
+        yield url, queue, env
+    finally:
+        r = redis.Redis.from_url(url)
+        for key in r.scan_iter(f"*{queue}*"):
+            r.delete(key)
+        r.delete("unacked", "unacked_index", "unacked_mutex")
 
 
 def write_test_video(

@@ -11,11 +11,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from service_support import REPO, cli_process, kill_group, need_pipeline, redis_db_url
+from service_support import REPO, celery_queue, cli_process, kill_group, need_pipeline
 
 from service import migrations
 from service.cli import main
@@ -40,29 +39,16 @@ def test_celery_engine_needs_a_broker(tmp_path: Path, monkeypatch, capsys) -> No
 def workers(tmp_path: Path):
     """Two ``retrogait worker`` processes on a Redis database and queue of their own."""
     need_pipeline()
-    url = redis_db_url()
-    queue = f"retrogait-batch-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        "RETROGAIT_DATA_DIR": str(tmp_path / "data"),
-        "RETROGAIT_BROKER_URL": url,
-        "RETROGAIT_CELERY_QUEUE": queue,
-        "RETROGAIT_RENDER_OVERLAY": "false",
-    }
-    # Migrate once up front: processes starting together on a fresh database would race.
-    settings = Settings(data_dir=tmp_path / "data", _env_file=None)
-    settings.ensure_dirs()
-    migrations.upgrade(settings.sqlalchemy_url)
-    log = tmp_path / "workers.log"
-    procs = [cli_process(["worker"], env, log) for _ in range(2)]
-    yield env, log
-    for proc in procs:
-        kill_group(proc, signal.SIGTERM)
-    import redis
-
-    r = redis.Redis.from_url(url)
-    for key in r.scan_iter(f"*{queue}*"):
-        r.delete(key)
-    r.delete("unacked", "unacked_index", "unacked_mutex")
+    with celery_queue(tmp_path, "retrogait-batch-test") as (_, _, env):
+        # Migrate once up front: processes starting together on a fresh database would race.
+        settings = Settings(data_dir=tmp_path / "data", _env_file=None)
+        settings.ensure_dirs()
+        migrations.upgrade(settings.sqlalchemy_url)
+        log = tmp_path / "workers.log"
+        procs = [cli_process(["worker"], env, log) for _ in range(2)]
+        yield env, log
+        for proc in procs:
+            kill_group(proc, signal.SIGTERM)
 
 
 def _batch(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:

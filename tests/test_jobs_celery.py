@@ -5,16 +5,15 @@ with exactly one result)."""
 from __future__ import annotations
 
 import signal
-import uuid
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from service_support import (
+    celery_queue,
     cli_process,
     kill_group,
     need_pipeline,
-    redis_db_url,
     shared_clip,
     wait_for,
 )
@@ -32,27 +31,13 @@ pytestmark = pytest.mark.slow
 def scaleout(tmp_path: Path):
     """Settings shared by the API (in this process) and the workers (child processes)."""
     need_pipeline()
-    url = redis_db_url()
-    queue = f"retrogait-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        "RETROGAIT_DATA_DIR": str(tmp_path / "data"),
-        "RETROGAIT_BROKER_URL": url,
-        "RETROGAIT_CELERY_QUEUE": queue,
-        "RETROGAIT_JOB_LEASE_S": "4",
-        "RETROGAIT_CELERY_VISIBILITY_TIMEOUT_S": "6",
-        "RETROGAIT_RENDER_OVERLAY": "false",
-    }
-    settings = Settings(
-        data_dir=tmp_path / "data", broker_url=url, celery_queue=queue, job_lease_s=4,
-        render_overlay=False, _env_file=None,
-    )  # fmt: skip
-    yield settings, env
-    import redis
-
-    r = redis.Redis.from_url(url)
-    for key in r.scan_iter(f"*{queue}*"):
-        r.delete(key)
-    r.delete("unacked", "unacked_index", "unacked_mutex")
+    with celery_queue(tmp_path, "retrogait-test") as (url, queue, env):
+        env |= {"RETROGAIT_JOB_LEASE_S": "4", "RETROGAIT_CELERY_VISIBILITY_TIMEOUT_S": "6"}
+        settings = Settings(
+            data_dir=tmp_path / "data", broker_url=url, celery_queue=queue, job_lease_s=4,
+            render_overlay=False, _env_file=None,
+        )  # fmt: skip
+        yield settings, env
 
 
 def _upload(client: TestClient, clip: Path) -> str:
