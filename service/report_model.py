@@ -227,20 +227,15 @@ def format_value(value: Any, spec: MetricSpec) -> str:
     return f"{text} {spec.unit}".strip()
 
 
-def _scale_text(doc: dict[str, Any]) -> str:
+def _scale_text(doc: dict[str, Any], short: bool = False) -> str:
+    """How the result was scaled to metres, with its uncertainty; ``short`` for table notes."""
     scale = doc.get("scale") or {}
     method = scale.get("method") or "none"
-    text = SCALE_METHOD_TEXT.get(method, str(method))
+    text = (SCALE_METHOD_SHORT if short else SCALE_METHOD_TEXT).get(method, str(method))
     unc = scale.get("uncertainty_pct")
-    return f"{text}, uncertainty ±{unc:.1f} %" if isinstance(unc, int | float) else text
-
-
-def _scale_short(doc: dict[str, Any]) -> str:
-    scale = doc.get("scale") or {}
-    method = scale.get("method") or "none"
-    text = SCALE_METHOD_SHORT.get(method, str(method))
-    unc = scale.get("uncertainty_pct")
-    return f"{text} ±{unc:.1f} %" if isinstance(unc, int | float) else text
+    if not isinstance(unc, int | float):
+        return text
+    return f"{text} ±{unc:.1f} %" if short else f"{text}, uncertainty ±{unc:.1f} %"
 
 
 def _timing_text(doc: dict[str, Any]) -> str:
@@ -254,8 +249,10 @@ _METHOD_BY_KIND: dict[str, Callable[[dict[str, Any]], str]] = {
     "direction": lambda d: "travel direction (pelvis) versus facing direction (face, feet)",
     "count": lambda d: "foot contacts found where the foot comes to rest on the floor",
     "timing": _timing_text,
-    "distance": lambda d: "scale: " + _scale_short(d),
-    "speed": lambda d: "pelvis displacement over steady walking; scale: " + _scale_short(d),
+    "distance": lambda d: "scale: " + _scale_text(d, short=True),
+    "speed": lambda d: (
+        "pelvis displacement over steady walking; scale: " + _scale_text(d, short=True)
+    ),
     "variability": lambda d: (
         "SD of same-foot stride times; needs at least 6 strides (Hausdorff 2001)"
     ),
@@ -265,14 +262,15 @@ _METHOD_BY_KIND: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "sway": lambda d: (
         "indicator only, single-camera sway is not validated (Mehdizadeh 2021); "
-        "scale: " + _scale_short(d)
+        "scale: " + _scale_text(d, short=True)
     ),
     "sway_relative": lambda d: (
         "indicator only, single-camera sway is not validated (Mehdizadeh 2021); relative to "
         "the body height in the image, needs no metric scale"
     ),
     "test": lambda d: (
-        "3 m backward walk test, start to rear foot over the 3 m line; scale: " + _scale_short(d)
+        "3 m backward walk test, start to rear foot over the 3 m line; scale: "
+        + _scale_text(d, short=True)
     ),
 }
 
