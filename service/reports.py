@@ -9,6 +9,7 @@ with the skeleton (``vision.overlay``): PNG bytes, or (H, W, 3) uint8 RGB / (H, 
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import numpy as np
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from PIL import Image
 
 from service.report_model import TREND_NOTE, ReportView, VisitView, build_report
@@ -118,15 +119,19 @@ def render_html(
 ) -> str:
     """A self-contained HTML report (plots and frames embedded as data URIs)."""
     report, assets = _prepare(results, patient, frames)
+    return _html_template().render(report=report, assets=assets, trend_note=TREND_NOTE)
+
+
+@functools.cache
+def _html_template() -> Template:
+    """The report template, parsed and compiled once per process (not on every request)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("report.html").render(
-        report=report, assets=assets, trend_note=TREND_NOTE
-    )
+    return env.get_template("report.html")
 
 
 # -- PDF ---------------------------------------------------------------------------------------
