@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from service import uploads
 from service.api.schemas import (
@@ -299,7 +300,9 @@ def list_analyses(
     if patient_id:
         q = q.join(Patient, Patient.id == Analysis.patient_id).where(Patient.code == patient_id)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rows = session.scalars(q.order_by(Analysis.created_at.desc()).limit(limit).offset(offset))
+    page = q.order_by(Analysis.created_at.desc()).limit(limit).offset(offset)
+    # Each summary names its patient: one query for the page's patients, not one per row.
+    rows = session.scalars(page.options(selectinload(Analysis.patient)))
     return AnalysisList(items=[summary(a) for a in rows], total=total)
 
 
