@@ -1,9 +1,7 @@
 """Alembic migrations for the service database, run programmatically at start-up.
 
 ``upgrade(url)`` brings a database (SQLite or PostgreSQL) to the newest schema; it is safe to call
-on every start, and a process that already brought ``url`` to the newest schema does not run
-Alembic for it again (``retrogait serve`` checks the database before building the app, which
-upgrades too). New migrations: ``alembic -c service/alembic.ini revision -m "..."``.
+on every start. New migrations: ``alembic -c service/alembic.ini revision -m "..."``.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from alembic import command
 from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
-_AT_HEAD: set[str] = set()  # URLs this process already upgraded to "head"
 
 
 def alembic_config(url: str) -> Config:
@@ -27,13 +24,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply every migration up to ``revision`` on the database at ``url``."""
-    if revision == "head" and url in _AT_HEAD:
-        return
     command.upgrade(alembic_config(url), revision)
-    if revision == "head":
-        _AT_HEAD.add(url)
 
 
 def downgrade(url: str, revision: str) -> None:
-    _AT_HEAD.discard(url)
     command.downgrade(alembic_config(url), revision)
