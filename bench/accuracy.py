@@ -7,8 +7,9 @@ percentile contact timing error (frames), step count found/true, step-length mea
 synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg) and the
 walk direction found vs true; then which detector is best on contact F1 (ties: timing) and so
 should be the default. Real clips: forward_walk_side_labeled.mp4 against its hand labels, and the
-same clip reversed in time (a backward-walk stand-in). Rendered sample clips
-(``sample_videos/*.mp4``) run end to end through the pose model against their truth JSON. Pose
+same clip reversed in time (a backward-walk stand-in). Rendered clips (``sample_videos/*.mp4``
+and the walks in ``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end
+through the pose model against their truth JSON, with the floor marks of their view. Pose
 comes from ``--pose-dir/<stem>.npz`` when present, else from running the pose model (and is then
 saved there, so later runs are fast).
 """
@@ -53,6 +54,17 @@ class Case:
     trunk_flexion_deg: float | None = None
 
 
+def calibration_for_view(cal: dict, view: str) -> FloorCalibration:
+    """What a user would mark for this view: the start and 3 m lines along the walk from the
+    side, else the four corners of the taped 3 m rectangle (a floor homography)."""
+    if view == "side":
+        two = cal["two_point"]
+        return FloorCalibration(tuple(map(tuple, two["image_px"])), two["distance_m"])
+    hom = cal["homography"]
+    return FloorCalibration(tuple(map(tuple, hom["image_px"])),
+                            floor_m=tuple(map(tuple, hom["floor_m"])))  # fmt: skip
+
+
 def synthetic_cases(quick: bool) -> list[Case]:
     from vision.synthetic import WalkParams, simulate_walk
     from vision.synthetic.camera import floor_calibration, view_camera
@@ -77,14 +89,8 @@ def synthetic_cases(quick: bool) -> list[Case]:
                 cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
                 seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
                 x0 = float(truth.steps[0]["footprint"][0]) if truth.steps else 0.0
-                cal = floor_calibration(cam, (x0, x0 + 3.0 * p.travel_sign))
-                if view == "side":
-                    two = cal["two_point"]
-                    fc = FloorCalibration(tuple(map(tuple, two["image_px"])), two["distance_m"])
-                else:
-                    hom = cal["homography"]
-                    fc = FloorCalibration(tuple(map(tuple, hom["image_px"])),
-                                          floor_m=tuple(map(tuple, hom["floor_m"])))
+                fc = calibration_for_view(floor_calibration(cam, (x0, x0 + 3.0 * p.travel_sign)),
+                                          view)  # fmt: skip
                 walking = ~np.isin(np.arange(len(truth.t_s)), [])  # all frames
                 flex = truth.trunk_flexion_deg[walking]
                 cases.append(Case(
@@ -100,37 +106,89 @@ def synthetic_cases(quick: bool) -> list[Case]:
 
 def sample_cases(pose_dir: Path | None) -> list[Case]:
     """The rendered sample clips end to end through the pose model (BlazePose), against their
-    truth JSON; the floor calibration where the clip has floor lines."""
+    truth JSON, each with the floor calibration a user would mark for its view (the marks need
+    not be drawn in the clip: the calibration is their image points)."""
+    return [rendered_case(f"sample {t.name[: -len('.truth.json')]}", t, pose_dir)
+            for t in sorted((ROOT / "sample_videos").glob("*.truth.json"))]  # fmt: skip
+
+
+# More rendered walks, so every view is seen walking both ways through the pose model: the
+# sample clips cover backward side/front/limp and forward oblique only.
+BENCH_CLIPS = {  # name: (view, outfit, walk parameters)
+    "backward_back": ("back", "green", dict(direction="backward", cadence_spm=100.0)),
+    "forward_back": ("back", "blue", dict(direction="forward", cadence_spm=108.0)),
+    "forward_front": ("front", "grey", dict(direction="forward", cadence_spm=100.0)),
+    "backward_oblique": ("oblique", "red", dict(direction="backward", cadence_spm=100.0)),
+    "forward_side": ("side", "green", dict(direction="forward", cadence_spm=112.0)),
+    "backward_side_slow": ("side", "red", dict(direction="backward", cadence_spm=84.0,
+                                               step_length_m=0.3)),
+}
+
+
+def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
+    """:data:`BENCH_CLIPS`, rendered once into ``pose_dir/rendered`` (pose cached beside)."""
+    if pose_dir is None:
+        print("(extra rendered clips need --pose-dir to keep them: skipped)")
+        return []
+    import os
+
+    from vision.synthetic.clips import ClipSpec, make_clip
+    from vision.synthetic.params import WalkParams
+
+    out = pose_dir / "rendered"
+    out.mkdir(parents=True, exist_ok=True)
+    cases = []
+    for name in BENCH_CLIPS:
+        truth = out / f"{name}.truth.json"
+        if not truth.exists():
+            view, outfit, walk = BENCH_CLIPS[name]
+            spec = ClipSpec(WalkParams(n_steps=8, stand_before_s=0.6, stand_after_s=0.6, seed=11,
+                                       **walk), view=view, outfit=outfit)  # fmt: skip
+            tmp = out / f"tmp-{os.getpid()}-{name}.mp4"
+            make_clip(spec, tmp)
+            os.replace(tmp, out / f"{name}.mp4")
+            os.replace(tmp.with_name(tmp.stem + ".truth.json"), truth)
+        cases.append(rendered_case(f"render {name}", truth, pose_dir))
+    return cases
+
+
+def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
+    """A rendered clip ``<stem>.mp4`` beside ``truth_path`` (``<stem>.truth.json``) through
+    the pose model, with the floor marks a user would tape for its view (from the truth camera
+    where the clip has none)."""
     import json
 
-    cases = []
-    for truth_path in sorted((ROOT / "sample_videos").glob("*.truth.json")):
-        stem = truth_path.name[: -len(".truth.json")]
-        clip = truth_path.with_name(stem + ".mp4")
-        cached = pose_dir / f"{stem}.npz" if pose_dir else None
-        if cached is not None and cached.exists():
-            seq = PoseSequence.load(cached)
-        else:
-            from vision.pipeline import extract_pose
+    stem = truth_path.name[: -len(".truth.json")]
+    clip = truth_path.with_name(stem + ".mp4")
+    seq = _pose(clip, pose_dir / f"{stem}.npz" if pose_dir else None)
+    doc = json.loads(truth_path.read_text())
+    marks = doc.get("floor_calibration")
+    if not marks and doc["steps"]:
+        from vision.synthetic.camera import Camera, floor_calibration
 
-            seq = extract_pose(clip)
-            if pose_dir is not None:
-                pose_dir.mkdir(parents=True, exist_ok=True)
-                seq.save(cached)
-        doc = json.loads(truth_path.read_text())
-        cal = None
-        if doc.get("floor_lines_drawn") and doc.get("floor_calibration"):
-            two = doc["floor_calibration"]["two_point"]
-            cal = FloorCalibration(tuple(map(tuple, two["image_px"])), two["distance_m"])
-        flex = float(np.mean(doc["trunk_flexion_deg"]))
-        cases.append(Case(
-            name=f"sample {stem}", seq=seq, truth_events=[Event(**e) for e in doc["events"]],
-            options=AnalysisOptions(calibration=cal), direction=doc["direction"],
-            step_count=len(doc["steps"]),
-            step_length_m=doc["step_length_m"] if cal is not None else None,
-            cadence_spm=doc["cadence_spm"], trunk_flexion_deg=flex,
-        ))  # fmt: skip
-    return cases
+        x0 = float(doc["steps"][0]["footprint"][0])
+        marks = floor_calibration(Camera.from_dict(doc["camera"]),
+                                  (x0, x0 + 3.0 * doc["travel_sign"]))  # fmt: skip
+    cal = calibration_for_view(marks, doc["view"]) if marks else None
+    return Case(
+        name=name, seq=seq, truth_events=[Event(**e) for e in doc["events"]],
+        options=AnalysisOptions(calibration=cal), direction=doc["direction"],
+        step_count=len(doc["steps"]),
+        step_length_m=doc["step_length_m"] if cal is not None else None,
+        cadence_spm=doc["cadence_spm"], trunk_flexion_deg=float(np.mean(doc["trunk_flexion_deg"])),
+    )  # fmt: skip
+
+
+def _pose(clip: Path, cached: Path | None) -> PoseSequence:
+    if cached is not None and cached.exists():
+        return PoseSequence.load(cached)
+    from vision.pipeline import extract_pose
+
+    seq = extract_pose(clip)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        seq.save(cached)
+    return seq
 
 
 def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
@@ -139,13 +197,7 @@ def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
     if not clip.exists() or not labels.exists():
         print(f"(real clips not found under {videos}: skipped)")
         return []
-    cached = pose_dir / f"{clip.stem}.npz" if pose_dir else None
-    if cached is not None and cached.exists():
-        seq = PoseSequence.load(cached)
-    else:
-        from vision.pipeline import extract_pose
-
-        seq = extract_pose(clip)
+    seq = _pose(clip, pose_dir / f"{clip.stem}.npz" if pose_dir else None)
     truth = load_event_labels(labels, seq.fps)
     seen = np.flatnonzero(seq.has_pose)
     # Compare where the pose model sees the person (the labels also cover frames before that).
@@ -222,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                          "choice by view (default: auto and every detector)")
     args = ap.parse_args(argv)
     cases = (real_cases(args.videos, args.pose_dir) + sample_cases(args.pose_dir)
-             + synthetic_cases(args.quick))
+             + bench_clip_cases(args.pose_dir) + synthetic_cases(args.quick))
     # The default is the detector with the best contact F1 averaged over the three kinds of
     # evidence (real hand-labelled feet, rendered clips through the pose model, landmark-level
     # synthetic walks), ties broken by the median timing error.
@@ -230,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     for detector in args.detectors.split(","):
         rows = [evaluate(c, detector) for c in cases]
         print_table(rows, detector)
-        groups = [[r for r in rows if r["clip"].startswith(p)] for p in ("real", "sample", "syn")]
+        groups = [[r for r in rows if r["clip"].startswith(p)]
+                  for p in ("real", ("sample", "render"), "syn")]  # fmt: skip
         f1 = [float(np.nanmean([r["F1"] for r in g])) for g in groups if g]
         med = [float(np.nanmedian([r["med_fr"] for r in g])) for g in groups if g]
         scores[detector] = (float(np.mean(f1)), float(np.nanmean(med)), f1, med)

@@ -24,7 +24,12 @@ from vision.gait.events import (
 )
 from vision.gait.posture import PostureOptions, posture_series, summarise_posture
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
-from vision.gait.scale import FloorCalibration, ScaleModel, estimate_scale
+from vision.gait.scale import (
+    HEEL_POINT_HEIGHT_FRACTION,
+    FloorCalibration,
+    ScaleModel,
+    estimate_scale,
+)
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
 from vision.result import (
@@ -147,7 +152,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         warnings.append(f"{breaks} pairs of consecutive contacts by the same foot: a step may be "
                         "missed or the feet confused")  # fmt: skip
 
-    scale = estimate_scale(post_seq.image, post_seq.world, opts.calibration, opts.height_cm)
+    scale = estimate_scale(post_seq.image, post_seq.world, opts.calibration, opts.height_cm,
+                           image_size=(seq.width, seq.height),
+                           heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION.get(direction.view, 0.0))
     result.scale = Scale(method=scale.method, metres_per_pixel=scale.metres_per_pixel,
                          uncertainty_pct=scale.uncertainty_pct)  # fmt: skip
     _scale_warnings(scale, direction, warnings)

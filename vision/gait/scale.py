@@ -15,12 +15,14 @@ Without any of these, distances are in body heights and metres are None.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from vision.gait.body import CHAIN_FRACTION_OF_HEIGHT, chain_length
+from vision.gait.floor_camera import FloorCamera, camera_from_homography
+from vision.landmarks import L_HEEL, R_HEEL
 from vision.result import ScaleMethod
 
 # Uncertainties (percent) of each method: design assumptions, stated with every result.
@@ -28,6 +30,14 @@ FLOOR_2POINT_UNCERTAINTY_PCT = 3.0  # ~5 cm misplaced mark over 3 m = 1.7 %, plu
 FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT = 2.0
 SUBJECT_HEIGHT_UNCERTAINTY_PCT = 8.0
 WORLD_LANDMARKS_UNCERTAINTY_PCT = 15.0
+
+# How far above the floor BlazePose's heel point sits while the foot rests, as a fraction of body
+# height, by camera view. Measured on our rendered walks with exact truth (the height on the
+# vertical through the true heel whose image is the detected heel point; medians over resting
+# frames, `bench/synthetic_pose_accuracy.py`): side 0.016 and 0.020, oblique 0.019 and 0.015,
+# front 0.044 and 0.043, back 0.038. Seen from the front or back the heel hides behind the foot
+# or the leg and the model places it higher.
+HEEL_POINT_HEIGHT_FRACTION = {"side": 0.017, "oblique": 0.017, "front": 0.041, "back": 0.041}
 
 
 class CalibrationError(ValueError):
@@ -140,6 +150,11 @@ class ScaleModel:
         line_origin_px, line_axis: with a 2-point calibration, the first point and the unit
             vector toward the second (image).
         estimated_height_m: the subject height the scale implies (or was given).
+        camera: with a 4-point calibration and a known image size, the camera behind the
+            homography; foot points are then placed at ``foot_height_m`` above the floor.
+        foot_height_m: height of the tracked foot points above the floor while the foot rests.
+        floor_axis: (2,) unit walking direction on the floor (homography only; see
+            :meth:`with_walk_line`); None measures along the points' own principal direction.
     """
 
     method: ScaleMethod
@@ -150,6 +165,9 @@ class ScaleModel:
     line_origin_px: np.ndarray | None = None
     line_axis: np.ndarray | None = None
     estimated_height_m: float | None = None
+    camera: FloorCamera | None = None
+    foot_height_m: float = 0.0
+    floor_axis: np.ndarray | None = None
 
     @property
     def metric(self) -> bool:
@@ -158,11 +176,15 @@ class ScaleModel:
         )
 
     def floor_m(self, points_px: np.ndarray) -> np.ndarray:
-        """(N, 2) floor metres of (N, 2) image points on the floor (homography only)."""
+        """(N, 2) floor metres under (N, 2) image foot points (homography only): where the
+        point's viewing ray is ``foot_height_m`` above the floor when the camera is known, else
+        where it meets the floor."""
         if self.homography is None:
             raise ValueError("floor coordinates need a 4-point floor calibration")
-        p = np.column_stack([points_px, np.ones(len(points_px))]) @ self.homography.T
-        return p[:, :2] / p[:, 2:3]
+        pts = np.asarray(points_px, float)
+        if self.camera is not None and self.foot_height_m > 0:
+            return self.camera.at_height(pts, self.foot_height_m)
+        return _apply_homography(self.homography, pts)
 
     def along_walk(self, points_px: np.ndarray, walk_axis_px: np.ndarray) -> np.ndarray:
         """(N,) position of (N, 2) floor points along the walking line: metres when the scale is
@@ -170,12 +192,13 @@ class ScaleModel:
 
         ``walk_axis_px`` is the travel direction in the image (unit vector), used without a
         floor calibration (side views); a 2-point calibration uses its own line, a homography
-        the principal direction of the points on the floor.
+        the walking line set by :meth:`with_walk_line`, else the principal direction of the
+        points on the floor.
         """
         pts = np.asarray(points_px, float)
         if self.homography is not None:
             floor = self.floor_m(pts)
-            axis = _principal_axis(floor)
+            axis = self.floor_axis if self.floor_axis is not None else _principal_axis(floor)
             return (floor - floor.mean(axis=0)) @ axis
         if self.line_axis is not None and self.metres_per_pixel is not None:
             return (pts - self.line_origin_px) @ self.line_axis * self.metres_per_pixel
@@ -184,15 +207,37 @@ class ScaleModel:
             return pos_px * self.metres_per_pixel
         return pos_px / self.body_height_px
 
+    def with_walk_line(self, footprints_px: np.ndarray) -> ScaleModel:
+        """This model measuring along the walking line through (N, 2) image footprints.
+
+        Left and right footprints zig-zag about the line by the step width (about 0.1-0.2 m);
+        a step measured between its own two footprints would count that width into its length.
+        The principal direction of all the walk's footprints is the line itself.
+        """
+        if self.homography is None or len(footprints_px) < 3:
+            return self
+        floor = self.floor_m(np.asarray(footprints_px, float))
+        floor = floor[np.isfinite(floor).all(axis=1)]
+        if len(floor) < 3:
+            return self
+        return replace(self, floor_axis=_principal_axis(floor))
+
 
 def estimate_scale(
     image: np.ndarray,
     world: np.ndarray,
     calibration: FloorCalibration | None = None,
     height_cm: float | None = None,
+    image_size: tuple[int, int] | None = None,
+    heel_height_fraction: float = 0.0,
 ) -> ScaleModel:
     """The most trusted scale available for a subject seen in (T, 33, >=2) ``image`` px with
     (T, 33, 3) ``world`` metres (NaN where no pose).
+
+    With a 4-point calibration and ``image_size`` (width, height px), the camera is recovered
+    from the homography and the heel points are taken to rest ``heel_height_fraction`` of the
+    subject's height above the floor (see :data:`HEEL_POINT_HEIGHT_FRACTION`); the height is
+    ``height_cm`` when given, else measured through that camera.
 
     Raises:
         CalibrationError: the calibration is unusable.
@@ -216,10 +261,18 @@ def estimate_scale(
         # Metres per pixel near the calibration area's centre, for the summary only.
         c = pts.mean(axis=0)
         probe = np.array([c, c + [1.0, 0.0]])
-        q = np.column_stack([probe, np.ones(2)]) @ hom.T
-        q = q[:, :2] / q[:, 2:3]
-        return ScaleModel("floor_calibration", float(np.linalg.norm(q[1] - q[0])),
-                          FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT, h_px, homography=hom)  # fmt: skip
+        q = _apply_homography(hom, probe)
+        model = ScaleModel("floor_calibration", float(np.linalg.norm(q[1] - q[0])),
+                           FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT, h_px, homography=hom)  # fmt: skip
+        cam = camera_from_homography(hom, image_size) if image_size else None
+        if cam is None:
+            return model
+        stature = height_cm / 100.0 if height_cm else _height_through(cam, hom, image)
+        model.camera = cam
+        model.estimated_height_m = stature if math.isfinite(stature) else None
+        if model.estimated_height_m:
+            model.foot_height_m = heel_height_fraction * model.estimated_height_m
+        return model
     if height_cm is not None:
         if not 50.0 <= height_cm <= 250.0:
             raise ValueError(f"height_cm={height_cm} is outside 50-250 cm")
@@ -233,6 +286,24 @@ def estimate_scale(
         return ScaleModel("world_landmarks", h_world / h_px, WORLD_LANDMARKS_UNCERTAINTY_PCT,
                           h_px, estimated_height_m=h_world)  # fmt: skip
     return ScaleModel("none", None, None, h_px)
+
+
+def _apply_homography(hom: np.ndarray, points_px: np.ndarray) -> np.ndarray:
+    p = np.column_stack([points_px, np.ones(len(points_px))]) @ hom.T
+    return p[:, :2] / p[:, 2:3]
+
+
+def _height_through(cam: FloorCamera, hom: np.ndarray, image: np.ndarray) -> float:
+    """Standing height in metres of the subject in (T, 33, >=2) ``image`` px: each frame's
+    landmark chain scaled by the depth of the subject's feet (pinhole: metres = px * depth / f).
+    """
+    heels = 0.5 * (image[:, L_HEEL, :2] + image[:, R_HEEL, :2])
+    ok = np.isfinite(heels).all(axis=1)
+    chain_m = np.full(len(image), np.nan)
+    if ok.any():
+        depth = cam.depth_m(_apply_homography(hom, heels[ok]))
+        chain_m[ok] = chain_length(image[ok, :, :2]) * depth / cam.focal_px
+    return _robust_height(chain_m)
 
 
 def _robust_height(chain: np.ndarray) -> float:

@@ -123,6 +123,8 @@ def analyze_steps(
         f: [(a, b, footprint_px(feet, t_s, k, a, b)) for a, b in stances[f]]
         for k, f in enumerate(("left", "right"))
     }
+    scale = scale.with_walk_line(np.array([p[2] for f in prints.values() for p in f
+                                           if p[2] is not None]).reshape(-1, 2))  # fmt: skip
     contacts = [e for e in events if e.type == "contact"]
     bout = 0
     prev: Event | None = None
