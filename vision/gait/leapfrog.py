@@ -10,7 +10,10 @@ cannot create or hide events.
 
 * Contact: the foremost track of a point kind (heel or toe) ends a move and rests. Whichever of
   the two kinds rests first is the first part of the foot on the floor: the toe when walking
-  backward, the heel when walking forward, found rather than assumed.
+  backward, the heel when walking forward, found rather than assumed (over the whole walk, so
+  that per-swing noise in which kind looks first does not bias the timing).
+* Heel and toe are one rigid foot: their swings pair up by overlapping in time (one foot is in
+  the air at a time), and a move seen in one kind only is a creeping foot point, not a step.
 * Lift: the hindmost track starts a move; the later of the two kinds is the last part of the foot
   to leave (the heel walking backward, the toe walking forward).
 * The moment of rest is where the foot's approach reaches its resting place (within the noise),
@@ -27,7 +30,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from vision.gait.swing_fit import SwingFit, fit_arrival, fit_departure, fit_swing_ends
+from vision.gait.swing_fit import (
+    SwingFit,
+    difference_noise,
+    fit_arrival,
+    fit_departure,
+    fit_swing_ends,
+    leading_kind,
+    merge_kinds,
+    pair_swings,
+)
 from vision.result import Event, Foot
 from vision.timeseries import lowpass, true_runs
 
@@ -51,7 +63,8 @@ class LeapfrogOptions:
     min_move_frontal_bh: the same in front and back views, where a step is seen foreshortened
         (as a change of depth) and so covers fewer body heights in the picture.
     min_rest_s: a rest shorter than this is not a stance.
-    pair_s: heel and toe events further apart than this are not the same foot's event.
+    pair_s: heel and toe events further apart than this are not the same foot's event, where a
+        swing's other end is not seen (else swings pair by overlap in time).
     """
 
     cutoff_hz: float = 8.0
@@ -234,28 +247,62 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
     return sorted(out, key=lambda f: np.nanmin([f.lift_s, f.contact_s]))
 
 
-def _same_swing(a: SwingFit, b: SwingFit, pair_s: float) -> bool:
-    if np.isfinite([a.contact_s, b.contact_s]).all():
-        return abs(a.contact_s - b.contact_s) <= pair_s
-    return bool(np.isfinite([a.lift_s, b.lift_s]).all() and abs(a.lift_s - b.lift_s) <= pair_s)
+def _foot_shift(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, lift_s: float,
+                contact_s: float, window_s: float) -> float:
+    """How far the swinging foot moved along travel from its lift to its contact, body heights,
+    from one point kind's foremost and hindmost tracks (T,): while one foot rests, lead + trail
+    is the swinging foot plus a constant, whichever foot is in front. Levels are medians over
+    ``window_s`` before the lift and after the contact (both feet rest then). NaN if an end is
+    not seen."""
+    if not np.isfinite([lift_s, contact_s]).all():
+        return float("nan")
+    both = lead + trail
+    i, j = np.searchsorted(t, [lift_s, contact_s])
+    w = max(int(round(window_s / float(np.median(np.diff(t))))), 1)
+    return _level(both, j, j + w) - _level(both, i - w, i)
 
 
-def _combine(heel: list[SwingFit], toe: list[SwingFit], pair_s: float) -> list[tuple[float, float]]:
+def _rigid(pair: tuple[SwingFit | None, SwingFit | None],
+           tracks: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+           t: np.ndarray, window_s: float) -> bool:
+    """Whether a swing is a move of a whole foot. Heel and toe are one rigid foot: a swing seen
+    in one kind's tracks only must show in the other kind's as a shift of at least half its
+    length (the rest is the foot's roll and the noise), else it is the pose model's foot point
+    creeping (the toe slides along the sole while the foot rolls flat or stands). A fitted lift
+    after the contact is no swing either."""
+    h, f = pair
+    g = h or f
+    if g is None or (np.isfinite([g.lift_s, g.contact_s]).all() and g.lift_s >= g.contact_s):
+        return False
+    if h is not None and f is not None:
+        return True
+    own, other = (tracks[0], tracks[1]) if h is not None else (tracks[1], tracks[0])
+    shift = _foot_shift(*own, t, g.lift_s, g.contact_s, window_s)
+    seen = _foot_shift(*other, t, g.lift_s, g.contact_s, window_s)
+    return not np.isfinite([shift, seen]).all() or seen >= 0.5 * shift
+
+
+def _combine(pairs: list[tuple[SwingFit | None, SwingFit | None]]) -> list[tuple[float, float]]:
     """One (lift, contact) per swing from the heel's and the toe's: the foot lands with the
-    first of its points to land and leaves with the last to leave. An end not seen is NaN."""
-    out, used = [], set()
-    for h in heel:
-        cands = [j for j, f in enumerate(toe) if j not in used and _same_swing(h, f, pair_s)]
-        if not cands:
-            out.append((h.lift_s, h.contact_s))
+    first of its points to land and leaves with the last to leave. Where one kind is first
+    throughout the walk (toe walking backward, heel forward) its estimate times every swing
+    unless the other's is earlier beyond the noise; where neither is, estimates that agree
+    within the noise measure one moment and are averaged (the earlier of two noisy estimates
+    would time every contact early). See :func:`~vision.gait.swing_fit.merge_kinds`. An end
+    not seen is NaN."""
+    both = [(h, f) for h, f in pairs if h is not None and f is not None]
+    dc = np.array([f.contact_s - h.contact_s for h, f in both])
+    dl = np.array([h.lift_s - f.lift_s for h, f in both])  # last to leave = first backwards
+    first, last = leading_kind(dc), leading_kind(dl)
+    noise_c, noise_l = difference_noise(dc), difference_noise(dl)
+    out = []
+    for h, f in pairs:
+        if h is None or f is None:
+            g = h or f
+            out.append((g.lift_s, g.contact_s))
             continue
-        j = cands[0]
-        used.add(j)
-        lifts = [x for x in (h.lift_s, toe[j].lift_s) if np.isfinite(x)]
-        contacts = [x for x in (h.contact_s, toe[j].contact_s) if np.isfinite(x)]
-        out.append((max(lifts) if lifts else float("nan"),
-                    min(contacts) if contacts else float("nan")))  # fmt: skip
-    out += [(f.lift_s, f.contact_s) for j, f in enumerate(toe) if j not in used]
+        out.append((merge_kinds((h.lift_s, f.lift_s), last, noise_l, earliest=False),
+                    merge_kinds((h.contact_s, f.contact_s), first, noise_c, earliest=True)))
     return out
 
 
@@ -306,7 +353,10 @@ def leapfrog_events(
                       for track in (lead, trail) for k in (HEEL, TOE)]  # fmt: skip
             heel = _swings(smooth[0], smooth[2], t, fps, opts)
             toe = _swings(smooth[1], smooth[3], t, fps, opts)
-            for lift_s, contact_s in _combine(heel, toe, opts.pair_s):
+            pairs = pair_swings(heel, toe, opts.pair_s)
+            tracks = ((smooth[0], smooth[2]), (smooth[1], smooth[3]))
+            pairs = [p for p in pairs if _rigid(p, tracks, t, opts.settle_s)]
+            for lift_s, contact_s in _combine(pairs):
                 if np.isfinite(contact_s):
                     contacts.append((contact_s, a + int(np.searchsorted(t, contact_s))))
                 if np.isfinite(lift_s):

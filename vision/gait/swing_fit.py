@@ -86,3 +86,92 @@ def fit_swing_ends(
     lift, rms_l = fit_departure(t[: peak + 1], x[: peak + 1], start_level, lift_guess_s,
                                 lift_search_s or search_s, powers=powers)  # fmt: skip
     return SwingFit(lift_s=lift, contact_s=contact, rms=max(rms_c, rms_l))
+
+
+def same_swing(a: SwingFit, b: SwingFit, pair_s: float) -> bool:
+    """Whether two point kinds' (heel's and toe's) swings are one swing of one foot.
+
+    In walking only one foot is in the air at a time, so two swings whose airborne intervals
+    [lift, contact] overlap for more than half the shorter one are the same swing, however far
+    apart the two kinds' estimates of either end are (a slow, limping swing is timed loosely).
+    Where an end is not seen, the other end's times (s) must agree within ``pair_s``.
+    """
+    ends = np.array([a.lift_s, a.contact_s, b.lift_s, b.contact_s])
+    if np.isfinite(ends).all():
+        shorter = min(a.contact_s - a.lift_s, b.contact_s - b.lift_s)
+        if shorter > 0:
+            overlap = min(a.contact_s, b.contact_s) - max(a.lift_s, b.lift_s)
+            return bool(overlap > 0.5 * shorter)
+    if np.isfinite([a.contact_s, b.contact_s]).all():
+        return abs(a.contact_s - b.contact_s) <= pair_s
+    return bool(np.isfinite([a.lift_s, b.lift_s]).all() and abs(a.lift_s - b.lift_s) <= pair_s)
+
+
+def pair_swings(heel: list[SwingFit], toe: list[SwingFit], pair_s: float
+                ) -> list[tuple[SwingFit | None, SwingFit | None]]:
+    """(heel, toe) swing pairs of the same swing (see :func:`same_swing`), in time order; a
+    swing seen by one kind only is paired with None."""
+    out: list[tuple[SwingFit | None, SwingFit | None]] = []
+    used: set[int] = set()
+    for h in heel:
+        cands = [j for j, f in enumerate(toe) if j not in used and same_swing(h, f, pair_s)]
+        if not cands:
+            out.append((h, None))
+            continue
+        j = cands[0]
+        used.add(j)
+        out.append((h, toe[j]))
+    out += [(None, f) for j, f in enumerate(toe) if j not in used]
+    return sorted(out, key=lambda p: min(np.nanmin([f.lift_s, f.contact_s])
+                                         for f in p if f is not None))  # fmt: skip
+
+
+def difference_noise(diff_s: np.ndarray) -> float:
+    """Robust standard deviation (s) of per-swing differences between two kinds' estimates of
+    one event (1.4826 x the median absolute deviation); NaN when none is known."""
+    d = diff_s[np.isfinite(diff_s)]
+    if d.size == 0:
+        return float("nan")
+    return 1.4826 * float(np.median(np.abs(d - np.median(d))))
+
+
+def leading_kind(diff_s: np.ndarray, min_pairs: int = 3) -> int | None:
+    """Which of two point kinds is consistently first, from per-swing differences ``diff_s``
+    (second kind's time minus the first's, s; NaN where unknown): 0 or 1, or None when the
+    median difference is within twice its standard error (the kinds move together, or too few
+    swings to tell).
+
+    A foot that lands on its toe lands toe first at every step; a difference that changes sign
+    from swing to swing is timing noise, and picking the earlier estimate per swing would bias
+    every event early by about that noise.
+    """
+    d = diff_s[np.isfinite(diff_s)]
+    if d.size < min_pairs:
+        return None
+    med = float(np.median(d))
+    # Standard error of a median: 1.25 sigma / sqrt(n).
+    if abs(med) <= 2.0 * 1.2533 * difference_noise(d) / np.sqrt(d.size):
+        return None
+    return 1 if med < 0 else 0
+
+
+def merge_kinds(times_s: tuple[float, float], kind: int | None, noise_s: float,
+                earliest: bool) -> float:
+    """One event time (s) from two point kinds' estimates ``times_s`` (NaN: not seen).
+
+    ``kind`` (see :func:`leading_kind`) is the walk's usual first (``earliest``) or last kind:
+    its estimate is the event, unless the other kind's is earlier (later) by more than twice the
+    walk's ``noise_s``, when that point really moved first (last) in this swing. With no usual
+    kind, estimates within twice the noise measure one moment and are averaged, else the
+    earliest (latest) is the foot's event.
+    """
+    a, b = times_s
+    if not np.isfinite([a, b]).all():
+        seen = [x for x in (a, b) if np.isfinite(x)]
+        return seen[0] if seen else float("nan")
+    extreme = min(a, b) if earliest else max(a, b)
+    tol = 2.0 * noise_s if np.isfinite(noise_s) else 0.0
+    if kind is None:
+        return 0.5 * (a + b) if abs(a - b) <= tol else extreme
+    chosen = times_s[kind]
+    return extreme if abs(extreme - chosen) > tol else chosen
