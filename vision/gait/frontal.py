@@ -129,7 +129,7 @@ def find_moves(s: np.ndarray, fps: float, opts: FrontalOptions) -> list[Move]:
             merged.append(m)
         elif prev.sign == m.sign and m.start - prev.stop < min_stance:
             continue  # see the docstring
-        elif (prev.sign != m.sign and m.start - prev.stop < min_rest
+        elif (prev.sign != m.sign and m.start - prev.stop <= min_rest
               and _amplitude(s, m) < 0.5 * _amplitude(s, prev)):  # fmt: skip
             # A swing must start from a rest of both feet (double support); a smaller move
             # back straight after a landing is the pose model overshooting the new footprint and
