@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vision import landmarks as lm
 from vision.gait.body import despiked, with_consistent_legs
-from vision.gait.direction import analyze_direction
+from vision.gait.direction import DirectionOptions, analyze_direction, path_angle_deg, width_ratio
 from vision.sequence import PoseSequence
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import view_camera
@@ -25,7 +26,8 @@ def _direction(seq: PoseSequence):
     image, world, vis, _ = with_consistent_legs(seq.image, seq.world, seq.visibility, seq.t_s)
     base = replace(seq, image=image, world=world, visibility=vis).filled(0.25)
     ev = replace(base, image=despiked(base.image, base.fps)).smoothed(12.0)
-    return analyze_direction(ev.image, base.visibility, base.t_s), base
+    size = (seq.width, seq.height)
+    return analyze_direction(ev.image, base.visibility, base.t_s, image_size=size), base
 
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
@@ -73,3 +75,41 @@ def test_real_clip_forward_pause_backward():
     assert 158 <= s0 <= 168 and 177 <= s1 <= 188
     assert 178 <= b0 <= 190 and b1 >= 335
     assert all(s.view == "side" for s in d.segments if s.direction != "standing")
+
+
+@pytest.mark.parametrize(("view", "lo", "hi"), [("side", 0.0, 10.0), ("oblique", 20.0, 45.0),
+                                                ("front", 75.0, 90.0), ("back", 75.0, 90.0)])
+def test_path_angle_from_apparent_size_and_position(view, lo, hi):
+    truth = simulate_walk(WalkParams(n_steps=8))
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
+    seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=1)
+    assert lo <= path_angle_deg(seq.image, (seq.width, seq.height)) <= hi
+    # Without the image size the focal length is guessed; the path keeps its kind.
+    assert lo - 10.0 <= path_angle_deg(seq.image) <= hi + 5.0
+
+
+def test_standing_subject_has_no_path():
+    truth = simulate_walk(WalkParams(n_steps=8, stand_before_s=2.0))
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
+    seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=1)
+    still = truth.t_s < 1.5
+    assert np.isnan(path_angle_deg(seq.image[still], (seq.width, seq.height)))
+
+
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_back_view_with_narrow_shoulders_is_still_a_back_view(direction):
+    """BlazePose draws a back seen from behind about 0.45 trunk lengths wide, which alone reads
+    as oblique (and then the walk along the line of sight as standing still)."""
+    truth = simulate_walk(WalkParams(n_steps=8, direction=direction))
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
+    seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=4)
+    image = seq.image.copy()
+    for a, b in ((lm.L_SHOULDER, lm.R_SHOULDER), (lm.L_HIP, lm.R_HIP)):
+        mid = 0.5 * (image[:, a, 0] + image[:, b, 0])
+        for k in (a, b):
+            image[:, k, 0] = mid + 0.6 * (image[:, k, 0] - mid)
+    assert np.nanmedian(width_ratio(image)) < DirectionOptions().frontal_width_ratio
+    seq = replace(seq, image=image)
+    d, _ = _direction(seq)
+    assert d.view == "back"
+    assert d.walk_direction == direction

@@ -135,7 +135,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     post_seq = base.smoothed(opts.posture_cutoff_hz)
     t = base.t_s
 
-    direction = analyze_direction(ev_seq.image, base.visibility, t, opts.direction)
+    direction = analyze_direction(ev_seq.image, base.visibility, t, opts.direction,
+                                   (seq.width, seq.height))
     result.segments = direction.segments
     walking = np.isin(direction.label, ["forward", "backward", "turning"])
     frontal = direction.view in ("front", "back")

@@ -53,6 +53,11 @@ class DirectionOptions:
         side_width_ratio: shoulder+hip width over trunk length below which the view is side.
         frontal_width_ratio: above this the view is front or back; in between, oblique.
         turn_window_s: frames this close to a change of facing are labelled turning.
+        min_path_bh: a path shorter than this (body heights) leaves the view to the trunk's
+            width alone.
+        frontal_path_deg: a path at least this steep to the image plane (degrees) is a
+            front/back view, whatever the trunk's width; one between ``side_path_deg`` and this
+            is oblique; a flatter one is side or oblique by the trunk's width.
     """
 
     standing_speed_bh_s: float = 0.08
@@ -65,6 +70,9 @@ class DirectionOptions:
     side_width_ratio: float = 0.3
     frontal_width_ratio: float = 0.55
     turn_window_s: float = 0.3
+    min_path_bh: float = 0.6
+    frontal_path_deg: float = 60.0
+    side_path_deg: float = 20.0
 
 
 @dataclass
@@ -111,18 +119,31 @@ def width_ratio(image: np.ndarray) -> np.ndarray:
 
 
 def classify_view(
-    image: np.ndarray, visibility: np.ndarray, options: DirectionOptions = DirectionOptions()
+    image: np.ndarray, visibility: np.ndarray, options: DirectionOptions = DirectionOptions(),
+    image_size: tuple[int, int] | None = None,
 ) -> View:
-    """Camera view of frames ``image`` (T, 33, >=2) px with ``visibility`` (T, 33)."""
+    """Camera view of frames ``image`` (T, 33, >=2) px with ``visibility`` (T, 33), from the
+    trunk's apparent width, overruled by the path walked when that is clear (see
+    :func:`path_angle_deg`): BlazePose draws the shoulders of a person seen from behind narrow
+    enough to pass for an oblique view, while the walk itself runs along the line of sight.
+    ``image_size`` (width, height px) places the principal point for the path."""
     r = width_ratio(image)
     r = r[np.isfinite(r)]
     if r.size == 0:
         return "side"
     ratio = float(np.median(r))
-    if ratio < options.side_width_ratio:
-        return "side"
-    if ratio < options.frontal_width_ratio:
-        return "oblique"
+    view: View = ("side" if ratio < options.side_width_ratio
+                  else "oblique" if ratio < options.frontal_width_ratio else "front")
+    angle = path_angle_deg(image, image_size, options.min_path_bh)
+    if np.isfinite(angle):
+        if angle >= options.frontal_path_deg:
+            view = "front"
+        elif angle > options.side_path_deg:
+            view = "oblique"
+        elif view == "front":  # walking across the image: not a front/back view
+            view = "oblique"
+    if view != "front":
+        return view
     # Seen from the front, the subject's left shoulder is on the image right.
     lr = image[:, lm.L_SHOULDER, 0] - image[:, lm.R_SHOULDER, 0]
     face_vis = visibility[:, lm.NOSE]
@@ -130,6 +151,36 @@ def classify_view(
     if front_votes == 0:
         front_votes = 1.0 if np.median(face_vis) > 0.5 else -1.0
     return "front" if front_votes > 0 else "back"
+
+
+def path_angle_deg(image: np.ndarray, image_size: tuple[int, int] | None = None,
+                   min_path_bh: float = 0.6) -> float:
+    """Angle in degrees between the path the pelvis walks and the image plane: 0 across the
+    image, 90 straight toward or away from the camera; NaN when the subject travels less than
+    ``min_path_bh`` body heights.
+
+    A pinhole camera sees an upright subject of height H at distance D as ``h = f H / D``
+    pixels tall, so D / H = f / h and the lateral offset X / H = (x - cx) / h: the path in body
+    heights needs no calibration, only the focal length. Without ``image_size`` the focal length
+    is taken as 0.9 times the larger image side guessed from the subject (3 body heights away at
+    the median size), which only stretches the depth axis; the angle's thresholds leave room.
+    """
+    hs = nanmedian_filter(height_series_px(image), 9)
+    x = mid_hip(image[:, :, :2])[:, 0]
+    ok = np.isfinite(hs) & np.isfinite(x) & (hs > 0)
+    if ok.sum() < 5:
+        return float("nan")
+    if image_size is not None:
+        f, cx = 0.9 * max(image_size), 0.5 * image_size[0]
+    else:
+        f, cx = 3.0 * float(np.median(hs[ok])), float(np.median(x[ok]))
+    path = np.column_stack([(x[ok] - cx) / hs[ok], f / hs[ok]])
+    centred = path - np.median(path, axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    along = centred @ vt[0]
+    if np.percentile(along, 95) - np.percentile(along, 5) < min_path_bh:
+        return float("nan")
+    return float(np.degrees(np.arctan2(abs(vt[0][1]), abs(vt[0][0]))))
 
 
 def _lateral_facing(image: np.ndarray, height_px: float) -> np.ndarray:
@@ -159,6 +210,7 @@ def analyze_direction(
     visibility: np.ndarray,
     t_s: np.ndarray,
     options: DirectionOptions = DirectionOptions(),
+    image_size: tuple[int, int] | None = None,
 ) -> DirectionAnalysis:
     """Facing, travel and per-frame direction labels of one subject.
 
@@ -166,9 +218,11 @@ def analyze_direction(
         image: (T, 33, >=2) landmark pixels (NaN where no pose), ideally smoothed.
         visibility: (T, 33) landmark visibility 0-1.
         t_s: (T,) frame times in seconds.
+        image_size: (width, height) px of the video, for the path walked (see
+            :func:`path_angle_deg`).
     """
     n = len(t_s)
-    view = classify_view(image, visibility, options)
+    view = classify_view(image, visibility, options, image_size)
     h_px = body_height_px(image)
     fps = (n - 1) / (t_s[-1] - t_s[0]) if n > 1 and t_s[-1] > t_s[0] else 30.0
     win = max(int(round(options.smooth_s * fps)) | 1, 1)
@@ -216,7 +270,7 @@ def analyze_direction(
     segments = [
         Segment(
             start_s=float(t_s[a]), end_s=float(t_s[b - 1]), direction=label[a],
-            view=classify_view(image[a:b], visibility[a:b], options),
+            view=classify_view(image[a:b], visibility[a:b], options, image_size),
         )
         for a, b in _label_runs(label)
         if label[a] != ""
