@@ -113,3 +113,20 @@ def test_back_view_with_narrow_shoulders_is_still_a_back_view(direction):
     d, _ = _direction(seq)
     assert d.view == "back"
     assert d.walk_direction == direction
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_front_and_back_walks_read_standing_walk_standing(view, direction):
+    """Along the line of sight travel is read from apparent size. Closing the feet at the end
+    straightens the legs and lengthens the body, which read as a short walk the other way."""
+    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, stand_before_s=1.0,
+                                     stand_after_s=1.0))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
+    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
+    d, _ = _direction(seq)
+    assert [s.direction for s in d.segments] == ["standing", direction, "standing"]
+    assert {s.view for s in d.segments} == {view}
+    ref = [s for s in truth.segments if s["direction"] == direction][0]
+    assert abs(d.segments[1].start_s - ref["start_s"]) < 0.45
+    assert abs(d.segments[1].end_s - ref["end_s"]) < 0.35

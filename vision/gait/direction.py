@@ -170,10 +170,8 @@ def path_angle_deg(image: np.ndarray, image_size: tuple[int, int] | None = None,
     ok = np.isfinite(hs) & np.isfinite(x) & (hs > 0)
     if ok.sum() < 5:
         return float("nan")
-    if image_size is not None:
-        f, cx = 0.9 * max(image_size), 0.5 * image_size[0]
-    else:
-        f, cx = 3.0 * float(np.median(hs[ok])), float(np.median(x[ok]))
+    f = _focal_guess_px(hs, image_size)
+    cx = 0.5 * image_size[0] if image_size is not None else float(np.median(x[ok]))
     path = np.column_stack([(x[ok] - cx) / hs[ok], f / hs[ok]])
     centred = path - np.median(path, axis=0)
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
@@ -232,11 +230,19 @@ def analyze_direction(
                                  np.zeros(n), float("nan"))  # fmt: skip
 
     if view in ("front", "back"):
-        # Travel along the line of sight: the apparent height grows while approaching.
-        hs = nanmedian_filter(height_series_px(image), win)
-        speed = velocity(np.log(hs), t_s) * _approx_distance_bh(hs, h_px)
+        # Travel along the line of sight: distance in body heights is f / apparent height. The
+        # net change over a window, like the side view's, ignores the within-step bob; three
+        # sizes vote (see _frontal_sizes_px), and their few landmarks are noisier than the
+        # pelvis's x, hence the window twice as long.
+        speeds = []
+        for size in _frontal_sizes_px(image):
+            hs = nanmedian_filter(size, win)
+            depth_bh = _focal_guess_px(hs, image_size) / hs
+            speeds.append(-_window_speed(depth_bh, t_s, 2.0 * options.standing_window_s))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
+            speed = np.nanmedian(np.stack(speeds), axis=0)
         facing_cue = _frontal_facing(image, visibility)
-        speed = nanmedian_filter(speed, win)
     else:
         x = nanmedian_filter(mid_hip(image[:, :, :2])[:, 0], max(int(round(0.13 * fps)) | 1, 3))
         speed = _window_speed(x, t_s, options.standing_window_s) / h_px
@@ -307,12 +313,39 @@ def _window_speed(x: np.ndarray, t_s: np.ndarray, window_s: float) -> np.ndarray
     return out
 
 
-def _approx_distance_bh(height_series: np.ndarray, ref_px: float) -> np.ndarray:
-    """Distance to the camera in body heights up to a constant: d log(size)/dt times distance
-    is the approach speed. The constant is unknown from one camera; a subject filling ~the
-    median apparent size is taken to be 3 body heights away (design assumption, only the sign
-    and rough size of the speed are used)."""
-    return 3.0 * ref_px / np.where(height_series > 0, height_series, np.nan)
+def _focal_guess_px(size_px: np.ndarray, image_size: tuple[int, int] | None) -> float:
+    """A focal length for distances in body heights (D / H = f / h): 0.9 times the larger image
+    side (phone and webcam lenses span 55-70 degrees), or without the image size one that puts
+    the subject 3 body heights away at its median apparent size (design assumptions; only the
+    sign and rough size of distances along the line of sight are used)."""
+    if image_size is not None:
+        return 0.9 * max(image_size)
+    ok = np.isfinite(size_px) & (size_px > 0)
+    return 3.0 * float(np.median(size_px[ok])) if ok.any() else float("nan")
+
+
+def _frontal_sizes_px(image: np.ndarray) -> list[np.ndarray]:
+    """Three (T,) apparent standing heights in px of a subject seen from the front or back:
+    from the whole landmark chain, from the upper body alone (hips to shoulders to nose) and
+    from the shoulders' and hips' widths, each scaled to the chain's median.
+
+    Each changes with distance, and each also changes with something else: the legs look
+    shorter spread in depth during double support than together (closing the feet at the end
+    of a walk reads as a step toward the camera), the trunk looks shorter leaning toward or
+    away from the camera (standing up straight at the end reads the same), and the widths
+    narrow as the pelvis and shoulders turn (before the first step). The three rarely err at
+    once, so travel takes their median."""
+    p = image[:, :, :2]
+    whole = height_series_px(image)
+    upper = (np.linalg.norm(mid_hip(p) - mid_shoulder(p), axis=-1)
+             + np.linalg.norm(mid_shoulder(p) - p[:, lm.NOSE], axis=-1))  # fmt: skip
+    width = (np.abs(p[:, lm.L_SHOULDER, 0] - p[:, lm.R_SHOULDER, 0])
+             + np.abs(p[:, lm.L_HIP, 0] - p[:, lm.R_HIP, 0]))  # fmt: skip
+    out = [whole]
+    for part in (upper, width):
+        ok = np.isfinite(part) & np.isfinite(whole) & (part > 0)
+        out.append(part * (np.median(whole[ok] / part[ok]) if ok.any() else np.nan))
+    return out
 
 
 def _mark_turns(

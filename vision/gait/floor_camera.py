@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 MIN_TILT_FROM_VERTICAL_DEG = 10.0
 
 
