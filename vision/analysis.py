@@ -181,9 +181,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         warnings.append(f"step length and speed need a side view or a 4-point floor calibration;"
                         f" this is a {direction.view} view")  # fmt: skip
     if frontal:
-        # bench/accuracy.py: from the front or back, contacts are timed to 1-2 frames and some
-        # steps are missed or added (rendered front clip: 11 found for 7), against well under
-        # a frame and exact counts from the side: too coarse for stride-to-stride variability.
+        # bench/accuracy.py: from the front or back, rendered clips through the pose model time
+        # contacts 2-4 frames off at times and, seen from behind, miss most steps, against about
+        # a frame from the side: too coarse for stride-to-stride variability.
         if steps.stride_time_sd_ms is not None:
             steps.stride_time_sd_ms = steps.stride_time_cv_pct = None
         warnings.append(f"steps seen from the {direction.view} are found less reliably than from "
