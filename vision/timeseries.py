@@ -24,3 +24,35 @@ def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.n
     if len(x) <= 3 * (2 * len(sos) + 1):
         return np.array(x, copy=True)
     return sosfiltfilt(sos, x, axis=0)
+
+
+def fill_short_gaps(x: np.ndarray, max_rows: float) -> np.ndarray:
+    """Copy of ``x`` (T, ...) with interior runs of rows holding NaN, at most ``max_rows`` long,
+    linearly interpolated between the rows either side (a glitch, not an exit from view)."""
+    out = np.array(x, dtype=float, copy=True)
+    bad = ~np.isfinite(out.reshape(len(out), -1)).all(axis=1)
+    for a, b in true_runs(bad):
+        if a == 0 or b == len(out) or b - a > max_rows:
+            continue
+        w = ((np.arange(a, b) - (a - 1)) / (b - (a - 1))).reshape(-1, *([1] * (out.ndim - 1)))
+        out[a:b] = (1 - w) * out[a - 1] + w * out[b]
+    return out
+
+
+def median_lowpass(x: np.ndarray, fps: float, cutoff_hz: float, median_s: float) -> np.ndarray:
+    """(T,) running median over ``median_s`` seconds (removes a landmark's one- or two-frame
+    jumps), then :func:`lowpass`; ``x`` must be finite."""
+    from scipy.ndimage import median_filter
+
+    width = 2 * int(round(median_s * fps / 2)) + 1
+    if width >= 3 and len(x) > width:
+        x = median_filter(x, size=width, mode="nearest")
+    return lowpass(x, fps, cutoff_hz)
+
+
+def segment_median(x: np.ndarray, a: int, b: int) -> float:
+    """Median of the finite values of ``x[a:b]`` (at least ``x[a]``; indices clipped at 0);
+    NaN when there are none."""
+    seg = x[max(a, 0) : max(b, a + 1)]
+    seg = seg[np.isfinite(seg)]
+    return float(np.median(seg)) if seg.size else float("nan")

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.gait.swing_fit import fit_arrival, fit_departure
+from vision.gait.swing_fit import event_at, fit_arrival, fit_departure, moving_mask
 from vision.result import Event, Foot
-from vision.timeseries import lowpass, true_runs
+from vision.timeseries import fill_short_gaps, median_lowpass, segment_median, true_runs
 
 
 @dataclass(frozen=True)
@@ -78,28 +78,6 @@ def separation(depth: np.ndarray) -> np.ndarray:
     return depth[:, 0].mean(axis=-1) - depth[:, 1].mean(axis=-1)
 
 
-def fill_short_gaps(x: np.ndarray, max_rows: float) -> np.ndarray:
-    """(T,) copy of ``x`` with interior NaN runs of at most ``max_rows`` linearly interpolated."""
-    out = x.copy()
-    for a, b in true_runs(~np.isfinite(out)):
-        if a == 0 or b == len(out) or b - a > max_rows:
-            continue
-        w = (np.arange(a, b) - (a - 1)) / (b - (a - 1))
-        out[a:b] = (1 - w) * out[a - 1] + w * out[b]
-    return out
-
-
-def smooth(x: np.ndarray, fps: float, cutoff_hz: float, median_s: float) -> np.ndarray:
-    """(T,) running median (depth jumps of a frame or two) then zero-phase low-pass; ``x`` must
-    be finite."""
-    from scipy.ndimage import median_filter
-
-    width = 2 * int(round(median_s * fps / 2)) + 1
-    if width >= 3 and len(x) > width:
-        x = median_filter(x, size=width, mode="nearest")
-    return lowpass(x, fps, cutoff_hz)
-
-
 def find_moves(s: np.ndarray, fps: float, opts: FrontalOptions) -> list[Move]:
     """Moves of the smoothed separation ``s`` (T,) by at least ``min_move_bh``, in time order.
 
@@ -109,17 +87,11 @@ def find_moves(s: np.ndarray, fps: float, opts: FrontalOptions) -> list[Move]:
     move arrived and the second is dropped.
     """
     v = np.gradient(s) * fps
-    peak = float(np.percentile(np.abs(v), 95)) if len(v) else 0.0
-    thr = max(opts.moving_fraction * peak, opts.min_moving_bh_s)
-    dip = max(int(round(0.06 * fps)), 1)
     min_rest = max(int(round(opts.min_rest_s * fps)), 2)
     min_stance = int(round(opts.min_stance_s * fps))
     found: list[Move] = []
     for sign in (1, -1):
-        moving = sign * v > thr
-        for a, b in true_runs(~moving):
-            if 0 < a and b < len(moving) and b - a <= dip:
-                moving[a:b] = True
+        moving = moving_mask(v, fps, opts.moving_fraction, opts.min_moving_bh_s, sign)
         found += [Move(a, b, sign) for a, b in true_runs(moving)]
     found.sort(key=lambda m: m.start)
     merged: list[Move] = []
@@ -145,11 +117,6 @@ def _amplitude(s: np.ndarray, m: Move) -> float:
     return float(m.sign * (s[min(m.stop, len(s) - 1)] - s[m.start]))
 
 
-def _level(x: np.ndarray, a: int, b: int) -> float:
-    seg = x[max(a, 0) : max(b, a + 1)]
-    return float(np.median(seg)) if seg.size else float("nan")
-
-
 def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
                 opts: FrontalOptions) -> list[tuple[float, float]]:
     """(lift_s, contact_s) of each move; NaN where that end is not seen resting (the walker
@@ -166,12 +133,12 @@ def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
             else m.start
         contact = lift = float("nan")
         if next_start - m.stop >= min_rest:
-            level = _level(s, m.stop, min(next_start, m.stop + settle))
+            level = segment_median(s, m.stop, min(next_start, m.stop + settle))
             hi = min(m.stop + near, next_start)
             contact, _ = fit_arrival(t[peak:hi], m.sign * s[peak:hi], m.sign * level,
                                      float(t[min(m.stop, len(t) - 1)]), opts.search_s)
         if m.start - prev_stop >= min_rest:
-            level = _level(s, max(prev_stop, m.start - settle), m.start)
+            level = segment_median(s, max(prev_stop, m.start - settle), m.start)
             lo = max(m.start - near, prev_stop)
             lift, _ = fit_departure(t[lo : peak + 1], m.sign * s[lo : peak + 1], m.sign * level,
                                     float(t[m.start]), opts.search_s)
@@ -239,7 +206,7 @@ def frontal_events(depth: np.ndarray, image: np.ndarray, t_s: np.ndarray,
     for a, b in true_runs(np.isfinite(d_all)):
         if b - a < 8:
             continue
-        d = smooth(d_all[a:b], fps, opts.cutoff_hz, opts.median_s)
+        d = median_lowpass(d_all[a:b], fps, opts.cutoff_hz, opts.median_s)
         moves = find_moves(d, fps, opts)
         if not moves:
             continue
@@ -249,14 +216,7 @@ def frontal_events(depth: np.ndarray, image: np.ndarray, t_s: np.ndarray,
         for foot, (lift, contact) in zip(feet, swing_times(d, t_s[a:b], moves, fps, opts),
                                          strict=True):
             if np.isfinite(contact):
-                events.append(_event(contact, t_s, frame_index, foot, "contact"))
+                events.append(event_at(contact, t_s, frame_index, foot, "contact"))
             if np.isfinite(lift):
-                events.append(_event(lift, t_s, frame_index, foot, "lift"))
+                events.append(event_at(lift, t_s, frame_index, foot, "lift"))
     return sorted(events, key=lambda e: (e.t_s, e.type))
-
-
-def _event(te: float, t_s: np.ndarray, frame_index: np.ndarray, foot: Foot, kind: str) -> Event:
-    # The frame named is the first whose time is at or after the event.
-    i = int(np.clip(np.searchsorted(t_s, te - 1e-9), 0, len(t_s) - 1))
-    return Event(frame=int(frame_index[i]), t_s=round(float(te), 4), foot=foot,
-                 type=kind)  # type: ignore[arg-type]  # fmt: skip

@@ -33,15 +33,17 @@ import numpy as np
 from vision.gait.swing_fit import (
     SwingFit,
     difference_noise,
+    event_at,
     fit_arrival,
     fit_departure,
     fit_swing_ends,
     leading_kind,
     merge_kinds,
+    moving_mask,
     pair_swings,
 )
 from vision.result import Event, Foot
-from vision.timeseries import lowpass, true_runs
+from vision.timeseries import fill_short_gaps, median_lowpass, segment_median, true_runs
 
 HEEL, TOE = 0, 1
 
@@ -110,49 +112,12 @@ def order_tracks(points: np.ndarray, axis: np.ndarray, sign: np.ndarray,
     return along.max(axis=1), along.min(axis=1)
 
 
-def _smooth_track(x: np.ndarray, fps: float, cutoff_hz: float, median_s: float) -> np.ndarray:
-    """Running median (removes the pose model's one- or two-frame jumps of a foot point onto the
-    other foot), then a zero-phase low-pass."""
-    from scipy.ndimage import median_filter
-
-    width = 2 * int(round(median_s * fps / 2)) + 1
-    if width >= 3 and len(x) > width:
-        x = median_filter(x, size=width, mode="nearest")
-    return lowpass(x, fps, cutoff_hz)
-
-
-def _fill_short_gaps(x: np.ndarray, max_rows: float) -> np.ndarray:
-    """Linear interpolation over interior runs of NaN rows no longer than ``max_rows``."""
-    out = x.copy()
-    bad = ~np.isfinite(out).all(axis=1)
-    for a, b in true_runs(bad):
-        if a == 0 or b == len(out) or b - a > max_rows:
-            continue
-        w = (np.arange(a, b) - (a - 1)) / (b - (a - 1))
-        out[a:b] = (1 - w)[:, None] * out[a - 1] + w[:, None] * out[b]
-    return out
-
-
 def _moves(x: np.ndarray, fps: float, opts: LeapfrogOptions) -> list[tuple[int, int]]:
     """Row ranges (start, stop) where the track ``x`` (body heights, increasing along travel for
     the foremost track when it moves) moves forward by at least ``min_move_bh``."""
-    v = np.gradient(x) * fps
-    peak = float(np.percentile(np.abs(v), 95)) if len(v) else 0.0
-    thr = max(opts.moving_fraction * peak, opts.min_moving_bh_s)
-    moving = v > thr
-    # Close brief dips (noise) inside a move.
-    gap = max(int(round(0.06 * fps)), 1)
-    for a, b in true_runs(~moving):
-        if 0 < a and b < len(moving) and b - a <= gap:
-            moving[a:b] = True
+    moving = moving_mask(np.gradient(x) * fps, fps, opts.moving_fraction, opts.min_moving_bh_s)
     return [(a, b) for a, b in true_runs(moving)
             if x[min(b, len(x) - 1)] - x[a] >= opts.min_move_bh]  # fmt: skip
-
-
-def _level(x: np.ndarray, a: int, b: int) -> float:
-    seg = x[max(a, 0):max(b, a + 1)]
-    seg = seg[np.isfinite(seg)]
-    return float(np.median(seg)) if seg.size else float("nan")
 
 
 def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
@@ -179,7 +144,7 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
     for k, (al, bl) in enumerate(lead_moves):
         rest_until = lead_moves[k + 1][0] if k + 1 < len(lead_moves) else len(lead)
         landed = rest_until - bl >= min_rest  # else still moving when the view ends
-        stance = _level(lead, al - rest // 2, al)  # the foremost foot before this move
+        stance = segment_median(lead, al - rest // 2, al)  # the foremost foot before this move
         match = [m for m, (at, bt) in enumerate(trail_moves)
                  if at < al and abs(bt - al) <= pass_rows and m not in used_trail]  # fmt: skip
         lift_search = opts.search_s
@@ -188,12 +153,12 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
             used_trail.add(m)
             at = trail_moves[m][0]
             prev_end = trail_moves[m - 1][1] if m > 0 else 0
-            start_level = _level(trail, max(prev_end, at - settle), at)
+            start_level = segment_median(trail, max(prev_end, at - settle), at)
             if at - prev_end < max(min_rest, near):
                 # No rest seen before the lift (the walker came into view moving): only the
                 # landing can be timed.
                 if landed:
-                    end_level = _level(lead, bl, min(rest_until, bl + settle))
+                    end_level = segment_median(lead, bl, min(rest_until, bl + settle))
                     hi = min(bl + near, len(lead))
                     c, _ = fit_arrival(t[al:hi], lead[al:hi], end_level, float(t[bl]),
                                        opts.search_s, powers=opts.powers)  # fmt: skip
@@ -215,14 +180,14 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
         hi = min(bl + near, nxt_trail[0] if nxt_trail else len(lead), len(lead))
         swing = lead[lo:hi] + trail[lo:hi] - stance
         if not match:  # the swinging foot's own resting level, before it moved
-            start_level = _level(swing, 0, settle)
+            start_level = segment_median(swing, 0, settle)
         if not landed:  # a lift whose landing is not seen: time the lift alone
             if np.isfinite([start_level]).all() and bl - lo >= 4:
                 lift, _ = fit_departure(t[lo:bl], swing[: bl - lo], start_level, float(t[at]),
                                         lift_search)  # fmt: skip
                 out.append(SwingFit(lift_s=lift, contact_s=float("nan"), rms=float("nan")))
             continue
-        end_level = _level(lead, bl, min(rest_until, bl + settle))
+        end_level = segment_median(lead, bl, min(rest_until, bl + settle))
         if not np.isfinite([start_level, end_level, stance]).all() or hi - lo < 6:
             continue
         out.append(fit_swing_ends(t[lo:hi], swing, start_level, end_level, float(t[at]),
@@ -238,8 +203,8 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
         if rest_until - bt < min_rest or at - prev_end < min_rest:
             continue
         lo, hi = max(at - near, prev_end), min(bt + near, rest_until)
-        start_level = _level(trail, max(prev_end, at - settle), at)
-        end_level = _level(trail, bt, min(rest_until, bt + settle))
+        start_level = segment_median(trail, max(prev_end, at - settle), at)
+        end_level = segment_median(trail, bt, min(rest_until, bt + settle))
         if np.isfinite([start_level, end_level]).all() and hi - lo >= 6:
             out.append(fit_swing_ends(t[lo:hi], trail[lo:hi], start_level, end_level,
                                  float(t[at]), float(t[min(bt, len(t) - 1)]), opts.search_s,
@@ -259,7 +224,7 @@ def _foot_shift(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, lift_s: floa
     both = lead + trail
     i, j = np.searchsorted(t, [lift_s, contact_s])
     w = max(int(round(window_s / float(np.median(np.diff(t))))), 1)
-    return _level(both, j, j + w) - _level(both, i - w, i)
+    return segment_median(both, j, j + w) - segment_median(both, i - w, i)
 
 
 def _rigid(pair: tuple[SwingFit | None, SwingFit | None],
@@ -335,11 +300,11 @@ def leapfrog_events(
     axis = travel_axis(points[:, :, :2], frontal)
     lead, trail = order_tracks(points, axis, travel_sign.astype(float), body_height_px)
     # A foot lost for a frame or two (a glitch, not an exit) must not cut the walk in pieces.
-    lead, trail = _fill_short_gaps(lead, opts.max_gap_s * fps), _fill_short_gaps(
-        trail, opts.max_gap_s * fps)
+    lead = fill_short_gaps(lead, opts.max_gap_s * fps)
+    trail = fill_short_gaps(trail, opts.max_gap_s * fps)
     ok = np.isfinite(lead).all(axis=1) & np.isfinite(trail).all(axis=1)
     contacts: list[tuple[float, int]] = []
-    lifts: list[tuple[float, int]] = []
+    lifts: list[float] = []
     # Each run of one travel sign without missing feet is analysed on its own (a turn or a
     # change from forward to backward walking reverses what "foremost" means).
     change = np.flatnonzero(np.diff(travel_sign) != 0) + 1
@@ -349,7 +314,7 @@ def leapfrog_events(
             if b - a < 8:
                 continue
             t = t_s[a:b]
-            smooth = [_smooth_track(track[a:b, k], fps, opts.cutoff_hz, opts.median_s)
+            smooth = [median_lowpass(track[a:b, k], fps, opts.cutoff_hz, opts.median_s)
                       for track in (lead, trail) for k in (HEEL, TOE)]  # fmt: skip
             heel = _swings(smooth[0], smooth[2], t, fps, opts)
             toe = _swings(smooth[1], smooth[3], t, fps, opts)
@@ -360,18 +325,18 @@ def leapfrog_events(
                 if np.isfinite(contact_s):
                     contacts.append((contact_s, a + int(np.searchsorted(t, contact_s))))
                 if np.isfinite(lift_s):
-                    lifts.append((lift_s, a + int(np.searchsorted(t, lift_s))))
+                    lifts.append(lift_s)
     contacts.sort()
     lifts.sort()
     feet = _name_feet(contacts, labelled, axis, travel_sign)
-    events = [_event(te, r, frame_index, t_s, foot, "contact")
-              for (te, r), foot in zip(contacts, feet, strict=True)]  # fmt: skip
-    for te, r in lifts:
+    events = [event_at(te, t_s, frame_index, foot, "contact")
+              for (te, _), foot in zip(contacts, feet, strict=True)]  # fmt: skip
+    for te in lifts:
         nxt = [f for (tc, _), f in zip(contacts, feet, strict=True) if tc > te]
         prv = [f for (tc, _), f in zip(contacts, feet, strict=True) if tc <= te]
         # The foot that lifts is the one that lands next; failing that, not the last to land.
         foot: Foot = nxt[0] if nxt else (_other(prv[-1]) if prv else "left")
-        events.append(_event(te, r, frame_index, t_s, foot, "lift"))
+        events.append(event_at(te, t_s, frame_index, foot, "lift"))
     return sorted(events, key=lambda e: (e.t_s, e.type))
 
 
@@ -394,11 +359,3 @@ def _name_feet(contacts: list[tuple[float, int]], labelled: np.ndarray, axis: np
              for p in (0, 1)]  # fmt: skip
     p = int(np.argmax(score))
     return ["right" if (k + p) % 2 == 0 else "left" for k in range(len(contacts))]
-
-
-def _event(te: float, r: int, frame_index: np.ndarray, t_s: np.ndarray, foot: Foot,
-           kind: str) -> Event:
-    # The frame named is the first whose time is at or after the event.
-    i = int(np.clip(np.searchsorted(t_s, te - 1e-9), 0, len(t_s) - 1))
-    return Event(frame=int(frame_index[i]), t_s=round(float(te), 4), foot=foot,
-                 type=kind)  # type: ignore[arg-type]  # fmt: skip

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vision.result import Event, Foot
+from vision.timeseries import true_runs
+
 
 @dataclass(frozen=True)
 class SwingFit:
@@ -175,3 +178,26 @@ def merge_kinds(times_s: tuple[float, float], kind: int | None, noise_s: float,
         return 0.5 * (a + b) if abs(a - b) <= tol else extreme
     chosen = times_s[kind]
     return extreme if abs(extreme - chosen) > tol else chosen
+
+
+def moving_mask(v: np.ndarray, fps: float, fraction: float, min_speed: float,
+                sign: float = 1.0) -> np.ndarray:
+    """(T,) where the track moves the ``sign`` way: its speed ``sign * v`` (track units per
+    second) above ``fraction`` of the typical peak speed (95th percentile of ``|v|``) and never
+    below ``min_speed`` (the noise floor); dips of up to 0.06 s inside a move are noise and
+    closed."""
+    peak = float(np.percentile(np.abs(v), 95)) if len(v) else 0.0
+    moving = sign * v > max(fraction * peak, min_speed)
+    dip = max(int(round(0.06 * fps)), 1)
+    for a, b in true_runs(~moving):
+        if 0 < a and b < len(moving) and b - a <= dip:
+            moving[a:b] = True
+    return moving
+
+
+def event_at(te: float, t_s: np.ndarray, frame_index: np.ndarray, foot: Foot,
+             kind: str) -> Event:
+    """The event of ``kind`` at time ``te`` (s), named for the first frame at or after it."""
+    i = int(np.clip(np.searchsorted(t_s, te - 1e-9), 0, len(t_s) - 1))
+    return Event(frame=int(frame_index[i]), t_s=round(float(te), 4), foot=foot,
+                 type=kind)  # type: ignore[arg-type]  # fmt: skip
