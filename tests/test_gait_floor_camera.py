@@ -10,6 +10,7 @@ import pytest
 from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.floor_camera import camera_from_homography
 from vision.gait.scale import HEEL_POINT_HEIGHT_FRACTION, FloorCalibration, estimate_scale
+from vision.landmarks import IDX
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import floor_calibration, look_at, view_camera
 from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence
@@ -67,22 +68,28 @@ def test_subject_height_measured_through_the_recovered_camera():
 
 @pytest.mark.parametrize("view", ["oblique", "front", "back"])
 def test_step_length_through_a_homography_with_raised_heel_points(view):
-    """Heel points raised as BlazePose raises them: the homography alone reads every step
-    long; placing them at their height above the floor reads the truth."""
+    """Heel points raised as BlazePose raises them (the noise model's measured offsets, no
+    jitter): the homography alone puts them too far from the camera; placing them at their
+    height above the floor reads the truth."""
     truth, cam, cal, _ = _scene(view, step_length_m=0.45)
-    noise = replace(LandmarkNoise.none(), foot_offset_fraction=0.016,
-                    frontal_heel_offset_fraction=0.022)  # fmt: skip
-    seq = landmark_sequence(truth, cam, noise, seed=1)
+    seq = landmark_sequence(truth, cam, replace(LandmarkNoise(), jitter_fraction=0.0), seed=1)
     res = analyze_sequence(seq, AnalysisOptions(calibration=cal))
     assert res.metrics.step_length_m.mean == pytest.approx(truth.step_length_m, abs=0.01)
     assert res.metrics.speed_mps == pytest.approx(truth.speed_mps, rel=0.05)
 
-    # Without the camera the same heel points stretch each step by C / (C - h).
-    uncorrected = estimate_scale(seq.image, seq.world, cal)
-    assert uncorrected.camera is None
-    fc = camera_from_homography(uncorrected.homography, (seq.width, seq.height))
-    h = HEEL_POINT_HEIGHT_FRACTION[view] * truth.body_height_m
-    assert fc.height_m / (fc.height_m - h) > 1.02
+    # The first and last resting heel: their distance on the floor, with and without the camera.
+    corrected = estimate_scale(seq.image, seq.world, cal, image_size=(seq.width, seq.height),
+                               heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION[view])
+    plain = estimate_scale(seq.image, seq.world, cal)
+    assert corrected.camera is not None and plain.camera is None
+    rows = [int(np.searchsorted(truth.t_s, s["t_contact_s"])) + 3 for s in truth.steps[1:-1]]
+    feet = [IDX[f"{s['foot']}_heel"] for s in truth.steps[1:-1]]
+    ends = [(rows[0], feet[0]), (rows[-1], feet[-1])]
+    true_d = np.linalg.norm(np.subtract(*[truth.joints[r, k, :2] for r, k in ends]))
+    px = np.array([seq.image[r, k, :2] for r, k in ends])
+    for scale, lo, hi in ((corrected, -0.01, 0.01), (plain, 0.03, 1.0)):
+        d = np.linalg.norm(np.subtract(*scale.floor_m(px)))
+        assert lo < d - true_d < hi
 
 
 def test_step_length_excludes_step_width():

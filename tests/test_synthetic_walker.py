@@ -227,13 +227,15 @@ def test_landmark_sequence_exact_and_noisy() -> None:
                                                                               IDX["nose"]], :2]
     assert np.std(resid) / height_px == pytest.approx(0.007, rel=0.2)
     foot_shift = noisy.image[:, IDX["left_heel"], 1] - exact.image[:, IDX["left_heel"], 1]
-    assert -np.mean(foot_shift) / height_px == pytest.approx(0.016, rel=0.1)
+    offsets = LandmarkNoise()
+    assert -np.mean(foot_shift) / height_px == pytest.approx(offsets.foot_offset_fraction, rel=0.1)
     # Seen from the front the heel hides behind the foot and is placed higher; the toe is not.
     cam_front = view_camera(truth.joints, truth.facing_deg[0], "front")
     ex_f = landmark_sequence(truth, cam_front, LandmarkNoise.none())
     no_f = landmark_sequence(truth, cam_front, replace(LandmarkNoise(), jitter_fraction=0.0))
     hpx_f = no_f.meta["truth"]["body_height_px_mean"]
-    for name, lift in (("left_heel", 0.038), ("left_foot_index", 0.016)):
+    heel = offsets.foot_offset_fraction + offsets.frontal_heel_offset_fraction
+    for name, lift in (("left_heel", heel), ("left_foot_index", offsets.foot_offset_fraction)):
         up = ex_f.image[:, IDX[name], 1] - no_f.image[:, IDX[name], 1]
         assert np.median(up) / hpx_f == pytest.approx(lift, rel=0.1)
 
