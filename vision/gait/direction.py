@@ -161,9 +161,8 @@ def path_angle_deg(image: np.ndarray, image_size: tuple[int, int] | None = None,
 
     A pinhole camera sees an upright subject of height H at distance D as ``h = f H / D``
     pixels tall, so D / H = f / h and the lateral offset X / H = (x - cx) / h: the path in body
-    heights needs no calibration, only the focal length. Without ``image_size`` the focal length
-    is taken as 0.9 times the larger image side guessed from the subject (3 body heights away at
-    the median size), which only stretches the depth axis; the angle's thresholds leave room.
+    heights needs no calibration, only the focal length, guessed by :func:`_focal_guess_px`
+    (a wrong guess only stretches the depth axis; the angle's thresholds leave room).
     """
     hs = nanmedian_filter(height_series_px(image), 9)
     x = mid_hip(image[:, :, :2])[:, 0]
@@ -234,11 +233,9 @@ def analyze_direction(
         # net change over a window, like the side view's, ignores the within-step bob; three
         # sizes vote (see _frontal_sizes_px), and their few landmarks are noisier than the
         # pelvis's x, hence the window twice as long.
-        speeds = []
-        for size in _frontal_sizes_px(image):
-            hs = nanmedian_filter(size, win)
-            depth_bh = _focal_guess_px(hs, image_size) / hs
-            speeds.append(-_window_speed(depth_bh, t_s, 2.0 * options.standing_window_s))
+        sizes = [nanmedian_filter(size, win) for size in _frontal_sizes_px(image)]
+        f = _focal_guess_px(sizes[0], image_size)
+        speeds = [-_window_speed(f / hs, t_s, 2.0 * options.standing_window_s) for hs in sizes]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
             speed = np.nanmedian(np.stack(speeds), axis=0)
