@@ -68,7 +68,7 @@ def test_batch_runs_on_celery_workers_and_resumes(workers, tmp_path: Path) -> No
     for patient, clip in zip(("P-1", "P-2"), clips, strict=True):
         (src / patient).mkdir(parents=True)
         shutil.copyfile(clip, src / patient / clip.name)
-    (src / "P-2" / "corrupt.mp4").write_bytes(os.urandom(8192))
+    (src / "P-2" / "corrupt.mp4").write_bytes(bytes(range(256)) * 32)
     out = tmp_path / "out"
     args = [str(src), "-o", str(out), "--engine", "celery", "--max-frames", str(MAX_FRAMES)]
 

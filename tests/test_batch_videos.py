@@ -4,7 +4,6 @@ and a second run skips everything."""
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 
 import pytest
@@ -21,7 +20,7 @@ def test_batch_over_real_clips_scores_all_and_resumes(shared_videos, tmp_path, c
     clips = sorted(p for p in shared_videos.iterdir() if p.suffix in (".mp4", ".avi"))
     for clip in clips:
         (src / clip.name).symlink_to(clip)
-    (src / "corrupt.mp4").write_bytes(os.urandom(20000))
+    (src / "corrupt.mp4").write_bytes(bytes(range(256)) * 80)
     out = tmp_path / "out"
     # 150 frames (5 s at 30 fps) keeps several steps of every clip while bounding pose time.
     args = ["batch", str(src), "-o", str(out), "--workers", "2", "--max-frames", "150"]
