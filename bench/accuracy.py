@@ -160,7 +160,7 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
 
     stem = truth_path.name[: -len(".truth.json")]
     clip = truth_path.with_name(stem + ".mp4")
-    seq = _pose(clip, pose_dir / f"{stem}.npz" if pose_dir else None)
+    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None)
     doc = json.loads(truth_path.read_text())
     marks = doc.get("floor_calibration")
     if not marks and doc["steps"]:
@@ -179,7 +179,9 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
     )  # fmt: skip
 
 
-def _pose(clip: Path, cached: Path | None) -> PoseSequence:
+def pose_cached(clip: Path, cached: Path | None) -> PoseSequence:
+    """The pose sequence of ``clip``, read from ``cached`` when there, else extracted (and saved
+    there when a path is given)."""
     if cached is not None and cached.exists():
         return PoseSequence.load(cached)
     from vision.pipeline import extract_pose
@@ -197,7 +199,7 @@ def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
     if not clip.exists() or not labels.exists():
         print(f"(real clips not found under {videos}: skipped)")
         return []
-    seq = _pose(clip, pose_dir / f"{clip.stem}.npz" if pose_dir else None)
+    seq = pose_cached(clip, pose_dir / f"{clip.stem}.npz" if pose_dir else None)
     truth = load_event_labels(labels, seq.fps)
     seen = np.flatnonzero(seq.has_pose)
     # Compare where the pose model sees the person (the labels also cover frames before that).

@@ -26,6 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from accuracy import pose_cached  # noqa: E402  (bench/ is the script's folder)
+
 from vision.landmarks import IDX  # noqa: E402
 from vision.sequence import PoseSequence  # noqa: E402
 from vision.synthetic.camera import Camera  # noqa: E402
@@ -54,19 +56,6 @@ def resting_point_height(seq: PoseSequence, cam: Camera, joints: np.ndarray, par
     return float(np.median(found)) / body_height_m if found else float("nan")
 
 
-def _pose(video: Path, pose_dir: Path | None) -> PoseSequence:
-    cached = pose_dir / f"{video.stem}.npz" if pose_dir else None
-    if cached is not None and cached.exists():
-        return PoseSequence.load(cached)
-    from vision.pipeline import extract_pose
-
-    seq = extract_pose(video)
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        seq.save(cached)
-    return seq
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clips", type=Path, action="append", default=[],
@@ -78,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
               if v.with_name(v.stem + ".truth.json").exists()]  # fmt: skip
     for video in videos:
         doc = json.loads(video.with_name(video.stem + ".truth.json").read_text())
-        seq = _pose(video, args.pose_dir)
+        seq = pose_cached(video, args.pose_dir / f"{video.stem}.npz" if args.pose_dir else None)
         cam = Camera.from_dict(doc["camera"])
         joints = np.asarray(doc["joints"])
         h_m = doc["params"]["body_height_m"]
