@@ -21,13 +21,14 @@ VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
 DEMO = VIDEOS / "backward_walk_side_demo4.mp4"
 
 
-def _direction(seq: PoseSequence):
+def _direction(seq: PoseSequence, options: DirectionOptions | None = None):
     """Direction analysis on the landmarks as the analysis prepares them for events."""
+    options = options or DirectionOptions()
     image, world, vis, _ = with_consistent_legs(seq.image, seq.world, seq.visibility, seq.t_s)
     base = replace(seq, image=image, world=world, visibility=vis).filled(0.25)
     ev = replace(base, image=despiked(base.image, base.fps)).smoothed(12.0)
     size = (seq.width, seq.height)
-    return analyze_direction(ev.image, base.visibility, base.t_s, image_size=size), base
+    return analyze_direction(ev.image, base.visibility, base.t_s, options, image_size=size), base
 
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
@@ -130,3 +131,21 @@ def test_front_and_back_walks_read_standing_walk_standing(view, direction):
     ref = [s for s in truth.segments if s["direction"] == direction][0]
     assert abs(d.segments[1].start_s - ref["start_s"]) < 0.45
     assert abs(d.segments[1].end_s - ref["end_s"]) < 0.35
+
+
+def test_coming_to_rest_is_not_a_short_walk_the_other_way():
+    """A front-view limp walked backward away from the camera: after the last step the apparent
+    size keeps changing a little (feet closing, weight settling) at about 0.1 BH/s for half a
+    second. That carries the pelvis a few hundredths of a body height: standing, not a short
+    forward walk that would take the closing step out of the backward walk."""
+    truth = simulate_walk(WalkParams(direction="backward", n_steps=8, asymmetry=0.15,
+                                     sway_ml_m=0.06))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
+    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
+    d, _ = _direction(seq)
+    assert [s.direction for s in d.segments] == ["standing", "backward", "standing"]
+    last_contact = max(e["t_s"] for e in truth.events if e["type"] == "contact")
+    assert d.segments[1].end_s >= last_contact - 0.1
+    # Without the rule the settling is read as walking forward.
+    loose, _ = _direction(seq, DirectionOptions(min_walk_bh=0.0))
+    assert "forward" in [s.direction for s in loose.segments]

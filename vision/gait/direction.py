@@ -49,6 +49,10 @@ class DirectionOptions:
         min_standing_s: slower than ``standing_speed_bh_s`` for at least this long is standing;
             a shorter slow-down is part of the walk.
         min_segment_s: shorter runs of one label are merged into their neighbours.
+        min_walk_bh: a run of walking that carries the pelvis less than this far (body heights)
+            is standing: the shortest steps in DOMAIN.md's cut-offs (~0.25 m) move it about
+            0.15 BH, while coming to rest (closing the feet, straightening up) changes the
+            apparent size of a front/back view by a few hundredths.
         smooth_s: window of the running medians applied to the per-frame cues.
         side_width_ratio: shoulder+hip width over trunk length below which the view is side.
         frontal_width_ratio: above this the view is front or back; in between, oblique.
@@ -66,6 +70,7 @@ class DirectionOptions:
     standing_sway_bh_s: float = 0.25
     min_standing_s: float = 0.4
     min_segment_s: float = 0.4
+    min_walk_bh: float = 0.1
     smooth_s: float = 0.5
     side_width_ratio: float = 0.3
     frontal_width_ratio: float = 0.55
@@ -268,6 +273,7 @@ def analyze_direction(
     label[walk & (travel != facing)] = "backward"
     label[walk & (facing == 0)] = "turning"
     _mark_turns(label, facing, has_pose, t_s, options.turn_window_s)
+    _stand_short_walks(label, speed, t_s, options.min_walk_bh)
     _merge_short_runs(label, t_s, options.min_segment_s)
 
     segments = [
@@ -366,6 +372,18 @@ def _label_runs(label: np.ndarray) -> list[tuple[int, int]]:
             runs.append((start, i))
             start = i
     return runs
+
+
+def _stand_short_walks(label: np.ndarray, speed_bh_s: np.ndarray, t_s: np.ndarray,
+                       min_bh: float) -> None:
+    """Relabel as standing (in place) each forward/backward run whose net travel, the integral
+    of ``speed_bh_s`` over it, is under ``min_bh`` body heights."""
+    dt = np.gradient(t_s) if len(t_s) > 1 else np.ones_like(t_s)
+    for a, b in _label_runs(label):
+        if label[a] in ("forward", "backward"):
+            travel = abs(float(np.nansum(speed_bh_s[a:b] * dt[a:b])))
+            if travel < min_bh:
+                label[a:b] = "standing"
 
 
 def _merge_short_runs(label: np.ndarray, t_s: np.ndarray, min_s: float) -> None:

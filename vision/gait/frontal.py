@@ -41,6 +41,9 @@ class FrontalOptions:
     moving_fraction: the separation moves where its speed exceeds this fraction of its typical
         peak speed (95th percentile) ...
     min_moving_bh_s: ... and never below this speed, body heights per second (noise floor).
+    hold_fraction: a move's full extent runs on while its speed stays above this fraction of
+        the typical peak speed; its size is measured over that extent, so a swing slowed by a
+        gap bridged by interpolation (or a slow first step) is not too small to be a step.
     min_move_bh: a move of the separation shorter than this (body heights) is not a step.
     min_rest_s: a flat stretch shorter than this is not a rest of both feet.
     min_stance_s: a move of the same foot sooner than this after its landing is not a new swing:
@@ -52,9 +55,10 @@ class FrontalOptions:
 
     cutoff_hz: float = 8.0
     median_s: float = 0.1
-    max_gap_s: float = 0.2
+    max_gap_s: float = 0.3
     moving_fraction: float = 0.25
     min_moving_bh_s: float = 0.1
+    hold_fraction: float = 0.1
     min_move_bh: float = 0.05
     min_rest_s: float = 0.08
     min_stance_s: float = 0.25
@@ -70,6 +74,15 @@ class Move:
     start: int
     stop: int
     sign: int
+    reach_start: int = -1
+    reach_stop: int = -1
+
+    @property
+    def reach(self) -> tuple[int, int]:
+        """Rows ``[a, b)`` over which the move keeps above the hold speed (its full extent)."""
+        a = self.reach_start if self.reach_start >= 0 else self.start
+        b = self.reach_stop if self.reach_stop >= 0 else self.stop
+        return a, b
 
 
 def separation(depth: np.ndarray) -> np.ndarray:
@@ -91,8 +104,12 @@ def find_moves(s: np.ndarray, fps: float, opts: FrontalOptions) -> list[Move]:
     min_stance = int(round(opts.min_stance_s * fps))
     found: list[Move] = []
     for sign in (1, -1):
-        moving = moving_mask(v, fps, opts.moving_fraction, opts.min_moving_bh_s, sign)
-        found += [Move(a, b, sign) for a, b in true_runs(moving)]
+        core = moving_mask(v, fps, opts.moving_fraction, opts.min_moving_bh_s, sign)
+        held = moving_mask(v, fps, opts.hold_fraction, opts.min_moving_bh_s, sign)
+        holds = true_runs(held | core)
+        for a, b in true_runs(core):
+            ha, hb = next((h for h in holds if h[0] <= a and b <= h[1]), (a, b))
+            found.append(Move(a, b, sign, ha, hb))
     found.sort(key=lambda m: m.start)
     merged: list[Move] = []
     for m in found:
@@ -106,21 +123,28 @@ def find_moves(s: np.ndarray, fps: float, opts: FrontalOptions) -> list[Move]:
             # A swing must start from a rest of both feet (double support); a smaller move
             # back straight after a landing is the pose model overshooting the new footprint and
             # settling: the landing ends where the settling does.
-            merged[-1] = Move(prev.start, m.stop, prev.sign)
+            merged[-1] = Move(prev.start, m.stop, prev.sign, prev.reach[0], max(m.reach[1], m.stop))
         else:
             merged.append(m)
     return [m for m in merged if _amplitude(s, m) >= opts.min_move_bh]
 
 
 def _amplitude(s: np.ndarray, m: Move) -> float:
-    """Net change of ``s`` over the move, in the move's direction."""
-    return float(m.sign * (s[min(m.stop, len(s) - 1)] - s[m.start]))
+    """Net change of ``s`` over the move's full extent, in the move's direction."""
+    a, b = m.reach
+    return float(m.sign * (s[min(b, len(s) - 1)] - s[a]))
 
 
 def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
-                opts: FrontalOptions) -> list[tuple[float, float]]:
+                opts: FrontalOptions, bridged: np.ndarray | None = None
+                ) -> list[tuple[float, float]]:
     """(lift_s, contact_s) of each move; NaN where that end is not seen resting (the walker
-    enters or leaves the view moving, or the next move follows without a rest)."""
+    enters or leaves the view moving, or the next move follows without a rest).
+
+    ``bridged`` (T,) marks samples interpolated across a gap: a move whose slow end runs into
+    such samples is searched for its arrival (departure) over its whole extent, since the
+    interpolation, not the foot, slowed it down."""
+    bridged = np.zeros(len(s), dtype=bool) if bridged is None else bridged
     min_rest = max(int(round(opts.min_rest_s * fps)), 2)
     settle = max(int(round(opts.settle_s * fps)), 2)
     near = int(round(0.15 * fps))
@@ -132,16 +156,22 @@ def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
         peak = m.start + int(np.argmax(m.sign * np.gradient(s[seg]))) if m.stop - m.start > 1 \
             else m.start
         contact = lift = float("nan")
+        r_start, r_stop = m.reach
         if next_start - m.stop >= min_rest:
-            level = segment_median(s, m.stop, min(next_start, m.stop + settle))
-            hi = min(m.stop + near, next_start)
+            stop = min(r_stop, next_start - min_rest) if bridged[m.stop : r_stop].any() else m.stop
+            level = segment_median(s, stop, min(next_start, stop + settle))
+            hi = min(stop + near, next_start)
+            t_a, t_b = float(t[min(m.stop, len(t) - 1)]), float(t[min(stop, len(t) - 1)])
             contact, _ = fit_arrival(t[peak:hi], m.sign * s[peak:hi], m.sign * level,
-                                     float(t[min(m.stop, len(t) - 1)]), opts.search_s)
+                                     0.5 * (t_a + t_b), opts.search_s + 0.5 * (t_b - t_a))
         if m.start - prev_stop >= min_rest:
-            level = segment_median(s, max(prev_stop, m.start - settle), m.start)
-            lo = max(m.start - near, prev_stop)
+            start = max(r_start, prev_stop + min_rest) if bridged[r_start : m.start].any() \
+                else m.start
+            level = segment_median(s, max(prev_stop, start - settle), start)
+            lo = max(start - near, prev_stop)
+            t_a, t_b = float(t[start]), float(t[m.start])
             lift, _ = fit_departure(t[lo : peak + 1], m.sign * s[lo : peak + 1], m.sign * level,
-                                    float(t[m.start]), opts.search_s)
+                                    0.5 * (t_a + t_b), opts.search_s + 0.5 * (t_b - t_a))
         out.append((lift, contact))
     return out
 
@@ -201,7 +231,13 @@ def frontal_events(depth: np.ndarray, image: np.ndarray, t_s: np.ndarray,
     """
     opts = options or FrontalOptions()
     fps = 1.0 / float(np.median(np.diff(t_s))) if len(t_s) > 1 else 30.0
-    d_all = fill_short_gaps(separation(depth), opts.max_gap_s * fps)
+    raw = separation(depth)
+    d_all = fill_short_gaps(raw, opts.max_gap_s * fps)
+    # A one- or two-frame gap hardly slows a move; a longer one can hide its end.
+    bridged = np.zeros(len(raw), dtype=bool)
+    for ga, gb in true_runs(~np.isfinite(raw)):
+        if gb - ga >= opts.min_rest_s * fps:
+            bridged[ga:gb] = True
     events: list[Event] = []
     for a, b in true_runs(np.isfinite(d_all)):
         if b - a < 8:
@@ -213,8 +249,8 @@ def frontal_events(depth: np.ndarray, image: np.ndarray, t_s: np.ndarray,
         # Receding (travel -1) makes the swinging foot's depth grow: rising is the left foot.
         fallback = np.array([-travel[a + m.start] for m in moves], dtype=float)
         feet = name_feet(moves, image[a:b], fps, opts, fallback)
-        for foot, (lift, contact) in zip(feet, swing_times(d, t_s[a:b], moves, fps, opts),
-                                         strict=True):
+        times = swing_times(d, t_s[a:b], moves, fps, opts, bridged[a:b])
+        for foot, (lift, contact) in zip(feet, times, strict=True):
             if np.isfinite(contact):
                 events.append(event_at(contact, t_s, frame_index, foot, "contact"))
             if np.isfinite(lift):
