@@ -246,3 +246,12 @@ def test_landmark_sequence_exact_and_noisy() -> None:
     front = view_camera(truth.joints, truth.facing_deg[0], "front")
     assert landmark_sequence(truth, front, LandmarkNoise.blazepose_like()).meta["truth"][
         "swapped_frames"] == []
+
+
+def test_limp_cadence_is_counted_over_whole_strides() -> None:
+    """A limp alternates a short and a long step time; steps per minute over whole strides is
+    the walk's cadence, where the mean of an odd number of step times leans to one kind."""
+    limp = simulate_walk(WalkParams(n_steps=8, asymmetry=0.15, cadence_spm=100.0), fps=30.0)
+    assert limp.cadence_spm == pytest.approx(100.0, abs=0.1)
+    steady = [s["duration_s"] for s in limp.steps if s["kind"] == "steady"]
+    assert len(steady) % 2 == 1 and 60.0 / np.mean(steady) > 101.0

@@ -151,7 +151,7 @@ def build_truth(p: WalkParams, fps: float, t: np.ndarray, joints: np.ndarray,
     lateral = np.degrees(np.arctan2(-np.sum(trunk[:, :2] * left, -1), trunk[:, 2]))
 
     steady = [s for s in steps if s["kind"] == "steady"]
-    cadence = 60.0 / float(np.mean([s["duration_s"] for s in steady])) if steady else None
+    cadence = _cadence_spm(steps, steady)
     step_len = float(np.mean([s["length_m"] for s in steady])) if steady else None
     speed = None
     walk_seg = plan.segments[1] if len(plan.segments) > 1 else None
@@ -199,3 +199,18 @@ def _test_3mbwt(t: np.ndarray, joints: np.ndarray, plan: FootstepPlan,
         "start_line_x_m": round(start_line * p.travel_sign, 6),
         "end_line_x_m": round(goal * p.travel_sign, 6),
     }
+
+
+def _cadence_spm(steps: list[dict], steady: list[dict]) -> float | None:
+    """Steps per minute over the steady steps, from whole strides (two steps) where there are
+    any: a limp alternates a short and a long step time, and the mean over an odd number of
+    steps would lean toward whichever kind occurs once more."""
+    if not steady:
+        return None
+    first = steps.index(steady[0])
+    t = [steps[first - 1]["t_contact_s"]] if first > 0 else []
+    t += [s["t_contact_s"] for s in steady]
+    strides = np.subtract(t[2:], t[:-2])
+    if strides.size:
+        return 120.0 / float(np.mean(strides))
+    return 60.0 / float(np.mean([s["duration_s"] for s in steady]))
