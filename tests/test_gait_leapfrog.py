@@ -6,6 +6,7 @@ import numpy as np
 
 from vision.analysis import analyze_sequence
 from vision.gait.agreement import match_events
+from vision.gait.leapfrog import _room_for_lone_swings
 from vision.gait.swing_fit import SwingFit, leading_kind, merge_kinds, pair_swings, same_swing
 from vision.result import Event
 from vision.synthetic import WalkParams, simulate_walk
@@ -65,3 +66,20 @@ def test_slow_backward_walk_contacts_are_not_timed_early():
     true = np.array(sorted(e.t_s for e in ref if e.type == "contact"))
     signed = [t - true[np.argmin(np.abs(true - t))] for t in found]
     assert abs(float(np.median(signed))) <= 0.5 / seq.fps
+
+
+def test_toe_point_sliding_in_double_support_is_not_a_step():
+    """The rendered forward side walk (frames at 30 fps): after the left foot lands at 147.3
+    the right toe point slides for six frames while the foot rolls onto it, then the whole foot
+    swings from 152.0. A lone toe swing squeezed into the 4.7 frames between two swings seen in
+    both kinds cannot be a step (one foot is in the air at a time); it had given an extra
+    contact and +6.5 steps/min."""
+    fr = 1 / 30
+    before = (_fit(135.4 * fr, 147.3 * fr), _fit(135.0 * fr, 147.8 * fr))
+    slide = (None, _fit(147.2 * fr, 153.5 * fr))
+    after = (_fit(152.0 * fr, 162.2 * fr), _fit(152.0 * fr, 160.8 * fr))
+    assert _room_for_lone_swings([before, slide, after]) == [before, after]
+    # A lone swing with room around it (its other kind was lost) is a step.
+    later = (_fit(171.0 * fr, 183.0 * fr), _fit(171.5 * fr, 182.5 * fr))
+    missed = (_fit(153.0 * fr, 165.0 * fr), None)
+    assert _room_for_lone_swings([before, missed, later]) == [before, missed, later]

@@ -247,6 +247,34 @@ def _rigid(pair: tuple[SwingFit | None, SwingFit | None],
     return not np.isfinite([shift, seen]).all() or seen >= 0.5 * shift
 
 
+def _room_for_lone_swings(pairs: list[tuple[SwingFit | None, SwingFit | None]]
+                          ) -> list[tuple[SwingFit | None, SwingFit | None]]:
+    """Drop swings seen in one point kind only that do not fit between the swings seen in both
+    around them: one foot is in the air at a time, so a lone swing needs the time from the
+    previous paired swing's contact to the next one's lift. Shorter, it is the pose model's
+    foot point moving during double support (the toe point sliding as the foot rolls onto it
+    before it leaves), not a step."""
+    paired = [(h, f) for h, f in pairs if h is not None and f is not None]
+    ends = [(np.nanmin([h.lift_s, f.lift_s]), np.nanmax([h.contact_s, f.contact_s]))
+            for h, f in paired]  # fmt: skip
+    out = []
+    for p in pairs:
+        g = p[0] or p[1]
+        if g is None or (p[0] is not None and p[1] is not None):
+            out.append(p)
+            continue
+        if not np.isfinite([g.lift_s, g.contact_s]).all():
+            out.append(p)
+            continue
+        mid = 0.5 * (g.lift_s + g.contact_s)
+        before = [c for _, c in ends if c <= mid]
+        after = [a for a, _ in ends if a >= mid]
+        room = (min(after) if after else np.inf) - (max(before) if before else -np.inf)
+        if room >= g.contact_s - g.lift_s:
+            out.append(p)
+    return out
+
+
 def _combine(pairs: list[tuple[SwingFit | None, SwingFit | None]]) -> list[tuple[float, float]]:
     """One (lift, contact) per swing from the heel's and the toe's: the foot lands with the
     first of its points to land and leaves with the last to leave. Where one kind is first
@@ -321,6 +349,7 @@ def leapfrog_events(
             pairs = pair_swings(heel, toe, opts.pair_s)
             tracks = ((smooth[0], smooth[2]), (smooth[1], smooth[3]))
             pairs = [p for p in pairs if _rigid(p, tracks, t, opts.settle_s)]
+            pairs = _room_for_lone_swings(pairs)
             for lift_s, contact_s in _combine(pairs):
                 if np.isfinite(contact_s):
                     contacts.append((contact_s, a + int(np.searchsorted(t, contact_s))))
