@@ -255,8 +255,8 @@ def _room_for_lone_swings(pairs: list[tuple[SwingFit | None, SwingFit | None]]
     foot point moving during double support (the toe point sliding as the foot rolls onto it
     before it leaves), not a step."""
     paired = [(h, f) for h, f in pairs if h is not None and f is not None]
-    ends = [(np.nanmin([h.lift_s, f.lift_s]), np.nanmax([h.contact_s, f.contact_s]))
-            for h, f in paired]  # fmt: skip
+    # fmin/fmax ignore an end one kind did not see (NaN stays NaN only when both missed it).
+    ends = [(np.fmin(h.lift_s, f.lift_s), np.fmax(h.contact_s, f.contact_s)) for h, f in paired]
     out = []
     for p in pairs:
         g = p[0] or p[1]
