@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from vision.analysis import analyze_sequence
+from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.agreement import match_events
-from vision.gait.leapfrog import _room_for_lone_swings
+from vision.gait.events import EventOptions
+from vision.gait.leapfrog import LeapfrogOptions, _room_for_lone_swings
 from vision.gait.swing_fit import SwingFit, leading_kind, merge_kinds, pair_swings, same_swing
 from vision.result import Event
 from vision.synthetic import WalkParams, simulate_walk
@@ -83,3 +85,26 @@ def test_toe_point_sliding_in_double_support_is_not_a_step():
     later = (_fit(171.0 * fr, 183.0 * fr), _fit(171.5 * fr, 182.5 * fr))
     missed = (_fit(153.0 * fr, 165.0 * fr), None)
     assert _room_for_lone_swings([before, missed, later]) == [before, missed, later]
+
+
+@pytest.mark.parametrize("view", ["side", "oblique"])
+def test_closing_step_is_followed_until_the_foot_stops(view):
+    """A slow forward walk's closing step ends beside the other foot, so the hindmost foot
+    track stops where the two draw level (within the landmark noise), 3-4 frames before the
+    foot lands. Following the closing foot itself (both feet minus the resting one) times the
+    landing within about a frame."""
+    truth = simulate_walk(WalkParams(direction="forward", n_steps=8, step_length_m=0.25,
+                                     cadence_spm=80.0))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
+    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
+    last = max(e["t_s"] for e in truth.events if e["type"] == "contact")
+
+    def closing_error_frames(hold_fraction: float) -> float:
+        opts = EventOptions(leapfrog=LeapfrogOptions(hold_fraction=hold_fraction))
+        res = analyze_sequence(seq, AnalysisOptions(events=opts))
+        found = np.array([e.t_s for e in res.events if e.type == "contact"])
+        return float(np.min(np.abs(found - last))) * seq.fps
+
+    assert closing_error_frames(LeapfrogOptions().hold_fraction) <= 1.5
+    # A hold speed of the whole peak never follows the foot past the hindmost track.
+    assert closing_error_frames(1.0) >= 2.5

@@ -61,6 +61,8 @@ class LeapfrogOptions:
     moving_fraction: a track moves when its speed exceeds this fraction of its typical peak
         speed (95th percentile while walking) ...
     min_moving_bh_s: ... and never below this speed, body heights per second (noise floor).
+    hold_fraction: a closing step's move lasts while its speed stays above this fraction of
+        its peak (see ``_closing_arrival``).
     min_move_bh: a move shorter than this distance (body heights) is not a step.
     min_move_frontal_bh: the same in front and back views, where a step is seen foreshortened
         (as a change of depth) and so covers fewer body heights in the picture.
@@ -71,6 +73,7 @@ class LeapfrogOptions:
 
     cutoff_hz: float = 8.0
     moving_fraction: float = 0.25
+    hold_fraction: float = 0.1
     min_moving_bh_s: float = 0.12
     min_move_bh: float = 0.05
     min_move_frontal_bh: float = 0.03
@@ -206,10 +209,45 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
         start_level = segment_median(trail, max(prev_end, at - settle), at)
         end_level = segment_median(trail, bt, min(rest_until, bt + settle))
         if np.isfinite([start_level, end_level]).all() and hi - lo >= 6:
-            out.append(fit_swing_ends(t[lo:hi], trail[lo:hi], start_level, end_level,
-                                 float(t[at]), float(t[min(bt, len(t) - 1)]), opts.search_s,
-                                 powers=opts.powers))  # fmt: skip
+            fit = fit_swing_ends(t[lo:hi], trail[lo:hi], start_level, end_level, float(t[at]),
+                                 float(t[min(bt, len(t) - 1)]), opts.search_s,
+                                 powers=opts.powers)  # fmt: skip
+            out.append(_closing_arrival(fit, lead, trail, t, at, bt, rest_until, fps, opts))
     return sorted(out, key=lambda f: np.nanmin([f.lift_s, f.contact_s]))
+
+
+def _closing_arrival(fit: SwingFit, lead: np.ndarray, trail: np.ndarray, t: np.ndarray,
+                     at: int, bt: int, rest_until: int, fps: float, opts: LeapfrogOptions
+                     ) -> SwingFit:
+    """A closing step's contact followed past where the hindmost track stops.
+
+    The hindmost track follows the closing foot only until it draws level with the other one,
+    and feet closed side by side are level only at the very end, within the landmark noise: the
+    track can stop several frames before the foot does. ``lead + trail`` is both feet wherever
+    each is, so minus the resting foot's place it is the closing foot itself: its move ends
+    where its speed drops below ``hold_fraction`` of its peak, and the arrival is fitted there.
+    The lift stays the hindmost track's, before the feet come level.
+    """
+    if bt - at < 2:
+        return fit
+    settle = max(int(round(opts.settle_s * fps)), 2)
+    resting = segment_median(lead, max(at - settle, 0), at)
+    swing = lead + trail - resting
+    v = np.gradient(swing) * fps
+    peak = at + int(np.nanargmax(v[at:bt]))
+    stop = bt
+    while stop + 1 < rest_until and v[stop] > opts.hold_fraction * v[peak]:
+        stop += 1
+    min_rest = max(int(round(opts.min_rest_s * fps)), 2)
+    if stop <= bt or rest_until - stop < min_rest:
+        return fit
+    end_level = segment_median(swing, stop, min(rest_until, stop + settle))
+    hi = min(stop + int(round(0.15 * fps)), rest_until)
+    if not np.isfinite(end_level) or hi - peak < 4:
+        return fit
+    contact, _ = fit_arrival(t[peak:hi], swing[peak:hi], end_level, float(t[stop]),
+                             opts.search_s, powers=opts.powers)  # fmt: skip
+    return SwingFit(lift_s=fit.lift_s, contact_s=max(contact, fit.contact_s), rms=fit.rms)
 
 
 def _foot_shift(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, lift_s: float,
