@@ -12,6 +12,16 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
+def close_short_runs(mask: np.ndarray, *, value: bool, max_len: float) -> np.ndarray:
+    """Copy of the 1-D bool ``mask`` with interior runs of ``value`` (not touching either end)
+    no longer than ``max_len`` samples flipped to ``not value``."""
+    out = np.asarray(mask, bool).copy()
+    for a, b in true_runs(out == value):
+        if 0 < a and b < len(out) and b - a <= max_len:
+            out[a:b] = not value
+    return out
+
+
 def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.ndarray:
     """Zero-phase Butterworth low-pass along axis 0 (no lag, for offline use).
 

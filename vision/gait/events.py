@@ -33,7 +33,7 @@ from vision.gait.footprints import FootprintOptions, find_stances, footprint_eve
 from vision.gait.frontal import FrontalOptions, frontal_events
 from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
 from vision.result import Event, Foot
-from vision.timeseries import true_runs
+from vision.timeseries import close_short_runs, true_runs
 
 FEET: tuple[Foot, Foot] = ("left", "right")
 HEEL, TOE, ANKLE = 0, 1, 2
@@ -168,8 +168,8 @@ def stance_mask(tracks: FootTracks, options: EventOptions) -> np.ndarray:
     still = speed < thr
     dt = float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 1 / 30
     for f in range(2):
-        still[:, f] = _close_runs(still[:, f], value=False, max_len=options.min_swing_s / dt)
-        still[:, f] = _close_runs(still[:, f], value=True, max_len=options.min_stance_s / dt)
+        still[:, f] = close_short_runs(still[:, f], value=False, max_len=options.min_swing_s / dt)
+        still[:, f] = close_short_runs(still[:, f], value=True, max_len=options.min_stance_s / dt)
         if options.footprint_radius_bh is not None:
             still[:, f] = _grow_to_footprint(
                 tracks.feet[:, f, :2], still[:, f],
@@ -390,15 +390,3 @@ def _fill_travel(travel: np.ndarray) -> np.ndarray:
                     prev, nearest)  # fmt: skip
     return out[pick]
 
-
-def _close_runs(mask: np.ndarray, *, value: bool, max_len: float) -> np.ndarray:
-    """Flip interior runs of ``value`` no longer than ``max_len`` samples to ``not value``."""
-    out = mask.copy()
-    m = np.concatenate([[not value], mask == value, [not value]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(m))
-    for a, b in zip(edges[::2], edges[1::2], strict=True):
-        if a == 0 or b == len(mask):
-            continue
-        if b - a <= max_len:
-            out[a:b] = not value
-    return out

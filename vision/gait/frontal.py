@@ -68,21 +68,14 @@ class FrontalOptions:
 
 @dataclass(frozen=True)
 class Move:
-    """One move of the separation: rows ``[start, stop)`` and its sign (+1 rising: the left foot
-    swings; -1 falling: the right foot)."""
+    """One move of the separation: rows ``[start, stop)`` above the moving speed, its sign (+1
+    rising: the left foot swings; -1 falling: the right foot), and ``reach``, the rows
+    ``[a, b)`` around it over which it stays above the hold speed (its full extent)."""
 
     start: int
     stop: int
     sign: int
-    reach_start: int = -1
-    reach_stop: int = -1
-
-    @property
-    def reach(self) -> tuple[int, int]:
-        """Rows ``[a, b)`` over which the move keeps above the hold speed (its full extent)."""
-        a = self.reach_start if self.reach_start >= 0 else self.start
-        b = self.reach_stop if self.reach_stop >= 0 else self.stop
-        return a, b
+    reach: tuple[int, int]
 
 
 def separation(depth: np.ndarray) -> np.ndarray:
@@ -109,7 +102,7 @@ def find_moves(s: np.ndarray, fps: float, opts: FrontalOptions) -> list[Move]:
         holds = true_runs(held | core)
         for a, b in true_runs(core):
             ha, hb = next((h for h in holds if h[0] <= a and b <= h[1]), (a, b))
-            found.append(Move(a, b, sign, ha, hb))
+            found.append(Move(a, b, sign, (ha, hb)))
     found.sort(key=lambda m: m.start)
     merged: list[Move] = []
     for m in found:
@@ -123,7 +116,7 @@ def find_moves(s: np.ndarray, fps: float, opts: FrontalOptions) -> list[Move]:
             # A swing must start from a rest of both feet (double support); a smaller move
             # back straight after a landing is the pose model overshooting the new footprint and
             # settling: the landing ends where the settling does.
-            merged[-1] = Move(prev.start, m.stop, prev.sign, prev.reach[0], max(m.reach[1], m.stop))
+            merged[-1] = Move(prev.start, m.stop, prev.sign, (prev.reach[0], m.reach[1]))
         else:
             merged.append(m)
     return [m for m in merged if _amplitude(s, m) >= opts.min_move_bh]

@@ -295,22 +295,16 @@ def _room_for_lone_swings(pairs: list[tuple[SwingFit | None, SwingFit | None]]
     paired = [(h, f) for h, f in pairs if h is not None and f is not None]
     # fmin/fmax ignore an end one kind did not see (NaN stays NaN only when both missed it).
     ends = [(np.fmin(h.lift_s, f.lift_s), np.fmax(h.contact_s, f.contact_s)) for h, f in paired]
-    out = []
-    for p in pairs:
-        g = p[0] or p[1]
-        if g is None or (p[0] is not None and p[1] is not None):
-            out.append(p)
-            continue
+
+    def fits(g: SwingFit) -> bool:
         if not np.isfinite([g.lift_s, g.contact_s]).all():
-            out.append(p)
-            continue
+            return True  # an end not seen: nothing to measure the room against
         mid = 0.5 * (g.lift_s + g.contact_s)
-        before = [c for _, c in ends if c <= mid]
-        after = [a for a, _ in ends if a >= mid]
-        room = (min(after) if after else np.inf) - (max(before) if before else -np.inf)
-        if room >= g.contact_s - g.lift_s:
-            out.append(p)
-    return out
+        free_from = max((c for _, c in ends if c <= mid), default=-np.inf)
+        free_until = min((a for a, _ in ends if a >= mid), default=np.inf)
+        return free_until - free_from >= g.contact_s - g.lift_s
+
+    return [(h, f) for h, f in pairs if (h is not None and f is not None) or fits(h or f)]
 
 
 def _combine(pairs: list[tuple[SwingFit | None, SwingFit | None]]) -> list[tuple[float, float]]:

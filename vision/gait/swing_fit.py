@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision.result import Event, Foot
-from vision.timeseries import true_runs
+from vision.timeseries import close_short_runs
 
 
 @dataclass(frozen=True)
@@ -188,11 +188,7 @@ def moving_mask(v: np.ndarray, fps: float, fraction: float, min_speed: float,
     closed."""
     peak = float(np.percentile(np.abs(v), 95)) if len(v) else 0.0
     moving = sign * v > max(fraction * peak, min_speed)
-    dip = max(int(round(0.06 * fps)), 1)
-    for a, b in true_runs(~moving):
-        if 0 < a and b < len(moving) and b - a <= dip:
-            moving[a:b] = True
-    return moving
+    return close_short_runs(moving, value=False, max_len=max(int(round(0.06 * fps)), 1))
 
 
 def event_at(te: float, t_s: np.ndarray, frame_index: np.ndarray, foot: Foot,
