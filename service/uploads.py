@@ -113,7 +113,7 @@ class _MultipartSink:
         _, params = parse_options_header(self._headers.get("content-disposition", ""))
         name = params.get(b"name", b"").decode("utf-8", "replace")
         self._name = name
-        if name in (VIDEOS_FIELD if self._many else VIDEO_FIELD):
+        if name in (VIDEOS_FIELD if self._many else (VIDEO_FIELD,)):
             if self.videos and not self._many:
                 raise UploadRefused(422, "send one video per upload")
             if len(self.videos) >= self._max_files:
