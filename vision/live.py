@@ -70,6 +70,9 @@ class LiveOptions:
         form_window_s: steps, arm swing and looking back for form cues are taken over this
             window, seconds.
         cadence_window_s: cadence counts contacts over this window, seconds.
+        form_check_s: form cues are looked for at most this often, seconds: the windows they
+            summarise (seconds long) hardly change from one frame to the next, and summarising
+            the posture is the costliest part of a frame.
         pause_gap_s: no contact for this long means the walk paused, seconds.
         resume_after_s: after walking out of view, coaching resumes once the set-up check has
             passed this long, seconds.
@@ -83,6 +86,7 @@ class LiveOptions:
     trunk_window_s: float = 2.0
     form_window_s: float = 6.0
     cadence_window_s: float = 8.0
+    form_check_s: float = 0.5
     pause_gap_s: float = 1.2
     resume_after_s: float = 1.5
     subject_gate_bh: float = 0.5
@@ -123,6 +127,7 @@ class LiveAnalyzer:
         self._walking_since_t_s: float | None = None
         self._setup_ok_since_t_s: float | None = None
         self._last_t_s = -math.inf
+        self._form_checked_t_s = -math.inf
 
     # -- control -------------------------------------------------------------------------------
     def start(self, t_s: float) -> None:
@@ -330,11 +335,17 @@ class LiveAnalyzer:
             return None  # setting up, or paused after an alert: no form cues
         elif not self._scheduler.may_speak(t_s):
             return None  # too soon after the last cue: spare the work of finding one
+        elif (m.walk_direction not in ("backward", "forward")
+              or t_s - self._form_checked_t_s < self.options.form_check_s):  # fmt: skip
+            return None  # form cues are for walking, and the windows change slowly
         else:
             o = self.options
+            self._form_checked_t_s = t_s
             run = self._current_run(t_s, o.form_window_s)
             contact_t = [e.t_s for e in run]
-            recent, longer = self._posture_summaries(t_s, o.trunk_window_s, o.form_window_s)
+            # Posture is judged on backward walking only (see form_cues).
+            recent, longer = (self._posture_summaries(t_s, o.trunk_window_s, o.form_window_s)
+                              if m.walk_direction == "backward" else (None, None))  # fmt: skip
             window = FormWindow(
                 t_s=t_s,
                 direction=m.walk_direction,
