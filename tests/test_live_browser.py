@@ -3,18 +3,15 @@ clip, against a real uvicorn server with the real pose model."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from service_support import serve, shared_clip
 
-VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
-CLIP = VIDEOS / "backward_walk_side_demo4.mp4"
+CLIP = "backward_walk_side_demo4.mp4"
 SKELETON_RGB = np.array([0, 255, 102])  # live.js SKELETON_COLOUR
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -43,27 +40,12 @@ def write_y4m(video: Path, out: Path, size: tuple[int, int] = (640, 360)) -> Pat
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app (SQLite in a temporary folder) served by uvicorn on a free loopback port."""
-    import uvicorn
-
     from service.app import create_app
     from service.settings import Settings
 
     data = tmp_path_factory.mktemp("data")
-    app = create_app(Settings(data_dir=data, local_workers=0))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(Settings(data_dir=data, local_workers=0))) as url:
+        yield url
 
 
 def skeleton_pixels(png: bytes) -> int:
@@ -76,9 +58,7 @@ def skeleton_pixels(png: bytes) -> int:
 def test_live_page_counts_backward_steps_and_coaches(
     server: str, tmp_path: Path, launch_chromium: Callable[..., Any]
 ) -> None:
-    if not CLIP.exists():
-        pytest.skip(f"real test clips not available ({VIDEOS})")
-    y4m = write_y4m(CLIP, tmp_path / "camera.y4m")
+    y4m = write_y4m(shared_clip(CLIP), tmp_path / "camera.y4m")
     browser = launch_chromium([
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={y4m}",
@@ -124,3 +104,15 @@ def test_live_page_counts_backward_steps_and_coaches(
     assert summary_steps >= steps >= 4
     assert cues >= 1 and shown, shown
     assert not errors, errors
+
+
+def test_api_key_typed_on_the_upload_page_is_remembered_on_the_live_page(
+    server: str, browser: Any
+) -> None:
+    page = browser.new_page()
+    page.goto(f"{server}/")
+    page.click("#key-box summary")
+    page.fill("#api-key", "k-shared-123")
+    page.dispatch_event("#api-key", "change")
+    page.goto(f"{server}/live")
+    assert page.input_value("#api-key") == "k-shared-123"

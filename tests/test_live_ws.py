@@ -10,23 +10,22 @@ import numpy as np
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from service_support import shared_clip
 from starlette.websockets import WebSocketDisconnect
 
 from service.api import live as live_api
 from vision.assess.cues import CUES
 
-VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
-CLIP = VIDEOS / "backward_walk_side_demo4.mp4"
+CLIP = "backward_walk_side_demo4.mp4"
 
 
 def clip_jpegs(every: int = 2, size: tuple[int, int] = (640, 360)) -> list[tuple[float, bytes]]:
     """(capture ms, JPEG) of every ``every``-th frame of the real clip, downscaled."""
-    if not CLIP.exists():
-        pytest.skip(f"real test clips not available ({VIDEOS})")
+    clip = shared_clip(CLIP)
     import cv2
 
     out = []
-    cap = cv2.VideoCapture(str(CLIP))
+    cap = cv2.VideoCapture(str(clip))
     i = 0
     while True:
         ok, bgr = cap.read()

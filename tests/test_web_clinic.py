@@ -4,12 +4,10 @@ open a report; refused files and API keys."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-import uvicorn
-from service_support import REPO, free_port, need_pipeline, wait_for
+from service_support import REPO, need_pipeline, serve
 
 from service import accounts
 from service.app import create_app
@@ -24,14 +22,8 @@ def server(tmp_path: Path):
     settings = Settings(data_dir=tmp_path / "data", local_workers=1, render_overlay=False,
                         _env_file=None)  # fmt: skip
     app = create_app(settings)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    wait_for(lambda: srv.started, 60, "the server to start", interval_s=0.1)
-    yield f"http://127.0.0.1:{port}", app
-    srv.should_exit = True
-    thread.join(timeout=30)
+    with serve(app) as url:
+        yield url, app
 
 
 def _create_patient(page, code: str, height_cm: str) -> None:

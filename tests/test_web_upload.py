@@ -4,12 +4,10 @@ upload and analysis progress, then the result (verdict, cues, metrics, plots, ov
 from __future__ import annotations
 
 import base64
-import threading
 from pathlib import Path
 
 import pytest
-import uvicorn
-from service_support import free_port, need_pipeline, shared_clip, wait_for
+from service_support import need_pipeline, serve, shared_clip
 
 from service.app import create_app
 from service.settings import Settings
@@ -21,15 +19,8 @@ pytestmark = pytest.mark.browser
 def server(tmp_path: Path):
     """The app on a real port in this process (local pool of one worker)."""
     settings = Settings(data_dir=tmp_path / "data", local_workers=1, _env_file=None)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                        log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    wait_for(lambda: srv.started, 60, "the server to start", interval_s=0.1)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=30)
+    with serve(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -239,11 +239,7 @@ function route() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  $("api-key").value = localStorage.getItem("retrogaitKey") || "";
-  $("api-key").addEventListener("change", () => {
-    localStorage.setItem("retrogaitKey", $("api-key").value.trim());
-    route();
-  });
+  rememberApiKey(route);
   $("new-patient").addEventListener("submit", createPatient);
   $("batch-form").addEventListener("submit", sendBatch);
   $("back").addEventListener("click", (e) => { e.preventDefault(); location.hash = ""; });

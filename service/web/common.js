@@ -6,7 +6,19 @@ const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-function apiKey() { return $("api-key").value.trim() || localStorage.getItem("retrogaitKey") || ""; }
+// The same storage key as the live page's (live.js), so a key typed on one page serves all.
+const KEY_STORE = "retrogaitKey";
+
+function apiKey() { return $("api-key").value.trim() || localStorage.getItem(KEY_STORE) || ""; }
+
+// Fill the key box from this browser's memory and remember what is typed; then onChange().
+function rememberApiKey(onChange = () => {}) {
+  $("api-key").value = localStorage.getItem(KEY_STORE) || "";
+  $("api-key").addEventListener("change", () => {
+    localStorage.setItem(KEY_STORE, $("api-key").value.trim());
+    onChange();
+  });
+}
 
 function authHeaders() {
   const key = apiKey();

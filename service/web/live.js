@@ -16,19 +16,21 @@ const ui = {
 };
 
 const session = {
-  ws: null, stream: null, edges: [], frameId: 0, sent: 0, answered: 0, dropped: 0,
-  lastSendMs: 0, started: false, setupOk: false, grab: document.createElement("canvas"),
+  ws: null, stream: null, edges: [], frameId: 0, answered: 0, dropped: 0,
+  lastSendMs: 0, started: false, grab: document.createElement("canvas"),
   cueTimer: 0,
 };
 
-ui.apiKey.value = localStorage.getItem("retrogait-api-key") || "";
+// Shared with the upload and clinic pages (common.js's KEY_STORE).
+const KEY_STORE = "retrogaitKey";
+ui.apiKey.value = localStorage.getItem(KEY_STORE) || "";
 
 function setStatus(text) { ui.status.textContent = text; }
 
 function socketUrl() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const key = ui.apiKey.value.trim();
-  if (key) localStorage.setItem("retrogait-api-key", key);
+  if (key) localStorage.setItem(KEY_STORE, key);
   return `${scheme}://${location.host}/v1/live` + (key ? `?api_key=${encodeURIComponent(key)}` : "");
 }
 
@@ -92,7 +94,7 @@ function pump() {
   const ws = session.ws;
   if (!ws || ws.readyState !== WebSocket.OPEN) return;
   const now = performance.now();
-  const inFlight = session.sent - session.answered - session.dropped;
+  const inFlight = session.frameId - session.answered - session.dropped;  // frameId: frames sent
   if (ui.video.readyState >= 2 && inFlight < MAX_IN_FLIGHT && now - session.lastSendMs >= 1000 / MAX_FPS) {
     session.lastSendMs = now;
     sendFrame(now);
@@ -109,7 +111,6 @@ function sendFrame(captureMs) {
   if (g.width !== w || g.height !== h) { g.width = w; g.height = h; }
   g.getContext("2d").drawImage(v, 0, 0, w, h);
   const id = ++session.frameId;
-  session.sent += 1;
   g.toBlob(async (blob) => {
     if (!blob || !session.ws || session.ws.readyState !== WebSocket.OPEN) return;
     const jpeg = await blob.arrayBuffer();
@@ -168,7 +169,6 @@ function updateSetup(s) {
   mark("chk-body", s.whole_body);
   mark("chk-side", s.side_on);
   mark("chk-space", ui.spaceClear.checked);
-  session.setupOk = s.ok;
   if (!session.started) {
     ui.start.disabled = !(s.ok && ui.spaceClear.checked);
     setStatus(s.messages.length ? s.messages.join(" ") :

@@ -209,8 +209,7 @@ async function showOverlay(doc) {
 function setUp() {
   const drop = $("drop");
   const file = $("file");
-  $("api-key").value = localStorage.getItem("retrogaitKey") || "";
-  $("api-key").addEventListener("change", () => localStorage.setItem("retrogaitKey", $("api-key").value.trim()));
+  rememberApiKey();
   drop.addEventListener("click", () => file.click());
   drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") file.click(); });
   file.addEventListener("change", () => { if (file.files.length) upload(file.files[0]); });
