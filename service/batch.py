@@ -132,7 +132,9 @@ def write_json(path: Path, doc: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _stored(path: Path, key: str, key_of: Callable[[dict[str, Any]], Any]) -> dict | None:
+def stored_json(path: Path, key: str, key_of: Callable[[dict[str, Any]], Any]) -> dict | None:
+    """The JSON document at ``path`` when it reads and ``key_of(doc) == key`` (it was written
+    for these settings), else None."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -181,13 +183,19 @@ SINGLE_THREAD_ENV = {
 }  # fmt: skip
 
 
+def limit_thread_pools() -> None:
+    """Size the numeric libraries' thread pools for one core (unless the environment says
+    otherwise); takes effect for libraries not loaded yet."""
+    for name, value in SINGLE_THREAD_ENV.items():
+        os.environ.setdefault(name, value)
+
+
 def _worker_init(next_core: Any = None, workers: int = 1) -> None:
     """Start of a pool process. With several workers, each is pinned to a core of its own:
     MediaPipe runs inference on a pool of threads sized to the machine and the decoder on
     threads of its own, so unpinned workers contend for every core (measured in
     bench/batch_scaling.py); a pinned worker's threads share its one core instead."""
-    for name, value in SINGLE_THREAD_ENV.items():
-        os.environ.setdefault(name, value)
+    limit_thread_pools()
     try:
         import cv2
 
@@ -222,13 +230,13 @@ def plan(items: list[BatchItem], out_dir: Path, options: BatchOptions
             continue
         settings = settings_of(item, options)
         key = batch_key(file_sha, settings)
-        stored = _stored(result_path, key, lambda d: (d.get("extras") or {}).get("batch", {})
+        stored = stored_json(result_path, key, lambda d: (d.get("extras") or {}).get("batch", {})
                          .get("key"))  # fmt: skip
         if stored is not None:
             done.append(RecordingOutcome(item, "skipped", document=stored))
             continue
         failure = (
-            None if options.retry_failed else _stored(failed_path, key, lambda d: d.get("key"))
+            None if options.retry_failed else stored_json(failed_path, key, lambda d: d.get("key"))
         )
         if failure is not None:
             done.append(RecordingOutcome(item, "failed", failure.get("reason")))

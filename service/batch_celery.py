@@ -14,7 +14,6 @@ instead of sending them twice; a finished recording is skipped as with the local
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import time
@@ -28,9 +27,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import accounts, migrations
-from service.batch import BatchItem, RecordingOutcome, RecordingTask, record_outcome, write_json
+from service.batch import (
+    BatchItem,
+    RecordingOutcome,
+    RecordingTask,
+    record_outcome,
+    stored_json,
+    write_json,
+)
 from service.settings import Settings
 from service.store import (
+    PATIENT_CODE_PATTERN,
     Analysis,
     Artefact,
     Patient,
@@ -41,7 +48,7 @@ from service.store import (
 )
 
 PENDING_DIR = "pending"
-_PATIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as the API's patient codes
+_PATIENT_CODE = re.compile(PATIENT_CODE_PATTERN)
 # Job errors the service writes for faults of the recording itself (not of the machinery).
 _MACHINERY_ERRORS = ("analysis failed:", "analysis process ended abnormally")
 
@@ -120,11 +127,8 @@ def submit_recording(sessions: sessionmaker, settings: Settings, org_name: str,
 def _pending_job(path: Path, key: str, sessions: sessionmaker) -> tuple[str, str] | None:
     """``(id, status)`` of the job already stored for this recording with these settings, if
     it still exists."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("key") != key:
+    record = stored_json(path, key, lambda d: d.get("key"))
+    if record is None:
         return None
     with sessions() as s:
         job = s.get(Analysis, str(record.get("analysis_id")))

@@ -77,6 +77,10 @@ class ApiKey(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
+# Pseudonymous patient codes: what the API accepts and batch folders may name.
+PATIENT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
 class Patient(Base):
     __tablename__ = "patients"
     __table_args__ = (UniqueConstraint("org_id", "code", name="uq_patients_org_code"),)

@@ -157,8 +157,8 @@ async def create_batch(request: Request, state: StateDep, session: SessionDep, o
         for a in stored:
             remove_analysis_files(settings, a.id)
         raise HTTPException(503, f"job queue unavailable, try again later: {exc}") from exc
-    session.refresh(batch)
-    return batch_out(batch, _batch_analyses(session, batch.id))
+    # Just committed, in upload order (the session keeps objects loaded after a commit).
+    return batch_out(batch, stored)
 
 
 @router.get("/{batch_id}", response_model=BatchOut, responses=_ERRORS)

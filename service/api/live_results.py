@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 from fastapi import HTTPException, WebSocket
-from sqlalchemy import select
 
+from service.api.patients import owned_patient
 from service.deps import current_org
-from service.store import Analysis, Organisation, Patient, utcnow
+from service.store import Analysis, Organisation, utcnow
 from vision.live import LiveAnalyzer
 from vision.live_recording import RecordingTooShortError
 from vision.pose import PoseEstimator
@@ -112,15 +112,8 @@ def save_result(
         raise HTTPException(409, "this server has no database to save the session to")
     body = json.dumps(doc, sort_keys=True).encode("utf-8")
     with state.sessions() as session:
-        patient_id = None
         code = stop.get("patient_id")
-        if code:
-            patient = session.scalar(
-                select(Patient).where(Patient.org_id == org.id, Patient.code == str(code))
-            )
-            if patient is None:
-                raise HTTPException(404, f"no patient {code}")
-            patient_id = patient.id
+        patient_id = owned_patient(session, org, str(code)).id if code else None
         now = utcnow()
         analysis = Analysis(
             org_id=org.id, patient_id=patient_id, visit_date=date.today(), status="done",

@@ -14,9 +14,9 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from service.store import PATIENT_CODE_PATTERN
 from vision import result as result_contract
 
-PATIENT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 JobStatusName = Literal["queued", "running", "done", "failed"]
 
 

@@ -39,10 +39,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     # Before the analysis libraries load: several workers on one machine each take about one
     # core (pose inference), so their numeric thread pools must not each claim every core.
-    from service.batch import SINGLE_THREAD_ENV
+    from service.batch import limit_thread_pools
 
-    for name, value in SINGLE_THREAD_ENV.items():
-        os.environ.setdefault(name, value)
+    limit_thread_pools()
     settings.ensure_dirs()
     migrations.upgrade(settings.sqlalchemy_url)
 
