@@ -329,7 +329,7 @@ class LiveAnalyzer:
 
     def _choose_cue(self, t_s: float, m: LiveMetrics, alert: SafetyAlert | None) -> LiveCue | None:
         if alert is not None:
-            cue = LiveCue(alert.code, alert.severity, alert.message, t_s, dict(alert.evidence))
+            cue = LiveCue.from_feedback(alert.feedback, t_s)
             chosen = self._scheduler.choose(t_s, [cue])
         elif self.state != "coaching":
             return None  # setting up, or paused after an alert: no form cues

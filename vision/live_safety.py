@@ -21,7 +21,8 @@ from typing import Literal
 
 import numpy as np
 
-from vision.assess.cues import CUES
+from vision.assess.cues import cue
+from vision.result import Feedback
 
 AlertKind = Literal["stumble", "fall", "lost", "left_view"]
 
@@ -75,12 +76,17 @@ class SafetyAlert:
         return ALERT_CUES[self.kind]
 
     @property
+    def feedback(self) -> Feedback:
+        """The alert as the shared cue table words it (see :func:`vision.assess.cues.cue`)."""
+        return cue(self.code, self.evidence)
+
+    @property
     def severity(self) -> str:
-        return CUES[self.code].severity
+        return self.feedback.severity
 
     @property
     def message(self) -> str:
-        return CUES[self.code].template
+        return self.feedback.message
 
 
 class SafetyMonitor:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vision.gait.scale import calibration_sidecar
 from vision.synthetic.camera import Camera, floor_calibration, view_camera
 from vision.synthetic.params import WalkParams
 from vision.synthetic.render import OUTFITS, Appearance, draw_person
@@ -124,6 +125,6 @@ def make_clip(spec: ClipSpec, out_path: str | Path,
     if spec.floor_lines and doc["floor_calibration"] is not None:
         # The taped lines as `retrogait analyze` reads them beside the video (start line first).
         two = doc["floor_calibration"]["two_point"]
-        out_path.with_name(out_path.stem + ".calibration.json").write_text(json.dumps(
+        calibration_sidecar(out_path).write_text(json.dumps(
             {"points_px": two["image_px"], "distance_m": two["distance_m"], "protocol": "3mbwt"}))
     return doc

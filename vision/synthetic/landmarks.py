@@ -116,7 +116,9 @@ def landmark_sequence(truth: WalkTruth, camera: Camera, noise: LandmarkNoise | N
     world += rng.standard_normal(world.shape) * noise.jitter_fraction * h
     # Foot points sit above the true ones: straight up in the image and in the world.
     up_world = camera.rotation() @ np.array([0.0, 0.0, 1.0])
-    frontal = np.cos(np.radians(truth.facing_deg) - math.radians(camera.yaw_deg)) ** 4
+    # Angle between where the person faces and the camera's axis (rad), per frame.
+    facing_vs_camera = np.radians(truth.facing_deg) - math.radians(camera.yaw_deg)
+    frontal = np.cos(facing_vs_camera) ** 4
     offset = np.full((n, len(FOOT_IDX)), noise.foot_offset_fraction)
     hidden = [k for k, i in enumerate(FOOT_IDX) if i in HEEL_AND_ANKLE_IDX]
     offset[:, hidden] += noise.frontal_heel_offset_fraction * frontal[:, None]
@@ -134,9 +136,7 @@ def landmark_sequence(truth: WalkTruth, camera: Camera, noise: LandmarkNoise | N
     visibility[np.ix_(~near_left, left_idx)] -= far_drop[~near_left, None]
     visibility[np.ix_(near_left, right_idx)] -= far_drop[near_left, None]
 
-    facing = np.radians(truth.facing_deg)
-    look = math.radians(camera.yaw_deg)
-    side_on = np.abs(np.sin(facing - look)) > math.cos(math.radians(20.0))
+    side_on = np.abs(np.sin(facing_vs_camera)) > math.cos(math.radians(20.0))
     swapped = _runs_mask(n, noise.swap_fraction, 4, rng, side_on)
     for a, b in zip(LEFT_LEG, RIGHT_LEG, strict=True):
         for arr in (image, world):
