@@ -52,7 +52,7 @@ from typing import Any
 import cv2
 import numpy as np
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse
 
 from service.api.live_results import analyse_recording, authorise, live_summary, save_result
 from vision.assess.live_coach import session_start_cue
@@ -359,9 +359,9 @@ async def _finish(websocket: WebSocket, conn: LiveConnection, msg: dict[str, Any
 
 
 @router.get("/live", include_in_schema=False)
-def live_page() -> HTMLResponse:
+def live_page() -> FileResponse:
     """The live coaching page (camera, skeleton overlay, metrics, spoken cues)."""
-    return HTMLResponse((WEB_DIR / "live.html").read_text(encoding="utf-8"))
+    return FileResponse(WEB_DIR / "live.html", media_type="text/html")
 
 
 @router.get("/live/assets/{name}", include_in_schema=False)

@@ -15,13 +15,6 @@ const VISIT_METRICS = [
   ["overall_score", "Overall score", "0-100", 0],
 ];
 
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text != null) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
-
 function fmt(value, decimals) {
   if (value == null) return "-";
   return typeof value === "number" ? value.toFixed(decimals) : String(value);
@@ -132,35 +125,30 @@ function reportLink(id, kind, label) {
   return link;
 }
 
-function svg(tag, attrs) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
-}
 
 function trendPlot(visits, key, label, unit, decimals) {
   const points = visits.map((v, i) => [i, v[key]]).filter(([, y]) => y != null);
   const fig = el("figure");
   fig.dataset.metric = key;
-  const plot = svg("svg", { viewBox: "0 0 300 140", role: "img", "aria-label": `${label} over visits` });
+  const plot = svgEl("svg", { viewBox: "0 0 300 140", role: "img", "aria-label": `${label} over visits` });
   const [x0, x1, y0, y1] = [40, 290, 115, 15];
-  plot.append(svg("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
-    svg("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }));
+  plot.append(svgEl("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
+    svgEl("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }));
   if (points.length) {
     const ys = points.map(([, y]) => y);
     let [lo, hi] = [Math.min(...ys), Math.max(...ys)];
     if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
     const sx = (i) => (visits.length === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * i) / (visits.length - 1));
     const sy = (y) => y0 - ((y0 - y1) * (y - lo)) / (hi - lo);
-    plot.append(svg("polyline", { class: "trend", points: points.map(([i, y]) => `${sx(i)},${sy(y)}`).join(" ") }));
+    plot.append(svgEl("polyline", { class: "trend", points: points.map(([i, y]) => `${sx(i)},${sy(y)}`).join(" ") }));
     for (const [i, y] of points) {
-      const dot = svg("circle", { cx: sx(i), cy: sy(y), r: 3, class: "dot" });
-      dot.append(svg("title", {}));
+      const dot = svgEl("circle", { cx: sx(i), cy: sy(y), r: 3, class: "dot" });
+      dot.append(svgEl("title", {}));
       dot.firstChild.textContent = `${visits[i].visit_date}: ${fmt(y, decimals)} ${unit}`;
       plot.append(dot);
     }
     for (const [y, yy] of [[hi, y1], [lo, y0]]) {
-      const t = svg("text", { x: 2, y: yy + 4 });
+      const t = svgEl("text", { x: 2, y: yy + 4 });
       t.textContent = fmt(y, decimals);
       plot.append(t);
     }

@@ -1,5 +1,5 @@
-// Shared by the upload and clinic pages: element lookup, the API key (typed in the page or
-// remembered in this browser) and fetch with JSON error messages.
+// Shared by the upload and clinic pages: element lookup and creation (HTML and SVG), the API
+// key (typed in the page or remembered in this browser) and fetch with JSON error messages.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -18,6 +18,20 @@ function rememberApiKey(onChange = () => {}) {
     localStorage.setItem(KEY_STORE, $("api-key").value.trim());
     onChange();
   });
+}
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+function svgEl(tag, attrs, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text != null) node.textContent = text;
+  return node;
 }
 
 function authHeaders() {

@@ -68,13 +68,6 @@ function fmt(value, decimals) {
   return String(value);
 }
 
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text != null) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
-
 function showResult(doc) {
   const r = doc.result;
   $("result").hidden = false;
@@ -110,12 +103,6 @@ function showResult(doc) {
   showOverlay(doc);
 }
 
-function svgEl(tag, attrs, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 // Plot frame: 600x220 with margins; returns x/y mappers.
 function frame(svg, xs, ys, xLabel, yLabel) {
