@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from service_support import unavailable
 
 SHARED_VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
 
@@ -22,13 +22,6 @@ CHROMIUM_ARGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 )  # fmt: skip
-
-
-def required_or_skip(reason: str) -> None:
-    """Skip with ``reason``, or fail under ``CI=true``, where every test dependency must exist."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required when CI=true)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +41,7 @@ def chromium_executable() -> str:
     for name in CHROMIUM_NAMES:
         if found := shutil.which(name):
             return found
-    required_or_skip("Chromium is not installed (apt-get install -y chromium)")
+    unavailable("Chromium is not installed (apt-get install -y chromium)")
     raise AssertionError("unreachable")
 
 
@@ -58,7 +51,7 @@ def playwright_sync_api() -> ModuleType:
     try:
         from playwright import sync_api
     except ImportError:
-        required_or_skip("the playwright Python package is not installed (pip install playwright)")
+        unavailable("the playwright Python package is not installed (pip install playwright)")
     return sync_api
 
 
