@@ -7,7 +7,8 @@ import pytest
 
 from service.cli import main
 from vision.analysis import AnalysisOptions, analyze_sequence
-from vision.gait.events import REGISTRY, EventOptions, FootTracks, detect_events
+from vision.gait.events import REGISTRY, EventOptions, detect_events
+from vision.gait.foot_tracks import FootTracks
 from vision.gait.scale import CalibrationError, FloorCalibration
 from vision.sequence import PoseSequence
 

@@ -20,8 +20,8 @@ from vision.gait.events import (
     alternation_breaks,
     default_detector,
     detect_events,
-    foot_tracks,
 )
+from vision.gait.foot_tracks import foot_tracks
 from vision.gait.posture import PostureOptions, posture_series, summarise_posture
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
 from vision.gait.scale import (

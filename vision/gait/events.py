@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.signal import find_peaks
 
-from vision import landmarks as lm
-from vision.gait.body import foot_points, mid_hip, velocity
+from vision.gait.body import velocity
+from vision.gait.foot_tracks import FootTracks
 from vision.gait.footprints import FootprintOptions, find_stances, footprint_events
 from vision.gait.frontal import FrontalOptions, frontal_events
 from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
@@ -70,82 +70,6 @@ class EventOptions:
     footprints: FootprintOptions = field(default_factory=FootprintOptions)
     leapfrog: LeapfrogOptions = field(default_factory=LeapfrogOptions)
     frontal: FrontalOptions = field(default_factory=FrontalOptions)
-
-
-@dataclass
-class FootTracks:
-    """What the detectors see: both feet's points and the walk's direction, per frame.
-
-    Attributes:
-        t_s: (T,) seconds.
-        frame_index: (T,) video frame numbers.
-        feet: (T, 2, 3, 2) pixels: [left, right] x [heel, toe, ankle] x (x, y), leg labels
-            already made consistent (see :func:`vision.gait.body.with_consistent_legs`).
-        pelvis: (T, 2) mid-hip pixels.
-        travel: (T,) +1/-1 travel sign along the travel axis, 0 when standing.
-        walking: (T,) bool, frames labelled backward, forward or turning.
-        body_height_px: apparent standing height in pixels.
-        frontal: True when travel is along the line of sight (front/back view): the travel axis is
-            then image y (down = nearer the camera), else image x.
-        readings: (T, 2, 3, 2) the same foot points unsmoothed (gaps filled only), for detectors
-            that must not blend the two feet where the pose model swapped their labels; None:
-            use ``feet``.
-        depth: (T, 2, 2) the pose model's relative depth of [left, right] x [heel, toe], in
-            pixels like x (hip-centred, smaller is nearer the camera); None if not known.
-    """
-
-    t_s: np.ndarray
-    frame_index: np.ndarray
-    feet: np.ndarray
-    pelvis: np.ndarray
-    travel: np.ndarray
-    walking: np.ndarray
-    body_height_px: float
-    frontal: bool = False
-    readings: np.ndarray | None = None
-    depth: np.ndarray | None = None
-
-
-def foot_tracks(
-    image: np.ndarray,
-    visibility: np.ndarray,
-    t_s: np.ndarray,
-    frame_index: np.ndarray,
-    frame_size: tuple[int, int],
-    travel: np.ndarray,
-    walking: np.ndarray,
-    body_height_px: float,
-    frontal: bool = False,
-    min_visibility: float = 0.5,
-    raw_image: np.ndarray | None = None,
-) -> FootTracks:
-    """Build :class:`FootTracks` from (T, 33, >=2) landmark pixels.
-
-    A foot is missing (NaN) in frames where its heel and toe are both less visible than
-    ``min_visibility`` or any of its points is outside the ``frame_size`` (width, height) picture:
-    BlazePose guesses such points, and a guessed foot must not make events.
-    """
-    feet = foot_points(image)
-    vis = np.stack([visibility[:, [lm.L_HEEL, lm.L_TOE]].max(axis=1),
-                    visibility[:, [lm.R_HEEL, lm.R_TOE]].max(axis=1)], axis=1)  # fmt: skip
-    w, h = frame_size
-    inside = ((feet[..., 0] >= 0) & (feet[..., 0] < w) & (feet[..., 1] >= 0)
-              & (feet[..., 1] < h)).all(axis=-1)  # fmt: skip
-    seen = (vis >= min_visibility) & inside
-    feet[~seen] = np.nan
-    readings = None
-    if raw_image is not None:
-        readings = foot_points(raw_image)
-        # Frames filled across a short gap carry visibility 0 but interpolated points: keep them.
-        readings[~(((vis >= min_visibility) | (vis == 0)) & inside)] = np.nan
-    depth = None
-    if image.shape[-1] >= 3:
-        depth = image[:, [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE], 2].reshape(-1, 2, 2)
-        depth = np.where(seen[:, :, None], depth, np.nan)
-    return FootTracks(t_s=t_s, frame_index=frame_index, feet=feet,
-                      pelvis=mid_hip(image[:, :, :2]), travel=travel, walking=walking,
-                      body_height_px=body_height_px, frontal=frontal,
-                      readings=readings, depth=depth)  # fmt: skip
 
 
 Detector = Callable[[FootTracks, EventOptions], list[Event]]

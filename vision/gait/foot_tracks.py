@@ -1,0 +1,119 @@
+"""What the event detectors see: both feet's points per frame, and which of them to trust."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision import landmarks as lm
+from vision.gait.body import foot_points, mid_hip
+from vision.timeseries import true_runs
+
+
+@dataclass(frozen=True)
+class FootSeenOptions:
+    """When a foot's points are trusted.
+
+    Attributes:
+        min_visibility: a foot is seen where its heel or toe is at least this visible ...
+        hidden_visibility: ... or at least this visible for ``hidden_min_s`` on end. Seen at an
+            angle, the far foot standing behind the near one keeps a middling visibility for as
+            long as it is hidden, and its points stay where the leg puts it; a brief dip is a
+            guess (a foot leaving the picture, a blurred swing) and is dropped.
+        hidden_min_s: seconds, see ``hidden_visibility``.
+    """
+
+    min_visibility: float = 0.5
+    hidden_visibility: float = 0.3
+    hidden_min_s: float = 0.2
+
+
+def feet_seen(feet: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, int], fps: float,
+              options: FootSeenOptions = FootSeenOptions()) -> np.ndarray:
+    """(T, 2) bool: where each foot of ``feet`` (T, 2, K, 2) pixels is trusted, given its
+    ``visibility`` (T, 2) (the better of heel and toe, 0..1): every point inside the
+    ``frame_size`` (width, height) picture, and visible enough (see :class:`FootSeenOptions`)."""
+    w, h = frame_size
+    inside = ((feet[..., 0] >= 0) & (feet[..., 0] < w) & (feet[..., 1] >= 0)
+              & (feet[..., 1] < h)).all(axis=-1)  # fmt: skip
+    seen = (visibility >= options.min_visibility) & inside
+    hidden = (visibility >= options.hidden_visibility) & inside & ~seen
+    for f in range(seen.shape[1]):
+        for a, b in true_runs(hidden[:, f]):
+            if b - a >= options.hidden_min_s * fps:
+                seen[a:b, f] = True
+    return seen
+
+
+@dataclass
+class FootTracks:
+    """What the detectors see: both feet's points and the walk's direction, per frame.
+
+    Attributes:
+        t_s: (T,) seconds.
+        frame_index: (T,) video frame numbers.
+        feet: (T, 2, 3, 2) pixels: [left, right] x [heel, toe, ankle] x (x, y), leg labels
+            already made consistent (see :func:`vision.gait.body.with_consistent_legs`).
+        pelvis: (T, 2) mid-hip pixels.
+        travel: (T,) +1/-1 travel sign along the travel axis, 0 when standing.
+        walking: (T,) bool, frames labelled backward, forward or turning.
+        body_height_px: apparent standing height in pixels.
+        frontal: True when travel is along the line of sight (front/back view): the travel axis is
+            then image y (down = nearer the camera), else image x.
+        readings: (T, 2, 3, 2) the same foot points unsmoothed (gaps filled only), for detectors
+            that must not blend the two feet where the pose model swapped their labels; None:
+            use ``feet``.
+        depth: (T, 2, 2) the pose model's relative depth of [left, right] x [heel, toe], in
+            pixels like x (hip-centred, smaller is nearer the camera); None if not known.
+    """
+
+    t_s: np.ndarray
+    frame_index: np.ndarray
+    feet: np.ndarray
+    pelvis: np.ndarray
+    travel: np.ndarray
+    walking: np.ndarray
+    body_height_px: float
+    frontal: bool = False
+    readings: np.ndarray | None = None
+    depth: np.ndarray | None = None
+
+
+def foot_tracks(
+    image: np.ndarray,
+    visibility: np.ndarray,
+    t_s: np.ndarray,
+    frame_index: np.ndarray,
+    frame_size: tuple[int, int],
+    travel: np.ndarray,
+    walking: np.ndarray,
+    body_height_px: float,
+    frontal: bool = False,
+    raw_image: np.ndarray | None = None,
+    options: FootSeenOptions = FootSeenOptions(),
+) -> FootTracks:
+    """Build :class:`FootTracks` from (T, 33, >=2) landmark pixels.
+
+    A foot is missing (NaN) in frames where it is not seen (see :func:`feet_seen`): BlazePose
+    guesses such points, and a guessed foot must not make events.
+    """
+    feet = foot_points(image)
+    vis = np.stack([visibility[:, [lm.L_HEEL, lm.L_TOE]].max(axis=1),
+                    visibility[:, [lm.R_HEEL, lm.R_TOE]].max(axis=1)], axis=1)  # fmt: skip
+    seen = feet_seen(feet, vis, frame_size, 1.0 / float(np.median(np.diff(t_s)))
+                     if len(t_s) > 1 else 30.0, options)  # fmt: skip
+    feet[~seen] = np.nan
+    readings = None
+    if raw_image is not None:
+        readings = foot_points(raw_image)
+        # Frames filled across a short gap carry visibility 0 but interpolated points: keep them.
+        readings[~(seen | (vis == 0))] = np.nan
+    depth = None
+    if image.shape[-1] >= 3:
+        depth = image[:, [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE], 2].reshape(-1, 2, 2)
+        depth = np.where(seen[:, :, None], depth, np.nan)
+    return FootTracks(t_s=t_s, frame_index=frame_index, feet=feet,
+                      pelvis=mid_hip(image[:, :, :2]), travel=travel, walking=walking,
+                      body_height_px=body_height_px, frontal=frontal,
+                      readings=readings, depth=depth)  # fmt: skip
