@@ -12,6 +12,7 @@ import pytest
 from vision import landmarks as lm
 from vision.gait.body import despiked, with_consistent_legs
 from vision.gait.direction import DirectionOptions, analyze_direction, path_angle_deg, width_ratio
+from vision.gait.facing import facing_between_turns
 from vision.sequence import PoseSequence
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import view_camera
@@ -149,3 +150,40 @@ def test_coming_to_rest_is_not_a_short_walk_the_other_way():
     # Without the rule the settling is read as walking forward.
     loose, _ = _direction(seq, DirectionOptions(min_walk_bh=0.0))
     assert "forward" in [s.direction for s in loose.segments]
+
+
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_back_view_walk_keeps_its_facing_when_left_and_right_flip(direction):
+    """Seen from behind, the pose model swaps the shoulders' and hips' left/right order in
+    stretches: that must not read as turning round on the spot (nobody turns without showing
+    the camera a side)."""
+    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, stand_before_s=0.6,
+                                     stand_after_s=0.6))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
+    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=3)
+    image = seq.image.copy()
+    flipped = (np.arange(len(image)) // 12) % 3 == 1  # a third of the time, 0.4 s at a stretch
+    for a, b in ((lm.L_SHOULDER, lm.R_SHOULDER), (lm.L_HIP, lm.R_HIP)):
+        image[flipped, a], image[flipped, b] = seq.image[flipped, b], seq.image[flipped, a]
+    d, _ = _direction(replace(seq, image=image))
+    assert d.view == "back"
+    # (Whether the last moments read standing is not this test's business.)
+    assert [s.direction for s in d.segments][:2] == ["standing", direction]
+    assert [s.direction for s in d.segments if s.direction != "standing"] == [direction]
+
+
+def test_facing_turns_only_through_a_side_on_moment():
+    fps = 30.0
+    cue = np.full(120, -1.0)
+    cue[20:30] = cue[80:95] = 1.0  # flips of the left/right order, the trunk square to the camera
+    square = np.full(120, 0.6)
+    facing = facing_between_turns(cue, square, fps, side_on_ratio=0.3)
+    # No side-on moment: one facing throughout, the majority's.
+    assert (facing == -1).all()
+    cue[60:] = 1.0
+    cue[100:110] = -1.0
+    turning = square.copy()
+    turning[55:65] = 0.15  # a turn shows the camera a side for a third of a second
+    facing = facing_between_turns(cue, turning, fps, side_on_ratio=0.3)
+    assert (facing[:50] == -1).all() and (facing[70:] == 1).all()
+    assert (facing[57:63] == 0).all()

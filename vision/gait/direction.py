@@ -28,6 +28,7 @@ from vision.gait.body import (
     nanmedian_filter,
     velocity,
 )
+from vision.gait.facing import facing_between_turns, frontal_facing, lateral_facing
 from vision.result import Direction, Segment, View
 from vision.timeseries import true_runs
 
@@ -185,28 +186,6 @@ def path_angle_deg(image: np.ndarray, image_size: tuple[int, int] | None = None,
     return float(np.degrees(np.arctan2(abs(vt[0][1]), abs(vt[0][0]))))
 
 
-def _lateral_facing(image: np.ndarray, height_px: float) -> np.ndarray:
-    """(T,) facing evidence along image x (positive: faces right), in body heights."""
-    ears = 0.5 * (image[:, lm.L_EAR, 0] + image[:, lm.R_EAR, 0])
-    nose = image[:, lm.NOSE, 0] - ears
-    feet = 0.5 * (
-        (image[:, lm.L_TOE, 0] - image[:, lm.L_HEEL, 0])
-        + (image[:, lm.R_TOE, 0] - image[:, lm.R_HEEL, 0])
-    )
-    # The nose leads the ears by ~0.05 H and the toes lead the heels by ~0.15 H; tanh caps each
-    # cue so one wild landmark cannot outvote the other.
-    cue = np.tanh(nose / (0.03 * height_px)) + np.tanh(feet / (0.05 * height_px))
-    return np.where(np.isfinite(cue), cue, np.nan)
-
-
-def _frontal_facing(image: np.ndarray, visibility: np.ndarray) -> np.ndarray:
-    """(T,) facing evidence toward the camera (positive: faces the camera)."""
-    lr = image[:, lm.L_SHOULDER, 0] - image[:, lm.R_SHOULDER, 0]
-    lr_hip = image[:, lm.L_HIP, 0] - image[:, lm.R_HIP, 0]
-    scale = np.abs(lr) + np.abs(lr_hip) + 1e-6
-    return (lr + lr_hip) / scale + (visibility[:, lm.NOSE] - 0.5)
-
-
 def analyze_direction(
     image: np.ndarray,
     visibility: np.ndarray,
@@ -244,14 +223,14 @@ def analyze_direction(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
             speed = np.nanmedian(np.stack(speeds), axis=0)
-        facing_cue = _frontal_facing(image, visibility)
+        facing_cue = nanmedian_filter(frontal_facing(image, visibility), win)
+        facing = facing_between_turns(facing_cue, width_ratio(image), fps,
+                                      options.side_width_ratio)  # fmt: skip
     else:
         x = nanmedian_filter(mid_hip(image[:, :, :2])[:, 0], max(int(round(0.13 * fps)) | 1, 3))
         speed = _window_speed(x, t_s, options.standing_window_s) / h_px
-        facing_cue = _lateral_facing(image, h_px)
-    facing_cue = nanmedian_filter(facing_cue, win)
-
-    facing = np.sign(np.nan_to_num(facing_cue)).astype(np.int8)
+        facing_cue = nanmedian_filter(lateral_facing(image, h_px), win)
+        facing = np.sign(np.nan_to_num(facing_cue)).astype(np.int8)
     moving = np.abs(np.nan_to_num(speed)) >= options.standing_speed_bh_s
     if view not in ("front", "back"):
         # Both feet planted while the hips only sway (coming to rest, shifting weight before
