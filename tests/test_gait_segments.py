@@ -167,6 +167,8 @@ def test_back_view_walk_keeps_its_facing_when_left_and_right_flip(direction):
         image[flipped, a], image[flipped, b] = seq.image[flipped, b], seq.image[flipped, a]
     d, _ = _direction(replace(seq, image=image))
     assert d.view == "back"
+    assert d.facing_agreement < DirectionOptions().min_facing_agreement
+    assert _direction(seq)[0].facing_agreement == 1.0
     # (Whether the last moments read standing is not this test's business.)
     assert [s.direction for s in d.segments][:2] == ["standing", direction]
     assert [s.direction for s in d.segments if s.direction != "standing"] == [direction]
@@ -187,3 +189,19 @@ def test_facing_turns_only_through_a_side_on_moment():
     facing = facing_between_turns(cue, turning, fps, side_on_ratio=0.3)
     assert (facing[:50] == -1).all() and (facing[70:] == 1).all()
     assert (facing[57:63] == 0).all()
+
+
+def test_an_unsure_facing_is_said_in_the_result():
+    from vision.analysis import analyze_sequence
+
+    truth = simulate_walk(WalkParams(n_steps=6, direction="backward"))
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
+    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=5)
+    unsure = "which way the subject faces is unsure"
+    assert not any(unsure in w for w in analyze_sequence(seq).quality.warnings)
+    image = seq.image.copy()
+    flipped = (np.arange(len(image)) // 9) % 5 < 2  # two fifths of the time
+    for a, b in ((lm.L_SHOULDER, lm.R_SHOULDER), (lm.L_HIP, lm.R_HIP)):
+        image[flipped, a], image[flipped, b] = seq.image[flipped, b], seq.image[flipped, a]
+    warnings = analyze_sequence(replace(seq, image=image)).quality.warnings
+    assert any(unsure in w and "back view" in w for w in warnings), warnings

@@ -159,6 +159,11 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     result.scale = Scale(method=scale.method, metres_per_pixel=scale.metres_per_pixel,
                          uncertainty_pct=scale.uncertainty_pct)  # fmt: skip
     _scale_warnings(scale, direction, warnings)
+    if direction.facing_agreement < opts.direction.min_facing_agreement:
+        warnings.append(f"which way the subject faces is unsure from this {direction.view} view "
+                        f"(the pose agrees with it in {100 * direction.facing_agreement:.0f}% of"
+                        " frames): forward and backward may be swapped; film from the side to "
+                        "be sure")  # fmt: skip
 
     walk_axis = np.array([0.0, 1.0]) if frontal else np.array([1.0, 0.0])
     # Metrics describe the walk in its main direction only: a clip that walks forward to the

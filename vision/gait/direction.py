@@ -3,7 +3,8 @@
 Backward walking is travelling opposite to where one faces, so the two are estimated separately:
 
 * facing: from the nose ahead of the ears and the toes ahead of the heels (side views), or from
-  the shoulders' left/right order and the face's visibility (front/back views);
+  the shoulders' left/right order and the face's visibility (front/back views, where it changes
+  only through a turn: see :mod:`vision.gait.facing`);
 * travel: from the pelvis displacement (image x in side views; apparent size in front/back views,
   growing when the subject comes nearer).
 
@@ -63,6 +64,10 @@ class DirectionOptions:
         frontal_path_deg: a path at least this steep to the image plane (degrees) is a
             front/back view, whatever the trunk's width; one between ``side_path_deg`` and this
             is oblique; a flatter one is side or oblique by the trunk's width.
+        min_facing_agreement: a facing that fewer of its frames' own cues agree with than this
+            fraction is unsure (see ``DirectionAnalysis.facing_agreement``): every clip of
+            bench/accuracy.py agrees on all frames but the two rendered back views through the
+            pose model (0.62 and 0.79), one of which reads the wrong way; design choice.
     """
 
     standing_speed_bh_s: float = 0.08
@@ -79,6 +84,7 @@ class DirectionOptions:
     min_path_bh: float = 0.6
     frontal_path_deg: float = 60.0
     side_path_deg: float = 20.0
+    min_facing_agreement: float = 0.9
 
 
 @dataclass
@@ -94,6 +100,8 @@ class DirectionAnalysis:
         speed_bh_s: (T,) pelvis speed along the travel axis in body heights per second (signed).
         body_height_px: the subject's apparent standing height in pixels.
         segments: runs of one direction with their view.
+        facing_agreement: fraction of the frames given a facing whose own facing cue agrees
+            with it: 1 when every frame agrees, near 0.5 when the facing is a guess.
     """
 
     view: View
@@ -103,6 +111,7 @@ class DirectionAnalysis:
     speed_bh_s: np.ndarray
     body_height_px: float
     segments: list[Segment] = field(default_factory=list)
+    facing_agreement: float = float("nan")
 
     @property
     def walk_direction(self) -> Direction | None:
@@ -263,7 +272,9 @@ def analyze_direction(
         for a, b in _label_runs(label)
         if label[a] != ""
     ]  # fmt: skip
-    return DirectionAnalysis(view, facing, travel, label, speed, h_px, segments)
+    told = np.isfinite(facing_cue) & (facing_cue != 0) & (facing != 0)
+    agreement = float(np.mean(np.sign(facing_cue[told]) == facing[told])) if told.any() else np.nan
+    return DirectionAnalysis(view, facing, travel, label, speed, h_px, segments, agreement)
 
 
 def _feet_speed_bh_s(image: np.ndarray, t_s: np.ndarray, h_px: float, fps: float) -> np.ndarray:
