@@ -36,6 +36,12 @@ def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.n
     return sosfiltfilt(sos, x, axis=0)
 
 
+def frame_rate(t_s: np.ndarray, default: float = 30.0) -> float:
+    """Frames per second of the (T,) frame times ``t_s`` (their median spacing), ``default``
+    with fewer than two frames."""
+    return 1.0 / float(np.median(np.diff(t_s))) if len(t_s) > 1 else default
+
+
 def fill_short_gaps(x: np.ndarray, max_rows: float) -> np.ndarray:
     """Copy of ``x`` (T, ...) with interior runs of rows holding NaN, at most ``max_rows`` long,
     linearly interpolated between the rows either side (a glitch, not an exit from view)."""

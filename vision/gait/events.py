@@ -33,7 +33,7 @@ from vision.gait.footprints import FootprintOptions, find_stances, footprint_eve
 from vision.gait.frontal import FrontalOptions, frontal_events
 from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
 from vision.result import Event, Foot
-from vision.timeseries import close_short_runs, true_runs
+from vision.timeseries import close_short_runs, frame_rate, true_runs
 
 FEET: tuple[Foot, Foot] = ("left", "right")
 HEEL, TOE, ANKLE = 0, 1, 2
@@ -90,7 +90,7 @@ def stance_mask(tracks: FootTracks, options: EventOptions) -> np.ndarray:
     typical = float(np.percentile(moving, 95)) if moving.size else 1.0
     thr = max(options.still_fraction * typical, options.min_still_bh_s)
     still = speed < thr
-    dt = float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 1 / 30
+    dt = 1.0 / frame_rate(tracks.t_s)
     for f in range(2):
         still[:, f] = close_short_runs(still[:, f], value=False, max_len=options.min_swing_s / dt)
         still[:, f] = close_short_runs(still[:, f], value=True, max_len=options.min_stance_s / dt)
@@ -138,7 +138,7 @@ def detect_stationarity(tracks: FootTracks, options: EventOptions) -> list[Event
     """
     still = stance_mask(tracks, options)
     valid = np.isfinite(tracks.feet[:, :, :2]).all(axis=(2, 3))
-    dt = float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 1 / 30
+    dt = 1.0 / frame_rate(tracks.t_s)
     min_swing = max(int(round(options.min_swing_s / dt)), 1)
     min_stance = max(int(round(options.min_stance_s / dt)), 1)
     events: list[Event] = []
@@ -180,7 +180,7 @@ def detect_pelvis_relative(tracks: FootTracks, options: EventOptions) -> list[Ev
     """Contacts at maxima of the leading foot point along travel, lifts at minima of the trailing
     point; only while walking. See the module docstring."""
     rel = along_travel(tracks)
-    dt = float(np.median(np.diff(tracks.t_s))) if len(tracks.t_s) > 1 else 1 / 30
+    dt = 1.0 / frame_rate(tracks.t_s)
     distance = max(int(options.min_step_s / dt), 1)
     found: list[tuple[Event, float]] = []
     n = len(tracks.t_s)

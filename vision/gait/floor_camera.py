@@ -40,10 +40,6 @@ class FloorCamera:
     rotation: np.ndarray
     centre_m: np.ndarray
 
-    @property
-    def height_m(self) -> float:
-        return float(self.centre_m[2])
-
     def at_height(self, points_px: np.ndarray, height_m: float | np.ndarray) -> np.ndarray:
         """(N, 2) floor (x, y) metres under (N, 2) image points that lie ``height_m`` above the
         floor (scalar or (N,)). Rays that never reach that height give NaN."""

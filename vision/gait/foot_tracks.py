@@ -8,7 +8,7 @@ import numpy as np
 
 from vision import landmarks as lm
 from vision.gait.body import foot_points, mid_hip
-from vision.timeseries import true_runs
+from vision.timeseries import frame_rate, true_runs
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,7 @@ def foot_tracks(
     feet = foot_points(image)
     vis = np.stack([visibility[:, [lm.L_HEEL, lm.L_TOE]].max(axis=1),
                     visibility[:, [lm.R_HEEL, lm.R_TOE]].max(axis=1)], axis=1)  # fmt: skip
-    seen = feet_seen(feet, vis, frame_size, 1.0 / float(np.median(np.diff(t_s)))
-                     if len(t_s) > 1 else 30.0, options)  # fmt: skip
+    seen = feet_seen(feet, vis, frame_size, frame_rate(t_s), options)
     feet[~seen] = np.nan
     readings = None
     if raw_image is not None:

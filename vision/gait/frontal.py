@@ -22,13 +22,20 @@ almost along its line of sight and hardly moves in the picture before it lands.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from vision.gait.swing_fit import event_at, fit_arrival, fit_departure, moving_mask
 from vision.result import Event, Foot
-from vision.timeseries import fill_short_gaps, median_lowpass, segment_median, true_runs
+from vision.timeseries import (
+    fill_short_gaps,
+    frame_rate,
+    median_lowpass,
+    segment_median,
+    true_runs,
+)
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,7 @@ def _amplitude(s: np.ndarray, m: Move) -> float:
 
 
 def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
-                opts: FrontalOptions, bridged: np.ndarray | None = None
+                opts: FrontalOptions, bridged: np.ndarray
                 ) -> list[tuple[float, float]]:
     """(lift_s, contact_s) of each move; NaN where that end is not seen resting (the walker
     enters or leaves the view moving, or the next move follows without a rest).
@@ -137,7 +144,6 @@ def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
     ``bridged`` (T,) marks samples interpolated across a gap: a move whose slow end runs into
     such samples is searched for its arrival (departure) over its whole extent, since the
     interpolation, not the foot, slowed it down."""
-    bridged = np.zeros(len(s), dtype=bool) if bridged is None else bridged
     min_rest = max(int(round(opts.min_rest_s * fps)), 2)
     settle = max(int(round(opts.settle_s * fps)), 2)
     near = int(round(0.15 * fps))
@@ -202,11 +208,9 @@ def name_feet(moves: list[Move], image: np.ndarray, fps: float, opts: FrontalOpt
 def _resting_place(points: np.ndarray) -> np.ndarray:
     """(2, K, 2) median of (N, 2, K, 2) points over the frames where each is seen; NaN where one
     is never seen."""
-    out = np.full(points.shape[1:], np.nan)
-    seen = np.isfinite(points).all(axis=-1)  # (N, 2, K)
-    for f, k in zip(*np.nonzero(seen.any(axis=0)), strict=True):
-        out[f, k] = np.median(points[seen[:, f, k], f, k], axis=0)
-    return out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a point never seen stays NaN
+        return np.nanmedian(points, axis=0)
 
 
 def frontal_events(depth: np.ndarray, image: np.ndarray, t_s: np.ndarray,
@@ -223,7 +227,7 @@ def frontal_events(depth: np.ndarray, image: np.ndarray, t_s: np.ndarray,
             feet where their image positions cannot tell.
     """
     opts = options or FrontalOptions()
-    fps = 1.0 / float(np.median(np.diff(t_s))) if len(t_s) > 1 else 30.0
+    fps = frame_rate(t_s)
     raw = separation(depth)
     d_all = fill_short_gaps(raw, opts.max_gap_s * fps)
     # A one- or two-frame gap hardly slows a move; a longer one can hide its end.

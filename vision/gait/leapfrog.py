@@ -43,7 +43,13 @@ from vision.gait.swing_fit import (
     pair_swings,
 )
 from vision.result import Event, Foot
-from vision.timeseries import fill_short_gaps, median_lowpass, segment_median, true_runs
+from vision.timeseries import (
+    fill_short_gaps,
+    frame_rate,
+    median_lowpass,
+    segment_median,
+    true_runs,
+)
 
 HEEL, TOE = 0, 1
 
@@ -251,23 +257,22 @@ def _closing_arrival(fit: SwingFit, lead: np.ndarray, trail: np.ndarray, t: np.n
 
 
 def _foot_shift(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, lift_s: float,
-                contact_s: float, window_s: float) -> float:
+                contact_s: float, window: int) -> float:
     """How far the swinging foot moved along travel from its lift to its contact, body heights,
     from one point kind's foremost and hindmost tracks (T,): while one foot rests, lead + trail
     is the swinging foot plus a constant, whichever foot is in front. Levels are medians over
-    ``window_s`` before the lift and after the contact (both feet rest then). NaN if an end is
+    ``window`` rows before the lift and after the contact (both feet rest then). NaN if an end is
     not seen."""
     if not np.isfinite([lift_s, contact_s]).all():
         return float("nan")
     both = lead + trail
     i, j = np.searchsorted(t, [lift_s, contact_s])
-    w = max(int(round(window_s / float(np.median(np.diff(t))))), 1)
-    return segment_median(both, j, j + w) - segment_median(both, i - w, i)
+    return segment_median(both, j, j + window) - segment_median(both, i - window, i)
 
 
 def _rigid(pair: tuple[SwingFit | None, SwingFit | None],
            tracks: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
-           t: np.ndarray, window_s: float) -> bool:
+           t: np.ndarray, window: int) -> bool:
     """Whether a swing is a move of a whole foot. Heel and toe are one rigid foot: a swing seen
     in one kind's tracks only must show in the other kind's as a shift of at least half its
     length (the rest is the foot's roll and the noise), else it is the pose model's foot point
@@ -280,8 +285,8 @@ def _rigid(pair: tuple[SwingFit | None, SwingFit | None],
     if h is not None and f is not None:
         return True
     own, other = (tracks[0], tracks[1]) if h is not None else (tracks[1], tracks[0])
-    shift = _foot_shift(*own, t, g.lift_s, g.contact_s, window_s)
-    seen = _foot_shift(*other, t, g.lift_s, g.contact_s, window_s)
+    shift = _foot_shift(*own, t, g.lift_s, g.contact_s, window)
+    seen = _foot_shift(*other, t, g.lift_s, g.contact_s, window)
     return not np.isfinite([shift, seen]).all() or seen >= 0.5 * shift
 
 
@@ -356,13 +361,14 @@ def leapfrog_events(
     opts = options or LeapfrogOptions()
     if frontal:
         opts = replace(opts, min_move_bh=opts.min_move_frontal_bh)
-    fps = 1.0 / float(np.median(np.diff(t_s))) if len(t_s) > 1 else 30.0
+    fps = frame_rate(t_s)
     axis = travel_axis(points[:, :, :2], frontal)
     lead, trail = order_tracks(points, axis, travel_sign.astype(float), body_height_px)
     # A foot lost for a frame or two (a glitch, not an exit) must not cut the walk in pieces.
     lead = fill_short_gaps(lead, opts.max_gap_s * fps)
     trail = fill_short_gaps(trail, opts.max_gap_s * fps)
     ok = np.isfinite(lead).all(axis=1) & np.isfinite(trail).all(axis=1)
+    settle = max(int(round(opts.settle_s * fps)), 1)
     contacts: list[tuple[float, int]] = []
     lifts: list[float] = []
     # Each run of one travel sign without missing feet is analysed on its own (a turn or a
@@ -380,7 +386,7 @@ def leapfrog_events(
             toe = _swings(smooth[1], smooth[3], t, fps, opts)
             pairs = pair_swings(heel, toe, opts.pair_s)
             tracks = ((smooth[0], smooth[2]), (smooth[1], smooth[3]))
-            pairs = [p for p in pairs if _rigid(p, tracks, t, opts.settle_s)]
+            pairs = [p for p in pairs if _rigid(p, tracks, t, settle)]
             pairs = _room_for_lone_swings(pairs)
             for lift_s, contact_s in _combine(pairs):
                 if np.isfinite(contact_s):
