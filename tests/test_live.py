@@ -223,10 +223,11 @@ def test_live_cues_are_the_shared_cue_table() -> None:
     assert "(up to 21)" in cues[0].message  # the window's peak, not the mean
     assert cues[0].evidence["limit"] == next(f.limit for f in FORM_LIMITS
                                              if f.code == "trunk_flexion")
-    # Every alert is spoken from the table, its text complete (no field left unfilled).
-    assert set(ALERT_CUES.values()) <= CUES.keys()
-    for kind in ALERT_CUES:
-        assert "{" not in SafetyAlert(kind, 1.0, {"hip_drop_bh": 0.3}).message
+    # Every alert is spoken from the table, as the table words it.
+    for kind, code in ALERT_CUES.items():
+        alert = SafetyAlert(kind, 1.0, {"hip_drop_bh": 0.3})
+        assert (alert.code, alert.message, alert.severity) == (
+            code, CUES[code].template, CUES[code].severity)
 
 
 def test_recording_resamples_onto_a_uniform_grid() -> None:

@@ -67,10 +67,6 @@ def test_upload_queues_a_job_and_delete_removes_every_file(client, video, tmp_pa
     assert client.get("/v1/analyses").json()["total"] == 0
 
 
-def short_clip(tmp_path: Path) -> Path:
-    return write_test_video(tmp_path / "named_wrong.mp4", seconds=0.3)
-
-
 def test_refusals_say_why_and_leave_nothing_behind(tmp_path: Path, video: Path) -> None:
     settings = _settings(tmp_path, max_upload_mb=0.05, max_duration_s=0.5)
     with TestClient(create_app(settings)) as c:
@@ -92,11 +88,11 @@ def test_refusals_say_why_and_leave_nothing_behind(tmp_path: Path, video: Path) 
         r = c.post("/v1/analyses", files={"other": ("x.mp4", b"abc")})
         assert r.status_code == 422 and "'video'" in r.json()["detail"]
         # The field name must match exactly, not be part of "video".
-        with short_clip(tmp_path).open("rb") as fh:
+        short = write_test_video(tmp_path / "short.mp4", seconds=0.3)
+        with short.open("rb") as fh:
             r = c.post("/v1/analyses", files={"vid": ("x.mp4", fh, "video/mp4")})
         assert r.status_code == 422 and "'video'" in r.json()["detail"]
 
-        short = write_test_video(tmp_path / "short.mp4", seconds=0.3)
         r = _upload(c, short, height_cm=20)
         assert r.status_code == 422 and r.json()["detail"].startswith("height_cm")
         r = _upload(c, short, calibration="{not json")

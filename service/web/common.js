@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-// The same storage key as the live page's (live.js), so a key typed on one page serves all.
+// One storage key for every page, so a key typed on one page serves all.
 const KEY_STORE = "retrogaitKey";
 
 function apiKey() { return $("api-key").value.trim() || localStorage.getItem(KEY_STORE) || ""; }

@@ -7,7 +7,6 @@ const MAX_SIDE_PX = 640;           // frames are downscaled to this longer side 
 const MAX_FPS = 20;                // never send faster than this
 const MAX_IN_FLIGHT = 1;           // frames sent but not yet answered (or dropped): lowest latency
 
-const $ = (id) => document.getElementById(id);
 const ui = {
   video: $("video"), overlay: $("overlay"), status: $("status"), cue: $("cue"),
   alert: $("alert"), alertText: $("alert-text"), resume: $("resume"),
@@ -21,9 +20,7 @@ const session = {
   cueTimer: 0,
 };
 
-// Shared with the upload and clinic pages (common.js's KEY_STORE).
-const KEY_STORE = "retrogaitKey";
-ui.apiKey.value = localStorage.getItem(KEY_STORE) || "";
+rememberApiKey();  // common.js: one key store for every page
 
 function setStatus(text) { ui.status.textContent = text; }
 
