@@ -5,13 +5,14 @@
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
 synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg) and the
-walk direction found vs true; then which detector is best on contact F1 (ties: timing) and so
-should be the default. Real clips: forward_walk_side_labeled.mp4 against its hand labels, and the
-same clip reversed in time (a backward-walk stand-in). Rendered clips (``sample_videos/*.mp4``
-and the walks in ``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end
-through the pose model against their truth JSON, with the floor marks of their view. Pose
-comes from ``--pose-dir/<stem>.npz`` when present, else from running the pose model (and is then
-saved there, so later runs are fast).
+walk direction found vs true; then, for side/oblique and for front/back views, which detector is
+best on contact F1 (ties: timing) and so should be that view's default. Real clips:
+forward_walk_side_labeled.mp4 against its hand labels, and the same clip reversed in time (a
+backward-walk stand-in). Rendered clips (``sample_videos/*.mp4`` and the walks in
+``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end through the pose
+model against their truth JSON, with the floor marks of their view. Pose comes from
+``--pose-dir/<stem>.npz`` when present, else from running the pose model (and is then saved
+there, so later runs are fast).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from vision.gait.agreement import (  # noqa: E402
     match_events,
     reversed_events,
 )
-from vision.gait.events import DEFAULT_DETECTOR, REGISTRY  # noqa: E402
+from vision.gait.events import REGISTRY, default_detector  # noqa: E402
 from vision.gait.scale import FloorCalibration  # noqa: E402
 from vision.result import Event  # noqa: E402
 from vision.sequence import PoseSequence  # noqa: E402
@@ -237,6 +238,7 @@ def evaluate(case: Case, detector: str) -> dict:
                  else None),
         "dir": f"{m.walk_direction}/{case.direction}",
         "dir_ok": m.walk_direction == case.direction,
+        "frontal": res.extras.get("view") in ("front", "back"),
     }  # fmt: skip
     return row
 
@@ -277,25 +279,36 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cases = (real_cases(args.videos, args.pose_dir) + sample_cases(args.pose_dir)
              + bench_clip_cases(args.pose_dir) + synthetic_cases(args.quick))
-    # The default is the detector with the best contact F1 averaged over the three kinds of
-    # evidence (real hand-labelled feet, rendered clips through the pose model, landmark-level
-    # synthetic walks), ties broken by the median timing error.
-    scores = {}
+    rows = {}
     for detector in args.detectors.split(","):
-        rows = [evaluate(c, detector) for c in cases]
-        print_table(rows, detector)
-        groups = [[r for r in rows if r["clip"].startswith(p)]
-                  for p in ("real", ("sample", "render"), "syn")]  # fmt: skip
-        f1 = [float(np.nanmean([r["F1"] for r in g])) for g in groups if g]
-        med = [float(np.nanmedian([r["med_fr"] for r in g])) for g in groups if g]
-        scores[detector] = (float(np.mean(f1)), float(np.nanmean(med)), f1, med)
-    best = max(scores, key=lambda d: (round(scores[d][0], 3), -scores[d][1]))
-    print("\nper detector (contact F1 / median timing error in frames, for real | rendered | "
-          "synthetic):")
-    for d, (f1m, _, f1, med) in scores.items():
-        print(f"  {d:16s} mean F1 {f1m:.3f}   F1 " + " | ".join(f"{x:.2f}" for x in f1)
-              + "   median " + " | ".join(f"{x:.2f}" for x in med))
-    print(f"best: {best} (library default: {DEFAULT_DETECTOR})")
+        rows[detector] = [evaluate(c, detector) for c in cases]
+        print_table(rows[detector], detector)
+    # Each view's default (side/oblique, front/back) is the detector with the best contact F1
+    # on the clips seen from such a view, averaged over the kinds of evidence there (real
+    # hand-labelled feet, rendered clips through the pose model, landmark-level synthetic
+    # walks), ties broken by the median timing error. "auto" (the library's choice by view) is
+    # shown for reference, never chosen.
+    for frontal, views in ((False, "side and oblique"), (True, "front and back")):
+        scores = {}
+        for detector, found in rows.items():
+            groups = {name: [r for r in found
+                             if r["clip"].startswith(p) and r["frontal"] == frontal]
+                      for name, p in (("real", "real"), ("rendered", ("sample", "render")),
+                                      ("synthetic", "syn"))}  # fmt: skip
+            groups = {name: g for name, g in groups.items() if g}
+            f1 = [float(np.nanmean([r["F1"] for r in g])) for g in groups.values()]
+            med = [float(np.nanmedian([r["med_fr"] for r in g])) for g in groups.values()]
+            if f1:
+                scores[detector] = (float(np.mean(f1)), float(np.nanmean(med)), f1, med)
+        print(f"\n{views} views, per detector (contact F1 / median timing error in frames, for "
+              f"{' | '.join(groups)} clips):")
+        for d, (f1m, _, f1, med) in scores.items():
+            print(f"  {d:16s} mean F1 {f1m:.3f}   F1 " + " | ".join(f"{x:.2f}" for x in f1)
+                  + "   median " + " | ".join(f"{x:.2f}" for x in med))
+        ranked = [d for d in scores if d != "auto"]
+        if ranked:
+            best = max(ranked, key=lambda d: (round(scores[d][0], 3), -scores[d][1]))
+            print(f"best: {best} (library default: {default_detector(frontal)})")
     return 0
 
 

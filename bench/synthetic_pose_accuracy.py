@@ -41,7 +41,7 @@ def resting_point_height(seq: PoseSequence, cam: Camera, joints: np.ndarray, par
     the vertical through it projects onto the detected point; NaN if never seen resting."""
     found = []
     for side in ("left", "right"):
-        p = joints[:, IDX[f"{side}_{part}"]]
+        p = joints[seq.frame_index, IDX[f"{side}_{part}"]]
         still = np.r_[False, np.linalg.norm(np.diff(p, axis=0), axis=1) < 1e-3]
         for i in np.flatnonzero(still[: len(seq)] & seq.has_pose):
             line = np.column_stack([np.full((len(HEIGHTS_M), 2), p[i, :2]), HEIGHTS_M])
