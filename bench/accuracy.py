@@ -66,9 +66,19 @@ def calibration_for_view(cal: dict, view: str) -> FloorCalibration:
                             floor_m=tuple(map(tuple, hom["floor_m"])))  # fmt: skip
 
 
+def taped_marks(camera, steps: list[dict], travel_sign: float) -> dict:
+    """The floor marks a user would tape for a walk seen by ``camera``: the start line at the
+    first footprint and a line 3 m further along the walk (see
+    :func:`vision.synthetic.camera.floor_calibration`)."""
+    from vision.synthetic.camera import floor_calibration
+
+    x0 = float(steps[0]["footprint"][0]) if steps else 0.0
+    return floor_calibration(camera, (x0, x0 + 3.0 * travel_sign))
+
+
 def synthetic_cases(quick: bool) -> list[Case]:
     from vision.synthetic import WalkParams, simulate_walk
-    from vision.synthetic.camera import floor_calibration, view_camera
+    from vision.synthetic.camera import view_camera
     from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence
 
     variants = {
@@ -89,11 +99,8 @@ def synthetic_cases(quick: bool) -> list[Case]:
                 truth = simulate_walk(p)
                 cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
                 seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
-                x0 = float(truth.steps[0]["footprint"][0]) if truth.steps else 0.0
-                fc = calibration_for_view(floor_calibration(cam, (x0, x0 + 3.0 * p.travel_sign)),
-                                          view)  # fmt: skip
-                walking = ~np.isin(np.arange(len(truth.t_s)), [])  # all frames
-                flex = truth.trunk_flexion_deg[walking]
+                fc = calibration_for_view(taped_marks(cam, truth.steps, p.travel_sign), view)
+                flex = truth.trunk_flexion_deg
                 cases.append(Case(
                     name=f"syn {direction[:4]} {vname} {view}", seq=seq,
                     truth_events=[Event(**e) for e in truth.events],
@@ -133,7 +140,7 @@ def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
         return []
     import os
 
-    from vision.synthetic.clips import ClipSpec, make_clip
+    from vision.synthetic.clips import ClipSpec, make_clip, truth_path_for
     from vision.synthetic.params import WalkParams
 
     out = pose_dir / "rendered"
@@ -148,7 +155,7 @@ def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
             tmp = out / f"tmp-{os.getpid()}-{name}.mp4"
             make_clip(spec, tmp)
             os.replace(tmp, out / f"{name}.mp4")
-            os.replace(tmp.with_name(tmp.stem + ".truth.json"), truth)
+            os.replace(truth_path_for(tmp), truth)
         cases.append(rendered_case(f"render {name}", truth, pose_dir))
     return cases
 
@@ -165,11 +172,9 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
     doc = json.loads(truth_path.read_text())
     marks = doc.get("floor_calibration")
     if not marks and doc["steps"]:
-        from vision.synthetic.camera import Camera, floor_calibration
+        from vision.synthetic.camera import Camera
 
-        x0 = float(doc["steps"][0]["footprint"][0])
-        marks = floor_calibration(Camera.from_dict(doc["camera"]),
-                                  (x0, x0 + 3.0 * doc["travel_sign"]))  # fmt: skip
+        marks = taped_marks(Camera.from_dict(doc["camera"]), doc["steps"], doc["travel_sign"])
     cal = calibration_for_view(marks, doc["view"]) if marks else None
     return Case(
         name=name, seq=seq, truth_events=[Event(**e) for e in doc["events"]],
