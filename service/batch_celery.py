@@ -15,7 +15,6 @@ instead of sending them twice; a finished recording is skipped as with the local
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import accounts, migrations
+from service import accounts, jobs, migrations
 from service.batch import (
     BatchItem,
     RecordingOutcome,
@@ -39,18 +38,15 @@ from service.settings import Settings
 from service.store import (
     PATIENT_CODE_PATTERN,
     Analysis,
-    Artefact,
     Patient,
-    analysis_dir,
     make_engine,
-    relative_to_data,
+    queue_analysis,
+    remove_analysis_files,
     session_factory,
 )
 
 PENDING_DIR = "pending"
 _PATIENT_CODE = re.compile(PATIENT_CODE_PATTERN)
-# Job errors the service writes for faults of the recording itself (not of the machinery).
-_MACHINERY_ERRORS = ("analysis failed:", "analysis process ended abnormally")
 
 Progress = Callable[[RecordingOutcome], None]
 Waiting = Callable[[dict[str, int], float], None]  # (counts by status, mean progress 0-1)
@@ -94,32 +90,20 @@ def submit_recording(sessions: sessionmaker, settings: Settings, org_name: str,
     options = dict(task.options)
     if task.max_frames is not None:
         options["max_frames"] = task.max_frames
+    video = Path(task.video)
     with sessions() as s:
         org = accounts.get_or_create_org(s, org_name)
         patient = _patient(s, org.id, item.patient_id)
-        video = Path(task.video)
-        analysis = Analysis(
-            org_id=org.id,
-            patient_id=patient.id if patient else None,
+        analysis = queue_analysis(
+            s, settings, org_id=org.id, patient_id=patient.id if patient else None,
             visit_date=date.fromisoformat(item.visit_date) if item.visit_date else date.today(),
-            options=options,
-            video_filename=video.name,
-            video_bytes=video.stat().st_size,
-            content_sha256=task.extras["batch"]["content_sha256"],
-            status="queued",
-        )
-        s.add(analysis)
-        s.flush()
-        folder = analysis_dir(settings, analysis.id)
-        folder.mkdir(parents=True, exist_ok=False)
-        stored = folder / f"video{video.suffix.lower() or '.video'}"
+            options=options, video=video, filename=video.name, size_bytes=video.stat().st_size,
+            sha256=task.extras["batch"]["content_sha256"],
+        )  # fmt: skip
         try:
-            shutil.copyfile(video, stored)
-            s.add(Artefact(analysis_id=analysis.id, kind="video", bytes=stored.stat().st_size,
-                           path=relative_to_data(settings, stored)))  # fmt: skip
             s.commit()
         except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_analysis_files(settings, analysis.id)
             raise
         return analysis.id
 
@@ -152,7 +136,7 @@ def _outcome_of(job: Analysis | None, analysis_id: str) -> tuple[str, str | None
         return "failed", f"analysis job {analysis_id} was deleted from the service", None, False
     if job.status == "failed":
         error = job.error or "no message"
-        return "failed", error, job.analysis_s, not error.startswith(_MACHINERY_ERRORS)
+        return "failed", error, job.analysis_s, jobs.is_recording_fault(error)
     if job.status == "done":
         return "analysed", None, job.analysis_s, False
     return None

@@ -195,6 +195,17 @@ def _save_artefact(
         )
 
 
+# A job's error text starts with one of these when the machinery failed (a fault of ours, a
+# worker that died) rather than the recording: such a job may succeed if run again.
+ANALYSIS_CRASHED = "analysis failed:"
+WORKER_DIED = "analysis process ended abnormally"
+
+
+def is_recording_fault(error: str) -> bool:
+    """Whether a failed job's ``error`` blames the recording (running it again cannot help)."""
+    return not error.startswith((ANALYSIS_CRASHED, WORKER_DIED))
+
+
 def execute(
     settings: Settings,
     sessions: sessionmaker,
@@ -244,7 +255,7 @@ def execute(
             sessions,
             analysis_id,
             worker_id,
-            f"analysis failed: {type(exc).__name__}: {exc}",
+            f"{ANALYSIS_CRASHED} {type(exc).__name__}: {exc}",
         )
     elapsed_s = time.perf_counter() - started
     if finish(

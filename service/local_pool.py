@@ -102,6 +102,6 @@ class LocalWorkerPool:
             if self._stop.is_set():
                 jobs.release(self.sessions, analysis_id, worker_id)
             else:  # the child died without writing (crash, out of memory, killed)
-                error = f"analysis process ended abnormally (exit code {child.exitcode})"
+                error = f"{jobs.WORKER_DIED} (exit code {child.exitcode})"
                 jobs.finish(self.sessions, analysis_id, worker_id, status="failed", error=error)
         return True

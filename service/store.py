@@ -12,6 +12,7 @@ The schema is created and upgraded by Alembic (:mod:`service.migrations`), never
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from datetime import UTC, date, datetime
@@ -32,7 +33,14 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
 
 from service.settings import Settings
 
@@ -211,3 +219,41 @@ def relative_to_data(settings: Settings, path: Path) -> str:
 def remove_analysis_files(settings: Settings, analysis_id: str) -> None:
     """Delete the analysis directory (video and every artefact); absent is fine."""
     shutil.rmtree(analysis_dir(settings, analysis_id), ignore_errors=True)
+
+
+_SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,5}$")
+
+
+def video_suffix(filename: str) -> str:
+    """The file's extension if harmless (kept for people, never trusted for the type), else
+    ``.video``."""
+    suffix = Path(filename).suffix.lower()
+    return suffix if _SAFE_SUFFIX.match(suffix) else ".video"
+
+
+def queue_analysis(session: Session, settings: Settings, *, org_id: int, patient_id: int | None,
+                   visit_date: date, options: dict[str, Any], video: Path, filename: str,
+                   size_bytes: int, sha256: str, batch_id: str | None = None,
+                   move: bool = False) -> Analysis:
+    """A queued analysis row for ``video`` (already checked to be one), the file moved
+    (``move``) or copied into the analysis directory and recorded as its video artefact.
+
+    The caller commits (and removes the directory with :func:`remove_analysis_files` if that
+    fails), then sends the job. A failure to place the file leaves no directory behind.
+    """
+    analysis = Analysis(org_id=org_id, patient_id=patient_id, visit_date=visit_date,
+                        options=options, video_filename=filename, video_bytes=size_bytes,
+                        content_sha256=sha256, status="queued", batch_id=batch_id)  # fmt: skip
+    session.add(analysis)
+    session.flush()  # assigns the id
+    folder = analysis_dir(settings, analysis.id)
+    folder.mkdir(parents=True, exist_ok=False)
+    stored = folder / f"video{video_suffix(filename)}"
+    try:
+        (shutil.move if move else shutil.copyfile)(video, stored)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    session.add(Artefact(analysis_id=analysis.id, kind="video", bytes=stored.stat().st_size,
+                         path=relative_to_data(settings, stored)))  # fmt: skip
+    return analysis

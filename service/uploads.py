@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,13 @@ from pathlib import Path
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from service.store import video_suffix
 from vision.video import VideoError, iter_frames, probe
 
 VIDEO_FIELD = "video"
 VIDEOS_FIELD = ("videos", "video")  # a batch's files: repeated "videos" (or "video") parts
 _MAX_FIELD_BYTES = 64 * 1024  # a form field (options) is small text
 _MULTIPART_OVERHEAD_BYTES = 64 * 1024  # boundaries and the option fields around the video
-_SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,5}$")
 
 
 class UploadRefused(Exception):
@@ -55,8 +54,7 @@ class ReceivedUpload:
     @property
     def suffix(self) -> str:
         """The client's file extension if harmless (kept for people, not trusted for the type)."""
-        suffix = Path(self.filename).suffix.lower()
-        return suffix if _SAFE_SUFFIX.match(suffix) else ".video"
+        return video_suffix(self.filename)
 
 
 class _MultipartSink:

@@ -115,3 +115,45 @@ def test_patient_codes_unique_per_org_and_artefacts_go_with_analysis(sessions) -
         s.delete(s.get(Analysis, job))
     with sessions() as s:
         assert s.scalars(select(Artefact)).all() == []
+
+
+def test_a_queued_job_owns_a_copy_of_its_video_and_a_failed_copy_leaves_nothing(
+    settings: Settings, sessions, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from service.store import analysis_dir, artefact_path, queue_analysis
+
+    src = tmp_path / "walk 1.MP4"
+    src.write_bytes(b"\x00" * 1234)
+    with sessions() as s:
+        org = accounts.get_or_create_org(s, "clinic")
+        job = queue_analysis(s, settings, org_id=org.id, patient_id=None,
+                             visit_date=date(2026, 3, 1), options={"height_cm": 170},
+                             video=src, filename=src.name, size_bytes=1234,
+                             sha256="1" * 64)  # fmt: skip
+        s.commit()
+        (video,) = job.artefacts
+        assert video.kind == "video" and video.bytes == 1234
+        assert artefact_path(settings, video).name == "video.mp4"
+        assert artefact_path(settings, video).read_bytes() == src.read_bytes()
+        assert src.exists()  # copied, not moved
+        assert job.status == "queued" and job.options == {"height_cm": 170}
+
+        # A name whose extension could be anything is stored under a neutral one.
+        odd = queue_analysis(s, settings, org_id=org.id, patient_id=None,
+                             visit_date=date(2026, 3, 1), options={}, video=src,
+                             filename="x.../../etc", size_bytes=1234, sha256="2" * 64,
+                             move=True)  # fmt: skip
+        s.commit()
+        assert artefact_path(settings, odd.artefacts[0]).name == "video.video"
+        assert not src.exists()  # moved
+        kept = sorted([job.id, odd.id])
+
+        with pytest.raises(FileNotFoundError):
+            queue_analysis(s, settings, org_id=org.id, patient_id=None,
+                           visit_date=date(2026, 3, 1), options={}, video=src,
+                           filename=src.name, size_bytes=1234, sha256="3" * 64)  # fmt: skip
+        s.rollback()
+    dirs = sorted(p.name for p in analysis_dir(settings, "x").parent.iterdir())
+    assert dirs == kept

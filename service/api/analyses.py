@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from typing import Any
 
@@ -30,11 +29,9 @@ from service.pipeline_bridge import analysis_options
 from service.reports_bridge import ReportsUnavailable, render_report
 from service.store import (
     Analysis,
-    Artefact,
     Patient,
-    analysis_dir,
     artefact_path,
-    relative_to_data,
+    queue_analysis,
     remove_analysis_files,
 )
 from vision.assess.presets import PRESETS, PROTOCOLS
@@ -141,32 +138,13 @@ def store_analysis(
 ) -> Analysis:
     """A queued analysis row for a checked upload, its video moved into the analysis
     directory. The caller commits (and removes the directory if that fails), then submits."""
-    analysis = Analysis(
-        org_id=org.id,
-        patient_id=patient.id if patient else None,
-        visit_date=form.visit_date or date.today(),
-        options=form_options(form, patient),
-        video_filename=upload.filename,
-        video_bytes=upload.size_bytes,
-        content_sha256=upload.sha256,
-        status="queued",
-        batch_id=batch_id,
-    )
-    session.add(analysis)
-    session.flush()  # assigns the id
-    target_dir = analysis_dir(settings, analysis.id)
-    target_dir.mkdir(parents=True, exist_ok=False)
-    video_path = target_dir / f"video{upload.suffix}"
-    shutil.move(upload.temp_path, video_path)
+    analysis = queue_analysis(
+        session, settings, org_id=org.id, patient_id=patient.id if patient else None,
+        visit_date=form.visit_date or date.today(), options=form_options(form, patient),
+        video=upload.temp_path, filename=upload.filename, size_bytes=upload.size_bytes,
+        sha256=upload.sha256, batch_id=batch_id, move=True,
+    )  # fmt: skip
     upload.temp_path = None
-    session.add(
-        Artefact(
-            analysis_id=analysis.id,
-            kind="video",
-            bytes=upload.size_bytes,
-            path=relative_to_data(settings, video_path),
-        )
-    )
     return analysis
 
 
