@@ -157,3 +157,25 @@ def test_a_queued_job_owns_a_copy_of_its_video_and_a_failed_copy_leaves_nothing(
         s.rollback()
     dirs = sorted(p.name for p in analysis_dir(settings, "x").parent.iterdir())
     assert dirs == kept
+
+
+def test_services_starting_together_on_a_new_postgresql_database_all_come_up() -> None:
+    """The API and several workers each upgrade the schema at start-up; on a fresh database
+    they must not race to create the same tables."""
+    import concurrent.futures
+    import multiprocessing
+
+    gen = postgres_schema_url()
+    url = next(gen)
+    try:
+        ctx = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(4, mp_context=ctx) as pool:
+            futures = [pool.submit(migrations.upgrade, url) for _ in range(4)]
+            errors = [f.exception() for f in futures]
+        assert errors == [None] * 4, errors
+        engine = make_engine(Settings(database_url=url, _env_file=None))
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        engine.dispose()
+    finally:
+        gen.close()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, pool, text
 
 from service.store import Base
 
 config = context.config
 target_metadata = Base.metadata
+# PostgreSQL advisory lock key held while migrating: the API and every worker upgrade at
+# start-up, and on a fresh database they would all create the same tables at once.
+MIGRATION_LOCK_KEY = 0x7265_7472_6F67_6169  # "retrogai"
 
 
 def _url() -> str:
@@ -32,6 +35,10 @@ def run_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Released at commit; whoever waited then finds the schema already current.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                   {"k": MIGRATION_LOCK_KEY})
             context.run_migrations()
     engine.dispose()
 
