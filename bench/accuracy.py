@@ -4,8 +4,8 @@
 
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
-synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg) and the
-walk direction found vs true; then, for side/oblique and for front/back views, which detector is
+synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg), the
+found walk's start and end minus the true ones (s) and the walk direction found vs true; then, for side/oblique and for front/back views, which detector is
 best on contact F1 (ties: timing) and so should be that view's default. Real clips:
 forward_walk_side_labeled.mp4 against its hand labels, and the same clip reversed in time (a
 backward-walk stand-in). Rendered clips (``sample_videos/*.mp4`` and the walks in
@@ -53,6 +53,13 @@ class Case:
     step_length_m: float | None = None
     cadence_spm: float | None = None
     trunk_flexion_deg: float | None = None
+    walk_s: tuple[float, float] | None = None  # (start, end) of the walk, seconds
+
+
+def walk_span(segments: list[dict], direction: str) -> tuple[float, float] | None:
+    """(start, end) seconds of the first truth segment walking in ``direction``."""
+    return next(((g["start_s"], g["end_s"]) for g in segments if g["direction"] == direction),
+                None)
 
 
 def calibration_for_view(cal: dict, view: str) -> FloorCalibration:
@@ -108,6 +115,7 @@ def synthetic_cases(quick: bool) -> list[Case]:
                     step_count=len(truth.steps), step_length_m=truth.step_length_m,
                     cadence_spm=truth.cadence_spm,
                     trunk_flexion_deg=float(np.mean(flex)) if p.trunk_flexion_deg else None,
+                    walk_s=walk_span(truth.segments, direction),
                 ))  # fmt: skip
     return cases
 
@@ -182,6 +190,7 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
         step_count=len(doc["steps"]),
         step_length_m=doc["step_length_m"] if cal is not None else None,
         cadence_spm=doc["cadence_spm"], trunk_flexion_deg=float(np.mean(doc["trunk_flexion_deg"])),
+        walk_s=walk_span(doc["segments"], doc["direction"]),
     )  # fmt: skip
 
 
@@ -242,10 +251,24 @@ def evaluate(case: Case, detector: str) -> dict:
                  if m.trunk_flexion_deg.mean is not None and case.trunk_flexion_deg is not None
                  else None),
         "dir": f"{m.walk_direction}/{case.direction}",
+        **_walk_span_errors(res.segments, case),
         "dir_ok": m.walk_direction == case.direction,
         "frontal": res.extras.get("view") in ("front", "back"),
     }  # fmt: skip
     return row
+
+
+def _walk_span_errors(found: list, case: Case) -> dict:
+    """Found minus true start and end (s) of the walk: the found segment of the true direction
+    that overlaps the true walk most (NaN when none does)."""
+    if case.walk_s is None:
+        return {"beg_s": None, "end_s": None}
+    t0, t1 = case.walk_s
+    same = [g for g in found if g.direction == case.direction]
+    best = max(same, key=lambda g: min(g.end_s, t1) - max(g.start_s, t0), default=None)
+    if best is None or min(best.end_s, t1) <= max(best.start_s, t0):
+        return {"beg_s": float("nan"), "end_s": float("nan")}
+    return {"beg_s": best.start_s - t0, "end_s": best.end_s - t1}
 
 
 def _f(v: float | None, fmt: str) -> str:
@@ -255,14 +278,16 @@ def _f(v: float | None, fmt: str) -> str:
 def print_table(rows: list[dict], detector: str) -> None:
     print(f"\n== detector: {detector} (contacts matched within {TOLERANCE_S * 1000:.0f} ms)")
     head = (f"{'clip':34s} {'P':>5s} {'R':>5s} {'med fr':>6s} {'p95 fr':>6s} {'steps':>6s} "
-            f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s}  direction found/true")
+            f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s} {'beg s':>6s} {'end s':>6s}  "
+            "direction found/true")
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r['clip']:34s} {_f(r['P'], '.2f'):>5s} {_f(r['R'], '.2f'):>5s} "
               f"{_f(r['med_fr'], '.1f'):>6s} {_f(r['p95_fr'], '.1f'):>6s} {r['steps']:>6s} "
               f"{_f(r['len_cm'], '+.1f'):>7s} {_f(r['cad'], '+.1f'):>7s} "
-              f"{_f(r['flex'], '+.1f'):>8s}  {r['dir']}")  # fmt: skip
+              f"{_f(r['flex'], '+.1f'):>8s} {_f(r['beg_s'], '+.2f'):>6s} "
+              f"{_f(r['end_s'], '+.2f'):>6s}  {r['dir']}")  # fmt: skip
     f1 = np.nanmean([r["F1"] for r in rows])
     med = np.nanmedian([r["med_fr"] for r in rows])
     lens = [abs(r["len_cm"]) for r in rows if r["len_cm"] is not None]
@@ -270,6 +295,11 @@ def print_table(rows: list[dict], detector: str) -> None:
           f"step count exact {sum(r['steps_ok'] for r in rows)}/{len(rows)}; "
           f"direction right {sum(r['dir_ok'] for r in rows)}/{len(rows)}; "
           f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm")
+    for end in ("beg_s", "end_s"):
+        err = np.abs([r[end] for r in rows if r[end] is not None])
+        print(f"  walk {end[:3]} vs truth over {len(err)} clips: median |error| "
+              f"{np.nanmedian(err):.2f} s, worst {np.nanmax(err):.2f} s, "
+              f"{int(np.sum(~np.isfinite(err)))} walks not found")
 
 
 def main(argv: list[str] | None = None) -> int:

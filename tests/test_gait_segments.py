@@ -205,3 +205,24 @@ def test_an_unsure_facing_is_said_in_the_result():
         image[flipped, a], image[flipped, b] = seq.image[flipped, b], seq.image[flipped, a]
     warnings = analyze_sequence(replace(seq, image=image)).quality.warnings
     assert any(unsure in w and "back view" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("view", ["side", "front", "back"])
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_a_walk_ends_when_its_last_foot_lands(view, direction):
+    """Travel is read over a window, so the pelvis alone ends a walk late (0.2-0.3 s seen from
+    the front or back, where the window is twice as long); the last contact ends it."""
+    from vision.analysis import analyze_sequence
+
+    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, stand_before_s=1.0,
+                                     stand_after_s=1.0))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
+    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
+    res = analyze_sequence(seq)
+    assert [s.direction for s in res.segments] == ["standing", direction, "standing"]
+    walk, rest = res.segments[1], res.segments[2]
+    last = max(e["t_s"] for e in truth.events if e["type"] == "contact")
+    assert abs(walk.end_s - last) <= 0.1, (walk.end_s, last)
+    assert 0 < rest.start_s - walk.end_s < 0.05  # the next frame
+    # The steps' metrics and labels agree with the segments.
+    assert res.metrics.step_count == len(truth.steps)

@@ -32,6 +32,7 @@ from vision.gait.scale import (
 )
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
+from vision.gait.walk_bounds import settle_walk_ends
 from vision.result import (
     AnalysisResult,
     Event,
@@ -137,7 +138,6 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
 
     direction = analyze_direction(ev_seq.image, base.visibility, t, opts.direction,
                                    (seq.width, seq.height))
-    result.segments = direction.segments
     walking = np.isin(direction.label, ["forward", "backward", "turning"])
     frontal = direction.view in ("front", "back")
     tracks = foot_tracks(ev_seq.image, base.visibility, t, base.frame_index,
@@ -148,6 +148,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     ev_opts = replace(opts.events or EventOptions(), detector=detector)
     events = detect_events(tracks, ev_opts)
     result.events = events
+    direction = settle_walk_ends(direction, events, t, opts.direction.standing_window_s)
+    result.segments = direction.segments
     breaks = alternation_breaks(events)
     if breaks:
         warnings.append(f"{breaks} pairs of consecutive contacts by the same foot: a step may be "
