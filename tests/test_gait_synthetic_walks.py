@@ -137,3 +137,15 @@ def test_result_document_round_trips_and_has_series():
     assert again == doc
     series = doc["extras"]["series"]
     assert len(series["t_s"]) == len(series["trunk_flexion_deg"]) <= 600
+
+
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_a_lean_seen_at_an_angle_reads_as_from_the_side(direction):
+    """30 degrees off the side the image shows tan(lean) * cos(30 deg): a 15 degree lean read
+    off the image alone is 13 degrees. The world landmarks say how far off the side the camera
+    is, and the lean and head pitch are read as from the side."""
+    for view in ("side", "oblique"):
+        truth, _, seq = _walk(view, LandmarkNoise.blazepose_like(), seed=4, direction=direction,
+                              trunk_flexion_deg=15.0)  # fmt: skip
+        res = analyze_sequence(seq)
+        assert res.metrics.trunk_flexion_deg.mean == pytest.approx(15.0, abs=0.8), view

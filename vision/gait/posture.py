@@ -1,9 +1,10 @@
 """Posture while walking: trunk flexion and lateral lean, head pitch, looking back over the
 shoulder, knee flexion at contact, arm swing.
 
-Side views use image angles (most accurate; Kim, PLoS One 2025); front/back views use the
-BlazePose world landmarks for the sagittal angles, which rest on the model's depth prior and are
-flagged as less reliable by the caller. Angles are degrees.
+Side views use image angles (most accurate; Kim, PLoS One 2025), corrected for a walk seen at an
+angle (see :func:`sagittal_image_share`); front/back views use the BlazePose world landmarks for
+the sagittal angles, which rest on the model's depth prior and are flagged as less reliable by
+the caller. Angles are degrees.
 """
 
 from __future__ import annotations
@@ -90,6 +91,25 @@ def _world_axes(world: np.ndarray, up: np.ndarray = UP_WORLD) -> tuple[np.ndarra
     return fwd, right
 
 
+def sagittal_image_share(fwd: np.ndarray, up: np.ndarray) -> float:
+    """How much of the subject's forward direction lies across the image: 1 seen exactly from
+    the side, cos(30 deg) = 0.87 from 30 degrees off the side, 0 from the front or back; the
+    median over frames of the pelvis's horizontal forward direction ``fwd`` (T, 3) in world
+    coordinates with vertical ``up`` (3,) (see :func:`estimated_up_world`).
+
+    A sagittal angle seen at an angle keeps its vertical part and loses the rest to depth:
+    tan(image angle) = tan(angle) * share, so an oblique view reads a 15 degree lean as 13. The
+    world landmarks' axes are the camera's, so the pelvis's forward direction gives the share;
+    only its overall median is used, which the pelvis's rotation within a stride barely moves.
+    """
+    across = np.array([1.0, 0.0, 0.0]) - up[0] * up  # the image x axis, made horizontal
+    across /= np.linalg.norm(across)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
+        share = float(np.nanmedian(np.abs(fwd @ across)))
+    return share if np.isfinite(share) else 1.0
+
+
 def posture_series(
     image: np.ndarray, world: np.ndarray, facing: np.ndarray, view: View,
     options: PostureOptions = PostureOptions(),
@@ -114,7 +134,10 @@ def posture_series(
         flex_world = np.degrees(np.arctan2(np.sum(trunk_w * fwd, 1), up_w))
         lateral_world = np.degrees(np.arctan2(np.sum(trunk_w * right, 1), up_w))
         if view in ("side", "oblique"):
-            flexion = _angle_from_vertical_image(trunk_img, sign)
+            # Beyond 60 degrees off the side the view is front/back (world angles, above).
+            share = max(sagittal_image_share(fwd, up), 0.5)
+            flexion = np.degrees(np.arctan(
+                np.tan(np.radians(_angle_from_vertical_image(trunk_img, sign))) / share))
             lateral = lateral_world
         else:
             flexion = flex_world
@@ -125,7 +148,7 @@ def posture_series(
         ears = 0.5 * (img[:, lm.L_EAR] + img[:, lm.R_EAR])
         head = img[:, lm.NOSE] - ears
         if view in ("side", "oblique"):
-            pitch = np.degrees(np.arctan2(head[:, 1], np.abs(head[:, 0])))
+            pitch = np.degrees(np.arctan2(head[:, 1] * share, np.abs(head[:, 0])))
         else:
             head_w = w[:, lm.NOSE] - 0.5 * (w[:, lm.L_EAR] + w[:, lm.R_EAR])
             pitch = np.degrees(np.arctan2(-(head_w @ up), np.sum(head_w * fwd, 1)))
