@@ -226,3 +226,21 @@ def test_a_walk_ends_when_its_last_foot_lands(view, direction):
     assert 0 < rest.start_s - walk.end_s < 0.05  # the next frame
     # The steps' metrics and labels agree with the segments.
     assert res.metrics.step_count == len(truth.steps)
+
+
+@pytest.mark.parametrize("view", ["side", "oblique"])
+def test_a_slow_walk_of_short_steps_keeps_its_first_and_last_steps(view):
+    """0.25 m steps at 80 steps/min carry the pelvis too slowly at the ends to count as travel:
+    the first step and the last ones read as standing, until the steps themselves say so."""
+    from vision.analysis import analyze_sequence
+
+    truth = simulate_walk(WalkParams(n_steps=8, direction="backward", step_length_m=0.25,
+                                     cadence_spm=80.0))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
+    res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7))
+    assert [s.direction for s in res.segments] == ["standing", "backward", "standing"]
+    walk = res.segments[1]
+    lifts = [e["t_s"] for e in truth.events if e["type"] == "lift"]
+    contacts = [e["t_s"] for e in truth.events if e["type"] == "contact"]
+    assert walk.start_s <= min(lifts) + 0.15, (walk.start_s, min(lifts))
+    assert abs(walk.end_s - max(contacts)) <= 0.1, (walk.end_s, max(contacts))

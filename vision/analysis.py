@@ -148,7 +148,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     ev_opts = replace(opts.events or EventOptions(), detector=detector)
     events = detect_events(tracks, ev_opts)
     result.events = events
-    direction = settle_walk_ends(direction, events, t, opts.direction.standing_window_s)
+    direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s)
     result.segments = direction.segments
     breaks = alternation_breaks(events)
     if breaks:
