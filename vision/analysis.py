@@ -32,7 +32,7 @@ from vision.gait.scale import (
 )
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
-from vision.gait.walk_bounds import settle_walk_ends
+from vision.gait.walk_bounds import MOVING, nearest_walks, settle_walk_ends
 from vision.result import (
     AnalysisResult,
     Event,
@@ -138,7 +138,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
 
     direction = analyze_direction(ev_seq.image, base.visibility, t, opts.direction,
                                    (seq.width, seq.height))
-    walking = np.isin(direction.label, ["forward", "backward", "turning"])
+    walking = np.isin(direction.label, MOVING)
     frontal = direction.view in ("front", "back")
     tracks = foot_tracks(ev_seq.image, base.visibility, t, base.frame_index,
                          (seq.width, seq.height), direction.travel, walking,
@@ -201,7 +201,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
 
     posture = posture_series(post_seq.image, post_seq.world, direction.facing, direction.view,
                              opts.posture)  # fmt: skip
-    main_rows = direction.label == main if main in ("forward", "backward") else walking
+    # The labels as settled by the steps (``walking`` above is the pelvis's, for the foot tracks).
+    main_rows = (direction.label == main if main in ("forward", "backward")
+                 else np.isin(direction.label, MOVING))  # fmt: skip
     pose_summary = summarise_posture(posture, main_rows, t, opts.posture)
     if direction.view not in ("side", "oblique"):
         warnings.append("trunk flexion and head pitch in a front/back view rest on the pose "
@@ -267,18 +269,13 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
 
 def _in_direction(events: list[Event], segments: list[Segment],
                   direction: str | None) -> list[bool]:
-    """Which events belong to walking in ``direction``: each event goes with the nearest
-    walking segment (forward, backward or turning) in time, so the first lift before the body
-    starts to travel and the closing contact after it stops count with their walk. Everything
-    belongs when there is no segment of that direction."""
-    walks = [g for g in segments if g.direction in ("forward", "backward", "turning")]
-    if not any(g.direction == direction for g in walks):
+    """Which events belong to walking in ``direction``: each goes with its nearest walking
+    segment (:func:`~vision.gait.walk_bounds.nearest_walks`). Everything belongs when there is
+    no segment of that direction."""
+    if direction not in MOVING or not any(g.direction == direction for g in segments):
         return [True] * len(events)
-
-    def gap(e: Event, g: Segment) -> float:
-        return max(g.start_s - e.t_s, e.t_s - g.end_s, 0.0)
-
-    return [min(walks, key=lambda g: gap(e, g)).direction == direction for e in events]
+    return [g is not None and g.direction == direction
+            for g in nearest_walks(events, segments)]  # fmt: skip
 
 
 def _scale_warnings(scale: ScaleModel, direction: DirectionAnalysis, warnings: list[str]) -> None:

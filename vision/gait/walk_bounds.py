@@ -21,9 +21,24 @@ from dataclasses import replace
 import numpy as np
 
 from vision.gait.direction import DirectionAnalysis
-from vision.result import Event
+from vision.result import Event, Segment
 
 WALKS = ("forward", "backward")
+MOVING = (*WALKS, "turning")
+
+
+def nearest_walks(events: list[Event], segments: list[Segment]) -> list[Segment | None]:
+    """The walking segment (forward, backward or turning) nearest in time to each event, so
+    that the first lift before the body starts to travel and the closing contact after it stops
+    go with their walk; None for every event when there is no walking segment."""
+    walks = [g for g in segments if g.direction in MOVING]
+    if not walks:
+        return [None] * len(events)
+
+    def gap(e: Event, g: Segment) -> float:
+        return max(g.start_s - e.t_s, e.t_s - g.end_s, 0.0)
+
+    return [min(walks, key=lambda g: gap(e, g)) for e in events]
 
 
 def _frame_of(t_s: np.ndarray, time_s: float) -> int:
@@ -59,18 +74,20 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
       feet were lost in, not the end). An end whose last event is a lift (the landing not seen)
       stays.
 
-    A walk's events are those nearer it than any other walk. Args: ``direction``, labels (T,)
-    and segments from :func:`~vision.gait.direction.analyze_direction`; ``events``, contacts and
-    lifts of both feet; ``t_s`` (T,) frame times, seconds.
+    A walk's events are those nearer it than any other walk (:func:`nearest_walks`).
+
+    Args:
+        direction: labels (T,) and segments from :func:`~vision.gait.direction.analyze_direction`.
+        events: contacts and lifts of both feet.
+        t_s: (T,) frame times, seconds.
     """
     segs = [replace(g) for g in direction.segments]
     if not events or not any(g.direction in WALKS for g in segs):
         return direction
     label = direction.label.copy()
-    walks = [g for g in segs if g.direction in (*WALKS, "turning")]
     own: dict[int, list[Event]] = {}
-    for e in sorted(events, key=lambda e: e.t_s):
-        g = min(walks, key=lambda g: max(g.start_s - e.t_s, e.t_s - g.end_s, 0.0))
+    in_time = sorted(events, key=lambda e: e.t_s)
+    for e, g in zip(in_time, nearest_walks(in_time, segs), strict=True):
         own.setdefault(id(g), []).append(e)
     for before, g in zip(segs, segs[1:], strict=False):
         a = _frame_of(t_s, g.start_s)
