@@ -168,8 +168,10 @@ class LiveAnalyzer:
             facing = facing_sign(xy, bh)
             hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
             direction, speed = self._travel.update(t_s, float(hip[0]), facing, bh)
-            # The coach needs a side view (set-up check), so the offline side-view angles apply.
-            angles = posture_series(xy[None], pose.world[None], np.array([facing]), "side")
+            # The coach needs a side view (set-up check), so the offline side-view angles apply,
+            # read as exactly side on: one frame cannot tell how far off the side the camera is.
+            angles = posture_series(xy[None], pose.world[None], np.array([facing]), "side",
+                                    image_share=1.0)  # fmt: skip
             self._push(self._posture, t_s, angles, o.form_window_s)
         walking = direction in ("backward", "forward", "turning")
         self._track_walking(t_s, walking)

@@ -93,8 +93,8 @@ def _world_axes(world: np.ndarray, up: np.ndarray = UP_WORLD) -> tuple[np.ndarra
 
 def sagittal_image_share(fwd: np.ndarray, up: np.ndarray) -> float:
     """How much of the subject's forward direction lies across the image: 1 seen exactly from
-    the side, cos(30 deg) = 0.87 from 30 degrees off the side, 0 from the front or back; the
-    median over frames of the pelvis's horizontal forward direction ``fwd`` (T, 3) in world
+    the side, cos(30 deg) = 0.87 from 30 degrees off the side, never below 0.5; the median over
+    frames of the pelvis's horizontal forward direction ``fwd`` (T, 3) in world
     coordinates with vertical ``up`` (3,) (see :func:`estimated_up_world`).
 
     A sagittal angle seen at an angle keeps its vertical part and loses the rest to depth:
@@ -107,12 +107,14 @@ def sagittal_image_share(fwd: np.ndarray, up: np.ndarray) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
         share = float(np.nanmedian(np.abs(fwd @ across)))
-    return share if np.isfinite(share) else 1.0
+    # Beyond 60 degrees off the side the view is front/back, whose sagittal angles are the
+    # world landmarks' own.
+    return max(share, 0.5) if np.isfinite(share) else 1.0
 
 
 def posture_series(
     image: np.ndarray, world: np.ndarray, facing: np.ndarray, view: View,
-    options: PostureOptions = PostureOptions(),
+    options: PostureOptions = PostureOptions(), image_share: float | None = None,
 ) -> PostureSeries:
     """Posture angles per frame.
 
@@ -121,6 +123,9 @@ def posture_series(
         world: (T, 33, 3) world metres.
         facing: (T,) +1/-1 facing sign along image x (side views), 0 unknown.
         view: camera view of the sequence.
+        image_share: side/oblique views: how much of the forward direction lies across the
+            image (see :func:`sagittal_image_share`); None: read from these frames, which needs
+            a walk's worth of them (one frame's pelvis turns with the stride).
     """
     img = image[:, :, :2].astype(np.float64)
     w = world.astype(np.float64)
@@ -134,8 +139,7 @@ def posture_series(
         flex_world = np.degrees(np.arctan2(np.sum(trunk_w * fwd, 1), up_w))
         lateral_world = np.degrees(np.arctan2(np.sum(trunk_w * right, 1), up_w))
         if view in ("side", "oblique"):
-            # Beyond 60 degrees off the side the view is front/back (world angles, above).
-            share = max(sagittal_image_share(fwd, up), 0.5)
+            share = sagittal_image_share(fwd, up) if image_share is None else image_share
             flexion = np.degrees(np.arctan(
                 np.tan(np.radians(_angle_from_vertical_image(trunk_img, sign))) / share))
             lateral = lateral_world
