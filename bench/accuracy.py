@@ -5,8 +5,9 @@
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
 synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg), the
-found walk's start and end minus the true ones (s) and the walk direction found vs true; then, for side/oblique and for front/back views, which detector is
-best on contact F1 (ties: timing) and so should be that view's default. Real clips:
+found walk's start and end minus the true ones (s) and the walk direction found vs true; then,
+for side/oblique and for front/back views, which detector is best on contact F1 (ties: timing)
+and so should be that view's default. Real clips:
 forward_walk_side_labeled.mp4 against its hand labels, and the same clip reversed in time (a
 backward-walk stand-in). Rendered clips (``sample_videos/*.mp4`` and the walks in
 ``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end through the pose

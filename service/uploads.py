@@ -17,7 +17,6 @@ from pathlib import Path
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from service.store import video_suffix
 from vision.video import VideoError, iter_frames, probe
 
 VIDEO_FIELD = "video"
@@ -50,11 +49,6 @@ class ReceivedUpload:
         if self.temp_path is not None:
             self.temp_path.unlink(missing_ok=True)
             self.temp_path = None
-
-    @property
-    def suffix(self) -> str:
-        """The client's file extension if harmless (kept for people, not trusted for the type)."""
-        return video_suffix(self.filename)
 
 
 class _MultipartSink:
