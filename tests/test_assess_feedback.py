@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from assess_results import make_steps, walk
 
-from vision.assess import CUES, AssessOptions, LiveMetrics, assess, live_cue, session_start_cue
+from vision.assess import CUES, AssessOptions, FormMetrics, assess, live_cue, session_start_cue
 from vision.assess.feedback import FORM_LIMITS
 
 STUMBLE = {"t_s": 3.2, "frame": 96, "drop_body_heights": 0.09}
@@ -189,28 +189,28 @@ def test_every_cue_code_has_a_text():
 # Live coaching helper.
 
 def test_live_stumble_stops_coaching():
-    f = live_cue(LiveMetrics(stumble=True, trunk_flexion_deg=40.0))
+    f = live_cue(FormMetrics(stumble=True, trunk_flexion_deg=40.0))
     assert (f.code, f.severity) == ("stumble_stop", "alert")
     assert "coaching is paused" in f.message
 
 
 def test_live_lost_person_is_an_alert():
-    assert live_cue(LiveMetrics(person_visible=False)).code == "person_lost"
+    assert live_cue(FormMetrics(person_visible=False)).code == "person_lost"
 
 
 @pytest.mark.parametrize(("flexion", "code"), [(15.0, None), (15.1, "trunk_flexion"),
                                                (-10.1, "trunk_extension")])  # fmt: skip
 def test_live_trunk_cue(flexion, code):
-    f = live_cue(LiveMetrics(trunk_flexion_deg=flexion))
+    f = live_cue(FormMetrics(trunk_flexion_deg=flexion))
     assert (f.code if f else None) == code
 
 
 def test_live_picks_the_worst_fault_and_needs_strides_for_rhythm():
-    m = LiveMetrics(trunk_flexion_deg=16.0, sway_ml_body_heights=0.065, stride_time_sd_ms=300.0,
+    m = FormMetrics(trunk_flexion_deg=16.0, sway_ml_body_heights=0.065, stride_time_sd_ms=300.0,
                     strides=3)  # fmt: skip
     assert live_cue(m).code == "sway"
-    assert live_cue(LiveMetrics(stride_time_sd_ms=300.0, strides=6)).code == "uneven_rhythm"
-    assert live_cue(LiveMetrics(trunk_flexion_deg=3.0)) is None
+    assert live_cue(FormMetrics(stride_time_sd_ms=300.0, strides=6)).code == "uneven_rhythm"
+    assert live_cue(FormMetrics(trunk_flexion_deg=3.0)) is None
 
 
 def test_live_session_opens_with_clear_space():

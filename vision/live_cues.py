@@ -20,8 +20,7 @@ from typing import Any
 import numpy as np
 
 from vision.assess.cues import cue
-from vision.assess.live_coach import LiveMetrics as FormMetrics
-from vision.assess.live_coach import live_form_cues
+from vision.assess.live_coach import FormMetrics, live_form_cues
 from vision.result import Feedback
 
 # Lower is more important. Safety alerts and warnings outrank everything and skip the rate limit.

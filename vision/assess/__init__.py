@@ -18,7 +18,7 @@ from vision.result import AnalysisResult, FallRisk, Feedback, Scores
 
 from .change import CONDITIONS, MetricChange, VisitChange, compare_visits
 from .fall_risk import assess_fall_risk, blocking_reasons
-from .feedback import CUES, LiveMetrics, build_feedback, live_cue, session_start_cue
+from .feedback import CUES, FormMetrics, build_feedback, live_cue, session_start_cue
 from .plausibility import plausibility_problems
 from .presets import (
     PRESETS,
@@ -34,7 +34,7 @@ from .scores import ScoreComponent, combine, score_components
 __all__ = [
     "CONDITIONS", "CUES", "PRESETS", "PROTOCOLS", "SCREENING_STATEMENT", "AssessOptions",
     "Assessment",
-    "IndicatorCutoffs", "LiveMetrics", "MetricChange", "VisitChange", "apply_assessment",
+    "IndicatorCutoffs", "FormMetrics", "MetricChange", "VisitChange", "apply_assessment",
     "assess", "compare_visits", "live_cue", "session_start_cue",
 ]  # fmt: skip
 

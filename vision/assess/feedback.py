@@ -2,7 +2,7 @@
 
 All cue texts live in :data:`vision.assess.cues.CUES` (keyed by code) so the report, the API and
 the live coach say the same thing; the live coach's helpers (:func:`live_cue`,
-:func:`session_start_cue`, :class:`LiveMetrics`) are importable from here too.
+:func:`session_start_cue`, :class:`FormMetrics`) are importable from here too.
 
 Order: safety first (a stumble outranks everything), then a fall-risk flag, then
 form cues by how far the measurement is from good, then encouragement. No cue is given without a
@@ -24,13 +24,13 @@ from .evidence import (
     walk_segments,
 )
 from .fall_risk import expected_direction, stride_count, stumbles
-from .live_coach import LiveMetrics, live_cue, session_start_cue
+from .live_coach import FormMetrics, live_cue, session_start_cue
 from .plausibility import stride_variability_problem
 from .presets import SCREENING_STATEMENT, AssessOptions
 from .scores import metric_value
 
 __all__ = [
-    "CUES", "FORM_LIMITS", "Cue", "FormLimit", "LiveMetrics", "build_feedback", "cue",
+    "CUES", "FORM_LIMITS", "Cue", "FormLimit", "FormMetrics", "build_feedback", "cue",
     "live_cue", "session_start_cue",
 ]  # fmt: skip
 

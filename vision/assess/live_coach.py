@@ -14,7 +14,7 @@ from .cues import ARM_SWING, FORM_LIMITS, LOOKING_BACK, cue, deficit
 
 
 @dataclass(frozen=True)
-class LiveMetrics:
+class FormMetrics:
     """What the live coach measured over its recent window; ``None`` where not measured.
 
     Units as in the result's metrics (degrees, %, ms, body heights). ``strides``: strides in the
@@ -44,7 +44,7 @@ def session_start_cue() -> Feedback:
     return cue("clear_space", {"when": "session start"})
 
 
-def live_cue(metrics: LiveMetrics) -> Feedback | None:
+def live_cue(metrics: FormMetrics) -> Feedback | None:
     """The one cue to say now, or ``None`` when form is within every limit.
 
     Safety first: a stumble or losing sight of the person stops form coaching.
@@ -57,7 +57,7 @@ def live_cue(metrics: LiveMetrics) -> Feedback | None:
     return form[0] if form else None
 
 
-def live_form_cues(metrics: LiveMetrics) -> list[Feedback]:
+def live_form_cues(metrics: FormMetrics) -> list[Feedback]:
     """Every form cue whose limit the live measurements cross, furthest from good first.
 
     Each cue's evidence holds the value, the limit with its unit, and says the limit is a design
