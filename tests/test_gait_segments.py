@@ -11,8 +11,9 @@ import pytest
 
 from vision import landmarks as lm
 from vision.gait.body import despiked, with_consistent_legs
-from vision.gait.direction import DirectionOptions, analyze_direction, path_angle_deg, width_ratio
+from vision.gait.direction import DirectionOptions, analyze_direction, width_ratio
 from vision.gait.facing import facing_between_turns
+from vision.gait.travel import path_angle_deg
 from vision.sequence import PoseSequence
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import view_camera
