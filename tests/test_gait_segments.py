@@ -192,20 +192,40 @@ def test_facing_turns_only_through_a_side_on_moment():
     assert (facing[57:63] == 0).all()
 
 
-def test_an_unsure_facing_is_said_in_the_result():
+def test_an_unsure_facing_from_behind_is_said_and_its_steps_and_lean_are_withheld():
+    """When the pose model reads a back view's front and back in turn, its depth (which times
+    steps from behind, and gives the lean's forward) turns over with it: the result says the
+    facing is unsure and gives no steps, cadence, trunk flexion or head pitch rather than
+    guesses. The same walk read steadily keeps them all."""
     from vision.analysis import analyze_sequence
 
     truth = simulate_walk(WalkParams(n_steps=6, direction="backward"))
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=5)
     unsure = "which way the subject faces is unsure"
-    assert not any(unsure in w for w in analyze_sequence(seq).quality.warnings)
+    steady = analyze_sequence(seq)
+    assert not any(unsure in w for w in steady.quality.warnings)
+    assert steady.metrics.step_count == len(truth.steps) and steady.events
+    assert steady.metrics.cadence_spm is not None
+    assert steady.metrics.trunk_flexion_deg.mean is not None
+    assert steady.metrics.head_pitch_deg.mean is not None
+
     image = seq.image.copy()
     flipped = (np.arange(len(image)) // 9) % 5 < 2  # two fifths of the time
     for a, b in ((lm.L_SHOULDER, lm.R_SHOULDER), (lm.L_HIP, lm.R_HIP)):
         image[flipped, a], image[flipped, b] = seq.image[flipped, b], seq.image[flipped, a]
-    warnings = analyze_sequence(replace(seq, image=image)).quality.warnings
+    res = analyze_sequence(replace(seq, image=image))
+    warnings = res.quality.warnings
     assert any(unsure in w and "back view" in w for w in warnings), warnings
+    assert any("steps are not counted or timed from this back view" in w for w in warnings)
+    assert any("trunk flexion and head pitch are not given" in w for w in warnings)
+    assert res.events == [] and res.steps == [] and res.metrics.step_count == 0
+    assert res.metrics.cadence_spm is None and res.metrics.step_time_s.mean is None
+    assert res.metrics.trunk_flexion_deg.mean is None and res.metrics.trunk_flexion_deg.max is None
+    assert res.metrics.head_pitch_deg.mean is None
+    # What the picture itself gives is kept: the lean to the side and where the walk runs.
+    assert res.metrics.trunk_lateral_lean_deg.mean is not None
+    assert any(g.direction in ("forward", "backward") for g in res.segments)
 
 
 @pytest.mark.parametrize("view", ["side", "front", "back"])

@@ -146,7 +146,16 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
                          raw_image=base.image)  # fmt: skip
     detector = opts.event_detector or default_detector(frontal)
     ev_opts = replace(opts.events or EventOptions(), detector=detector)
-    events = detect_events(tracks, ev_opts)
+    facing_unsure = direction.facing_agreement < opts.direction.min_facing_agreement
+    # From the front or back, steps are timed by the feet's depth from the pose model. When the
+    # model reads the subject's front and back in turn (the facing unsure), that depth is not
+    # the feet's: on the rendered back views of bench/accuracy.py the two feet's depth difference
+    # follows the true one with a correlation of 0.3-0.4 (0.9 seen from the front), and the
+    # contacts found there are 1 in 3 and 1 in 8 right. Such steps would be guesses: none are given.
+    # The same holds for the sagittal angles seen from there, whose "forward" is the pelvis's as
+    # the model labels its left and right.
+    depth_unreliable = frontal and facing_unsure
+    events = [] if depth_unreliable else detect_events(tracks, ev_opts)
     result.events = events
     direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s)
     result.segments = direction.segments
@@ -161,7 +170,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     result.scale = Scale(method=scale.method, metres_per_pixel=scale.metres_per_pixel,
                          uncertainty_pct=scale.uncertainty_pct)  # fmt: skip
     _scale_warnings(scale, direction, warnings)
-    if direction.facing_agreement < opts.direction.min_facing_agreement:
+    if facing_unsure:
         warnings.append(f"which way the subject faces is unsure from this {direction.view} view "
                         f"(the pose agrees with it in {100 * direction.facing_agreement:.0f}% of"
                         " frames): forward and backward may be swapped; film from the side to "
@@ -180,23 +189,14 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         warnings.append(f"metrics describe the {main} walking only; {len(others)} steps taken "
                         f"while {other} walking, standing or turning are listed in extras")
     steps = analyze_steps(main_events, tracks.feet, t, scale, walk_axis, opts.steps)
-    if frontal and scale.homography is None:
-        for s in steps.steps:
-            s.length = s.length_bh = None
-        steps.step_length_mean = steps.step_length_sd = steps.step_length_cv_pct = None
-        steps.step_length_asymmetry_pct = steps.speed = None
-        warnings.append(f"step length and speed need a side view or a 4-point floor calibration;"
-                        f" this is a {direction.view} view")  # fmt: skip
-    if frontal:
-        # bench/accuracy.py: from the front or back, rendered clips through the pose model time
-        # contacts 2-4 frames off at times and, seen from behind, miss most steps, against about
-        # a frame from the side: too coarse for stride-to-stride variability.
-        if steps.stride_time_sd_ms is not None:
-            steps.stride_time_sd_ms = steps.stride_time_cv_pct = None
-        warnings.append(f"steps seen from the {direction.view} are found less reliably than from "
-                        "the side (step timing and counts may be off): film from the side for "
-                        "step metrics; stride-time variability is not reported from this view")
-    warnings.extend(steps.warnings)
+    if depth_unreliable:
+        warnings.append(f"steps are not counted or timed from this {direction.view} view: the "
+                        "pose model reads the subject's front and back in turn, so the feet's "
+                        "depth that times steps from the front or back is unreliable; film from "
+                        "the side for step metrics")  # fmt: skip
+    else:
+        _frontal_step_limits(steps, direction.view, scale, warnings)
+        warnings.extend(steps.warnings)
     result.steps = steps.result_steps()
 
     posture = posture_series(post_seq.image, post_seq.world, direction.facing, direction.view,
@@ -205,7 +205,14 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     main_rows = (direction.label == main if main in ("forward", "backward")
                  else np.isin(direction.label, MOVING))  # fmt: skip
     pose_summary = summarise_posture(posture, main_rows, t, opts.posture)
-    if direction.view not in ("side", "oblique"):
+    if depth_unreliable:
+        pose_summary = replace(pose_summary, trunk_flexion_mean_deg=None,
+                               trunk_flexion_max_deg=None, head_pitch_mean_deg=None)
+        warnings.append(f"trunk flexion and head pitch are not given from this {direction.view} "
+                        "view: they rest on the pose model's depth and its reading of the "
+                        "subject's left and right, which turn over with its reading of front "
+                        "and back")  # fmt: skip
+    elif direction.view not in ("side", "oblique"):
         warnings.append("trunk flexion and head pitch in a front/back view rest on the pose "
                         "model's depth estimate: less reliable than from the side")  # fmt: skip
 
@@ -265,6 +272,28 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     if test_extra is not None:
         result.extras["test_3mbwt"] = test_extra
     return result
+
+
+def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
+                         warnings: list[str]) -> None:
+    """Withhold (in place) what steps seen from the front or back cannot measure, with why."""
+    if view not in ("front", "back"):
+        return
+    if scale.homography is None:
+        for s in steps.steps:
+            s.length = s.length_bh = None
+        steps.step_length_mean = steps.step_length_sd = steps.step_length_cv_pct = None
+        steps.step_length_asymmetry_pct = steps.speed = None
+        warnings.append(f"step length and speed need a side view or a 4-point floor calibration;"
+                        f" this is a {view} view")  # fmt: skip
+    # bench/accuracy.py: from the front or back, rendered clips through the pose model time
+    # contacts 2-4 frames off at times, against about a frame from the side: too coarse for
+    # stride-to-stride variability.
+    if steps.stride_time_sd_ms is not None:
+        steps.stride_time_sd_ms = steps.stride_time_cv_pct = None
+    warnings.append(f"steps seen from the {view} are found less reliably than from the side "
+                    "(step timing and counts may be off): film from the side for step metrics; "
+                    "stride-time variability is not reported from this view")
 
 
 def _in_direction(events: list[Event], segments: list[Segment],

@@ -72,7 +72,9 @@ class DirectionOptions:
         min_facing_agreement: a facing that fewer of its frames' own cues agree with than this
             fraction is unsure (see ``DirectionAnalysis.facing_agreement``): every clip of
             bench/accuracy.py agrees on all frames but the two rendered back views through the
-            pose model (0.62 and 0.79), one of which reads the wrong way; design choice.
+            pose model (0.62 and 0.79), one of which reads the wrong way; design choice. From
+            the front or back, an unsure facing also withholds the steps and sagittal angles
+            (:func:`vision.analysis.analyze_sequence`): the model's depth turns over with it.
     """
 
     standing_speed_bh_s: float = 0.08
