@@ -2,9 +2,11 @@
 shared and its absolute speed varies).
 
 Prints decode-only frames/s, decode+pose frames/s through retrogait's pipeline (PyAV decode,
-downscale to --max-side, MediaPipe Tasks, subject tracking), their ratio, and the throughput ratio
-against a plain per-frame MediaPipe loop (OpenCV decode at full size, one detect_for_video per
-frame) over the same frames with the same model and number of poses.
+downscale to --max-side, MediaPipe Tasks, subject tracking, the camera's motion from the
+background), their ratio, the same pipeline without the camera's motion (what following the
+background costs), and the throughput ratio against a plain per-frame MediaPipe loop (OpenCV
+decode at full size, one detect_for_video per frame) over the same frames with the same model and
+number of poses.
 
     python bench/pose_throughput.py [CLIP] [--frames N] [--max-side PX]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -39,9 +42,12 @@ def decode_only(clip: Path, frames: int, max_side: int | None) -> float:
     return n / (time.perf_counter() - start)
 
 
-def ours(clip: Path, frames: int, max_side: int | None, num_poses: int) -> tuple[float, float]:
+def ours(clip: Path, frames: int, max_side: int | None, num_poses: int,
+         camera_motion: bool = True) -> tuple[float, float]:
     opts = ExtractOptions(pose=PoseOptions(num_poses=num_poses), max_side=max_side,
                           max_frames=frames)  # fmt: skip
+    if not camera_motion:
+        opts = replace(opts, camera_motion=None)
     # The model is loaded before the clock starts, as for the plain loop below.
     with MediaPipePoseEstimator(opts.pose) as estimator:
         start = time.perf_counter()
@@ -88,12 +94,15 @@ def main() -> None:
 
     dec = decode_only(args.clip, args.frames, args.max_side)
     our_fps, our_cov = ours(args.clip, args.frames, args.max_side, args.poses)
+    still_fps, _ = ours(args.clip, args.frames, args.max_side, args.poses, camera_motion=False)
     base_fps, base_cov = plain_loop(args.clip, args.frames, args.poses)
     print(f"clip: {args.clip.name}, {args.frames} frames, up to {args.poses} people, "
           f"max side {args.max_side} px")  # fmt: skip
     print(f"decode only:                     {dec:7.1f} frames/s")
     print(f"decode + pose + tracking (ours): {our_fps:7.1f} frames/s  pose in {our_cov:.0%}")
+    print(f"... without the camera's motion: {still_fps:7.1f} frames/s")
     print(f"plain per-frame MediaPipe loop:  {base_fps:7.1f} frames/s  pose in {base_cov:.0%}")
+    print(f"ratio ours / without camera:     {our_fps / still_fps:7.3f}")
     print(f"ratio ours / decode-only:        {our_fps / dec:7.3f}")
     print(f"ratio ours / plain loop:         {our_fps / base_fps:7.3f}")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from vision.camera_motion import CameraMove, camera_move
 from vision.gait.body import despiked, mid_hip, with_consistent_legs
 from vision.gait.direction import DirectionAnalysis, DirectionOptions, analyze_direction
 from vision.gait.events import (
@@ -128,6 +129,10 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     if seq.coverage < MIN_COVERAGE:
         warnings.append(f"the subject is seen in only {100 * seq.coverage:.0f}% of frames; "
                         "metrics rest on the frames where they are seen")  # fmt: skip
+    move = camera_move(seq.camera, seq.width) if seq.camera is not None else None
+    if move is not None and move.moved:
+        seq = seq.stabilised()
+        warnings.append(_moving_camera_warning(move, opts.calibration is not None))
 
     image, world, vis, swapped = with_consistent_legs(seq.image, seq.world, seq.visibility,
                                                       seq.t_s)  # fmt: skip
@@ -241,6 +246,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         "view": direction.view,
         "body_height_px": round(direction.body_height_px, 2),
         "leg_label_swaps_repaired_frames": int(swapped.sum()),
+        "camera_motion": None if move is None else {
+            "zoom": round(move.zoom, 4), "shift_frame_widths": round(move.shift, 4),
+            "moved": move.moved},
         "stumbles": stumbles,
         "steps_outside_main_direction": [
             {"foot": e.foot, "t_contact_s": round(e.t_s, 4), "frame": e.frame} for e in others
@@ -272,6 +280,17 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     if test_extra is not None:
         result.extras["test_3mbwt"] = test_extra
     return result
+
+
+def _moving_camera_warning(move: CameraMove, calibrated: bool) -> str:
+    text = (f"the camera moved (the background grew or shrank by up to {100 * move.zoom:.0f}% "
+            f"and shifted by up to {100 * move.shift:.0f}% of the frame's width): the subject is "
+            "followed against the background, which undoes a pan or zoom but only part of a "
+            "camera's own travel, so the walk's direction, distances and speed are less sure "
+            "than from a camera on a stand")  # fmt: skip
+    if calibrated:
+        text += "; the floor calibration holds for the first frame's view only"
+    return text
 
 
 def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vision.camera_motion import CameraMotionOptions, CameraMotionTracker
 from vision.landmarks import NUM_LANDMARKS
 from vision.pose import FramePoses, MediaPipePoseEstimator, PersonPose, PoseEstimator, PoseOptions
 from vision.sequence import PoseSequence
@@ -43,10 +44,13 @@ class ExtractOptions:
             before pose estimation (landmarks are reported in the video's own pixels). The
             network sees 256x256 crops, so decoding 4K at full size only costs time.
         max_frames: stop after this many frames (None: the whole video).
+        camera_motion: how the background is followed to measure the camera's own motion (a
+            hand-held camera following the walker); None: not measured.
     """
 
     pose: PoseOptions = field(default_factory=PoseOptions)
     tracking: TrackingOptions = field(default_factory=TrackingOptions)
+    camera_motion: CameraMotionOptions | None = field(default_factory=CameraMotionOptions)
     max_side: int | None = 1280
     max_frames: int | None = None
 
@@ -66,14 +70,20 @@ def detect_people(
     info = probe(video_path)
     total = opts.max_frames or info.frame_count or 0
     frames: list[FramePoses] = []
+    camera = CameraMotionTracker(opts.camera_motion) if opts.camera_motion is not None else None
     for frame in iter_frames(video_path, max_side=opts.max_side):
         if opts.max_frames is not None and frame.index >= opts.max_frames:
             break
         scale = info.width / frame.rgb.shape[1]
         people = estimator.estimate(frame.rgb, frame.t_s)
+        moved = None
+        if camera is not None:
+            bg = camera.update(frame.rgb, [p.bbox() for p in people])
+            moved = (float(bg[0]), float(bg[1] * scale), float(bg[2] * scale))
         if scale != 1.0:
             people = [_rescale(p, scale) for p in people]
-        frames.append(FramePoses(index=frame.index, t_s=frame.t_s, people=tuple(people)))
+        frames.append(FramePoses(index=frame.index, t_s=frame.t_s, people=tuple(people),
+                                 camera=moved))  # fmt: skip
         if progress is not None and total:
             progress(min(len(frames) / total, 1.0))
     return frames, info.fps, info.width, info.height
@@ -108,6 +118,7 @@ def sequence_from_frames(
             world[row] = pose.world
             vis[row] = pose.image[:, 3]
     people = [p.__dict__ for p in tracked.people]
+    measured = all(f.camera is not None for f in frames) and frames
     return PoseSequence(
         t_s=np.array([f.t_s for f in frames], np.float64),
         frame_index=np.array([f.index for f in frames], np.int64),
@@ -123,6 +134,7 @@ def sequence_from_frames(
             people_seen=people,
             others_seen=[p for p in people if p["track_id"] != tracked.subject_track_id],
         ),
+        camera=np.array([f.camera for f in frames], np.float64) if measured else None,
     )
 
 

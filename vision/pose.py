@@ -44,6 +44,9 @@ class FramePoses:
     index: int
     t_s: float
     people: tuple[PersonPose, ...]
+    # The background's cumulative motion to this frame (log zoom, shift x px, shift y px; see
+    # vision.camera_motion), None when not measured.
+    camera: tuple[float, float, float] | None = None
 
 
 @runtime_checkable

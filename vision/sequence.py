@@ -8,6 +8,8 @@ Shapes and units (T frames, 33 BlazePose landmarks, see :mod:`vision.landmarks`)
   scale as x, hip-centred, smaller is nearer). NaN where the subject has no pose.
 * ``world``: (T, 33, 3) float32, metres, hip-centred, from the model's prior. NaN where no pose.
 * ``visibility``: (T, 33) float32, 0-1; 0 where no pose.
+* ``camera``: (T, 3) float64 or None, the background's cumulative motion since the first frame
+  (log zoom, shift x px, shift y px; see :mod:`vision.camera_motion`); None where not measured.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from vision import camera_motion
 from vision.jsonio import numpy_default
 from vision.landmarks import NAMES, NUM_LANDMARKS
 from vision.timeseries import lowpass, true_runs
@@ -37,6 +40,7 @@ class PoseSequence:
     width: int
     height: int
     meta: dict[str, Any] = field(default_factory=dict)
+    camera: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.t_s = np.asarray(self.t_s, dtype=np.float64)
@@ -51,6 +55,9 @@ class PoseSequence:
             "world": (n, NUM_LANDMARKS, 3),
             "visibility": (n, NUM_LANDMARKS),
         }
+        if self.camera is not None:
+            self.camera = np.asarray(self.camera, dtype=np.float64)
+            expected["camera"] = (n, 3)
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
                 raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")
@@ -103,6 +110,7 @@ class PoseSequence:
             world=self.world[start:stop],
             visibility=self.visibility[start:stop],
             meta=dict(self.meta),
+            camera=None if self.camera is None else self.camera[start:stop],
         )
 
     def reversed(self) -> PoseSequence:
@@ -118,6 +126,7 @@ class PoseSequence:
             world=self.world[::-1].copy(),
             visibility=self.visibility[::-1].copy(),
             meta=meta,
+            camera=None if self.camera is None else self.camera[::-1].copy(),
         )
 
     def filled(self, max_gap_s: float = 0.25) -> PoseSequence:
@@ -159,6 +168,15 @@ class PoseSequence:
                 arr[start:stop] = seg.reshape(stop - start, NUM_LANDMARKS, 3)
         return replace(self, image=image, world=world, meta=dict(self.meta, smoothed_hz=cutoff_hz))
 
+    def stabilised(self) -> PoseSequence:
+        """Copy with the image landmarks moved into the first frame's background (the camera's
+        zoom and shift undone, see :func:`vision.camera_motion.stabilised`); unchanged when the
+        camera's motion was not measured."""
+        if self.camera is None:
+            return self
+        return replace(self, image=camera_motion.stabilised(self.image, self.camera),
+                       meta=dict(self.meta, stabilised=True))  # fmt: skip
+
     # -- storage ---------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
         """Write ``path`` (.npz: arrays, plus the metadata as a JSON string inside)."""
@@ -176,6 +194,7 @@ class PoseSequence:
                 world=self.world,
                 visibility=self.visibility,
                 header=np.array(json.dumps(header, default=numpy_default)),
+                **({} if self.camera is None else {"camera": self.camera}),
             )
         tmp.replace(path)
         return path
@@ -194,6 +213,7 @@ class PoseSequence:
                 width=int(header["width"]),
                 height=int(header["height"]),
                 meta=header.get("meta", {}),
+                camera=data["camera"] if "camera" in data.files else None,
             )
 
     def to_csv(self, path: str | Path) -> Path:
