@@ -18,6 +18,8 @@ from vision.camera_motion import (
     CameraMotionTracker,
     camera_move,
     compose,
+    frame_boxes,
+    inside_frame,
     stabilised,
 )
 from vision.sequence import PoseSequence
@@ -99,6 +101,21 @@ def test_composing_and_undoing_a_camera_track():
     back = stabilised(image, ab[None])
     assert back[0, :, :2] == pytest.approx(np.broadcast_to(p, (lm.NUM_LANDMARKS, 2)))
     assert back[0, :, 2] == pytest.approx(4.0)
+
+
+def test_what_is_in_the_picture_follows_the_camera():
+    """Once the camera's motion is undone, the picture is a box that moves over the first
+    frame's background: a foot past the first frame's right edge is in view after a pan right."""
+    track = np.array([[0.0, 0.0, 0.0], [0.0, -100.0, 0.0], [np.log(2.0), -W / 2, -H / 2]])
+    boxes = frame_boxes(track, W, H)
+    assert boxes[0] == pytest.approx([0, 0, W, H])
+    assert boxes[1] == pytest.approx([100, 0, W + 100, H])
+    assert boxes[2] == pytest.approx([W / 4, H / 4, 3 * W / 4, 3 * H / 4])  # zoomed in 2x
+    pts = np.array([[[W + 50.0, 100.0]], [[W + 50.0, 100.0]], [[W / 2, H / 2]]])
+    assert inside_frame(pts, boxes)[:, 0].tolist() == [False, True, True]
+    assert inside_frame(pts, (W, H))[:, 0].tolist() == [False, False, True]
+    # A margin is a share of each frame's own box.
+    assert not inside_frame(np.array([[[W / 4 + 5.0, H / 2]]]), boxes[2:], margin=0.05)[0, 0]
 
 
 def test_camera_track_is_kept_by_slicing_reversing_and_saving(tmp_path):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from vision.camera_motion import CameraMove, camera_move
+from vision.camera_motion import CameraMove, camera_move, frame_boxes
 from vision.gait.body import despiked, mid_hip, with_consistent_legs
 from vision.gait.direction import DirectionAnalysis, DirectionOptions, analyze_direction
 from vision.gait.events import (
@@ -130,8 +130,12 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         warnings.append(f"the subject is seen in only {100 * seq.coverage:.0f}% of frames; "
                         "metrics rest on the frames where they are seen")  # fmt: skip
     move = camera_move(seq.camera, seq.width) if seq.camera is not None else None
+    # Where the picture is, for what is seen whole: the frame, or each frame's own box in the
+    # first frame's background once the camera's motion is undone.
+    picture: tuple[int, int] | np.ndarray = (seq.width, seq.height)
     if move is not None and move.moved:
         seq = seq.stabilised()
+        picture = frame_boxes(seq.camera, seq.width, seq.height)
         warnings.append(_moving_camera_warning(move, opts.calibration is not None))
 
     image, world, vis, swapped = with_consistent_legs(seq.image, seq.world, seq.visibility,
@@ -146,7 +150,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     walking = np.isin(direction.label, MOVING)
     frontal = direction.view in ("front", "back")
     tracks = foot_tracks(ev_seq.image, base.visibility, t, base.frame_index,
-                         (seq.width, seq.height), direction.travel, walking,
+                         picture, direction.travel, walking,
                          direction.body_height_px, frontal=frontal,
                          raw_image=base.image)  # fmt: skip
     detector = opts.event_detector or default_detector(frontal)
@@ -239,7 +243,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
     stumbles = detect_stumbles(post_seq.image, t, base.frame_index, opts.stumbles,
-                               visibility=base.visibility, frame_size=(seq.width, seq.height))
+                               visibility=base.visibility, frame_size=picture)
     knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
     result.extras = {
         "event_detector": detector,

@@ -170,3 +170,28 @@ def stabilised(image: np.ndarray, camera: np.ndarray) -> np.ndarray:
     out[:, :, 1] = (image[:, :, 1] - camera[:, None, SHIFT_Y]) / zoom
     out[:, :, 2] = image[:, :, 2] / zoom
     return out
+
+
+def frame_boxes(camera: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(T, 4) each frame's picture [x0, y0, x1, y1] in the first frame's background (the
+    coordinates of :func:`stabilised` landmarks), for a camera track ``camera`` (T, 3) of a
+    ``width`` x ``height`` px video."""
+    zoom = np.exp(camera[:, LOG_ZOOM])
+    x0, y0 = -camera[:, SHIFT_X] / zoom, -camera[:, SHIFT_Y] / zoom
+    return np.column_stack([x0, y0, x0 + width / zoom, y0 + height / zoom])
+
+
+def inside_frame(points: np.ndarray, frame: tuple[int, int] | np.ndarray,
+                 margin: float = 0.0) -> np.ndarray:
+    """(T, ...) bool: which of ``points`` (T, ..., 2) px lie inside the picture, further than
+    ``margin`` of its width (height) from its left and right (top and bottom) edges. ``frame``:
+    the video's (width, height), or each frame's box (T, 4) (see :func:`frame_boxes`) when the
+    points are stabilised."""
+    box = (np.array([0.0, 0.0, frame[0], frame[1]])[None] if isinstance(frame, tuple)
+           else np.asarray(frame, float))  # fmt: skip
+    box = box.reshape((len(box),) + (1,) * (points.ndim - 2) + (4,))
+    mx, my = margin * (box[..., 2] - box[..., 0]), margin * (box[..., 3] - box[..., 1])
+    x, y = points[..., 0], points[..., 1]
+    with np.errstate(invalid="ignore"):
+        return ((x >= box[..., 0] + mx) & (x < box[..., 2] - mx)
+                & (y >= box[..., 1] + my) & (y < box[..., 3] - my))  # fmt: skip

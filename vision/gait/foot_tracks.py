@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision import landmarks as lm
+from vision.camera_motion import inside_frame
 from vision.gait.body import foot_points, mid_hip
 from vision.timeseries import frame_rate, true_runs
 
@@ -29,14 +30,14 @@ class FootSeenOptions:
     hidden_min_s: float = 0.2
 
 
-def feet_seen(feet: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, int], fps: float,
-              options: FootSeenOptions = FootSeenOptions()) -> np.ndarray:
+def feet_seen(feet: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, int] | np.ndarray,
+              fps: float, options: FootSeenOptions = FootSeenOptions()) -> np.ndarray:
     """(T, 2) bool: where each foot of ``feet`` (T, 2, K, 2) pixels is trusted, given its
-    ``visibility`` (T, 2) (the better of heel and toe, 0..1): every point inside the
-    ``frame_size`` (width, height) picture, and visible enough (see :class:`FootSeenOptions`)."""
-    w, h = frame_size
-    inside = ((feet[..., 0] >= 0) & (feet[..., 0] < w) & (feet[..., 1] >= 0)
-              & (feet[..., 1] < h)).all(axis=-1)  # fmt: skip
+    ``visibility`` (T, 2) (the better of heel and toe, 0..1): every point inside the picture
+    (``frame_size``: (width, height), or each frame's box (T, 4) for stabilised points, see
+    :func:`vision.camera_motion.inside_frame`), and visible enough (see
+    :class:`FootSeenOptions`)."""
+    inside = inside_frame(feet, frame_size).all(axis=-1)
     seen = (visibility >= options.min_visibility) & inside
     hidden = (visibility >= options.hidden_visibility) & inside & ~seen
     for f in range(seen.shape[1]):
@@ -85,7 +86,7 @@ def foot_tracks(
     visibility: np.ndarray,
     t_s: np.ndarray,
     frame_index: np.ndarray,
-    frame_size: tuple[int, int],
+    frame_size: tuple[int, int] | np.ndarray,
     travel: np.ndarray,
     walking: np.ndarray,
     body_height_px: float,

@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 
 from vision import landmarks as lm
+from vision.camera_motion import inside_frame
 from vision.gait.body import height_series_px, mid_hip, mid_shoulder, nanmedian_filter
 from vision.timeseries import true_runs
 
@@ -113,7 +114,7 @@ def hip_height_body_heights(image: np.ndarray, fps: float, height_window_s: floa
 
 
 def judged_frames(image: np.ndarray, visibility: np.ndarray | None,
-                  frame_size: tuple[int, int] | None, t_s: np.ndarray,
+                  frame_size: tuple[int, int] | np.ndarray | None, t_s: np.ndarray,
                   options: StumbleOptions = StumbleOptions()) -> np.ndarray:
     """(T,) bool: frames where the whole body is seen well enough to judge a drop.
 
@@ -123,12 +124,7 @@ def judged_frames(image: np.ndarray, visibility: np.ndarray | None,
     pts = image[:, list(_JUDGED_POINTS), :2]
     ok = np.isfinite(pts).all(axis=(1, 2))
     if frame_size is not None:
-        w, h = frame_size
-        mx, my = options.edge_margin_frac * w, options.edge_margin_frac * h
-        with np.errstate(invalid="ignore"):
-            inside = ((pts[..., 0] >= mx) & (pts[..., 0] <= w - mx)
-                      & (pts[..., 1] >= my) & (pts[..., 1] <= h - my))  # fmt: skip
-        ok &= inside.all(axis=1)
+        ok &= inside_frame(pts, frame_size, options.edge_margin_frac).all(axis=1)
     if visibility is not None:
         ok &= (visibility[:, list(_JUDGED_POINTS)] >= options.min_visibility).all(axis=1)
     # The first frames after (re)appearing are often far off: wait until the person settles.
@@ -152,7 +148,7 @@ def detect_stumbles(
     options: StumbleOptions = StumbleOptions(),
     *,
     visibility: np.ndarray | None = None,
-    frame_size: tuple[int, int] | None = None,
+    frame_size: tuple[int, int] | np.ndarray | None = None,
 ) -> list[dict]:
     """Sudden drops of the hips: one dict per episode, oldest first.
 
