@@ -215,12 +215,16 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
                  else np.isin(direction.label, MOVING))  # fmt: skip
     pose_summary = summarise_posture(posture, main_rows, t, opts.posture)
     if depth_unreliable:
+        # The side a lateral lean is to is the person's right or left only once front and back
+        # are known; its size (the max, unsigned) is the picture's own.
         pose_summary = replace(pose_summary, trunk_flexion_mean_deg=None,
-                               trunk_flexion_max_deg=None, head_pitch_mean_deg=None)
+                               trunk_flexion_max_deg=None, head_pitch_mean_deg=None,
+                               lateral_lean_mean_deg=None)  # fmt: skip
         warnings.append(f"trunk flexion and head pitch are not given from this {direction.view} "
                         "view: they rest on the pose model's depth and its reading of the "
                         "subject's left and right, which turn over with its reading of front "
-                        "and back")  # fmt: skip
+                        "and back; for the same reason a lean to the side is given by its size "
+                        "only, not its side")  # fmt: skip
     elif direction.view not in ("side", "oblique"):
         warnings.append("trunk flexion and head pitch in a front/back view rest on the pose "
                         "model's depth estimate: less reliable than from the side")  # fmt: skip
