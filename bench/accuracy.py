@@ -5,9 +5,9 @@
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
 synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg), the
-found walk's start and end minus the true ones (s) and the walk direction found vs true; then,
-for side/oblique and for front/back views, which detector is best on contact F1 (ties: timing)
-and so should be that view's default. Real clips:
+found walk's start and end minus the true ones (s) and the walk direction found vs true (None:
+not given, the facing being unsure); then, for side/oblique and for front/back views, which
+detector is best on contact F1 (ties: timing) and so should be that view's default. Real clips:
 forward_walk_side_labeled.mp4 against its hand labels, and the same clip reversed in time (a
 backward-walk stand-in). Rendered clips (``sample_videos/*.mp4`` and the walks in
 ``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end through the pose
@@ -296,6 +296,7 @@ def evaluate(case: Case, detector: str) -> dict:
         "dir": f"{m.walk_direction}/{case.direction}",
         **_walk_span_errors(res.segments, case),
         "dir_ok": m.walk_direction == case.direction,
+        "dir_given": m.walk_direction is not None,
         "frontal": res.extras.get("view") in ("front", "back"),
     }  # fmt: skip
     return row
@@ -336,7 +337,9 @@ def print_table(rows: list[dict], detector: str) -> None:
     lens = [abs(r["len_cm"]) for r in rows if r["len_cm"] is not None]
     print(f"summary: mean contact F1 {f1:.3f}; median timing error {med:.2f} frames; "
           f"step count exact {sum(r['steps_ok'] for r in rows)}/{len(rows)}; "
-          f"direction right {sum(r['dir_ok'] for r in rows)}/{len(rows)}; "
+          f"direction right {sum(r['dir_ok'] for r in rows)}/{len(rows)} "
+          f"({sum(r['dir_given'] and not r['dir_ok'] for r in rows)} wrong, "
+          f"{sum(not r['dir_given'] for r in rows)} not given); "
           f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm")
     for end in ("beg_s", "end_s"):
         err = np.abs([r[end] for r in rows if r[end] is not None])

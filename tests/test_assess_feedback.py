@@ -7,6 +7,7 @@ from assess_results import make_steps, walk
 
 from vision.assess import CUES, AssessOptions, FormMetrics, assess, live_cue, session_start_cue
 from vision.assess.feedback import FORM_LIMITS
+from vision.result import Segment
 
 STUMBLE = {"t_s": 3.2, "frame": 96, "drop_body_heights": 0.09}
 
@@ -176,6 +177,19 @@ def test_forward_walk_gets_a_redo_cue_not_coaching():
     got = cues(walk(walk_direction="forward", trunk_flexion_deg=(30.0, 40.0)))
     assert [f.code for f in got] == ["wrong_direction"]
     assert "forward walk, not a backward one" in got[0].message
+
+
+def test_a_walk_of_unsure_direction_gets_a_redo_cue_not_coaching():
+    got = cues(walk(walk_direction=None, trunk_flexion_deg=(30.0, 40.0),
+                    segments=[Segment(1.0, 8.2, "forward", "back")],
+                    extras={"stumbles": [], "view": "back", "facing_agreement": 0.62}))
+    assert [f.code for f in got] == ["direction_unsure"]
+    assert "from this back view" in got[0].message and "from the side" in got[0].message
+    assert got[0].evidence["facing_agreement"] == 0.62
+    # Standing only (no walking seen): nothing to say about a direction.
+    still = walk(walk_direction=None, segments=[Segment(0.0, 5.0, "standing", "back")],
+                 steps=[], extras={"stumbles": [], "view": "back"})
+    assert "direction_unsure" not in [f.code for f in cues(still)]
 
 
 def test_every_cue_code_has_a_text():

@@ -195,8 +195,8 @@ def test_facing_turns_only_through_a_side_on_moment():
 def test_an_unsure_facing_from_behind_is_said_and_its_steps_and_lean_are_withheld():
     """When the pose model reads a back view's front and back in turn, its depth (which times
     steps from behind, and gives the lean's forward) turns over with it: the result says the
-    facing is unsure and gives no steps, cadence, trunk flexion or head pitch rather than
-    guesses. The same walk read steadily keeps them all."""
+    facing is unsure and gives no walk direction, steps, cadence, trunk flexion or head pitch
+    rather than guesses. The same walk read steadily keeps them all."""
     from vision.analysis import analyze_sequence
 
     truth = simulate_walk(WalkParams(n_steps=6, direction="backward"))
@@ -220,6 +220,7 @@ def test_an_unsure_facing_from_behind_is_said_and_its_steps_and_lean_are_withhel
     assert any("steps are not counted or timed from this back view" in w for w in warnings)
     assert any("trunk flexion and head pitch are not given" in w for w in warnings)
     assert res.events == [] and res.steps == [] and res.metrics.step_count == 0
+    assert steady.metrics.walk_direction == "backward" and res.metrics.walk_direction is None
     assert res.metrics.cadence_spm is None and res.metrics.step_time_s.mean is None
     assert res.metrics.trunk_flexion_deg.mean is None and res.metrics.trunk_flexion_deg.max is None
     assert res.metrics.head_pitch_deg.mean is None

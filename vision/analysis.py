@@ -182,8 +182,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     if facing_unsure:
         warnings.append(f"which way the subject faces is unsure from this {direction.view} view "
                         f"(the pose agrees with it in {100 * direction.facing_agreement:.0f}% of"
-                        " frames): forward and backward may be swapped; film from the side to "
-                        "be sure")  # fmt: skip
+                        " frames): the walk's direction is not given, and forward and backward "
+                        "may be swapped in the segments; film from the side to be "
+                        "sure")  # fmt: skip
 
     walk_axis = np.array([0.0, 1.0]) if frontal else np.array([1.0, 0.0])
     # Metrics describe the walk in its main direction only: a clip that walks forward to the
@@ -246,6 +247,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         test_extra = {"start_s": test.start_s, "stop_s": test.stop_s, "time_s": test.time_s}
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
+    if facing_unsure and result.metrics.walk_direction in ("forward", "backward"):
+        # Forward or backward read from a facing the pose itself disagrees with is a guess.
+        result.metrics.walk_direction = None
     stumbles = detect_stumbles(post_seq.image, t, base.frame_index, opts.stumbles,
                                visibility=base.visibility, frame_size=picture)
     knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
@@ -253,6 +257,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         "event_detector": detector,
         "view": direction.view,
         "body_height_px": round(direction.body_height_px, 2),
+        "facing_agreement": _r(direction.facing_agreement),
         "leg_label_swaps_repaired_frames": int(swapped.sum()),
         "camera_motion": None if move is None else {
             "zoom": round(move.zoom, 4), "shift_frame_widths": round(move.shift, 4),

@@ -61,6 +61,11 @@ CUES: dict[str, Cue] = {
         "Fall-risk screen: {level} ({rules}). This is a screening aid, not a diagnosis: discuss "
         "it with a physiotherapist, and practise with support nearby."
     )),  # fmt: skip
+    "direction_unsure": Cue("warning", (
+        "Which way you walked could not be told from this {view} view (the front and back of "
+        "the body were read in turn), so the walk was not coached. Film the walk again from "
+        "the side."
+    )),  # fmt: skip
     "wrong_direction": Cue("warning", (
         "This clip shows a {walk_direction} walk, not a {expected} one, so it was not coached. "
         "Film the walk again."

@@ -48,6 +48,15 @@ def build_feedback(
             "wrong_direction", {"walk_direction": got, "segments": walk_segments(result)},
             walk_direction=got, expected=want,
         )])[: max(options.max_cues, 1)]  # fmt: skip
+    if got is None and walk_segments(result):
+        # Walking was seen but its direction is unsure (the analysis says why): coaching a
+        # backward walk that may be a forward one would mislead.
+        view = str(result.extras.get("view", "camera"))
+        return (safety + [cue(
+            "direction_unsure", {"segments": walk_segments(result), "view": view,
+                                 "facing_agreement": result.extras.get("facing_agreement")},
+            view=view,
+        )])[: max(options.max_cues, 1)]  # fmt: skip
     flagged = [
         r for r in fall_risk.reasons
         if r.outcome in ("high", "moderate") and r.rule != "indicator_count"
