@@ -141,8 +141,8 @@ BENCH_CLIPS = {  # name: (view, outfit, walk parameters)
                                                step_length_m=0.3)),
     "backward_side_follow": ("side", "grey", dict(direction="backward", cadence_spm=96.0)),
 }
-# Filmed by a camera that pans to keep the walker in the middle of the picture (see
-# make_following_clip): the camera's motion is followed from the background and undone.
+# Filmed by a camera that pans to keep the walker in the middle of the picture (ClipSpec.follow_s):
+# the camera's motion is followed from the background and undone.
 FOLLOWING = frozenset({"backward_side_follow"})
 
 
@@ -164,51 +164,14 @@ def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
         if not truth.exists():
             view, outfit, walk = BENCH_CLIPS[name]
             spec = ClipSpec(WalkParams(n_steps=8, stand_before_s=0.6, stand_after_s=0.6, seed=11,
-                                       **walk), view=view, outfit=outfit)  # fmt: skip
+                                       **walk), view=view, outfit=outfit,
+                            follow_s=1.0 if name in FOLLOWING else None)  # fmt: skip
             tmp = out / f"tmp-{os.getpid()}-{name}.mp4"
-            (make_following_clip if name in FOLLOWING else make_clip)(spec, tmp)
+            make_clip(spec, tmp)
             os.replace(tmp, out / f"{name}.mp4")
             os.replace(truth_path_for(tmp), truth)
         cases.append(rendered_case(f"render {name}", truth, pose_dir))
     return cases
-
-
-def make_following_clip(spec, out_path: Path, pan_s: float = 0.5) -> None:
-    """Render ``spec`` as a camera operator following the walker would: the clip's camera with a
-    wider picture, cut to the clip's width around the walker's pelvis (smoothed over ``pan_s``
-    seconds, as a hand pans). Cutting the picture shifts the principal point: a pan with no
-    parallax. The truth JSON's floor marks are those of the first frame's cut."""
-    import json
-    from dataclasses import replace
-
-    from vision.synthetic.clips import clip_camera, frames, truth_document, truth_path_for
-    from vision.synthetic.walker import simulate_walk
-    from vision.video import open_writer
-
-    truth = simulate_walk(spec.walk, fps=spec.fps)
-    camera = clip_camera(truth, spec)
-    extra = spec.width * 2 // 3
-    wide = replace(camera, width=spec.width + extra)
-    pelvis, _ = wide.project(0.5 * (truth.joints[:, 23] + truth.joints[:, 24]))
-    k = max(int(round(pan_s * spec.fps)), 1)
-    smooth = np.convolve(np.pad(pelvis[:, 0], k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1),
-                         mode="valid")  # fmt: skip
-    left = np.clip(np.round(smooth - spec.width / 2), 0, extra).astype(int)
-    with open_writer(out_path, spec.fps, spec.width, spec.height) as writer:
-        for x0, img in zip(left, frames(truth, wide, replace(spec, width=wide.width)),
-                           strict=True):  # fmt: skip
-            writer.write(np.ascontiguousarray(img[:, x0 : x0 + spec.width]))
-    doc = truth_document(truth, camera, spec)
-    sign = doc["travel_sign"]
-    marks = taped_marks(wide, doc["steps"], sign)
-    for key in ("two_point", "homography"):
-        marks[key]["image_px"] = [[u - float(left[0]), v] for u, v in marks[key]["image_px"]]
-    doc["floor_calibration"] = marks
-    doc["camera_pan_px"] = left.tolist()  # the cut's left edge in the wide picture, per frame
-    joints_px, _ = wide.project(truth.joints)
-    joints_px[..., 0] -= left[:, None]
-    doc["image_joints_px"] = np.round(joints_px, 3).tolist()
-    truth_path_for(out_path).write_text(json.dumps(doc, allow_nan=False))
 
 
 def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
@@ -224,8 +187,11 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
     marks = doc.get("floor_calibration")
     if not marks and doc["steps"]:
         from vision.synthetic.camera import Camera
+        from vision.synthetic.clips import shifted_marks
 
         marks = taped_marks(Camera.from_dict(doc["camera"]), doc["steps"], doc["travel_sign"])
+        if "camera_pan_px" in doc:  # marked on the first frame of a panning camera
+            marks = shifted_marks(marks, -float(doc["camera_pan_px"][0]))
     cal = calibration_for_view(marks, doc["view"]) if marks else None
     return Case(
         name=name, seq=seq, truth_events=[Event(**e) for e in doc["events"]],

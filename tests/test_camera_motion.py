@@ -181,3 +181,44 @@ def test_a_phone_following_a_walker_is_seen_to_move_and_a_camera_on_a_stand_is_n
     assert fixed.metrics.walk_direction == "forward"
     assert backward_s(fixed) < 0.6 * backward_s(before), (backward_s(fixed), backward_s(before))
     assert any("the camera moved" in w for w in fixed.quality.warnings)
+
+
+@pytest.mark.slow
+def test_a_rendered_walk_filmed_by_a_following_camera_end_to_end(tmp_path):
+    """Pixels to result: a backward side walk on a taped 3 m course, filmed by a camera that pans
+    to keep the walker in the middle (the course's marks given as they lie in the first frame).
+    The pan is found from the room behind the walker and undone: every step, the direction and
+    the step length on the floor come out as if the camera had stood still."""
+    from vision.analysis import AnalysisOptions
+    from vision.gait.agreement import match_events
+    from vision.gait.scale import FloorCalibration
+    from vision.pipeline import extract_pose
+    from vision.result import Event
+    from vision.synthetic.clips import ClipSpec, make_clip
+
+    spec = ClipSpec(WalkParams(direction="backward", distance_m=3.0, stand_before_s=0.6,
+                               stand_after_s=0.6, seed=4), view="side", floor_lines=True,
+                    follow_s=1.0)  # fmt: skip
+    doc = make_clip(spec, tmp_path / "follow.mp4")
+    pan = np.array(doc["camera_pan_px"])
+    assert np.ptp(pan) > 0.3 * spec.width  # the camera really pans
+    two = doc["floor_calibration"]["two_point"]
+    opts = AnalysisOptions(calibration=FloorCalibration(tuple(map(tuple, two["image_px"])),
+                                                        two["distance_m"]))  # fmt: skip
+    seq = extract_pose(tmp_path / "follow.mp4")
+    assert camera_move(seq.camera, seq.width).moved
+    # The background's shift is the pan, to a few pixels (the picture moves right: the room left).
+    n = min(len(pan), len(seq))
+    assert np.abs(seq.camera[:n, SHIFT_X] + (pan[:n] - pan[0])).max() < 8.0
+
+    res = analyze_sequence(seq, opts)
+    truth = [Event(**e) for e in doc["events"]]
+    contacts = match_events(res.events, truth, "contact", 0.1)
+    assert res.metrics.walk_direction == "backward"
+    assert res.metrics.step_count == len(doc["steps"])
+    assert contacts.precision >= 0.8 and contacts.recall >= 0.8, contacts
+    assert abs(res.metrics.step_length_m.mean - doc["step_length_m"]) < 0.03
+    # Taken as it is filmed, the pan moves the planted feet: the floor lengths are off.
+    still = analyze_sequence(replace(seq, camera=None), opts)
+    assert still.metrics.step_length_m.mean is None or \
+        abs(still.metrics.step_length_m.mean - doc["step_length_m"]) > 0.1

@@ -56,6 +56,8 @@ def test_synth_command_rejects_bad_input(tmp_path: Path, capsys) -> None:
     assert cli_main(["synth", str(tmp_path / "b.mp4"), "--limp", "0.9"]) == 2
     assert "asymmetry" in capsys.readouterr().err
     assert cli_main(["synth", str(tmp_path / "c.txt")]) == 2
+    assert cli_main(["synth", str(tmp_path / "d.mp4"), "--follow-s", "0"]) == 2
+    assert "--follow-s" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLE_CLIPS))

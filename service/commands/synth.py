@@ -49,6 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--floor-lines", action="store_true",
                    help="tape the start and 3 m lines on the floor")
     p.add_argument("--outfit", choices=["blue", "red", "green", "grey"], default="blue")
+    p.add_argument("--follow-s", type=float, help="the camera pans to keep the walker in the "
+                   "middle of the picture, smoothed over this many seconds (default: still)")
     p.add_argument("--fps", type=float, default=30.0)
     p.add_argument("--size", default="960x540", help="WIDTHxHEIGHT pixels")
     p.add_argument("--seed", type=int, default=0, help="seed of step variability and room")
@@ -80,10 +82,12 @@ def spec_from_args(args: argparse.Namespace):
         turning=args.turn, seed=args.seed,
     )
     walk.validate()
+    if args.follow_s is not None and args.follow_s <= 0:
+        raise ValueError(f"--follow-s must be positive seconds, got {args.follow_s}")
     return ClipSpec(walk=walk, view=args.view, azimuth_deg=args.azimuth_deg,
                     distance_m=args.distance_m, outfit=args.outfit,
                     floor_lines=args.floor_lines, fps=args.fps, width=width, height=height,
-                    room=RoomStyle(seed=args.seed))
+                    room=RoomStyle(seed=args.seed), follow_s=args.follow_s)
 
 
 def run(args: argparse.Namespace) -> int:

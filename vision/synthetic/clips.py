@@ -9,7 +9,9 @@ Example::
 
 The truth JSON holds everything in :class:`vision.synthetic.truth.WalkTruth`, plus ``camera``,
 ``image_joints_px`` (T, 33, 2) the projected truth per frame, ``floor_calibration`` (image points
-of the floor lines with their distance and a floor homography) and ``video`` (fps, size, frames).
+of the floor lines with their distance and a floor homography, in the first frame) and ``video``
+(fps, size, frames); with a camera that pans to follow the walker (``ClipSpec.follow_s``),
+``camera_pan_px`` (T,), how far right each frame's picture lies of the first's.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ class ClipSpec:
     width: int = 960
     height: int = 540
     room: RoomStyle = field(default_factory=RoomStyle)
+    # The camera pans to keep the walker's pelvis in the middle of the picture, as a hand
+    # smooths it over this many seconds (None: the camera stands still). The pan is a cut of
+    # a wider picture: the principal point moves, with no parallax.
+    follow_s: float | None = None
 
     def appearance(self) -> Appearance:
         if self.outfit not in OUTFITS:
@@ -102,23 +108,75 @@ def truth_document(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> dict:
     return doc
 
 
+def pan_to_follow(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> tuple[Camera, np.ndarray]:
+    """A camera like ``camera`` with a picture two thirds wider, and (T,) int the left edge of
+    each frame's cut of it (``spec.width`` wide) that keeps the walker's pelvis in the middle,
+    smoothed over ``spec.follow_s`` seconds."""
+    from dataclasses import replace
+
+    extra = spec.width * 2 // 3
+    wide = replace(camera, width=spec.width + extra)
+    pelvis, _ = wide.project(0.5 * (truth.joints[:, 23] + truth.joints[:, 24]))
+    k = max(int(round((spec.follow_s or 0.0) * spec.fps / 2)), 1)
+    smooth = np.convolve(np.pad(pelvis[:, 0], k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1),
+                         mode="valid")  # fmt: skip
+    return wide, np.clip(np.round(smooth - spec.width / 2), 0, extra).astype(int)
+
+
+def _panned_document(truth: WalkTruth, wide: Camera, pan: np.ndarray, spec: ClipSpec) -> dict:
+    """The truth document of a clip cut from ``wide`` at ``pan`` (see :func:`pan_to_follow`):
+    image points per frame in each frame's cut, floor marks in the first frame's."""
+    doc = truth_document(truth, wide, spec)
+    px, _ = wide.project(truth.joints)
+    px[..., 0] -= pan[:, None]
+    doc["image_joints_px"] = np.round(px, 3).tolist()
+    if doc["floor_calibration"] is not None:
+        doc["floor_calibration"] = shifted_marks(doc["floor_calibration"], -float(pan[0]))
+    doc["camera_pan_px"] = pan.tolist()
+    return doc
+
+
+def shifted_marks(marks: dict, dx_px: float) -> dict:
+    """Floor marks (as :func:`vision.synthetic.camera.floor_calibration` gives them) in a
+    picture shifted right by ``dx_px``: image points moved, floor homography refitted."""
+    import cv2
+
+    out = {**marks, "two_point": dict(marks["two_point"]), "homography": dict(marks["homography"])}
+    for key in ("two_point", "homography"):
+        out[key]["image_px"] = [[u + dx_px, v] for u, v in marks[key]["image_px"]]
+    img = np.array(out["homography"]["image_px"], np.float32)
+    floor = np.array(marks["homography"]["floor_m"], np.float32)
+    out["homography"]["matrix"] = cv2.getPerspectiveTransform(img, floor).tolist()
+    return out
+
+
 def make_clip(spec: ClipSpec, out_path: str | Path,
               progress: Callable[[float], None] | None = None) -> dict:
     """Render ``spec`` to ``out_path`` (.mp4, .webm ...) and write its truth JSON beside it.
 
     Returns the truth document.
     """
+    from dataclasses import replace
+
     from vision.video import open_writer
 
     truth = simulate_walk(spec.walk, fps=spec.fps)
     camera = clip_camera(truth, spec)
     out_path = Path(out_path)
+    pan = None
+    shot, seen = camera, spec
+    if spec.follow_s is not None:
+        shot, pan = pan_to_follow(truth, camera, spec)
+        seen = replace(spec, width=shot.width)
     with open_writer(out_path, spec.fps, spec.width, spec.height) as writer:
-        for i, img in enumerate(frames(truth, camera, spec)):
+        for i, img in enumerate(frames(truth, shot, seen)):
+            if pan is not None:
+                img = np.ascontiguousarray(img[:, pan[i] : pan[i] + spec.width])
             writer.write(img)
             if progress is not None:
                 progress((i + 1) / truth.frame_count)
-    doc = truth_document(truth, camera, spec)
+    doc = truth_document(truth, camera, spec) if pan is None else _panned_document(
+        truth, shot, pan, spec)  # fmt: skip
     import json
 
     truth_path_for(out_path).write_text(json.dumps(doc, allow_nan=False))
