@@ -244,7 +244,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
                                   opts.protocol_options)  # fmt: skip
         warnings.extend(test.warnings)
         test_s = test.time_s
-        test_extra = {"start_s": test.start_s, "stop_s": test.stop_s, "time_s": test.time_s}
+        test_extra = {"start_s": test.start_s, "stop_s": test.stop_s, "time_s": test.time_s,
+                      "time_if_short_s": test.time_if_short_s}
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
     if facing_unsure and result.metrics.walk_direction in ("forward", "backward"):
