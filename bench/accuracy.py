@@ -5,8 +5,10 @@
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
 synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg), the
-found walk's start and end minus the true ones (s) and the walk direction found vs true (None:
-not given, the facing being unsure); then, for side/oblique and for front/back views, which
+found walk's start and end minus the true ones (s), the 3 m backward walk test's time minus the
+true one (s, backward walks that pass 3 m, with the test's own lines marked; * where the result
+says a foot rested at the line) and the walk direction found vs true (None: not given, the
+facing being unsure); then, for side/oblique and for front/back views, which
 detector is best on contact F1 (ties: timing) and so should be that view's default. Real clips:
 forward_walk_side_labeled.mp4 against its hand labels, and the same clip reversed in time (a
 backward-walk stand-in). Rendered clips (``sample_videos/*.mp4`` and the walks in
@@ -55,6 +57,8 @@ class Case:
     cadence_spm: float | None = None
     trunk_flexion_deg: float | None = None
     walk_s: tuple[float, float] | None = None  # (start, end) of the walk, seconds
+    test_3mbwt_s: float | None = None  # the 3 m test's true time, where the walk passes 3 m
+    test_calibration: FloorCalibration | None = None  # its start and 3 m lines
 
 
 def walk_span(segments: list[dict], direction: str) -> tuple[float, float] | None:
@@ -117,6 +121,8 @@ def synthetic_cases(quick: bool) -> list[Case]:
                     cadence_spm=truth.cadence_spm,
                     trunk_flexion_deg=float(np.mean(flex)) if p.trunk_flexion_deg else None,
                     walk_s=walk_span(truth.segments, direction),
+                    test_3mbwt_s=_test_time(truth.test_3mbwt, direction),
+                    test_calibration=_test_lines(cam, truth.test_3mbwt, view),
                 ))  # fmt: skip
     return cases
 
@@ -200,6 +206,8 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
         step_length_m=doc["step_length_m"] if cal is not None else None,
         cadence_spm=doc["cadence_spm"], trunk_flexion_deg=float(np.mean(doc["trunk_flexion_deg"])),
         walk_s=walk_span(doc["segments"], doc["direction"]),
+        test_3mbwt_s=_test_time(doc.get("test_3mbwt"), doc["direction"]) if cal else None,
+        test_calibration=cal,  # the truth's floor marks are the test's lines where it has one
     )  # fmt: skip
 
 
@@ -238,6 +246,21 @@ def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
     ]
 
 
+def _test_time(test: dict | None, direction: str) -> float | None:
+    """The 3 m backward walk test's true time (s) of a backward walk that passes 3 m."""
+    return float(test["time_s"]) if test and direction == "backward" else None
+
+
+def _test_lines(camera, test: dict | None, view: str) -> FloorCalibration | None:
+    """The start and 3 m lines of a synthetic walk's test, as a user would mark them."""
+    from vision.synthetic.camera import floor_calibration
+
+    if not test:
+        return None
+    lines = (test["start_line_x_m"], test["end_line_x_m"])
+    return calibration_for_view(floor_calibration(camera, lines), view)
+
+
 def evaluate(case: Case, detector: str) -> dict:
     chosen = None if detector == "auto" else detector
     opts = AnalysisOptions(**{**case.options.__dict__, "event_detector": chosen})
@@ -261,6 +284,7 @@ def evaluate(case: Case, detector: str) -> dict:
                  else None),
         "dir": f"{m.walk_direction}/{case.direction}",
         **_walk_span_errors(res.segments, case),
+        **_test_errors(case, opts),
         "dir_ok": m.walk_direction == case.direction,
         "dir_given": m.walk_direction is not None,
         "frontal": res.extras.get("view") in ("front", "back"),
@@ -281,6 +305,23 @@ def _walk_span_errors(found: list, case: Case) -> dict:
     return {"beg_s": best.start_s - t0, "end_s": best.end_s - t1}
 
 
+def _test_errors(case: Case, opts: AnalysisOptions) -> dict:
+    """The 3 m test's time found minus true (s), NaN when not found, with the test's own lines
+    marked; and, where the result says a foot rested at the line, which of its two times is
+    nearer the truth."""
+    if case.test_3mbwt_s is None or case.test_calibration is None:
+        return {"test_s": None, "test_flag": None}
+    res = analyze_sequence(case.seq, AnalysisOptions(**{
+        **opts.__dict__, "calibration": case.test_calibration, "protocol": "3mbwt"}))
+    test = res.extras.get("test_3mbwt") or {}
+    found, if_short = test.get("time_s"), test.get("time_if_short_s")
+    err = float("nan") if found is None else found - case.test_3mbwt_s
+    flag = None
+    if if_short is not None:
+        flag = "short" if abs(if_short - case.test_3mbwt_s) < abs(err) else "as read"
+    return {"test_s": err, "test_flag": flag}
+
+
 def _f(v: float | None, fmt: str) -> str:
     return "-" if v is None or not np.isfinite(v) else format(v, fmt)
 
@@ -288,8 +329,8 @@ def _f(v: float | None, fmt: str) -> str:
 def print_table(rows: list[dict], detector: str) -> None:
     print(f"\n== detector: {detector} (contacts matched within {TOLERANCE_S * 1000:.0f} ms)")
     head = (f"{'clip':34s} {'P':>5s} {'R':>5s} {'med fr':>6s} {'p95 fr':>6s} {'steps':>6s} "
-            f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s} {'beg s':>6s} {'end s':>6s}  "
-            "direction found/true")
+            f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s} {'beg s':>6s} {'end s':>6s} "
+            f"{'3mbwt s':>7s}  direction found/true")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -297,7 +338,8 @@ def print_table(rows: list[dict], detector: str) -> None:
               f"{_f(r['med_fr'], '.1f'):>6s} {_f(r['p95_fr'], '.1f'):>6s} {r['steps']:>6s} "
               f"{_f(r['len_cm'], '+.1f'):>7s} {_f(r['cad'], '+.1f'):>7s} "
               f"{_f(r['flex'], '+.1f'):>8s} {_f(r['beg_s'], '+.2f'):>6s} "
-              f"{_f(r['end_s'], '+.2f'):>6s}  {r['dir']}")  # fmt: skip
+              f"{_f(r['end_s'], '+.2f'):>6s} {_f(r['test_s'], '+.2f'):>6s}"
+              f"{'*' if r['test_flag'] else ' '}  {r['dir']}")  # fmt: skip
     f1 = np.nanmean([r["F1"] for r in rows])
     med = np.nanmedian([r["med_fr"] for r in rows])
     lens = [abs(r["len_cm"]) for r in rows if r["len_cm"] is not None]
@@ -307,6 +349,15 @@ def print_table(rows: list[dict], detector: str) -> None:
           f"({sum(r['dir_given'] and not r['dir_ok'] for r in rows)} wrong, "
           f"{sum(not r['dir_given'] for r in rows)} not given); "
           f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm")
+    tests = [r for r in rows if r["test_s"] is not None]
+    if tests:
+        err = np.abs([r["test_s"] for r in tests])
+        flagged = [r for r in tests if r["test_flag"]]
+        print(f"  3 m test time vs truth over {len(tests)} backward walks: median |error| "
+              f"{np.nanmedian(err):.2f} s, worst {np.nanmax(err):.2f} s, "
+              f"{int(np.sum(~np.isfinite(err)))} not timed; {len(flagged)} with a foot resting "
+              f"at the line (*), whose time if short was the nearer "
+              f"{sum(r['test_flag'] == 'short' for r in flagged)} times")
     for end in ("beg_s", "end_s"):
         err = np.abs([r[end] for r in rows if r[end] is not None])
         print(f"  walk {end[:3]} vs truth over {len(err)} clips: median |error| "
