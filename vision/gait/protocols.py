@@ -16,6 +16,7 @@ import numpy as np
 
 from vision.gait.scale import ScaleModel
 from vision.result import Event
+from vision.timeseries import frame_rate
 
 TEST_DISTANCE_M = 3.0
 
@@ -91,8 +92,7 @@ def compute_test_3mbwt(
     # First movement after standing still: the pelvis or a foot leaves its standing position.
     speed = np.linalg.norm(np.gradient(pelvis, t_s, axis=0), axis=1) / h
     still = ok & (speed < options.still_speed_bh_s)
-    dt = float(np.median(np.diff(t_s)))
-    need = max(int(round(options.still_before_s / dt)), 1)
+    need = max(int(round(options.still_before_s * frame_rate(t_s))), 1)
     run, start_i = 0, None
     for i in range(n):
         run = run + 1 if still[i] else 0
@@ -125,20 +125,30 @@ def compute_test_3mbwt(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without the feet stay NaN
         rear = np.nanmin(prog, axis=1)
-    after = np.flatnonzero((t_s > out.start_s) & np.isfinite(rear) & (rear >= TEST_DISTANCE_M))
-    if after.size == 0:
+    j = _first_reach(rear, TEST_DISTANCE_M, int(np.searchsorted(t_s, out.start_s, "right")))
+    if j is None:
         out.warnings.append("3 m backward walk test: the rear-most foot never crossed the 3 m "
                             "line in view")  # fmt: skip
         return out
-    j = int(after[0])
-    if j > 0 and np.isfinite(rear[j - 1]) and rear[j] != rear[j - 1]:
-        stop = float(np.interp(TEST_DISTANCE_M, [rear[j - 1], rear[j]], [t_s[j - 1], t_s[j]]))
-    else:
-        stop = float(t_s[j])
-    out.stop_s = stop
-    out.time_s = stop - out.start_s
+    out.stop_s = _crossing_s(rear, t_s, j, TEST_DISTANCE_M)
+    out.time_s = out.stop_s - out.start_s
     _flag_foot_at_line(out, rear, t_s, j, options.line_margin_m)
     return out
+
+
+def _first_reach(progress: np.ndarray, level: float, start: int) -> int | None:
+    """First row from ``start`` on where ``progress`` (T,) m reaches ``level`` m, or None."""
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero(progress[start:] >= level)
+    return start + int(rows[0]) if rows.size else None
+
+
+def _crossing_s(progress: np.ndarray, t_s: np.ndarray, j: int, level: float) -> float:
+    """When ``progress`` (T,) m passed ``level`` m, first reached at row ``j``: interpolated
+    from the row before where that is known."""
+    if j > 0 and np.isfinite(progress[j - 1]) and progress[j] != progress[j - 1]:
+        return float(np.interp(level, [progress[j - 1], progress[j]], [t_s[j - 1], t_s[j]]))
+    return float(t_s[j])
 
 
 def _flag_foot_at_line(out: TimedTest, rear: np.ndarray, t_s: np.ndarray, j: int,
@@ -148,18 +158,12 @@ def _flag_foot_at_line(out: TimedTest, rear: np.ndarray, t_s: np.ndarray, j: int
     error: the time is the crossing as read, and ``time_if_short_s`` the time when the rear-most
     point is clearly past the line (the resting foot swinging on), with a warning."""
     beyond = TEST_DISTANCE_M + margin_m
-    after = np.flatnonzero(np.isfinite(rear[j:]) & (rear[j:] >= beyond))
+    k = _first_reach(rear, beyond, j)
     # A point still short of the margin 0.3 s after the crossing is resting (a stance lasts
     # longer), not a swing slowing down past the line.
-    soon = np.flatnonzero(t_s[j:] <= t_s[j] + 0.3)
-    if after.size == 0 or after[0] <= soon[-1]:
+    if k is None or t_s[k] <= t_s[j] + 0.3:
         return
-    k = j + int(after[0])
-    if np.isfinite(rear[k - 1]) and rear[k] != rear[k - 1]:
-        late = float(np.interp(beyond, [rear[k - 1], rear[k]], [t_s[k - 1], t_s[k]]))
-    else:
-        late = float(t_s[k])
-    out.time_if_short_s = late - out.start_s
+    out.time_if_short_s = _crossing_s(rear, t_s, k, beyond) - out.start_s
     out.warnings.append(
         f"3 m backward walk test: a foot came to rest within {100 * margin_m:.0f} cm past the 3 m "
         f"line at {out.stop_s:.2f} s, inside the landmarks' error; had it rested short of the "
