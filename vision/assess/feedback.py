@@ -41,22 +41,9 @@ def build_feedback(
     """At most ``options.max_cues`` cues, most important first; a stumble is never dropped."""
     seen = stumbles(result)
     safety = [_stumble_cue(seen, result)] if seen else []
-    want = expected_direction(options.protocol)
-    got = result.metrics.walk_direction
-    if got in ("forward", "backward") and got != want:
-        return (safety + [cue(
-            "wrong_direction", {"walk_direction": got, "segments": walk_segments(result)},
-            walk_direction=got, expected=want,
-        )])[: max(options.max_cues, 1)]  # fmt: skip
-    if got is None and walk_segments(result):
-        # Walking was seen but its direction is unsure (the analysis says why): coaching a
-        # backward walk that may be a forward one would mislead.
-        view = str(result.extras.get("view", "camera"))
-        return (safety + [cue(
-            "direction_unsure", {"segments": walk_segments(result), "view": view,
-                                 "facing_agreement": result.extras.get("facing_agreement")},
-            view=view,
-        )])[: max(options.max_cues, 1)]  # fmt: skip
+    redo = _redo_cue(result, expected_direction(options.protocol))
+    if redo is not None:
+        return (safety + [redo])[: max(options.max_cues, 1)]
     flagged = [
         r for r in fall_risk.reasons
         if r.outcome in ("high", "moderate") and r.rule != "indicator_count"
@@ -244,6 +231,23 @@ RULE_LABELS: dict[str, str] = {
     "prior_fall": "a fall in the past year",
     "stumble": "stumbles in this walk",
 }
+
+
+def _redo_cue(result: AnalysisResult, want: str) -> Feedback | None:
+    """The cue asking for the walk to be filmed again, instead of coaching it: it went the other
+    way than the protocol asks, or walking was seen but its direction is unsure (the analysis
+    says why), where coaching a backward walk that may be a forward one would mislead."""
+    got = result.metrics.walk_direction
+    walks = walk_segments(result)
+    if got in ("forward", "backward") and got != want:
+        return cue("wrong_direction", {"walk_direction": got, "segments": walks},
+                   walk_direction=got, expected=want)  # fmt: skip
+    if got is None and walks:
+        view = str(result.extras.get("view", "camera"))
+        return cue("direction_unsure", {"segments": walks, "view": view,
+                                        "facing_agreement": result.extras.get("facing_agreement")},
+                   view=view)  # fmt: skip
+    return None
 
 
 def _reason_text(reason: Any) -> str:
