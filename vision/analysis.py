@@ -33,7 +33,7 @@ from vision.gait.scale import (
 )
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
-from vision.gait.walk_bounds import MOVING, nearest_walks, settle_walk_ends
+from vision.gait.walk_bounds import MOVING, WALKS, nearest_walks, settle_walk_ends
 from vision.result import (
     AnalysisResult,
     Event,
@@ -155,7 +155,6 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
                          raw_image=base.image)  # fmt: skip
     detector = opts.event_detector or default_detector(frontal)
     ev_opts = replace(opts.events or EventOptions(), detector=detector)
-    facing_unsure = direction.facing_agreement < opts.direction.min_facing_agreement
     # From the front or back, steps are timed by the feet's depth from the pose model. When the
     # model reads the subject's front and back in turn (the facing unsure), that depth is not
     # the feet's: on the rendered back views of bench/accuracy.py the two feet's depth difference
@@ -163,7 +162,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     # contacts found there are 1 in 3 and 1 in 8 right. Such steps would be guesses: none are given.
     # The same holds for the sagittal angles seen from there, whose "forward" is the pelvis's as
     # the model labels its left and right.
-    depth_unreliable = frontal and facing_unsure
+    depth_unreliable = frontal and not direction.facing_sure
     events = [] if depth_unreliable else detect_events(tracks, ev_opts)
     result.events = events
     direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s)
@@ -179,7 +178,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     result.scale = Scale(method=scale.method, metres_per_pixel=scale.metres_per_pixel,
                          uncertainty_pct=scale.uncertainty_pct)  # fmt: skip
     _scale_warnings(scale, direction, warnings)
-    if facing_unsure:
+    if not direction.facing_sure:
         warnings.append(f"which way the subject faces is unsure from this {direction.view} view "
                         f"(the pose agrees with it in {100 * direction.facing_agreement:.0f}% of"
                         " frames): the walk's direction is not given, and forward and backward "
@@ -194,7 +193,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     others = [e for e, keep in zip(events, in_main, strict=True)
               if not keep and e.type == "contact"]  # fmt: skip
     main_events = [e for e, keep in zip(events, in_main, strict=True) if keep]
-    if others and main in ("forward", "backward"):
+    if others and main in WALKS:
         other = "forward" if main == "backward" else "backward"
         warnings.append(f"metrics describe the {main} walking only; {len(others)} steps taken "
                         f"while {other} walking, standing or turning are listed in extras")
@@ -212,7 +211,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     posture = posture_series(post_seq.image, post_seq.world, direction.facing, direction.view,
                              opts.posture)  # fmt: skip
     # The labels as settled by the steps (``walking`` above is the pelvis's, for the foot tracks).
-    main_rows = (direction.label == main if main in ("forward", "backward")
+    main_rows = (direction.label == main if main in WALKS
                  else np.isin(direction.label, MOVING))  # fmt: skip
     pose_summary = summarise_posture(posture, main_rows, t, opts.posture)
     if depth_unreliable:
@@ -248,9 +247,6 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
                       "time_if_short_s": test.time_if_short_s}
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
-    if facing_unsure and result.metrics.walk_direction in ("forward", "backward"):
-        # Forward or backward read from a facing the pose itself disagrees with is a guess.
-        result.metrics.walk_direction = None
     stumbles = detect_stumbles(post_seq.image, t, base.frame_index, opts.stumbles,
                                visibility=base.visibility, frame_size=picture)
     knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
@@ -355,8 +351,10 @@ def _scale_warnings(scale: ScaleModel, direction: DirectionAnalysis, warnings: l
 def _metrics(direction: DirectionAnalysis, steps: StepSummary, posture, sway,
              test_s: float | None) -> Metrics:
     m = steps.metric
+    walk = direction.walk_direction
     return Metrics(
-        walk_direction=direction.walk_direction,
+        # Forward or backward read from a facing the pose itself disagrees with is a guess.
+        walk_direction=walk if direction.facing_sure or walk not in WALKS else None,
         step_count=len(steps.steps),
         cadence_spm=_r(steps.cadence_spm),
         speed_mps=_r(steps.speed) if m else None,

@@ -109,6 +109,8 @@ class DirectionAnalysis:
         segments: runs of one direction with their view.
         facing_agreement: fraction of the frames given a facing whose own facing cue agrees
             with it: 1 when every frame agrees, near 0.5 when the facing is a guess.
+        facing_sure: the agreement reaches ``DirectionOptions.min_facing_agreement`` (or there
+            was nothing to agree on); when not, forward and backward are guesses.
     """
 
     view: View
@@ -119,6 +121,7 @@ class DirectionAnalysis:
     body_height_px: float
     segments: list[Segment] = field(default_factory=list)
     facing_agreement: float = float("nan")
+    facing_sure: bool = True
 
     @property
     def walk_direction(self) -> Direction | None:
@@ -254,7 +257,8 @@ def analyze_direction(
     ]  # fmt: skip
     told = np.isfinite(facing_cue) & (facing_cue != 0) & (facing != 0)
     agreement = float(np.mean(np.sign(facing_cue[told]) == facing[told])) if told.any() else np.nan
-    return DirectionAnalysis(view, facing, travel, label, speed, h_px, segments, agreement)
+    return DirectionAnalysis(view, facing, travel, label, speed, h_px, segments, agreement,
+                             facing_sure=not agreement < options.min_facing_agreement)
 
 
 def _mark_turns(
