@@ -127,18 +127,24 @@ def floor_calibration(camera: Camera, line_x_m: tuple[float, float], centre_y_m:
     walking line) and ``homography`` {image_px (4, 2), floor_m (4, 2), matrix (3, 3) mapping
     homogeneous image pixels to floor metres (x, y)}.
     """
-    import cv2  # OpenCV fits the homography; kept local so the walker imports without it
-
     xs = [float(v) for v in line_x_m]
     floor = np.array([[xs[0], centre_y_m - half_length_m], [xs[0], centre_y_m + half_length_m],
                       [xs[1], centre_y_m + half_length_m], [xs[1], centre_y_m - half_length_m]])
     img, _ = camera.project(np.column_stack([floor, np.zeros(4)]))
     centres, _ = camera.project(np.array([[xs[0], centre_y_m, 0.0], [xs[1], centre_y_m, 0.0]]))
-    h = cv2.getPerspectiveTransform(img.astype(np.float32), floor.astype(np.float32))
     return {
         "two_point": {"image_px": np.round(centres, 3).tolist(),
                       "distance_m": abs(xs[1] - xs[0])},
-        "homography": {"image_px": np.round(img, 3).tolist(), "floor_m": floor.tolist(),
-                       "matrix": h.tolist()},
+        "homography": floor_homography(np.round(img, 3), floor),
         "lines_x_m": xs,
     }
+
+
+def floor_homography(image_px: np.ndarray, floor_m: np.ndarray) -> dict:
+    """{image_px, floor_m, matrix}: four image points (4, 2), the floor points (4, 2) metres
+    they show, and the (3, 3) matrix mapping homogeneous image pixels to floor metres."""
+    import cv2  # OpenCV fits the homography; kept local so the walker imports without it
+
+    img, floor = np.asarray(image_px, float), np.asarray(floor_m, float)
+    h = cv2.getPerspectiveTransform(img.astype(np.float32), floor.astype(np.float32))
+    return {"image_px": img.tolist(), "floor_m": floor.tolist(), "matrix": h.tolist()}

@@ -11,7 +11,8 @@ The truth JSON holds everything in :class:`vision.synthetic.truth.WalkTruth`, pl
 ``image_joints_px`` (T, 33, 2) the projected truth per frame, ``floor_calibration`` (image points
 of the floor lines with their distance and a floor homography, in the first frame) and ``video``
 (fps, size, frames); with a camera that pans to follow the walker (``ClipSpec.follow_s``),
-``camera_pan_px`` (T,), how far right each frame's picture lies of the first's.
+``camera_pan_px`` (T,), where each frame's picture is cut from the wider one that ``camera``
+describes (its left edge, px).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from vision.gait.scale import calibration_sidecar
-from vision.synthetic.camera import Camera, floor_calibration, view_camera
+from vision.synthetic.camera import Camera, floor_calibration, floor_homography, view_camera
 from vision.synthetic.params import WalkParams
 from vision.synthetic.render import OUTFITS, Appearance, draw_person
 from vision.synthetic.room import FloorLine, RoomStyle, render_room, room_bounds
@@ -139,15 +140,12 @@ def _panned_document(truth: WalkTruth, wide: Camera, pan: np.ndarray, spec: Clip
 def shifted_marks(marks: dict, dx_px: float) -> dict:
     """Floor marks (as :func:`vision.synthetic.camera.floor_calibration` gives them) in a
     picture shifted right by ``dx_px``: image points moved, floor homography refitted."""
-    import cv2
-
-    out = {**marks, "two_point": dict(marks["two_point"]), "homography": dict(marks["homography"])}
-    for key in ("two_point", "homography"):
-        out[key]["image_px"] = [[u + dx_px, v] for u, v in marks[key]["image_px"]]
-    img = np.array(out["homography"]["image_px"], np.float32)
-    floor = np.array(marks["homography"]["floor_m"], np.float32)
-    out["homography"]["matrix"] = cv2.getPerspectiveTransform(img, floor).tolist()
-    return out
+    shift = np.array([dx_px, 0.0])
+    two = marks["two_point"]
+    hom = marks["homography"]
+    return {**marks,
+            "two_point": {**two, "image_px": (np.asarray(two["image_px"]) + shift).tolist()},
+            "homography": floor_homography(np.asarray(hom["image_px"]) + shift, hom["floor_m"])}
 
 
 def make_clip(spec: ClipSpec, out_path: str | Path,
