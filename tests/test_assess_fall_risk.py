@@ -54,6 +54,25 @@ def test_3mbwt_cutoffs(population, seconds, level):
 
 
 @pytest.mark.parametrize(
+    ("other", "borderline"),
+    [({"time_if_short_s": 4.9}, True), ({"time_if_past_s": 3.9}, False),
+     ({"time_if_short_s": 4.4}, False), ({}, False)],
+)  # fmt: skip
+def test_3mbwt_foot_at_the_line_across_a_cut_off_is_borderline(other, borderline):
+    """A foot resting at the 3 m line leaves the time a step later (or earlier) had it rested
+    on the line's other side; a cut-off between the two makes the verdict borderline, and the
+    note says why. The outcome still follows the time as read."""
+    result = walk(test_3mbwt_s=4.2, extras={"stumbles": [], "test_3mbwt": {"time_s": 4.2, **other}})
+    scored = apply_assessment(result, AssessOptions(population="community_older_adults",
+                                                    protocol="3mbwt"))  # fmt: skip
+    r = reason(scored.fall_risk, "test_3mbwt")
+    assert r.outcome == "moderate"  # 3.0-4.5 s as read
+    listed = "test_3mbwt" in scored.extras["assessment"]["borderline_rules"]
+    assert listed is borderline
+    assert ("4.90 s, across the cut-off of 4.5 s" in r.note) is borderline
+
+
+@pytest.mark.parametrize(
     ("population", "source_word", "design_choice"),
     [("community_older_adults", "Carter", False), ("older_adults", "Polo-Ferrero", False),
      ("nursing_home", "Kapan", False), ("parkinsons", "Carter", False),

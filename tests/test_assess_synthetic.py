@@ -66,9 +66,8 @@ def test_cautious_walker_is_flagged_and_coached(side_pair):
 
 
 def test_six_second_3mbwt_is_high_risk_for_community_older_adults():
-    # The pose-like jitter hides the still start the test timing needs, so exact landmarks here.
-    truth, result = analysed(noise=LandmarkNoise.none(), protocol="3mbwt", step_length_m=0.37,
-                             cadence_spm=100.0, distance_m=4.0)  # fmt: skip
+    truth, result = analysed(protocol="3mbwt", step_length_m=0.37, cadence_spm=100.0,
+                             distance_m=4.0)  # fmt: skip
     assert truth.test_3mbwt["time_s"] == pytest.approx(6.0, abs=0.3)
     assert result.metrics.test_3mbwt_s == pytest.approx(truth.test_3mbwt["time_s"], abs=0.2)
     scored = apply_assessment(result, AssessOptions(population="community_older_adults",

@@ -60,10 +60,10 @@ def test_subject_height_measured_through_the_recovered_camera():
                            heel_height_fraction=0.02)  # fmt: skip
     assert scale.camera is not None
     assert scale.estimated_height_m == pytest.approx(truth.body_height_m, rel=0.12)
-    assert scale.foot_height_m == pytest.approx(0.02 * scale.estimated_height_m)
+    assert scale.heel_height_m == pytest.approx(0.02 * scale.estimated_height_m)
     given = estimate_scale(seq.image, seq.world, cal, height_cm=170.0,
                            image_size=(seq.width, seq.height), heel_height_fraction=0.02)
-    assert given.foot_height_m == pytest.approx(0.034)
+    assert given.heel_height_m == pytest.approx(0.034)
 
 
 @pytest.mark.parametrize("view", ["oblique", "front", "back"])

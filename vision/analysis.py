@@ -27,6 +27,7 @@ from vision.gait.posture import PostureOptions, posture_series, summarise_postur
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
 from vision.gait.scale import (
     HEEL_POINT_HEIGHT_FRACTION,
+    TOE_POINT_HEIGHT_FRACTION,
     FloorCalibration,
     ScaleModel,
     estimate_scale,
@@ -174,7 +175,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
 
     scale = estimate_scale(post_seq.image, post_seq.world, opts.calibration, opts.height_cm,
                            image_size=(seq.width, seq.height),
-                           heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION.get(direction.view, 0.0))
+                           heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION.get(direction.view, 0.0),
+                           toe_height_fraction=TOE_POINT_HEIGHT_FRACTION.get(direction.view, 0.0))
     result.scale = Scale(method=scale.method, metres_per_pixel=scale.metres_per_pixel,
                          uncertainty_pct=scale.uncertainty_pct)  # fmt: skip
     _scale_warnings(scale, direction, warnings)
@@ -244,7 +246,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         warnings.extend(test.warnings)
         test_s = test.time_s
         test_extra = {"start_s": test.start_s, "stop_s": test.stop_s, "time_s": test.time_s,
-                      "time_if_short_s": test.time_if_short_s}
+                      "time_if_short_s": test.time_if_short_s,
+                      "time_if_past_s": test.time_if_past_s}
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
     stumbles = detect_stumbles(post_seq.image, t, base.frame_index, opts.stumbles,

@@ -122,11 +122,33 @@ def test_3mbwt_rule(result: AnalysisResult, options: AssessOptions) -> RiskReaso
     nearest = min(
         (c for c in (cuts.high_s, cuts.low_s) if c is not None), key=lambda c: abs(c - time_s)
     )
+    note = _with_borderline(note, time_s, nearest, uncertainty, "s")
+    if "within the measurement" not in note:
+        note += _foot_at_line_note(result, time_s, (cuts.high_s, cuts.low_s))
     return RiskReason(
         rule="test_3mbwt", value=round(time_s, 3), cutoff=cutoff, source=cuts.source, unit="s",
         outcome=outcome, uncertainty=_round(uncertainty), design_choice=cuts.design_choice,
-        note=_with_borderline(note, time_s, nearest, uncertainty, "s"),
+        note=note,
     )  # fmt: skip
+
+
+def _foot_at_line_note(result: AnalysisResult, time_s: float,
+                       cutoffs: tuple[float | None, ...]) -> str:
+    """Where a foot came to rest at the 3 m line, the test's time had it rested on the line's
+    other side (a step later or earlier, see :mod:`vision.gait.protocols`); when a cut-off lies
+    between the two times, the outcome rests on which side the foot was and the note says so
+    (the rule is then borderline)."""
+    test = result.extras.get("test_3mbwt") or {}
+    other = test.get("time_if_short_s") or test.get("time_if_past_s")
+    if other is None:
+        return ""
+    lo, hi = sorted((time_s, float(other)))
+    crossed = [c for c in cutoffs if c is not None and lo < c <= hi]
+    if not crossed:
+        return ""
+    return (f" (within the measurement error: a foot came to rest at the 3 m line, and had it "
+            f"rested on the line's other side the test took {float(other):.2f} s, across the "
+            f"cut-off of {crossed[0]} s)")
 
 
 def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vision.gait.first_movement import first_movement, standing_still
 from vision.gait.scale import ScaleModel
 from vision.result import Event
 from vision.timeseries import frame_rate
@@ -25,39 +26,54 @@ TEST_DISTANCE_M = 3.0
 class ProtocolOptions:
     """Attributes:
     still_before_s: the subject must stand still at least this long before the start.
-    still_speed_bh_s: below this pelvis speed (body heights/s) the subject stands still.
-    first_move_bh: pelvis or foot displacement (body heights) from the standing position that
-        counts as the first movement.
-    line_margin_m: a foot resting less than this past the 3 m line may in truth rest short of
-        it: the pose model's toe lies up to about 9 cm from the true toe of a resting shoe
-        (bench/accuracy.py's rendered side walks), and the test then ends a step later (design
-        choice).
+    still_radius_bh: standing still, the pelvis stays within this distance (body heights) of
+        where it stands: quiet standing sways by a centimetre or two and the pose model's jitter
+        adds about as much, while walking carries the pelvis a tenth of a body height in 0.5 s.
+        A distance over a window, not a speed between frames, so it does not depend on the frame
+        rate.
+    first_move_bh: the least displacement (body heights) of the pelvis or a foot point from
+        where it stood that counts as the first movement ...
+    first_move_noise: ... and never less than this many times that point's median distance
+        from its place while standing (its noise), so jitter does not start the clock; the
+        start is then traced back to where the displacement last was within the noise.
+    moved_for_s: ... and it stays that far for at least this long (a glitch comes back; a
+        foot that stepped lands elsewhere).
+    line_margin_m: a foot resting less than this from the 3 m line may in truth rest on its
+        other side: the pose model's toe lies up to about 9 cm from the true toe of a resting
+        shoe (bench/accuracy.py's rendered side walks), and the test then ends a step later or
+        earlier (design choice).
     """
 
     still_before_s: float = 0.5
-    still_speed_bh_s: float = 0.05
+    still_radius_bh: float = 0.025
     first_move_bh: float = 0.01
+    first_move_noise: float = 3.5
+    moved_for_s: float = 0.15
     line_margin_m: float = 0.08
 
 
 @dataclass
 class TimedTest:
     """A timed test: ``time_s`` from ``start_s`` to ``stop_s`` (seconds, None where not
-    measured); ``time_if_short_s``: the time had a foot read as resting just past the line
-    rested short of it (None when no foot rested that close)."""
+    measured); ``time_if_short_s`` (``time_if_past_s``): the time had a foot read as resting
+    just past (short of) the line rested on its other side (None when no foot rested that
+    close)."""
 
     time_s: float | None = None
     start_s: float | None = None
     stop_s: float | None = None
     time_if_short_s: float | None = None
+    time_if_past_s: float | None = None
     warnings: list[str] = field(default_factory=list)
 
 
-def floor_progress_m(scale: ScaleModel, points_px: np.ndarray) -> np.ndarray:
-    """(N,) distance in metres from the start line toward the far mark of (N, 2) floor pixels
-    (2-point: along the line from point 1 to point 2; 4-point: floor x)."""
+def floor_progress_m(scale: ScaleModel, points_px: np.ndarray,
+                     height_m: float | None = None) -> np.ndarray:
+    """(N,) distance in metres from the start line toward the far mark of (N, 2) image foot
+    points (2-point: along the line from point 1 to point 2; 4-point: floor x, the points
+    placed ``height_m`` above the floor, see :meth:`ScaleModel.floor_m`)."""
     if scale.homography is not None:
-        return scale.floor_m(points_px)[:, 0]
+        return scale.floor_m(points_px, height_m)[:, 0]
     if scale.line_axis is None or scale.metres_per_pixel is None:
         raise ValueError("floor progress needs a floor calibration")
     return (points_px - scale.line_origin_px) @ scale.line_axis * scale.metres_per_pixel
@@ -89,51 +105,133 @@ def compute_test_3mbwt(
         out.warnings.append("3 m backward walk test: the feet are not seen")
         return out
 
-    # First movement after standing still: the pelvis or a foot leaves its standing position.
-    speed = np.linalg.norm(np.gradient(pelvis, t_s, axis=0), axis=1) / h
-    still = ok & (speed < options.still_speed_bh_s)
-    need = max(int(round(options.still_before_s * frame_rate(t_s))), 1)
-    run, start_i = 0, None
-    for i in range(n):
-        run = run + 1 if still[i] else 0
-        if run >= need:
-            start_i = i
-            break
-    if start_i is None:
+    # First movement after standing still: the pelvis or a foot leaves where it stood.
+    fps = frame_rate(t_s)
+    body = np.concatenate([pelvis[:, None], pts], axis=1) / h
+    still = standing_still(body, ok, fps, options.still_before_s, options.still_radius_bh)
+    if still is None:
         out.warnings.append("3 m backward walk test: the recording must begin with the person "
                             "standing still on the start line")  # fmt: skip
         return out
-    ref_p, ref_f = pelvis[start_i], pts[start_i]
-    moved = None
-    for i in range(start_i, n):
-        if not ok[i]:
-            continue
-        d = max(np.linalg.norm(pelvis[i] - ref_p), np.linalg.norm(pts[i] - ref_f, axis=1).max())
-        if d / h >= options.first_move_bh:
-            moved = i
-            break
+    start_i = still[0]
+    moved = first_movement(body, ok, still, fps, least_bh=options.first_move_bh,
+                           noise_factor=options.first_move_noise, hold_s=options.moved_for_s)
     lifts = [e.t_s for e in events if e.type == "lift" and e.t_s >= t_s[start_i]]
-    candidates = [t for t in ([t_s[moved]] if moved is not None else []) + lifts[:1]]
+    candidates = ([t_s[moved]] if moved is not None else []) + lifts[:1]
     if not candidates:
         out.warnings.append("3 m backward walk test: no movement after standing still")
         return out
     out.start_s = float(min(candidates))
 
     # Stop: the rear-most foot point (least progress) passes the 3 m line.
-    prog = np.full((n, 4), np.nan)
-    prog[ok] = floor_progress_m(scale, pts[ok].reshape(-1, 2)).reshape(-1, 4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # frames without the feet stay NaN
-        rear = np.nanmin(prog, axis=1)
-    j = _first_reach(rear, TEST_DISTANCE_M, int(np.searchsorted(t_s, out.start_s, "right")))
-    if j is None:
+    trail, lead = _trail_and_lead(scale, feet, ok)
+    after = int(np.searchsorted(t_s, out.start_s, "right"))
+    # A point in the air reads further from the camera than it is when the floor is seen at an
+    # angle (a 4-point calibration: front, back, oblique views), and the line is crossed in the
+    # air: there the crossing is placed within the swing from where the foot rested before and
+    # after it. Along a side view's line, height does not move a point.
+    swings = scale.camera is not None
+
+    def stop_at(level: float) -> float | None:
+        if swings:
+            crossing = _swing_crossing_s(trail, lead, t_s, events, level, out.start_s)
+            if crossing is not None:
+                return crossing
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # frames without the feet
+            rear = np.nanmin(trail, axis=1)
+        j = _first_reach(rear, level, after)
+        return None if j is None else _crossing_s(rear, t_s, j, level)
+
+    stop = stop_at(TEST_DISTANCE_M)
+    if stop is None:
         out.warnings.append("3 m backward walk test: the rear-most foot never crossed the 3 m "
                             "line in view")  # fmt: skip
         return out
-    out.stop_s = _crossing_s(rear, t_s, j, TEST_DISTANCE_M)
+    out.stop_s = stop
     out.time_s = out.stop_s - out.start_s
-    _flag_foot_at_line(out, rear, t_s, j, options.line_margin_m)
+    margin = options.line_margin_m
+    _flag_foot_at_line(out, stop_at(TEST_DISTANCE_M + margin), stop_at(TEST_DISTANCE_M - margin),
+                       margin)  # fmt: skip
     return out
+
+
+def _trail_and_lead(scale: ScaleModel, feet: np.ndarray, ok: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(T, 2) progress (m) of the hindmost and the foremost foot's [heel, toe] points, NaN where
+    the feet are not seen (``ok`` False). Heel and toe points sit at different heights above the
+    floor, which matters where the floor is seen at an angle."""
+    n = len(feet)
+    prog = np.full((n, 2, 2), np.nan)
+    for k, height in ((0, scale.heel_height_m), (1, scale.toe_height_m)):
+        prog[ok, :, k] = floor_progress_m(scale, feet[ok][:, :, k, :2].reshape(-1, 2),
+                                          height).reshape(-1, 2)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without the feet stay NaN
+        return np.nanmin(prog, axis=1), np.nanmax(prog, axis=1)
+
+
+def _swing_crossing_s(trail: np.ndarray, lead: np.ndarray, t_s: np.ndarray,
+                      events: list[Event], level: float, after_s: float) -> float | None:
+    """When the rear-most foot point passed ``level`` (m), placed within the swing that carried
+    it there; None when the swings seen in ``events`` after ``after_s`` cannot say.
+
+    ``trail``/``lead`` (T, 2) are the hindmost and foremost feet's [heel, toe] progress. Each
+    swing, from a lift to the next contact, carries the hindmost foot from where it landed two
+    swings before to the front, where ``lead`` reads its landing place just after the contact
+    (before the first swing, the feet stand side by side: ``trail`` and ``lead``). The rear-most
+    point passes ``level`` in the swing whose foot rested short of the level while the other
+    foot's place and its own landing place are past it. Within the swing the foot is taken to
+    follow a minimum-jerk profile (Flash & Hogan, J Neurosci 1985), the usual model of a
+    point-to-point limb movement. Each point kind gives a time, and the later one is when every
+    point had passed.
+    """
+    swings: list[tuple[float, float]] = []
+    for lift in sorted((e for e in events if e.type == "lift" and e.t_s >= after_s),
+                       key=lambda e: e.t_s):  # fmt: skip
+        # The same foot's next contact: a lift timed a little early can come before the other
+        # foot's contact.
+        tc = min((e.t_s for e in events
+                  if e.type == "contact" and e.foot == lift.foot and e.t_s > lift.t_s),
+                 default=None)  # fmt: skip
+        if tc is None:
+            break
+        swings.append((lift.t_s, tc))
+    if not swings or any(b[1] < a[1] for a, b in zip(swings, swings[1:], strict=False)):
+        return None  # not one swing after another
+
+    def median(x: np.ndarray, a: float, b: float) -> float:
+        rows = (t_s > a) & (t_s <= b)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return float(np.nanmedian(x[rows])) if rows.any() else float("nan")
+
+    crossed = []
+    t0 = swings[0][0]
+    for k in range(trail.shape[1]):
+        # Where each foot rests: standing before the first lift (away from the lift itself,
+        # as the foot rolls off before it leaves), then each landing place once the foot has
+        # rolled onto it and before the other foot passes it.
+        rests = [median(trail[:, k], t0 - 0.35, t0 - 0.1), median(lead[:, k], t0 - 0.35, t0 - 0.1)]
+        rests += [median(lead[:, k], tc + 0.05, tc + 0.2) for _, tc in swings]
+        for n_swing, (tl, tc) in enumerate(swings):
+            start, other, end = rests[n_swing], rests[n_swing + 1], rests[n_swing + 2]
+            if not np.isfinite([start, other, end]).all() or start >= level:
+                return None  # a rest not seen, or passed without a swing seen
+            if min(other, end) >= level:
+                share = (level - start) / (end - start)
+                crossed.append(tl + (tc - tl) * _min_jerk_time(share))
+                break
+        else:
+            return None
+    return max(crossed)
+
+
+def _min_jerk_time(share: float) -> float:
+    """Fraction of a minimum-jerk move's duration at which it has covered ``share`` (0-1) of
+    its distance: the inverse of 10 u^3 - 15 u^4 + 6 u^5."""
+    u = np.linspace(0.0, 1.0, 1001)
+    return float(np.interp(np.clip(share, 0.0, 1.0), 10 * u**3 - 15 * u**4 + 6 * u**5, u))
 
 
 def _first_reach(progress: np.ndarray, level: float, start: int) -> int | None:
@@ -151,20 +249,26 @@ def _crossing_s(progress: np.ndarray, t_s: np.ndarray, j: int, level: float) -> 
     return float(t_s[j])
 
 
-def _flag_foot_at_line(out: TimedTest, rear: np.ndarray, t_s: np.ndarray, j: int,
+def _flag_foot_at_line(out: TimedTest, stop_past_s: float | None, stop_short_s: float | None,
                        margin_m: float) -> None:
-    """When the line was crossed by the rear-most point coming to rest within ``margin_m`` past
-    it (at row ``j``), which side of the line that foot rests on is within the landmarks'
-    error: the time is the crossing as read, and ``time_if_short_s`` the time when the rear-most
-    point is clearly past the line (the resting foot swinging on), with a warning."""
-    beyond = TEST_DISTANCE_M + margin_m
-    k = _first_reach(rear, beyond, j)
-    # A point still short of the margin 0.3 s after the crossing is resting (a stance lasts
-    # longer), not a swing slowing down past the line.
-    if k is None or t_s[k] <= t_s[j] + 0.3:
+    """When the rear-most point came to rest within ``margin_m`` of the line, which side of the
+    line that foot rests on is within the landmarks' error. The time stays the crossing as
+    read; the other one, with a warning, is ``time_if_short_s`` for a foot read just past the
+    line (the crossing of the line ``margin_m`` further on, ``stop_past_s``: that foot swinging
+    on) and ``time_if_past_s`` for one read just short of it (the crossing of the line
+    ``margin_m`` nearer, ``stop_short_s``: the other foot passing the line)."""
+    # A crossing of the other line within 0.3 s of the crossing is one swing passing both lines,
+    # not a foot resting between them (a stance lasts longer).
+    if stop_past_s is not None and stop_past_s > out.stop_s + 0.3:
+        out.time_if_short_s = stop_past_s - out.start_s
+        side, other = "past", out.time_if_short_s
+    elif stop_short_s is not None and stop_short_s < out.stop_s - 0.3:
+        out.time_if_past_s = stop_short_s - out.start_s
+        side, other = "short of", out.time_if_past_s
+    else:
         return
-    out.time_if_short_s = _crossing_s(rear, t_s, k, beyond) - out.start_s
+    had = "short of" if side == "past" else "past"
     out.warnings.append(
-        f"3 m backward walk test: a foot came to rest within {100 * margin_m:.0f} cm past the 3 m "
-        f"line at {out.stop_s:.2f} s, inside the landmarks' error; had it rested short of the "
-        f"line, the test took {out.time_if_short_s:.2f} s, not {out.time_s:.2f} s")
+        f"3 m backward walk test: a foot came to rest within {100 * margin_m:.0f} cm {side} the "
+        f"3 m line, inside the landmarks' error; had it rested {had} the line, the test took "
+        f"{other:.2f} s, not {out.time_s:.2f} s")
