@@ -26,11 +26,11 @@ TEST_DISTANCE_M = 3.0
 class ProtocolOptions:
     """Attributes:
     still_before_s: the subject must stand still at least this long before the start.
-    still_radius_bh: standing still, the pelvis stays within this distance (body heights) of
-        where it stands: quiet standing sways by a centimetre or two and the pose model's jitter
-        adds about as much, while walking carries the pelvis a tenth of a body height in 0.5 s.
-        A distance over a window, not a speed between frames, so it does not depend on the frame
-        rate.
+    still_radius_bh: standing still, the pelvis and every foot point stay within this
+        distance (body heights) of where they stand: quiet standing sways by a centimetre or two
+        and the pose model's jitter adds about as much, while walking carries the pelvis a tenth
+        of a body height in 0.5 s. A distance over a window, not a speed between frames, so it
+        does not depend on the frame rate (see :mod:`vision.gait.first_movement`).
     first_move_bh: the least displacement (body heights) of the pelvis or a foot point from
         where it stood that counts as the first movement ...
     first_move_noise: ... and never less than this many times that point's median distance
