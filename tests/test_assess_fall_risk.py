@@ -68,7 +68,7 @@ def test_3mbwt_foot_at_the_line_across_a_cut_off_is_borderline(other, borderline
     r = reason(scored.fall_risk, "test_3mbwt")
     assert r.outcome == "moderate"  # 3.0-4.5 s as read
     listed = "test_3mbwt" in scored.extras["assessment"]["borderline_rules"]
-    assert listed is borderline
+    assert listed is borderline and r.borderline is borderline
     assert ("4.90 s, across the cut-off of 4.5 s" in r.note) is borderline
 
 
@@ -227,8 +227,12 @@ def test_borderline_value_says_so():
         population="community_older_adults", protocol="3mbwt"))  # fmt: skip
     r = reason(scored.fall_risk, "test_3mbwt")
     assert r.outcome == "high"
-    assert "within the measurement uncertainty" in r.note
+    assert "within the measurement uncertainty" in r.note and r.borderline
     assert scored.extras["assessment"]["borderline_rules"] == ["test_3mbwt"]
+    clear = apply_assessment(walk(test_3mbwt_s=5.5), AssessOptions(
+        population="community_older_adults", protocol="3mbwt"))  # fmt: skip
+    assert not reason(clear.fall_risk, "test_3mbwt").borderline
+    assert clear.extras["assessment"]["borderline_rules"] == []
     # The uncertainty grows with the scale's: 2 frames + 2 % of 4.55 s.
     assert r.uncertainty == pytest.approx(2 / 30 + 0.02 * 4.55, abs=1e-3)
 

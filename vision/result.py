@@ -143,6 +143,9 @@ class RiskReason:
     uncertainty: float | None = None  # measurement uncertainty of value, in its unit
     design_choice: bool = False  # True where the cut-off has no published source
     note: str | None = None  # plain-language sentence for reports
+    # True where the measurement's error reaches a cut-off: the note says how; the outcome still
+    # follows the value as measured.
+    borderline: bool = False
 
 
 @dataclass

@@ -80,9 +80,7 @@ def assess(result: AnalysisResult, options: AssessOptions | None = None) -> Asse
         "scores_not_computed": [r.note for r in unscorable],
         "score_components": [asdict(c) for c in components],
         "plausibility_problems": plausibility_problems(result),
-        "borderline_rules": [
-            r.rule for r in fall_risk.reasons if r.note and "within the measurement" in r.note
-        ],
+        "borderline_rules": [r.rule for r in fall_risk.reasons if r.borderline],
     }
     return Assessment(scores, feedback, fall_risk, components, summary)
 

@@ -122,22 +122,21 @@ def test_3mbwt_rule(result: AnalysisResult, options: AssessOptions) -> RiskReaso
     nearest = min(
         (c for c in (cuts.high_s, cuts.low_s) if c is not None), key=lambda c: abs(c - time_s)
     )
-    note = _with_borderline(note, time_s, nearest, uncertainty, "s")
-    if "within the measurement" not in note:
-        note += _foot_at_line_note(result, time_s, (cuts.high_s, cuts.low_s))
+    why = (_borderline(time_s, nearest, uncertainty, "s")
+           or _foot_at_line(result, time_s, (cuts.high_s, cuts.low_s)))  # fmt: skip
     return RiskReason(
         rule="test_3mbwt", value=round(time_s, 3), cutoff=cutoff, source=cuts.source, unit="s",
         outcome=outcome, uncertainty=_round(uncertainty), design_choice=cuts.design_choice,
-        note=note,
+        note=note + why, borderline=bool(why),
     )  # fmt: skip
 
 
-def _foot_at_line_note(result: AnalysisResult, time_s: float,
-                       cutoffs: tuple[float | None, ...]) -> str:
+def _foot_at_line(result: AnalysisResult, time_s: float, cutoffs: tuple[float | None, ...]
+                  ) -> str:
     """Where a foot came to rest at the 3 m line, the test's time had it rested on the line's
-    other side (a step later or earlier, see :mod:`vision.gait.protocols`); when a cut-off lies
-    between the two times, the outcome rests on which side the foot was and the note says so
-    (the rule is then borderline)."""
+    other side (a step later or earlier, see :mod:`vision.gait.protocols`): when a cut-off lies
+    between the two times, the outcome rests on which side the foot was, and the words that say
+    so for the note (else "")."""
     test = result.extras.get("test_3mbwt") or {}
     other = test.get("time_if_short_s") or test.get("time_if_past_s")
     if other is None:
@@ -146,9 +145,9 @@ def _foot_at_line_note(result: AnalysisResult, time_s: float,
     crossed = [c for c in cutoffs if c is not None and lo < c <= hi]
     if not crossed:
         return ""
-    return (f" (within the measurement error: a foot came to rest at the 3 m line, and had it "
-            f"rested on the line's other side the test took {float(other):.2f} s, across the "
-            f"cut-off of {crossed[0]} s)")
+    return (f" (a foot came to rest at the 3 m line, within the measurement error: had it rested "
+            f"on the line's other side, the test took {float(other):.2f} s, across the cut-off of "
+            f"{crossed[0]} s)")
 
 
 def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
@@ -175,10 +174,11 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
     note = f"walked at {speed:.2f} m/s, " + (
         f"below {cutoff} m/s" if flagged else f"at or above {cutoff} m/s"
     )
+    why = _borderline(speed, cutoff, uncertainty, "m/s")
     return RiskReason(
         rule=rule, value=round(speed, 3), cutoff=cutoff, source=source, unit="m/s",
         outcome="moderate" if flagged else "not_flagged", uncertainty=_round(uncertainty),
-        note=_with_borderline(note, speed, cutoff, uncertainty, "m/s"),
+        note=note + why, borderline=bool(why),
     )  # fmt: skip
 
 
@@ -208,11 +208,11 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
     )  # fmt: skip
     if expected_direction(options.protocol) == "backward":
         note += "; the cut-off comes from forward walking"
+    why = _borderline(sd_ms, cut.stride_time_sd_ms, uncertainty, "ms")
     return RiskReason(
         rule="stride_time_sd", value=round(sd_ms, 1), cutoff=cut.stride_time_sd_ms,
         source=HAUSDORFF_2001, unit="ms", outcome="moderate" if flagged else "not_flagged",
-        uncertainty=_round(uncertainty),
-        note=_with_borderline(note, sd_ms, cut.stride_time_sd_ms, uncertainty, "ms"),
+        uncertainty=_round(uncertainty), note=note + why, borderline=bool(why),
     )  # fmt: skip
 
 
@@ -309,9 +309,9 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _with_borderline(
-    note: str, value: float, cutoff: float, uncertainty: float | None, unit: str
-) -> str:
+def _borderline(value: float, cutoff: float, uncertainty: float | None, unit: str) -> str:
+    """Words for the note when ``value`` lies within its ``uncertainty`` of ``cutoff``, else
+    ""."""
     if uncertainty is not None and abs(value - cutoff) <= uncertainty:
-        note += f" (within the measurement uncertainty, +-{uncertainty:.2g} {unit}, of the cut-off)"
-    return note
+        return f" (within the measurement uncertainty, +-{uncertainty:.2g} {unit}, of the cut-off)"
+    return ""
