@@ -37,9 +37,9 @@ def standing_still(points: np.ndarray, ok: np.ndarray, fps: float, still_s: floa
                    radius_bh: float) -> tuple[int, int] | None:
     """Rows ``[a, b)`` of the first stretch of at least ``still_s`` seconds in which every
     point of ``points`` stays within ``radius_bh`` body heights of its median place there
-    (after removing single-frame glitches), grown for as long as they stay; None if there is
-    none. Rows without pose (``ok`` (T,) False) neither break nor count toward a stretch, up to
-    a fifth of it."""
+    (after removing single-frame glitches), grown for as long as they stay there; None if there
+    is none. Rows without pose (``ok`` (T,) False) neither break nor count toward a stretch, up
+    to a fifth of its first ``still_s``."""
     need = max(int(round(still_s * fps)), 2)
     n = len(points)
 
@@ -54,10 +54,15 @@ def standing_still(points: np.ndarray, ok: np.ndarray, fps: float, still_s: floa
     a = next((a for a in range(n - need + 1) if still(a, a + need)), None)
     if a is None:
         return None
-    b = a + need
-    while b < n and still(a, b + 1):
-        b += 1
-    return a, b
+    # Grown against the place found over the first stretch, each row read once: a long wait
+    # before the walk must not cost the square of its length.
+    ref = np.median(points[a : a + need][ok[a : a + need]], axis=0)
+    dist = label_blind_distance(points[a:], ref)
+    dist[~ok[a:]] = np.nan
+    with np.errstate(invalid="ignore"):
+        far = np.nanmax(despiked(dist, fps, GLITCH_S), axis=1, initial=0.0) > radius_bh
+    left = np.flatnonzero(far[need:])
+    return a, a + need + (int(left[0]) if left.size else n - a - need)
 
 
 def first_movement(points: np.ndarray, ok: np.ndarray, still: tuple[int, int], fps: float, *,
