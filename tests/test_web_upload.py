@@ -4,6 +4,7 @@ upload and analysis progress, then the result (verdict, cues, metrics, plots, ov
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,63 @@ def test_drop_a_backward_walk_and_read_the_result(page) -> None:
         assert page.eval_on_selector("#overlay", "v => v.duration") > 5
     else:
         assert page.is_visible("#overlay-missing")
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+
+
+def mark_floor(page, points_px: list[list[float]], size: tuple[int, int]) -> None:
+    """Click ``points_px`` (video pixels) on the first frame shown for marking."""
+    page.wait_for_selector("#floor-canvas[data-ready='1']", timeout=30_000)
+    canvas = page.locator("#floor-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for x, y in points_px:  # a position on the element (Playwright scrolls it into view)
+        canvas.click(position={"x": x * box["width"] / size[0], "y": y * box["height"] / size[1]})
+
+
+def _sample_3m() -> tuple[Path, dict]:
+    clip = SAMPLES / "backward_side_3m.mp4"
+    truth = json.loads(clip.with_name("backward_side_3m.truth.json").read_text())
+    return clip, truth
+
+
+def test_3m_test_waits_for_the_floor_marks(page) -> None:
+    """The 3 m test is timed between two lines on the floor: the page shows the video's first
+    frame, will not analyse before both are marked, and turns the clicks into the video's own
+    pixels."""
+    clip, truth = _sample_3m()
+    page.select_option("#protocol", "3mbwt")
+    drop_file(page, clip, "video/mp4")
+    page.wait_for_selector("#floor-canvas[data-ready='1']", timeout=30_000)
+    assert page.eval_on_selector("#floor-canvas", "c => [c.width, c.height]") == [960, 540]
+    page.click("#analyse")
+    assert "mark both" in page.inner_text("#message")
+    assert page.is_hidden("#progress")  # nothing was sent
+    marks = truth["floor_calibration"]["two_point"]["image_px"]
+    mark_floor(page, marks, (960, 540))
+    assert page.get_attribute("#floor-canvas", "data-marks") == "2"
+    cal = page.evaluate("floorCalibration()")
+    assert cal["distance_m"] == 3
+    for got, want in zip(cal["image_px"], marks, strict=True):
+        assert got == pytest.approx(want, abs=1.5)
+    page.click("#floor-clear")
+    assert page.evaluate("floorCalibration()") is None
+
+
+@pytest.mark.slow
+def test_marked_3m_test_is_timed(page) -> None:
+    need_pipeline()
+    clip, truth = _sample_3m()
+    page.select_option("#protocol", "3mbwt")
+    drop_file(page, clip, "video/mp4")
+    mark_floor(page, truth["floor_calibration"]["two_point"]["image_px"], (960, 540))
+    page.click("#analyse")
+    page.wait_for_selector("#result:not([hidden])", timeout=600_000)
+    metrics = {
+        row.locator("td").nth(0).inner_text(): row.locator("td").nth(1).inner_text()
+        for row in page.locator("#metrics tr").all()
+    }
+    assert float(metrics["3 m backward walk test"]) == pytest.approx(
+        truth["test_3mbwt"]["time_s"], abs=0.3)
+    assert metrics["Step length, mean"] != "not measured"  # metres from the same marks

@@ -1,9 +1,10 @@
-// Upload page: drag-and-drop a video, watch upload and analysis progress, then show the result
+// Upload page: drag-and-drop a video, mark the floor on its first frame where the analysis needs
+// it, watch upload and analysis progress, then show the result
 // (fall-risk verdict with reasons, cues, key metrics with units, plots drawn here as SVG from the
 // result document, the overlay video).
 "use strict";
 // Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api,
-// postWithProgress.
+// postWithProgress; floor_marks.js: floor, floorCalibration, showFirstFrame.
 
 // [label, path in metrics, unit, decimals]
 const METRICS = [
@@ -25,6 +26,38 @@ const METRICS = [
   ["3 m backward walk test", ["test_3mbwt_s"], "s", 2],
 ];
 
+let pending = null; // a chosen video waiting for its floor marks
+
+// A chosen video is analysed at once, unless the floor is to be marked on it first: always for
+// the 3 m test (it is timed between two marked lines), else when the floor marks are open.
+function chosen(file) {
+  if ($("protocol").value !== "3mbwt" && !$("floor-box").open) {
+    upload(file);
+    return;
+  }
+  pending = file;
+  $("floor-box").open = true;
+  $("analyse").hidden = false;
+  say(`${file.name}: mark the floor on its first frame, then press Analyse.`);
+  showFirstFrame(file);
+}
+
+function analysePending() {
+  if (!pending) {
+    say("Choose a video first.", true);
+    return;
+  }
+  if ($("protocol").value === "3mbwt" && !floorCalibration()) {
+    say("The 3 m backward walk test is timed between the start line and the 3 m line: mark " +
+      "both on the frame first.", true);
+    return;
+  }
+  const file = pending;
+  pending = null;
+  $("analyse").hidden = true;
+  upload(file);
+}
+
 function upload(file) {
   const form = new FormData();
   form.append("video", file, file.name);
@@ -32,6 +65,8 @@ function upload(file) {
     const value = $(id).value.trim();
     if (value) form.append(id, value);
   }
+  const marks = floor.file === file ? floorCalibration() : null;
+  if (marks) form.append("calibration", JSON.stringify(marks));
   $("progress").hidden = false;
   $("result").hidden = true;
   say(`Uploading ${file.name} ...`);
@@ -199,7 +234,8 @@ function setUp() {
   rememberApiKey();
   drop.addEventListener("click", () => file.click());
   drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") file.click(); });
-  file.addEventListener("change", () => { if (file.files.length) upload(file.files[0]); });
+  file.addEventListener("change", () => { if (file.files.length) chosen(file.files[0]); });
+  $("analyse").addEventListener("click", analysePending);
   for (const name of ["dragenter", "dragover"]) {
     drop.addEventListener(name, (e) => { e.preventDefault(); drop.classList.add("over"); });
   }
@@ -209,7 +245,7 @@ function setUp() {
     drop.classList.remove("over");
     const files = e.dataTransfer.files;
     if (files.length !== 1) { say("Drop one video file.", true); return; }
-    upload(files[0]);
+    chosen(files[0]);
   });
 }
 

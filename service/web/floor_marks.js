@@ -1,0 +1,116 @@
+// Floor marks on the chosen video's first frame, clicked by the user, in the video's own pixels:
+// the analysis' floor calibration (metres, and the start and 3 m lines of the 3 m backward walk
+// test). Seen from the side, two points along the walk: the start line, then the far line, with
+// the distance between them. From the front, the back or at an angle, the four corners of a
+// taped rectangle, going round it from the start line, with its length along the walk and its
+// width.
+"use strict";
+// Uses common.js (loaded first): $.
+
+const floor = { points: [], frame: null, file: null };
+
+function floorMarksNeeded() {
+  return $("floor-mode").value === "rectangle" ? 4 : 2;
+}
+
+function floorHint() {
+  const n = floor.points.length;
+  if (!floor.frame) return "";
+  if (floorMarksNeeded() === 2) {
+    return ["Click where the walk starts (the start line).",
+      "Click the far line, along the walk.", "Both lines marked."][n];
+  }
+  return n < 4
+    ? `Click corner ${n + 1} of 4 of the taped rectangle: the two on the start line first, then ` +
+      "the two on the far line, going round it."
+    : "All four corners marked.";
+}
+
+// The floor calibration for the analysis, or null until every mark is placed.
+function floorCalibration() {
+  if (floor.points.length !== floorMarksNeeded()) return null;
+  const length = parseFloat($("floor-length").value);
+  const imagePx = floor.points.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]);
+  if (floorMarksNeeded() === 2) return { image_px: imagePx, distance_m: length };
+  const width = parseFloat($("floor-width").value);
+  return { image_px: imagePx, floor_m: [[0, 0], [0, width], [length, width], [length, 0]] };
+}
+
+function drawFloorMarks() {
+  const canvas = $("floor-canvas");
+  const g = canvas.getContext("2d");
+  if (floor.frame) g.putImageData(floor.frame, 0, 0);
+  const r = Math.max(4, canvas.width / 160);
+  g.lineWidth = Math.max(2, canvas.width / 480);
+  g.strokeStyle = "#ffd400";
+  g.fillStyle = "#ffd400";
+  g.font = `${Math.round(r * 3.5)}px sans-serif`;
+  if (floor.points.length > 1) {
+    g.beginPath();
+    floor.points.forEach(([x, y], i) => (i ? g.lineTo(x, y) : g.moveTo(x, y)));
+    if (floor.points.length === 4) g.closePath();
+    g.stroke();
+  }
+  floor.points.forEach(([x, y], i) => {
+    g.beginPath();
+    g.arc(x, y, r, 0, 2 * Math.PI);
+    g.fill();
+    g.fillText(floorMarksNeeded() === 2 ? ["start", "far line"][i] : String(i + 1), x + r, y - r);
+  });
+  $("floor-status").textContent = floorHint();
+  canvas.dataset.marks = String(floor.points.length);
+}
+
+// Shows the first frame of ``file`` for marking; resolves false where the browser cannot decode
+// the video (the marks can still be given through the API).
+function showFirstFrame(file) {
+  floor.points = [];
+  floor.frame = null;
+  floor.file = file;
+  const canvas = $("floor-canvas");
+  canvas.hidden = true;
+  canvas.dataset.ready = "";
+  const video = document.createElement("video");
+  video.muted = true;
+  video.preload = "auto";
+  video.src = URL.createObjectURL(file);
+  return new Promise((resolve) => {
+    const done = (ok) => { URL.revokeObjectURL(video.src); resolve(ok); };
+    video.addEventListener("error", () => {
+      $("floor-status").textContent =
+        "This browser cannot show the video's frames: give the floor marks through the API.";
+      done(false);
+    });
+    video.addEventListener("loadeddata", () => { video.currentTime = 0; });
+    video.addEventListener("seeked", () => {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const g = canvas.getContext("2d");
+      g.drawImage(video, 0, 0);
+      floor.frame = g.getImageData(0, 0, canvas.width, canvas.height);
+      canvas.hidden = false;
+      canvas.dataset.ready = "1";
+      drawFloorMarks();
+      done(true);
+    }, { once: true });
+  });
+}
+
+function setUpFloorMarks() {
+  const canvas = $("floor-canvas");
+  canvas.addEventListener("click", (e) => {
+    if (!floor.frame || floor.points.length >= floorMarksNeeded()) return;
+    const box = canvas.getBoundingClientRect();
+    floor.points.push([(e.clientX - box.left) * (canvas.width / box.width),
+      (e.clientY - box.top) * (canvas.height / box.height)]);
+    drawFloorMarks();
+  });
+  $("floor-clear").addEventListener("click", () => { floor.points = []; drawFloorMarks(); });
+  $("floor-mode").addEventListener("change", () => {
+    $("floor-width-label").hidden = $("floor-mode").value !== "rectangle";
+    floor.points = [];
+    drawFloorMarks();
+  });
+}
+
+setUpFloorMarks();
