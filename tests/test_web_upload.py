@@ -149,3 +149,22 @@ def test_marked_3m_test_is_timed(page) -> None:
     assert float(metrics["3 m backward walk test"]) == pytest.approx(
         truth["test_3mbwt"]["time_s"], abs=0.3)
     assert metrics["Step length, mean"] != "not measured"  # metres from the same marks
+
+
+def test_taped_rectangle_marks_give_a_floor_homography(page) -> None:
+    """From the front, the back or at an angle: the four corners of a taped rectangle, with its
+    length along the walk and its width, in the order clicked."""
+    clip, _ = _sample_3m()
+    page.click("#floor-box summary")  # open: the page waits for marks on any protocol
+    page.select_option("#floor-mode", "rectangle")
+    page.fill("#floor-length", "4")
+    page.fill("#floor-width", "1.5")
+    drop_file(page, clip, "video/mp4")
+    corners = [[200, 480], [180, 520], [800, 520], [780, 480]]
+    mark_floor(page, corners, (960, 540))
+    assert page.get_attribute("#floor-canvas", "data-marks") == "4"
+    cal = page.evaluate("floorCalibration()")
+    assert cal["floor_m"] == [[0, 0], [0, 1.5], [4, 1.5], [4, 0]]
+    for got, want in zip(cal["image_px"], corners, strict=True):
+        assert got == pytest.approx(want, abs=1.5)
+    assert page.is_hidden("#progress")  # waiting for Analyse, not uploaded
