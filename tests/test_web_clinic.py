@@ -4,6 +4,7 @@ open a report; refused files and API keys."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,38 @@ def test_upload_two_clips_then_follow_the_patient_over_visits(server, browser) -
     report = popup_info.value
     report.wait_for_function("document.body && document.body.innerText.includes('P-CLINIC')")
     assert "P-CLINIC" in report.inner_text("body")
+
+
+def test_3m_test_batch_carries_the_floor_marked_on_its_first_recording(server, browser) -> None:
+    """A clinic films every recording with one camera that stays put: the floor is marked once,
+    on the first recording's first frame, and goes with each recording of the batch; the 3 m
+    test is not sent without it."""
+    url, _app = server
+    clip = REPO / "sample_videos" / "backward_side_3m.mp4"
+    truth = json.loads(clip.with_name("backward_side_3m.truth.json").read_text())
+    marks = truth["floor_calibration"]["two_point"]["image_px"]
+    page = browser.new_page()
+    page.goto(url + "/clinic")
+    _create_patient(page, "P-FLOOR", "170")
+    page.select_option("#protocol", "3mbwt")
+    page.set_input_files("#files", [str(clip), str(clip)])
+    page.wait_for_selector("#floor-canvas[data-ready='1']", timeout=30_000)
+    page.click("#send")
+    assert "mark both" in page.inner_text("#message")
+    assert page.is_hidden("#batch")  # nothing was sent
+    canvas = page.locator("#floor-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for x, y in marks:
+        canvas.click(position={"x": x * box["width"] / 960, "y": y * box["height"] / 540})
+    page.click("#send")
+    page.wait_for_selector("#batch-files li:not([data-status=uploading])")
+    listed = page.evaluate(
+        "async () => (await (await fetch('/v1/analyses?patient_id=P-FLOOR')).json()).items")
+    assert len(listed) == 2
+    for item in listed:
+        doc = page.evaluate(f"async () => (await fetch('/v1/analyses/{item['id']}')).json()")
+        cal = doc["options"]["calibration"]
+        assert cal["distance_m"] == 3 and doc["options"]["protocol"] == "3mbwt"
+        for got, want in zip(cal["image_px"], marks, strict=True):
+            assert got == pytest.approx(want, abs=1.5)

@@ -1,9 +1,10 @@
 // Clinic pages: the patients list (create a patient), a patient's visits over time (trends of
 // key metrics with units, fall-risk level per visit, reports), and batch upload of several
-// recordings for a patient with per-file progress (POST /v1/batches, then GET /v1/batches/{id}).
+// recordings for a patient with per-file progress (POST /v1/batches, then GET /v1/batches/{id}),
+// with the floor marked on the first recording where the analysis needs it.
 "use strict";
 // Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api,
-// postWithProgress.
+// postWithProgress; floor_marks.js: floor, floorCalibration, setUpFloorMarks, showFirstFrame.
 
 // Timeline columns and trend plots: [summary key, label, unit, decimals]
 const VISIT_METRICS = [
@@ -170,11 +171,28 @@ function drawTrends(visits) {
 
 // ---- batch upload with per-file progress ----
 
+// The floor is marked on the first chosen recording and holds for all of them (one camera that
+// stays put): for the 3 m test always, else when the floor marks are open.
+function showFrameForMarks() {
+  const files = $("files").files;
+  if (!files.length || ($("protocol").value !== "3mbwt" && !$("floor-box").open)) return;
+  if (floor.file === files[0]) return;
+  $("floor-box").open = true;
+  showFirstFrame(files[0]);
+}
+
 function sendBatch(event) {
   event.preventDefault();
   const code = currentPatient();
   const files = [...$("files").files];
   if (!files.length) { say("Choose one or more recordings first.", true); return; }
+  const marks = floor.file === files[0] ? floorCalibration() : null;
+  if ($("protocol").value === "3mbwt" && !marks) {
+    showFrameForMarks();
+    say("The 3 m backward walk test is timed between the start line and the 3 m line: mark " +
+      "both on the first recording's frame first.", true);
+    return;
+  }
   const form = new FormData();
   for (const f of files) form.append("videos", f, f.name);
   form.append("patient_id", code);
@@ -182,6 +200,7 @@ function sendBatch(event) {
     const value = $(id).value.trim();
     if (value) form.append(id, value);
   }
+  if (marks) form.append("calibration", JSON.stringify(marks));
   $("batch").hidden = false;
   $("batch-files").replaceChildren(...files.map((f) => fileItem(f.name, "uploading", 0, null)));
   say(`Uploading ${files.length} recordings ...`);
@@ -230,6 +249,11 @@ document.addEventListener("DOMContentLoaded", () => {
   rememberApiKey(route);
   $("new-patient").addEventListener("submit", createPatient);
   $("batch-form").addEventListener("submit", sendBatch);
+  setUpFloorMarks("Several recordings at once: mark the first; the camera must stay where it " +
+    "was for all of them.");
+  $("files").addEventListener("change", showFrameForMarks);
+  $("protocol").addEventListener("change", showFrameForMarks);
+  $("floor-box").addEventListener("toggle", showFrameForMarks);
   $("back").addEventListener("click", (e) => { e.preventDefault(); location.hash = ""; });
   window.addEventListener("hashchange", route);
   route();

@@ -5,9 +5,47 @@
 // taped rectangle, going round it from the start line, with its length along the walk and its
 // width.
 "use strict";
-// Uses common.js (loaded first): $.
+// Uses common.js (loaded first): $, el. The page calls setUpFloorMarks() once.
 
 const floor = { points: [], frame: null, file: null };
+
+// The panel, built into the page's empty <details id="floor-box">.
+function buildFloorBox(note) {
+  const box = $("floor-box");
+  const option = (value, text) => Object.assign(document.createElement("option"), { value, textContent: text });
+  const number = (id, value, min, max) => Object.assign(document.createElement("input"),
+    { id, type: "number", value, min, max, step: "0.05" });
+  const label = (text, input, id) => {
+    const l = el("label", text);
+    if (id) l.id = id;
+    l.append(input);
+    return l;
+  };
+  const mode = document.createElement("select");
+  mode.id = "floor-mode";
+  mode.append(option("line", "start line and far line (side view)"),
+    option("rectangle", "corners of a taped rectangle (other views)"));
+  const options = el("div", null, "floor-options");
+  const width = label("Rectangle width (m) ", number("floor-width", "1", "0.2", "10"), "floor-width-label");
+  width.hidden = true;
+  options.append(label("Marks ", mode), label("Distance along the walk (m) ",
+    number("floor-length", "3", "0.5", "20")), width);
+  const canvas = document.createElement("canvas");
+  canvas.id = "floor-canvas";
+  canvas.hidden = true;
+  canvas.setAttribute("aria-label", "First frame of the video: click to mark the floor");
+  const status = el("p");
+  status.id = "floor-status";
+  status.setAttribute("role", "status");
+  const clear = el("button", "Clear marks");
+  clear.id = "floor-clear";
+  clear.type = "button";
+  box.append(el("summary", "Floor marks (distances in metres; needed for the 3 m test)"),
+    el("p", "Mark the floor on the video's first frame: from the side, where the walk starts " +
+      "and the line it is timed to (tape on the floor helps); from the front, the back or at " +
+      "an angle, the four corners of a rectangle taped on the floor." + (note ? ` ${note}` : "")),
+    options, canvas, status, clear);
+}
 
 function floorMarksNeeded() {
   return $("floor-mode").value === "rectangle" ? 4 : 2;
@@ -96,7 +134,8 @@ function showFirstFrame(file) {
   });
 }
 
-function setUpFloorMarks() {
+function setUpFloorMarks(note) {
+  buildFloorBox(note);
   const canvas = $("floor-canvas");
   canvas.addEventListener("click", (e) => {
     if (!floor.frame || floor.points.length >= floorMarksNeeded()) return;
@@ -113,4 +152,3 @@ function setUpFloorMarks() {
   });
 }
 
-setUpFloorMarks();

@@ -229,6 +229,7 @@ async function showOverlay(doc) {
 }
 
 function setUp() {
+  setUpFloorMarks();
   const drop = $("drop");
   const file = $("file");
   rememberApiKey();
