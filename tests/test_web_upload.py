@@ -129,6 +129,11 @@ def test_3m_test_waits_for_the_floor_marks(page) -> None:
     assert cal["distance_m"] == 3
     for got, want in zip(cal["image_px"], marks, strict=True):
         assert got == pytest.approx(want, abs=1.5)
+    page.fill("#floor-length", "")  # no distance: no calibration, and the page says why
+    assert page.evaluate("floorCalibration()") is None
+    assert "distances in metres" in page.inner_text("#floor-status")
+    page.fill("#floor-length", "3")
+    assert page.evaluate("floorCalibration()") is not None
     page.click("#floor-clear")
     assert page.evaluate("floorCalibration()") is None
 

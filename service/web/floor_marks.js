@@ -51,9 +51,18 @@ function floorMarksNeeded() {
   return $("floor-mode").value === "rectangle" ? 4 : 2;
 }
 
+// The distances typed in (m), or null where one is missing or not positive.
+function floorSizes() {
+  const length = parseFloat($("floor-length").value);
+  const width = parseFloat($("floor-width").value);
+  if (!(length > 0) || (floorMarksNeeded() === 4 && !(width > 0))) return null;
+  return { length, width };
+}
+
 function floorHint() {
   const n = floor.points.length;
   if (!floor.frame) return "";
+  if (!floorSizes()) return "Enter the distances in metres (more than zero).";
   if (floorMarksNeeded() === 2) {
     return ["Click where the walk starts (the start line).",
       "Click the far line, along the walk.", "Both lines marked."][n];
@@ -66,11 +75,11 @@ function floorHint() {
 
 // The floor calibration for the analysis, or null until every mark is placed.
 function floorCalibration() {
-  if (floor.points.length !== floorMarksNeeded()) return null;
-  const length = parseFloat($("floor-length").value);
+  const sizes = floorSizes();
+  if (floor.points.length !== floorMarksNeeded() || !sizes) return null;
+  const { length, width } = sizes;
   const imagePx = floor.points.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]);
   if (floorMarksNeeded() === 2) return { image_px: imagePx, distance_m: length };
-  const width = parseFloat($("floor-width").value);
   return { image_px: imagePx, floor_m: [[0, 0], [0, width], [length, width], [length, 0]] };
 }
 
@@ -145,6 +154,9 @@ function setUpFloorMarks(note) {
     drawFloorMarks();
   });
   $("floor-clear").addEventListener("click", () => { floor.points = []; drawFloorMarks(); });
+  for (const id of ["floor-length", "floor-width"]) {
+    $(id).addEventListener("input", () => { $("floor-status").textContent = floorHint(); });
+  }
   $("floor-mode").addEventListener("change", () => {
     $("floor-width-label").hidden = $("floor-mode").value !== "rectangle";
     floor.points = [];
