@@ -17,7 +17,7 @@ import numpy as np
 from vision.gait.first_movement import first_movement, standing_still
 from vision.gait.scale import ScaleModel
 from vision.result import Event
-from vision.timeseries import frame_rate
+from vision.timeseries import frame_rate, segment_median
 
 TEST_DISTANCE_M = 3.0
 
@@ -125,21 +125,24 @@ def compute_test_3mbwt(
 
     # Stop: the rear-most foot point (least progress) passes the 3 m line.
     trail, lead = _trail_and_lead(scale, feet, ok)
-    after = int(np.searchsorted(t_s, out.start_s, "right"))
     # A point in the air reads further from the camera than it is when the floor is seen at an
     # angle (a 4-point calibration: front, back, oblique views), and the line is crossed in the
     # air: there the crossing is placed within the swing from where the foot rested before and
-    # after it. Along a side view's line, height does not move a point.
-    swings = scale.camera is not None
+    # after it, wherever the swings seen allow. Along a side view's line, height does not move a
+    # point: there, and where the swings cannot say, the rear-most point's own reading decides.
+    # One way or the other for every line, so the at-the-line check compares like with like.
+    swings = (_swing_rests(trail, lead, t_s, events, out.start_s) if scale.camera is not None
+              else None)
+    if swings is not None and _swing_crossing_s(*swings, TEST_DISTANCE_M) is None:
+        swings = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without the feet
+        rear = np.nanmin(trail, axis=1)
+    after = int(np.searchsorted(t_s, out.start_s, "right"))
 
     def stop_at(level: float) -> float | None:
-        if swings:
-            crossing = _swing_crossing_s(trail, lead, t_s, events, level, out.start_s)
-            if crossing is not None:
-                return crossing
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # frames without the feet
-            rear = np.nanmin(trail, axis=1)
+        if swings is not None:
+            return _swing_crossing_s(*swings, level)
         j = _first_reach(rear, level, after)
         return None if j is None else _crossing_s(rear, t_s, j, level)
 
@@ -171,20 +174,17 @@ def _trail_and_lead(scale: ScaleModel, feet: np.ndarray, ok: np.ndarray
         return np.nanmin(prog, axis=1), np.nanmax(prog, axis=1)
 
 
-def _swing_crossing_s(trail: np.ndarray, lead: np.ndarray, t_s: np.ndarray,
-                      events: list[Event], level: float, after_s: float) -> float | None:
-    """When the rear-most foot point passed ``level`` (m), placed within the swing that carried
-    it there; None when the swings seen in ``events`` after ``after_s`` cannot say.
+def _swing_rests(trail: np.ndarray, lead: np.ndarray, t_s: np.ndarray, events: list[Event],
+                 after_s: float) -> tuple[list[tuple[float, float]], np.ndarray] | None:
+    """The swings seen in ``events`` after ``after_s`` as (lift, contact) times (s), and where
+    each foot rested around them: (2 kinds, swings + 2) progress (m) of [heel, toe]; None when
+    the events are not one swing after another.
 
     ``trail``/``lead`` (T, 2) are the hindmost and foremost feet's [heel, toe] progress. Each
-    swing, from a lift to the next contact, carries the hindmost foot from where it landed two
-    swings before to the front, where ``lead`` reads its landing place just after the contact
-    (before the first swing, the feet stand side by side: ``trail`` and ``lead``). The rear-most
-    point passes ``level`` in the swing whose foot rested short of the level while the other
-    foot's place and its own landing place are past it. Within the swing the foot is taken to
-    follow a minimum-jerk profile (Flash & Hogan, J Neurosci 1985), the usual model of a
-    point-to-point limb movement. Each point kind gives a time, and the later one is when every
-    point had passed.
+    swing carries the hindmost foot from where it landed two swings before to the front, where
+    ``lead`` reads its landing place just after the contact; before the first swing the feet
+    stand side by side (``trail`` and ``lead``). Rests are read away from the ends of a swing,
+    as the foot rolls off before it leaves and onto its heel after it lands.
     """
     swings: list[tuple[float, float]] = []
     for lift in sorted((e for e in events if e.type == "lift" and e.t_s >= after_s),
@@ -198,24 +198,35 @@ def _swing_crossing_s(trail: np.ndarray, lead: np.ndarray, t_s: np.ndarray,
             break
         swings.append((lift.t_s, tc))
     if not swings or any(b[1] < a[1] for a, b in zip(swings, swings[1:], strict=False)):
-        return None  # not one swing after another
+        return None
 
-    def median(x: np.ndarray, a: float, b: float) -> float:
-        rows = (t_s > a) & (t_s <= b)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return float(np.nanmedian(x[rows])) if rows.any() else float("nan")
+    def rest(x: np.ndarray, a_s: float, b_s: float) -> float:  # median over a < t <= b
+        return segment_median(x, *np.searchsorted(t_s, [a_s, b_s], side="right"))
 
-    crossed = []
     t0 = swings[0][0]
-    for k in range(trail.shape[1]):
-        # Where each foot rests: standing before the first lift (away from the lift itself,
-        # as the foot rolls off before it leaves), then each landing place once the foot has
-        # rolled onto it and before the other foot passes it.
-        rests = [median(trail[:, k], t0 - 0.35, t0 - 0.1), median(lead[:, k], t0 - 0.35, t0 - 0.1)]
-        rests += [median(lead[:, k], tc + 0.05, tc + 0.2) for _, tc in swings]
+    rests = np.array([
+        [rest(trail[:, k], t0 - 0.35, t0 - 0.1), rest(lead[:, k], t0 - 0.35, t0 - 0.1)]
+        + [rest(lead[:, k], tc + 0.05, tc + 0.2) for _, tc in swings]
+        for k in range(trail.shape[1])
+    ])  # fmt: skip
+    return swings, rests
+
+
+def _swing_crossing_s(swings: list[tuple[float, float]], rests: np.ndarray,
+                      level: float) -> float | None:
+    """When the rear-most foot point passed ``level`` (m), placed within the swing that carried
+    it there (see :func:`_swing_rests`); None when the swings cannot say.
+
+    The rear-most point passes ``level`` in the swing whose foot rested short of the level while
+    the other foot's place and its own landing place are past it. Within the swing the foot is
+    taken to follow a minimum-jerk profile (Flash & Hogan, J Neurosci 1985), the usual model of
+    a point-to-point limb movement. Each point kind gives a time, and the later one is when every
+    point had passed.
+    """
+    crossed = []
+    for kind in rests:
         for n_swing, (tl, tc) in enumerate(swings):
-            start, other, end = rests[n_swing], rests[n_swing + 1], rests[n_swing + 2]
+            start, other, end = kind[n_swing : n_swing + 3]
             if not np.isfinite([start, other, end]).all() or start >= level:
                 return None  # a rest not seen, or passed without a swing seen
             if min(other, end) >= level:
