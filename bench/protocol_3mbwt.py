@@ -27,9 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from accuracy import _test_lines, sample_cases  # noqa: E402  (bench/ is the script's folder)
+from accuracy import _test_lines, sample_cases, timed_3mbwt  # noqa: E402  (bench/ is the script's folder)
 
-from vision.analysis import AnalysisOptions, analyze_sequence  # noqa: E402
+from vision.analysis import AnalysisOptions  # noqa: E402
 from vision.synthetic import WalkParams, simulate_walk  # noqa: E402
 from vision.synthetic.camera import view_camera  # noqa: E402
 from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence  # noqa: E402
@@ -51,13 +51,9 @@ class Timed:
 
 
 def time_walk(seq, cal, truth: dict, label: str) -> Timed:
-    res = analyze_sequence(seq, AnalysisOptions(calibration=cal, protocol="3mbwt"))
-    test = res.extras.get("test_3mbwt") or {}
-    if test.get("time_s") is None:
+    test, err, nearer = timed_3mbwt(seq, AnalysisOptions(), cal, truth["time_s"])
+    if not np.isfinite(err):
         return Timed(label, np.nan, np.nan, np.nan, None)
-    err = test["time_s"] - truth["time_s"]
-    other = test.get("time_if_short_s") or test.get("time_if_past_s")
-    nearer = None if other is None else abs(other - truth["time_s"]) < abs(err)
     return Timed(label, err, test["start_s"] - truth["start_s"], test["stop_s"] - truth["stop_s"],
                  nearer)  # fmt: skip
 

@@ -118,7 +118,7 @@ def sequence_from_frames(
             world[row] = pose.world
             vis[row] = pose.image[:, 3]
     people = [p.__dict__ for p in tracked.people]
-    measured = all(f.camera is not None for f in frames) and frames
+    measured = bool(frames) and all(f.camera is not None for f in frames)
     return PoseSequence(
         t_s=np.array([f.t_s for f in frames], np.float64),
         frame_index=np.array([f.index for f in frames], np.int64),

@@ -18,7 +18,7 @@ describes (its left edge, px).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -113,8 +113,6 @@ def pan_to_follow(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> tuple[Cam
     """A camera like ``camera`` with a picture two thirds wider, and (T,) int the left edge of
     each frame's cut of it (``spec.width`` wide) that keeps the walker's pelvis in the middle,
     smoothed over ``spec.follow_s`` seconds."""
-    from dataclasses import replace
-
     extra = spec.width * 2 // 3
     wide = replace(camera, width=spec.width + extra)
     pelvis, _ = wide.project(0.5 * (truth.joints[:, 23] + truth.joints[:, 24]))
@@ -154,8 +152,6 @@ def make_clip(spec: ClipSpec, out_path: str | Path,
 
     Returns the truth document.
     """
-    from dataclasses import replace
-
     from vision.video import open_writer
 
     truth = simulate_walk(spec.walk, fps=spec.fps)
