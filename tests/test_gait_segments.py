@@ -269,3 +269,25 @@ def test_a_slow_walk_of_short_steps_keeps_its_first_and_last_steps(view):
     contacts = [e["t_s"] for e in truth.events if e["type"] == "contact"]
     assert walk.start_s <= min(lifts) + 0.15, (walk.start_s, min(lifts))
     assert abs(walk.end_s - max(contacts)) <= 0.1, (walk.end_s, max(contacts))
+
+
+@pytest.mark.parametrize("view", ["side", "oblique", "front", "back"])
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_a_walk_starts_at_its_first_movement_after_standing_still(view, direction):
+    """Short slow steps from a stand, pose-model-like noise: the pelvis's travel, read over a
+    window, and the first lift, timed where the feet stand side by side, both start the walk
+    late (0.3-0.45 s on these walks); the first movement after standing still starts it where
+    the body starts to move (the truth's start: the weight shift before the first lift)."""
+    from vision.analysis import analyze_sequence
+
+    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, step_length_m=0.25,
+                                     cadence_spm=80.0, stand_before_s=1.0))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
+    res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=3))
+    walks = [g for g in res.segments if g.direction == direction]
+    ref = next(s for s in truth.segments if s["direction"] == direction)
+    assert len(walks) == 1, res.segments
+    assert abs(walks[0].start_s - ref["start_s"]) <= 0.15, (walks[0].start_s, ref["start_s"])
+    # The frames before are standing, up to the frame before.
+    rest = res.segments[res.segments.index(walks[0]) - 1]
+    assert rest.direction == "standing" and 0 < walks[0].start_s - rest.end_s < 0.05

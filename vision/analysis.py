@@ -22,6 +22,7 @@ from vision.gait.events import (
     default_detector,
     detect_events,
 )
+from vision.gait.first_movement import body_points
 from vision.gait.foot_tracks import foot_tracks
 from vision.gait.posture import PostureOptions, posture_series, summarise_posture
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
@@ -166,7 +167,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     depth_unreliable = frontal and not direction.facing_sure
     events = [] if depth_unreliable else detect_events(tracks, ev_opts)
     result.events = events
-    direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s)
+    body = body_points(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), direction.body_height_px)
+    direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s,
+                                 min_standing_s=opts.direction.min_standing_s, body=body)
     result.segments = direction.segments
     breaks = alternation_breaks(events)
     if breaks:

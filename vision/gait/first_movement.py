@@ -10,6 +10,8 @@ foot's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from vision.gait.body import despiked
@@ -19,6 +21,58 @@ from vision.timeseries import fill_short_gaps
 GLITCH_S = 0.1
 # Gaps in the pose up to this long (s) are bridged.
 MAX_GAP_S = 0.25
+
+
+@dataclass(frozen=True)
+class MovementOptions:
+    """Standing still, and the first movement after it.
+
+    Attributes:
+        still_s: standing still lasts at least this long (seconds).
+        radius_bh: standing still, the pelvis and every foot point stay within this distance
+            (body heights) of where they stand: quiet standing sways by a centimetre or two and
+            the pose model's jitter adds about as much, while walking carries the pelvis a tenth
+            of a body height in 0.5 s. A distance over a window, not a speed between frames, so
+            it does not depend on the frame rate.
+        least_bh: the least displacement (body heights) of the pelvis or a foot point from where
+            it stood that counts as the first movement ...
+        noise_factor: ... and never less than this many times that point's median distance
+            from its place while standing (its noise), so jitter does not count; the movement
+            is then traced back to where the displacement last was within the noise.
+        hold_s: ... and it stays that far for at least this long (a glitch comes back; a foot
+            that stepped lands elsewhere).
+    """
+
+    still_s: float = 0.5
+    radius_bh: float = 0.025
+    least_bh: float = 0.01
+    noise_factor: float = 3.5
+    hold_s: float = 0.15
+
+
+def body_points(feet: np.ndarray, pelvis: np.ndarray,
+                body_height_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """The points whose places say whether a person stands still: (T, 5, 2) body heights, the
+    pelvis then the left foot's heel and toe then the right's, from ``feet`` (T, 2, >=2, 2) px
+    [left, right] x [heel, toe, ...] and ``pelvis`` (T, 2) px; and (T,) rows where all are
+    seen."""
+    n = len(pelvis)
+    pts = feet[:, :, :2, :2].reshape(n, 4, 2)
+    ok = np.isfinite(pts).all(axis=(1, 2)) & np.isfinite(pelvis).all(axis=1)
+    return np.concatenate([pelvis[:, None], pts], axis=1) / body_height_px, ok
+
+
+def movement_after_standing(points: np.ndarray, ok: np.ndarray, fps: float,
+                            options: MovementOptions = MovementOptions(),
+                            ) -> tuple[tuple[int, int] | None, int | None]:
+    """The first stretch of standing still in ``points`` (rows ``[a, b)``, see
+    :func:`standing_still`) and the first movement after it (a row, see
+    :func:`first_movement`); None for what is not found."""
+    still = standing_still(points, ok, fps, options.still_s, options.radius_bh)
+    if still is None:
+        return None, None
+    return still, first_movement(points, ok, still, fps, least_bh=options.least_bh,
+                                 noise_factor=options.noise_factor, hold_s=options.hold_s)
 
 
 def label_blind_distance(points: np.ndarray, ref: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vision.gait.first_movement import first_movement, standing_still
+from vision.gait.first_movement import MovementOptions, body_points, movement_after_standing
 from vision.gait.scale import ScaleModel
 from vision.result import Event
 from vision.timeseries import frame_rate, segment_median
@@ -25,30 +25,15 @@ TEST_DISTANCE_M = 3.0
 @dataclass(frozen=True)
 class ProtocolOptions:
     """Attributes:
-    still_before_s: the subject must stand still at least this long before the start.
-    still_radius_bh: standing still, the pelvis and every foot point stay within this
-        distance (body heights) of where they stand: quiet standing sways by a centimetre or two
-        and the pose model's jitter adds about as much, while walking carries the pelvis a tenth
-        of a body height in 0.5 s. A distance over a window, not a speed between frames, so it
-        does not depend on the frame rate (see :mod:`vision.gait.first_movement`).
-    first_move_bh: the least displacement (body heights) of the pelvis or a foot point from
-        where it stood that counts as the first movement ...
-    first_move_noise: ... and never less than this many times that point's median distance
-        from its place while standing (its noise), so jitter does not start the clock; the
-        start is then traced back to where the displacement last was within the noise.
-    moved_for_s: ... and it stays that far for at least this long (a glitch comes back; a
-        foot that stepped lands elsewhere).
+    movement: standing still before the start, and the first movement that starts the clock
+        (see :class:`~vision.gait.first_movement.MovementOptions`).
     line_margin_m: a foot resting less than this from the 3 m line may in truth rest on its
         other side: the pose model's toe lies up to about 9 cm from the true toe of a resting
         shoe (bench/accuracy.py's rendered side walks), and the test then ends a step later or
         earlier (design choice).
     """
 
-    still_before_s: float = 0.5
-    still_radius_bh: float = 0.025
-    first_move_bh: float = 0.01
-    first_move_noise: float = 3.5
-    moved_for_s: float = 0.15
+    movement: MovementOptions = field(default_factory=MovementOptions)
     line_margin_m: float = 0.08
 
 
@@ -97,25 +82,19 @@ def compute_test_3mbwt(
         out.warnings.append("3 m backward walk test needs a floor calibration (start line and "
                             "3 m line); test_3mbwt_s not measured")  # fmt: skip
         return out
-    n = len(t_s)
-    h = scale.body_height_px
-    pts = feet[:, :, :2].reshape(n, 4, 2)
-    ok = np.isfinite(pts).all(axis=(1, 2)) & np.isfinite(pelvis).all(axis=1)
+    body, ok = body_points(feet, pelvis, scale.body_height_px)
     if ok.sum() < 3:
         out.warnings.append("3 m backward walk test: the feet are not seen")
         return out
 
     # First movement after standing still: the pelvis or a foot leaves where it stood.
     fps = frame_rate(t_s)
-    body = np.concatenate([pelvis[:, None], pts], axis=1) / h
-    still = standing_still(body, ok, fps, options.still_before_s, options.still_radius_bh)
+    still, moved = movement_after_standing(body, ok, fps, options.movement)
     if still is None:
         out.warnings.append("3 m backward walk test: the recording must begin with the person "
                             "standing still on the start line")  # fmt: skip
         return out
     start_i = still[0]
-    moved = first_movement(body, ok, still, fps, least_bh=options.first_move_bh,
-                           noise_factor=options.first_move_noise, hold_s=options.moved_for_s)
     lifts = [e.t_s for e in events if e.type == "lift" and e.t_s >= t_s[start_i]]
     candidates = ([t_s[moved]] if moved is not None else []) + lifts[:1]
     if not candidates:

@@ -10,8 +10,12 @@ last contact, found by following its steps on into the standing while each comes
 one before.
 
 A walk's start is less sharp: the body moves (weight shift, the first foot rolling onto its toe
-or heel) a few tenths of a second before the first foot leaves the floor. So the pelvis's start
-stands unless steps come before it, and then the first lift of those steps is the start.
+or heel) a few tenths of a second before the first foot leaves the floor, and the pose model's
+feet, side by side at the start, make the first lift the hardest to time (2-4 frames late on the
+rendered side walks of bench/accuracy.py). Where the person stood still before it, the walk
+starts at the first movement after that stillness, the same reading that starts the 3 m test's
+clock (:mod:`vision.gait.first_movement`); else at the first lift of steps that come before the
+pelvis's start; else at the pelvis's start.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from dataclasses import replace
 import numpy as np
 
 from vision.gait.direction import DirectionAnalysis
+from vision.gait.first_movement import MovementOptions, movement_after_standing
 from vision.result import Event, Segment
+from vision.timeseries import frame_rate
 
 WALKS = ("forward", "backward")
 MOVING = (*WALKS, "turning")
@@ -60,31 +66,57 @@ def _chained(events: list[Event], t0: float, max_gap_s: float, forward: bool) ->
     return out
 
 
+def _moved_row(body: tuple[np.ndarray, np.ndarray], rows: tuple[int, int], fps: float,
+               movement: MovementOptions) -> int | None:
+    """The row of the first movement after standing still within ``rows`` [r0, r1) of
+    ``body`` ((T, P, 2) body heights and (T,) rows seen, see
+    :func:`~vision.gait.first_movement.body_points`), or None."""
+    r0, r1 = rows
+    points, ok = body
+    _, moved = movement_after_standing(points[r0:r1], ok[r0:r1], fps, movement)
+    return None if moved is None else r0 + moved
+
+
 def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.ndarray,
-                     max_trim_s: float = 0.4, max_gap_s: float = 0.8) -> DirectionAnalysis:
+                     max_trim_s: float = 0.4, max_gap_s: float = 0.8, min_standing_s: float = 0.4,
+                     body: tuple[np.ndarray, np.ndarray] | None = None,
+                     movement: MovementOptions | None = None) -> DirectionAnalysis:
     """``direction`` with each forward/backward walk next to standing bounded by its steps (the
     frame at or after each event; the frames given up or taken over relabelled):
 
     * after standing, a walk starts at the first lift of the events before its start that
       follow each other with gaps of at most ``max_gap_s`` seconds (a swing or a double support
-      is shorter), if there is one;
+      is shorter), if there is one (else at its start); or, ``body`` given, at the first movement
+      after the person stood still, if that comes before the walk's first lift and no more
+      than ``max_gap_s`` before the start said so far;
     * before standing, a walk ends at the last contact of the events after its end chained the
       same way, or, with none, at its last event if that is a contact no more than
       ``max_trim_s`` seconds before its end (the pelvis's overrun; an earlier one is a step the
       feet were lost in, not the end). An end whose last event is a lift (the landing not seen)
       stays.
 
-    A walk's events are those nearer it than any other walk (:func:`nearest_walks`).
+    A walk's events are those nearer it than any other walk (:func:`nearest_walks`). Standing
+    then left shorter than ``min_standing_s`` between two walks the same way is walking (see
+    :func:`_join_double_supports`).
 
     Args:
         direction: labels (T,) and segments from :func:`~vision.gait.direction.analyze_direction`.
         events: contacts and lifts of both feet.
         t_s: (T,) frame times, seconds.
+        body: the points whose stillness says the person stood still, (T, P, 2) body heights,
+            and (T,) rows where they are seen (see
+            :func:`~vision.gait.first_movement.body_points`); None: the first movement is not
+            read.
+        movement: what standing still and the first movement are (None: the defaults).
     """
     segs = [replace(g) for g in direction.segments]
     if not events or not any(g.direction in WALKS for g in segs):
         return direction
     label = direction.label.copy()
+    fps = frame_rate(t_s)
+    movement = movement or MovementOptions()
+    # Stillness is looked for this far before the start: an earlier stretch belongs to a wait.
+    reach_s = max_gap_s + movement.still_s + movement.hold_s
     own: dict[int, list[Event]] = {}
     in_time = sorted(events, key=lambda e: e.t_s)
     for e, g in zip(in_time, nearest_walks(in_time, segs), strict=True):
@@ -97,9 +129,25 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
         lifts = [e for e in _chained(own.get(id(g), []), g.start_s, max_gap_s, forward=False)
                  if e.type == "lift"]  # fmt: skip
         i = _frame_of(t_s, lifts[-1].t_s) if lifts else a
+        first_lift = next((_frame_of(t_s, e.t_s) for e in own.get(id(g), [])
+                           if e.type == "lift"), None)  # fmt: skip
+        if body is not None and first_lift is not None:
+            moved = _moved_row(body, (max(_frame_of(t_s, before.start_s), min(i, first_lift)
+                                          - int(round(reach_s * fps))),
+                                      _frame_of(t_s, g.end_s) + 1), fps, movement)
+            # The movement that starts a walk comes before its first lift and not long before
+            # its start; one read after the first lift is a step seen small (walking toward or
+            # away from the camera), one long before is a shuffle during the wait.
+            if (moved is not None
+                    and min(i, first_lift) - int(round(max_gap_s * fps)) <= moved <= first_lift):
+                i = moved
         if _frame_of(t_s, before.start_s) < i < a:
             label[i:a] = g.direction
-            g.start_s, before.end_s = float(t_s[i]), float(t_s[i - 1])
+        elif a < i < _frame_of(t_s, g.end_s):  # the pelvis's window read the start early
+            label[a:i] = "standing"
+        else:
+            continue
+        g.start_s, before.end_s = float(t_s[i]), float(t_s[i - 1])
     for g, after in zip(segs, segs[1:], strict=False):
         b = _frame_of(t_s, g.end_s)
         mine = own.get(id(g), [])
@@ -120,4 +168,30 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
         if _frame_of(t_s, g.start_s) < j < _frame_of(t_s, after.end_s):
             label[min(b, j) + 1:max(b, j) + 1] = "standing" if j < b else g.direction
             g.end_s, after.start_s = float(t_s[j]), float(t_s[j + 1])
+    segs = _join_double_supports(segs, label, t_s, min_standing_s)
     return replace(direction, label=label, segments=segs)
+
+
+def _join_double_supports(segs: list[Segment], label: np.ndarray, t_s: np.ndarray,
+                          min_standing_s: float) -> list[Segment]:
+    """``segs`` with each standing shorter than ``min_standing_s`` between two walks the same
+    way made part of one walk (``label`` relabelled in place): one walk's end at its last
+    contact and the next one's start at its first lift leave its double support between them,
+    which in a slow walk of short steps the pelvis alone read as standing. The joined walk has
+    the view of its longer part."""
+    out: list[Segment] = []
+    i = 0
+    while i < len(segs):
+        g = segs[i]
+        if (out and i + 1 < len(segs) and g.direction == "standing"
+                and out[-1].direction in WALKS and segs[i + 1].direction == out[-1].direction
+                and g.end_s - g.start_s < min_standing_s):
+            prev, nxt = out[-1], segs[i + 1]
+            label[_frame_of(t_s, g.start_s):_frame_of(t_s, g.end_s) + 1] = prev.direction
+            longer = max(prev, nxt, key=lambda x: x.end_s - x.start_s)
+            out[-1] = replace(prev, end_s=nxt.end_s, view=longer.view)
+            i += 2
+            continue
+        out.append(g)
+        i += 1
+    return out
