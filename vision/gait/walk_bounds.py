@@ -132,9 +132,10 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
         first_lift = next((_frame_of(t_s, e.t_s) for e in own.get(id(g), [])
                            if e.type == "lift"), None)  # fmt: skip
         if body is not None and first_lift is not None:
-            moved = _moved_row(body, (max(_frame_of(t_s, before.start_s), min(i, first_lift)
-                                          - int(round(reach_s * fps))),
-                                      _frame_of(t_s, g.end_s) + 1), fps, movement)
+            # Read no further than a movement before the first lift could need to be held.
+            rows = (max(_frame_of(t_s, before.start_s), min(i, first_lift) - round(reach_s * fps)),
+                    min(_frame_of(t_s, g.end_s), first_lift + round(movement.hold_s * fps)) + 2)
+            moved = _moved_row(body, rows, fps, movement)
             # The movement that starts a walk comes before its first lift and not long before
             # its start; one read after the first lift is a step seen small (walking toward or
             # away from the camera), one long before is a shuffle during the wait.
