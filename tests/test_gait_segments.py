@@ -291,3 +291,20 @@ def test_a_walk_starts_at_its_first_movement_after_standing_still(view, directio
     # The frames before are standing, up to the frame before.
     rest = res.segments[res.segments.index(walks[0]) - 1]
     assert rest.direction == "standing" and 0 < walks[0].start_s - rest.end_s < 0.05
+
+
+@pytest.mark.parametrize("view", ["front", "back", "side"])
+def test_a_recording_that_stops_soon_after_the_walk_ends_with_standing(view):
+    """0.6 s of standing before the recording stops: travel, read over a window (0.8 s from the
+    front or back), still says walking at the last frame; the stillness from the last contact
+    to the end says standing."""
+    from vision.analysis import analyze_sequence
+
+    truth = simulate_walk(WalkParams(n_steps=8, direction="forward", stand_before_s=1.0,
+                                     stand_after_s=0.6))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
+    res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=5))
+    assert [s.direction for s in res.segments] == ["standing", "forward", "standing"]
+    last = max(e["t_s"] for e in truth.events if e["type"] == "contact")
+    assert abs(res.segments[1].end_s - last) <= 0.1, (res.segments[1].end_s, last)
+    assert res.metrics.step_count == len(truth.steps)

@@ -25,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from vision.gait.direction import DirectionAnalysis
-from vision.gait.first_movement import MovementOptions, movement_after_standing
+from vision.gait.first_movement import MovementOptions, movement_after_standing, standing_still
 from vision.result import Event, Segment
 from vision.timeseries import frame_rate
 
@@ -169,8 +169,40 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
         if _frame_of(t_s, g.start_s) < j < _frame_of(t_s, after.end_s):
             label[min(b, j) + 1:max(b, j) + 1] = "standing" if j < b else g.direction
             g.end_s, after.start_s = float(t_s[j]), float(t_s[j + 1])
+    if body is not None and segs and segs[-1].direction in WALKS:
+        segs += _standing_at_the_end(segs[-1], own.get(id(segs[-1]), []), label, t_s, body,
+                                     fps, movement, max(max_trim_s, movement.hold_s),
+                                     min_standing_s)  # fmt: skip
     segs = _join_double_supports(segs, label, t_s, min_standing_s)
     return replace(direction, label=label, segments=segs)
+
+
+def _standing_at_the_end(walk: Segment, events: list[Event], label: np.ndarray,
+                         t_s: np.ndarray, body: tuple[np.ndarray, np.ndarray], fps: float,
+                         movement: MovementOptions, settle_s: float,
+                         min_standing_s: float) -> list[Segment]:
+    """The standing that ends a recording whose last ``walk`` its travel read as running to the
+    end (read over a window, travel lags the stop; seen from the front or back, by up to 0.8 s):
+    when the person stands still from within ``settle_s`` after the walk's last event, a contact,
+    to the end, for at least ``min_standing_s``, the walk ends at that contact (``walk`` and
+    ``label`` changed in place) and the standing after it is returned; else nothing."""
+    n = len(t_s)
+    if not events or events[-1].type != "contact" or _frame_of(t_s, walk.end_s) < n - 1:
+        return []
+    j = _frame_of(t_s, events[-1].t_s)
+    if not _frame_of(t_s, walk.start_s) < j < n - 1 or t_s[-1] - t_s[j] < min_standing_s:
+        return []
+    points, ok = body
+    # Backward in time from the last frame, the stillness must start there and reach back to
+    # within the settling after the contact.
+    still = standing_still(points[j:][::-1], ok[j:][::-1], fps, movement.still_s,
+                           movement.radius_bh)  # fmt: skip
+    if still is None or still[0] > 1 or (n - j - still[1]) > settle_s * fps:
+        return []
+    label[j + 1:] = "standing"
+    walk.end_s = float(t_s[j])
+    return [Segment(start_s=float(t_s[j + 1]), end_s=float(t_s[-1]), direction="standing",
+                    view=walk.view)]
 
 
 def _join_double_supports(segs: list[Segment], label: np.ndarray, t_s: np.ndarray,
