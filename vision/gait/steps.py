@@ -153,7 +153,8 @@ def analyze_steps(
         out.steps.append(StepRecord(e.foot, e.t_s, e.frame, duration, length, length_bh, bout))
         prev = e
     _mark_steady(out.steps)
-    _summarise(out, stances, feet, t_s, scale, walk_axis_px, options)
+    lifts = sorted(e.t_s for e in events if e.type == "lift")
+    _summarise(out, stances, lifts, feet, t_s, scale, walk_axis_px, options)
     return out
 
 
@@ -165,13 +166,18 @@ def _mark_steady(steps: list[StepRecord]) -> None:
             steps[i].steady = True
 
 
-def _step_period_s(steady: list[StepRecord]) -> float:
+def _step_period_s(steady: list[StepRecord], lifts: list[float]) -> float:
     """Mean step time (s): the least-squares slope of contact time over step number, pooled
-    over bouts, each steady step's contact counted with the contact that began it.
+    over bouts, each steady step's contact counted with the contact that began it; and of the
+    ``lifts`` (s, time order) between a bout's contacts over their number, where there is one
+    between each two contacts (one foot leaves the floor once per step).
 
     The plain mean of the step times telescopes to (last contact - first contact) / n and so
     rests on two contact times; the slope weighs every contact, which halves the spread a
-    one-frame error at either end gives cadence (~2 steps/min over 8 steps at 30 fps).
+    one-frame error at either end gives cadence (~2 steps/min over 8 steps at 30 fps). The
+    lifts are as many events again, timed as well: with them, cadence is within 2 steps/min
+    on every synthetic walk of bench/accuracy.py (mean absolute error 0.54, was 0.89 with two
+    beyond 2); on its rendered walks it is about as before (1.53, was 1.46).
     """
     num = den = 0.0
     for b in sorted({s.bout for s in steady}):
@@ -181,16 +187,23 @@ def _step_period_s(steady: list[StepRecord]) -> float:
         gaps = np.diff([s.t_contact_s for s in own])
         if len(own) < 2 or (gaps.size and gaps.max() > 1.6 * np.median(gaps)):
             continue
-        k = np.arange(len(t), dtype=float)
-        num += float(np.sum((k - k.mean()) * (np.asarray(t) - np.mean(t))))
-        den += float(np.sum((k - k.mean()) ** 2))
+        series = [np.asarray(t)]
+        between = np.asarray([x for x in lifts if t[0] < x < t[-1]])
+        if (len(between) == len(t) - 1
+                and np.array_equal(np.searchsorted(t, between), np.arange(1, len(t)))):
+            series.append(between)
+        for ts in series:
+            k = np.arange(len(ts), dtype=float)
+            num += float(np.sum((k - k.mean()) * (ts - ts.mean())))
+            den += float(np.sum((k - k.mean()) ** 2))
     if den > 0 and num > 0:
         return num / den
     return float(np.mean([s.duration_s for s in steady]))
 
 
 def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
-               feet: np.ndarray, t_s: np.ndarray, scale: ScaleModel, walk_axis_px: np.ndarray,
+               lifts: list[float], feet: np.ndarray, t_s: np.ndarray, scale: ScaleModel,
+               walk_axis_px: np.ndarray,
                options: StepOptions) -> None:
     steady = [s for s in out.steps if s.steady and np.isfinite(s.duration_s)]
     if len(steady) < 2:
@@ -199,7 +212,7 @@ def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
         )
         return
     times = np.array([s.duration_s for s in steady])
-    out.step_time_mean_s = _step_period_s(steady)
+    out.step_time_mean_s = _step_period_s(steady, lifts)
     out.step_time_sd_s = float(times.std(ddof=1))
     out.cadence_spm = 60.0 / out.step_time_mean_s
 
