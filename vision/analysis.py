@@ -167,7 +167,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     depth_unreliable = frontal and not direction.facing_sure
     events = [] if depth_unreliable else detect_events(tracks, ev_opts)
     result.events = events
-    body = body_points(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), direction.body_height_px)
+    pelvis = mid_hip(ev_seq.image[:, :, :2])
+    body = body_points(tracks.feet, pelvis, direction.body_height_px)
     direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s,
                                  min_standing_s=opts.direction.min_standing_s, body=body)
     result.segments = direction.segments
@@ -243,7 +244,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     test_s = None
     test_extra = None
     if opts.protocol == "3mbwt":
-        test = compute_test_3mbwt(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), t, main_events,
+        test = compute_test_3mbwt(tracks.feet, pelvis, t, main_events,
                                   scale,
                                   opts.protocol_options)  # fmt: skip
         warnings.extend(test.warnings)

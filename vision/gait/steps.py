@@ -189,8 +189,7 @@ def _step_period_s(steady: list[StepRecord], lifts: list[float]) -> float:
             continue
         series = [np.asarray(t)]
         between = np.asarray([x for x in lifts if t[0] < x < t[-1]])
-        if (len(between) == len(t) - 1
-                and np.array_equal(np.searchsorted(t, between), np.arange(1, len(t)))):
+        if np.array_equal(np.searchsorted(t, between), np.arange(1, len(t))):  # one per step
             series.append(between)
         for ts in series:
             k = np.arange(len(ts), dtype=float)

@@ -11,11 +11,11 @@ one before.
 
 A walk's start is less sharp: the body moves (weight shift, the first foot rolling onto its toe
 or heel) a few tenths of a second before the first foot leaves the floor, and the pose model's
-feet, side by side at the start, make the first lift the hardest to time (2-4 frames late on the
-rendered side walks of bench/accuracy.py). Where the person stood still before it, the walk
-starts at the first movement after that stillness, the same reading that starts the 3 m test's
-clock (:mod:`vision.gait.first_movement`); else at the first lift of steps that come before the
-pelvis's start; else at the pelvis's start.
+feet, side by side at the start, make the first lift the hardest to time (3-4 frames late on
+three of the five rendered side walks of bench/accuracy.py, 11 on a fourth). Where the person
+stood still before it, the walk starts at the first movement after that stillness, the same
+reading that starts the 3 m test's clock (:mod:`vision.gait.first_movement`); else at the first
+lift of steps that come before the pelvis's start; else at the pelvis's start.
 """
 
 from __future__ import annotations
@@ -66,17 +66,6 @@ def _chained(events: list[Event], t0: float, max_gap_s: float, forward: bool) ->
     return out
 
 
-def _moved_row(body: tuple[np.ndarray, np.ndarray], rows: tuple[int, int], fps: float,
-               movement: MovementOptions) -> int | None:
-    """The row of the first movement after standing still within ``rows`` [r0, r1) of
-    ``body`` ((T, P, 2) body heights and (T,) rows seen, see
-    :func:`~vision.gait.first_movement.body_points`), or None."""
-    r0, r1 = rows
-    points, ok = body
-    _, moved = movement_after_standing(points[r0:r1], ok[r0:r1], fps, movement)
-    return None if moved is None else r0 + moved
-
-
 def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.ndarray,
                      max_trim_s: float = 0.4, max_gap_s: float = 0.8, min_standing_s: float = 0.4,
                      body: tuple[np.ndarray, np.ndarray] | None = None,
@@ -93,7 +82,10 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
       same way, or, with none, at its last event if that is a contact no more than
       ``max_trim_s`` seconds before its end (the pelvis's overrun; an earlier one is a step the
       feet were lost in, not the end). An end whose last event is a lift (the landing not seen)
-      stays.
+      stays;
+    * at the end of the recording, ``body`` given, a walk ends at its last contact when the
+      person stands still from within ``max_trim_s`` after it to the end (see
+      :func:`_standing_at_the_end`).
 
     A walk's events are those nearer it than any other walk (:func:`nearest_walks`). Standing
     then left shorter than ``min_standing_s`` between two walks the same way is walking (see
@@ -133,9 +125,10 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
                            if e.type == "lift"), None)  # fmt: skip
         if body is not None and first_lift is not None:
             # Read no further than a movement before the first lift could need to be held.
-            rows = (max(_frame_of(t_s, before.start_s), min(i, first_lift) - round(reach_s * fps)),
-                    min(_frame_of(t_s, g.end_s), first_lift + round(movement.hold_s * fps)) + 2)
-            moved = _moved_row(body, rows, fps, movement)
+            r0 = max(_frame_of(t_s, before.start_s), min(i, first_lift) - round(reach_s * fps))
+            r1 = min(_frame_of(t_s, g.end_s), first_lift + round(movement.hold_s * fps)) + 2
+            _, moved = movement_after_standing(body[0][r0:r1], body[1][r0:r1], fps, movement)
+            moved = None if moved is None else r0 + moved
             # The movement that starts a walk comes before its first lift and not long before
             # its start; one read after the first lift is a step seen small (walking toward or
             # away from the camera), one long before is a shuffle during the wait.
@@ -171,8 +164,7 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
             g.end_s, after.start_s = float(t_s[j]), float(t_s[j + 1])
     if body is not None and segs and segs[-1].direction in WALKS:
         segs += _standing_at_the_end(segs[-1], own.get(id(segs[-1]), []), label, t_s, body,
-                                     fps, movement, max(max_trim_s, movement.hold_s),
-                                     min_standing_s)  # fmt: skip
+                                     fps, movement, max_trim_s, min_standing_s)  # fmt: skip
     segs = _join_double_supports(segs, label, t_s, min_standing_s)
     return replace(direction, label=label, segments=segs)
 
