@@ -4,7 +4,8 @@
 
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
-synthetic with floor calibration), cadence error (steps/min), trunk flexion error (deg), the
+synthetic with floor calibration), cadence error (steps/min), trunk flexion and lean to the
+side errors (deg; "-" where the view does not measure them: see vision.gait.posture), the
 found walk's start and end minus the true ones (s), the 3 m backward walk test's time minus the
 true one (s, backward walks that pass 3 m, with the test's own lines marked; * where the result
 says a foot rested at the line) and the walk direction found vs true (None: not given, the
@@ -56,6 +57,7 @@ class Case:
     step_length_m: float | None = None
     cadence_spm: float | None = None
     trunk_flexion_deg: float | None = None
+    lateral_lean_deg: float | None = None
     walk_s: tuple[float, float] | None = None  # (start, end) of the walk, seconds
     test_3mbwt_s: float | None = None  # the 3 m test's true time, where the walk passes 3 m
     test_calibration: FloorCalibration | None = None  # its start and 3 m lines
@@ -120,6 +122,7 @@ def synthetic_cases(quick: bool) -> list[Case]:
                     step_count=len(truth.steps), step_length_m=truth.step_length_m,
                     cadence_spm=truth.cadence_spm,
                     trunk_flexion_deg=float(np.mean(flex)) if p.trunk_flexion_deg else None,
+                    lateral_lean_deg=float(np.mean(truth.trunk_lateral_lean_deg)),
                     walk_s=walk_span(truth.segments, direction),
                     test_3mbwt_s=_test_time(truth.test_3mbwt, direction),
                     test_calibration=_test_lines(cam, truth.test_3mbwt, view),
@@ -205,6 +208,7 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
         step_count=len(doc["steps"]),
         step_length_m=doc["step_length_m"] if cal is not None else None,
         cadence_spm=doc["cadence_spm"], trunk_flexion_deg=float(np.mean(doc["trunk_flexion_deg"])),
+        lateral_lean_deg=float(np.mean(doc["trunk_lateral_lean_deg"])),
         walk_s=walk_span(doc["segments"], doc["direction"]),
         test_3mbwt_s=_test_time(doc.get("test_3mbwt"), doc["direction"]) if cal else None,
         test_calibration=cal,  # the truth's floor marks are the test's lines where it has one
@@ -282,6 +286,9 @@ def evaluate(case: Case, detector: str) -> dict:
         "flex": (m.trunk_flexion_deg.mean - case.trunk_flexion_deg
                  if m.trunk_flexion_deg.mean is not None and case.trunk_flexion_deg is not None
                  else None),
+        "lean": (m.trunk_lateral_lean_deg.mean - case.lateral_lean_deg
+                 if m.trunk_lateral_lean_deg.mean is not None and case.lateral_lean_deg is not None
+                 else None),
         "dir": f"{m.walk_direction}/{case.direction}",
         **_walk_span_errors(res.segments, case),
         **_test_errors(case, opts),
@@ -335,7 +342,8 @@ def _f(v: float | None, fmt: str) -> str:
 def print_table(rows: list[dict], detector: str) -> None:
     print(f"\n== detector: {detector} (contacts matched within {TOLERANCE_S * 1000:.0f} ms)")
     head = (f"{'clip':34s} {'P':>5s} {'R':>5s} {'med fr':>6s} {'p95 fr':>6s} {'steps':>6s} "
-            f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s} {'beg s':>6s} {'end s':>6s} "
+            f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s} {'lean deg':>8s} {'beg s':>6s} "
+            f"{'end s':>6s} "
             f"{'3mbwt s':>7s}  direction found/true")
     print(head)
     print("-" * len(head))
@@ -343,8 +351,9 @@ def print_table(rows: list[dict], detector: str) -> None:
         print(f"{r['clip']:34s} {_f(r['P'], '.2f'):>5s} {_f(r['R'], '.2f'):>5s} "
               f"{_f(r['med_fr'], '.1f'):>6s} {_f(r['p95_fr'], '.1f'):>6s} {r['steps']:>6s} "
               f"{_f(r['len_cm'], '+.1f'):>7s} {_f(r['cad'], '+.1f'):>7s} "
-              f"{_f(r['flex'], '+.1f'):>8s} {_f(r['beg_s'], '+.2f'):>6s} "
-              f"{_f(r['end_s'], '+.2f'):>6s} {_f(r['test_s'], '+.2f'):>6s}"
+              f"{_f(r['flex'], '+.1f'):>8s} {_f(r['lean'], '+.1f'):>8s} "
+              f"{_f(r['beg_s'], '+.2f'):>6s} {_f(r['end_s'], '+.2f'):>6s} "
+              f"{_f(r['test_s'], '+.2f'):>6s}"
               f"{'*' if r['test_flag'] else ' '}  {r['dir']}")  # fmt: skip
     f1 = np.nanmean([r["F1"] for r in rows])
     med = np.nanmedian([r["med_fr"] for r in rows])
@@ -355,6 +364,12 @@ def print_table(rows: list[dict], detector: str) -> None:
           f"({sum(r['dir_given'] and not r['dir_ok'] for r in rows)} wrong, "
           f"{sum(not r['dir_given'] for r in rows)} not given); "
           f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm")
+    for key, what in (("flex", "trunk flexion"), ("lean", "lean to the side")):
+        for kind in ("render", "sample", "syn"):
+            err = [abs(r[key]) for r in rows if r[key] is not None and r["clip"].startswith(kind)]
+            if err:
+                print(f"  {what} vs truth, {kind} clips: {len(err)} measured, mean |error| "
+                      f"{np.mean(err):.1f} deg, worst {np.max(err):.1f} deg")
     tests = [r for r in rows if r["test_s"] is not None]
     if tests:
         err = np.abs([r["test_s"] for r in tests])

@@ -91,7 +91,9 @@ def trunk_series(doc: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarra
 def trunk_angle_png(doc: dict[str, Any], options: PlotOptions = PlotOptions()) -> bytes | None:
     """Trunk flexion and lateral lean (deg) over the walk, walking segments shaded."""
     series = trunk_series(doc)
-    if series is None or not np.isfinite(series[1]).any():
+    # From the front or back only the lean to the side is measured; from an oblique camera
+    # only the flexion.
+    if series is None or not (np.isfinite(series[1]).any() or np.isfinite(series[2]).any()):
         return None
     t_s, flexion_deg, lateral_deg = series
     fig = _figure(options)
@@ -104,7 +106,8 @@ def trunk_angle_png(doc: dict[str, Any], options: PlotOptions = PlotOptions()) -
         label = None if seg["direction"] in shaded else f"walking {seg['direction']}"
         shaded.add(seg["direction"])
         ax.axvspan(seg["start_s"], seg["end_s"], color=colour, alpha=0.12, label=label)
-    ax.plot(t_s, flexion_deg, color="black", linewidth=1.4, label="flexion (+ forward)")
+    if np.isfinite(flexion_deg).any():
+        ax.plot(t_s, flexion_deg, color="black", linewidth=1.4, label="flexion (+ forward)")
     if np.isfinite(lateral_deg).any():
         ax.plot(t_s, lateral_deg, color="#8c564b", linewidth=1.0, label="lateral lean")
     ax.axhline(0, color="grey", linewidth=0.8)

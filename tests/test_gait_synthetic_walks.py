@@ -131,3 +131,33 @@ def test_a_lean_seen_at_an_angle_reads_as_from_the_side(direction):
                               trunk_flexion_deg=15.0)  # fmt: skip
         res = analyze_sequence(seq)
         assert res.metrics.trunk_flexion_deg.mean == pytest.approx(15.0, abs=0.8), view
+
+
+@pytest.mark.parametrize("view", ["side", "oblique", "front", "back"])
+def test_an_angle_the_camera_does_not_see_is_not_measured(view):
+    """Trunk flexion and head pitch lie along the line of sight from the front or back, and
+    part of the lean to the side does from an oblique camera: there they would rest on the pose
+    model's depth (7-8 deg off for flexion on the rendered front walks), so they are null with
+    a warning saying why. The angles the picture shows are given."""
+    truth, _, seq = _walk(view, LandmarkNoise.blazepose_like(), direction="backward",
+                          trunk_flexion_deg=10.0, lateral_lean_deg=4.0)  # fmt: skip
+    res = analyze_sequence(seq)
+    m, warnings = res.metrics, res.quality.warnings
+    sagittal_seen = view in ("side", "oblique")
+    lateral_seen = view != "oblique"
+    assert (m.trunk_flexion_deg.mean is not None) == sagittal_seen
+    assert (m.head_pitch_deg.mean is not None) == sagittal_seen
+    assert (m.trunk_lateral_lean_deg.mean is not None) == lateral_seen
+    # Side only: from an oblique camera a lean to the side adds to the forward lean seen.
+    if view == "side":
+        assert m.trunk_flexion_deg.mean == pytest.approx(10.0, abs=2.0)
+    if not sagittal_seen:
+        assert any(f"trunk flexion and head pitch are not measured from this {view} view" in w
+                   for w in warnings), warnings
+    if lateral_seen:
+        assert m.trunk_lateral_lean_deg.mean == pytest.approx(4.0, abs=2.0)
+    else:
+        assert any("lean to the side is not measured from this oblique view" in w
+                   for w in warnings), warnings
+    series = res.extras["series"]
+    assert all(v is None for v in series["trunk_flexion_deg"]) != sagittal_seen

@@ -231,9 +231,15 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
                         "subject's left and right, which turn over with its reading of front "
                         "and back; for the same reason a lean to the side is given by its size "
                         "only, not its side")  # fmt: skip
-    elif direction.view not in ("side", "oblique"):
-        warnings.append("trunk flexion and head pitch in a front/back view rest on the pose "
-                        "model's depth estimate: less reliable than from the side")  # fmt: skip
+    elif direction.view in ("front", "back"):
+        warnings.append(f"trunk flexion and head pitch are not measured from this "
+                        f"{direction.view} view: the lean toward the camera is not in the "
+                        "picture, and the pose model's depth puts it several degrees off; "
+                        "film from the side for them")  # fmt: skip
+    elif direction.view == "oblique":
+        warnings.append("the lean to the side is not measured from this oblique view: part of "
+                        "it lies along the camera's line of sight, where the pose model's depth "
+                        "puts it several degrees off; film from the front or back for it")
 
     height_m = opts.height_cm / 100.0 if opts.height_cm else (
         scale.estimated_height_m if scale.method == "floor_calibration" else None)

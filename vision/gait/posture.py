@@ -1,10 +1,16 @@
 """Posture while walking: trunk flexion and lateral lean, head pitch, looking back over the
 shoulder, knee flexion at contact, arm swing.
 
-Side views use image angles (most accurate; Kim, PLoS One 2025), corrected for a walk seen at an
-angle (see :func:`sagittal_image_share`); front/back views use the BlazePose world landmarks for
-the sagittal angles, which rest on the model's depth prior and are flagged as less reliable by
-the caller. Angles are degrees.
+Each angle is read in the plane the camera sees: sagittal angles (trunk flexion, head pitch) from
+the side, as image angles (most accurate; Kim, PLoS One 2025) corrected for a walk seen at an
+angle (see :func:`sagittal_image_share`); the lean to the side from the front or back, as an
+image angle. An angle in a plane that holds the camera's line of sight would rest on the pose
+model's depth, a learned prior, and is NaN (not measured) rather than a guess. Measured on
+rendered walks of known posture through BlazePose (bench/accuracy.py), the world landmarks put
+trunk flexion 7-8 deg too far forward from the front (and 4-7 deg too far back from the side),
+head pitch from the front 8-15 deg off its side-view reading, and the lean to the side from an
+oblique camera 4-5 deg off; only from straight side on is the world landmarks' lean to the
+side near (0.7-2.3 deg off), and it is kept there. Angles are degrees.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ class PostureOptions:
 
 @dataclass
 class PostureSeries:
-    """Per-frame angles (T,), degrees, NaN where unknown.
+    """Per-frame angles (T,), degrees, NaN where unknown or not measured from the view (see the
+    module's docstring).
 
     Attributes:
         trunk_flexion_deg: mid-hip -> mid-shoulder from vertical, toward the facing side positive.
@@ -62,7 +69,7 @@ def estimated_up_world(world: np.ndarray) -> np.ndarray:
     over the whole sequence.
 
     The model's world axes follow the camera, so a camera tilted down by a few degrees tilts
-    its "up" by as much and biases every sagittal angle seen from the front or back. Averaged
+    its "up" by as much and would bias every angle read against it. Averaged
     over steps and standing, the pelvis is above the feet (the body stays balanced over its base
     of support; in quiet standing the line of gravity passes close to both the hip and the ankle
     joints), which gives the true vertical without knowing the camera. Falls back to the
@@ -107,8 +114,7 @@ def sagittal_image_share(fwd: np.ndarray, up: np.ndarray) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
         share = float(np.nanmedian(np.abs(fwd @ across)))
-    # Beyond 60 degrees off the side the view is front/back, whose sagittal angles are the
-    # world landmarks' own.
+    # Beyond 60 degrees off the side the view is front/back, where sagittal angles are not read.
     return max(share, 0.5) if np.isfinite(share) else 1.0
 
 
@@ -136,15 +142,15 @@ def posture_series(
     fwd, right = _world_axes(w, up)
     with np.errstate(invalid="ignore", divide="ignore"):
         up_w = trunk_w @ up
-        flex_world = np.degrees(np.arctan2(np.sum(trunk_w * fwd, 1), up_w))
         lateral_world = np.degrees(np.arctan2(np.sum(trunk_w * right, 1), up_w))
+        unmeasured = np.full(len(img), np.nan)
         if view in ("side", "oblique"):
             share = sagittal_image_share(fwd, up) if image_share is None else image_share
             flexion = np.degrees(np.arctan(
                 np.tan(np.radians(_angle_from_vertical_image(trunk_img, sign))) / share))
-            lateral = lateral_world
+            lateral = lateral_world if view == "side" else unmeasured
         else:
-            flexion = flex_world
+            flexion = unmeasured
             # Seen from the front the person's right is image left; from the back, image right.
             right_sign = np.full(len(img), -1.0 if view == "front" else 1.0)
             lateral = _angle_from_vertical_image(trunk_img, right_sign)
@@ -154,8 +160,7 @@ def posture_series(
         if view in ("side", "oblique"):
             pitch = np.degrees(np.arctan2(head[:, 1] * share, np.abs(head[:, 0])))
         else:
-            head_w = w[:, lm.NOSE] - 0.5 * (w[:, lm.L_EAR] + w[:, lm.R_EAR])
-            pitch = np.degrees(np.arctan2(-(head_w @ up), np.sum(head_w * fwd, 1)))
+            pitch = unmeasured
 
         ear_axis = w[:, lm.R_EAR] - w[:, lm.L_EAR]
         sh_axis = w[:, lm.R_SHOULDER] - w[:, lm.L_SHOULDER]
