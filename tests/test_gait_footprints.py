@@ -60,12 +60,18 @@ def test_no_person_moving_makes_no_footprint_events():
     assert analyze_sequence(still, FOOTPRINTS).events == []
 
 
-@pytest.mark.parametrize("view", ["front", "back"])
-def test_trunk_flexion_from_front_and_back_is_not_tilted_by_the_camera(view):
-    p = WalkParams(n_steps=8, direction="backward", trunk_flexion_deg=10.0)
+def test_lean_to_the_side_from_the_side_is_not_tilted_by_the_camera():
+    """From the side the lean to the side lies along the line of sight, in the pose model's
+    world depth, whose axes follow the camera: a camera looking down tilts that depth's "up"
+    toward the subject's side. The vertical is taken from the body (ankles to pelvis) instead.
+    Exact landmarks: under independent noise on each hip the per-frame hip line shortens the
+    lean (5 deg reads 2.8); a hip line steadied over the walk undoes that but read the rendered
+    walks through the pose model worse (bench/accuracy.py), so the per-frame line stays."""
+    p = WalkParams(n_steps=8, direction="backward", lateral_lean_deg=5.0)
     truth = simulate_walk(p)
-    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
-    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "side")
+    assert np.degrees(np.arcsin(abs(cam.rotation()[1, 1]))) > 4.0  # looks down by 5 deg
+    seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=7)
     res = analyze_sequence(seq)
-    want = float(np.mean(truth.trunk_flexion_deg))
-    assert res.metrics.trunk_flexion_deg.mean == pytest.approx(want, abs=2.0)
+    want = float(np.mean(truth.trunk_lateral_lean_deg))
+    assert res.metrics.trunk_lateral_lean_deg.mean == pytest.approx(want, abs=1.0)
