@@ -234,6 +234,27 @@ def test_an_unsure_facing_from_behind_is_said_and_its_steps_and_lean_are_withhel
     assert any(g.direction in ("forward", "backward") for g in res.segments)
 
 
+def test_a_back_views_facing_does_not_rest_on_the_nose():
+    """Seen from behind, BlazePose gives the nose a visibility near 1 (in 99% of the frames of
+    the real back-view clip), so the nose says nothing of facing; and where the repair of leg
+    swaps has exchanged the legs with their hips but not the shoulders (14-22% of the frames of
+    the rendered back views), the left/right order of the hips is against the shoulders'. The
+    facing rests on that order alone and stays sure; with the nose counted as facing the
+    camera, those frames read as a front and made the facing unsure."""
+    truth = simulate_walk(WalkParams(n_steps=6, direction="backward"))
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
+    seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=5)
+    vis = seq.visibility.copy()
+    vis[:, lm.NOSE] = 1.0
+    image = seq.image.copy()
+    exchanged = (np.arange(len(image)) // 15) % 5 == 0  # a fifth of the frames, in runs
+    for a, b in zip(lm.LEFT_LEG, lm.RIGHT_LEG, strict=True):
+        image[exchanged, a], image[exchanged, b] = seq.image[exchanged, b], seq.image[exchanged, a]
+    read = analyze_direction(image, vis, seq.t_s, image_size=(seq.width, seq.height))
+    assert read.facing_sure and (read.facing[read.facing != 0] == -1).all()
+    assert read.walk_direction == "backward"
+
+
 @pytest.mark.parametrize("view", ["side", "front", "back"])
 @pytest.mark.parametrize("direction", ["backward", "forward"])
 def test_a_walk_ends_when_its_last_foot_lands(view, direction):

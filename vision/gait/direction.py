@@ -215,7 +215,7 @@ def analyze_direction(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
             speed = np.nanmedian(np.stack(speeds), axis=0)
-        facing_cue = nanmedian_filter(frontal_facing(image, visibility), win)
+        facing_cue = nanmedian_filter(frontal_facing(image), win)
         facing = facing_between_turns(facing_cue, width_ratio(image), fps,
                                       options.side_width_ratio)  # fmt: skip
     else:
