@@ -159,11 +159,10 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     ev_opts = replace(opts.events or EventOptions(), detector=detector)
     # From the front or back, steps are timed by the feet's depth from the pose model. When the
     # model reads the subject's front and back in turn (the facing unsure), that depth is not
-    # the feet's: on the rendered back views of bench/accuracy.py the two feet's depth difference
-    # follows the true one with a correlation of 0.3-0.4 (0.9 seen from the front), and the
-    # contacts found there are 1 in 3 and 1 in 8 right. Such steps would be guesses: none are given.
-    # The same holds for the sagittal angles seen from there, whose "forward" is the pelvis's as
-    # the model labels its left and right.
+    # the feet's, and the steps would be guesses: none are given. (Even read the right way
+    # round, the back views of bench/accuracy.py's rendered walks give a depth difference of the
+    # feet that follows the true one with a correlation of only 0.40-0.45, against 0.91-0.95
+    # from the front: see the back-view warning in _frontal_step_limits.)
     depth_unreliable = frontal and not direction.facing_sure
     events = [] if depth_unreliable else detect_events(tracks, ev_opts)
     result.events = events
@@ -336,6 +335,13 @@ def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
     warnings.append(f"steps seen from the {view} are found less reliably than from the side "
                     "(step timing and counts may be off): film from the side for step metrics; "
                     "stride-time variability is not reported from this view")
+    if view == "back":
+        # bench/accuracy.py, rendered back views through BlazePose: contacts P/R 0.40/0.44 and
+        # 0.14/0.11, cadence 21 and 14 steps/min off; the rendered front views: 0.86-0.88.
+        warnings.append("from behind, the pose model's depth of the feet, which times the steps,"
+                        " followed the true depth poorly on test walks (correlation 0.4, against"
+                        " 0.9 from the front): step count and cadence from this back view may be"
+                        " well off; film from the side or the front")
 
 
 def _in_direction(events: list[Event], segments: list[Segment],

@@ -66,6 +66,16 @@ def _parts(j: np.ndarray, h: float, a: Appearance) -> list[tuple]:
         (mid_hip, mid_sh, 0.062 * g, 0.068 * g, a.shirt, 0.03),
         (mid_sh, 0.3 * mid_sh + 0.7 * ear_mid, 0.026 * g, 0.024 * g, a.skin, 0.05),
     ]
+    # The seat: the buttocks' curve behind the hips. Without it the body looked the same from
+    # the front and from behind, and BlazePose read a back view as a front in a third to a half
+    # of its frames; with it, in 0-10%.
+    left = p("left_hip") - p("right_hip")
+    left = left / max(float(np.linalg.norm(left)), 1e-9)
+    up = np.array([0.0, 0.0, 1.0])
+    behind = np.cross(up, left)
+    seat = [mid_hip + 0.05 * h * behind + side * 0.04 * h * left - 0.03 * h * up
+            for side in (1.0, -1.0)]
+    parts.append((seat[0], seat[1], 0.05 * g, 0.05 * g, a.trousers, -0.01))
     for s in ("left", "right"):
         hip, sh = p(f"{s}_hip"), p(f"{s}_shoulder")
         waist = hip + 0.12 * (sh - hip)
