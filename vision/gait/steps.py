@@ -26,13 +26,14 @@ class StepOptions:
         2001 measured over long walks; fewer strides say little).
     outlier_k: cadence: an event further than this many robust standard deviations from the
         line of event time over step number is left out of the step time ...
-    outlier_floor_s: ... and never one nearer than this (s): a frame's error is not an outlier.
+    outlier_floor_s: ... and never one nearer than this (s): an error of a few frames, or a
+        limp's long and short steps, is not an outlier.
     """
 
     max_step_s: float = 2.0
     min_strides_for_variability: int = 6
     outlier_k: float = 3.0
-    outlier_floor_s: float = 0.05
+    outlier_floor_s: float = 0.1
 
 
 @dataclass
@@ -175,63 +176,81 @@ def _step_period_s(steady: list[StepRecord], lifts: list[float],
                    options: StepOptions) -> float:
     """Mean step time (s): the least-squares slope of event time over step number, pooled over
     series that each keep their own offset: per bout, the steady steps' contacts (each counted
-    with the contact that began it), and the ``lifts`` (s, time order) between them, where those
-    run one per step (one foot leaves the floor once per step). Events further from the line
-    than ``options.outlier_k`` robust standard deviations (and ``options.outlier_floor_s``) are
-    dropped and the slope taken again.
+    with the contact that began it), and the ``lifts`` (s, time order) between them (one foot
+    leaves the floor once per step). Each series is numbered by its own spacing (see
+    :func:`_step_numbers`), so a missed event skips a number and an extra one leaves that series
+    out. Events further from the line than ``options.outlier_k`` robust standard deviations (and
+    ``options.outlier_floor_s``) are dropped and the slope taken again.
 
     The plain mean of the step times telescopes to (last contact - first contact) / n and so
     rests on two contact times; the slope weighs every event, and the lifts are as many again.
-    The lifts are numbered among themselves, not against the contacts, so a contact timed a
-    quarter step late (past the next lift) leaves them in use; and one such event, which pulls
-    a slope over eight steps by several steps/min, is dropped. On bench/accuracy.py: every
-    synthetic walk within 2 steps/min (mean absolute error 0.54); rendered walks mean 1.13, all
-    within 2 (were 1.53, with the front-view forward walk at -5.3).
+    Numbered among themselves, not against the contacts, the lifts stay in use where a contact
+    is timed a quarter step late (past the next lift) or a contact is extra; and one such event,
+    which pulls a slope over eight steps by several steps/min, is dropped. On
+    bench/accuracy.py: every synthetic walk within 2 steps/min (mean absolute error 0.54);
+    the rendered walks seen from the side, at an angle and from the front all within 2 (mean
+    0.8; the front-view forward walk, with one contact 8 frames late and one lift 7 early, was
+    -5.8 with the contacts-and-lifts slope alone).
     """
-    series: list[np.ndarray] = []
+    series: list[tuple[np.ndarray, np.ndarray]] = []
     for b in sorted({s.bout for s in steady}):
         own = [s for s in steady if s.bout == b]
-        t = np.asarray([own[0].t_contact_s - own[0].duration_s] + [s.t_contact_s for s in own])
-        # A step missing inside the bout would break the numbering: fall back to the mean.
-        if len(own) < 2 or not _evenly_spaced(t[1:]):
+        if len(own) < 2:
             continue
-        series.append(t)
+        t = np.asarray([own[0].t_contact_s - own[0].duration_s] + [s.t_contact_s for s in own])
         between = np.asarray([x for x in lifts if t[0] < x < t[-1]])
-        if between.size >= 3 and _evenly_spaced(between):
-            series.append(between)
+        for ts in (t, between):
+            # The step from standing and the closing step are the worst timed: one of them
+            # spaced off the rest leaves the others in use.
+            for part in (ts, ts[1:], ts[:-1]):
+                k = _step_numbers(part)
+                if k is not None:
+                    series.append((k, part))
+                    break
     slope = _pooled_slope(series)
     if slope is None:
         return float(np.mean([s.duration_s for s in steady]))
-    residuals = [ts - ts.mean() - slope * (_numbers(ts) - _numbers(ts).mean()) for ts in series]
+    # Outliers are judged against a line they cannot pull: the median of the pairwise slopes (a
+    # least-squares line leans toward an outlier and hides it). Each series sits at its mean
+    # offset: a limp's long and short steps put the events at two offsets in turn, and a median
+    # would pick one of them and call the other half outliers.
+    robust = _median_slope(series)
+    residuals = [ts - robust * k - np.mean(ts - robust * k) for k, ts in series]
     sigma = 1.4826 * float(np.median(np.abs(np.concatenate(residuals))))
     cut = max(options.outlier_k * sigma, options.outlier_floor_s)
-    kept = [(_numbers(ts)[np.abs(r) <= cut], ts[np.abs(r) <= cut])
-            for ts, r in zip(series, residuals, strict=True)]  # fmt: skip
-    refit = _pooled_slope([ts for _, ts in kept], [k for k, _ in kept])
+    kept = [(k[np.abs(r) <= cut], ts[np.abs(r) <= cut])
+            for (k, ts), r in zip(series, residuals, strict=True)]  # fmt: skip
+    refit = _pooled_slope(kept)
     return refit if refit is not None else slope
 
 
-def _numbers(ts: np.ndarray) -> np.ndarray:
-    return np.arange(len(ts), dtype=float)
-
-
-def _evenly_spaced(ts: np.ndarray) -> bool:
-    """Successive times (s) one step apart each: no gap above 1.6 or below 0.6 times the median
-    (a missing or an extra event would shift the numbering)."""
+def _step_numbers(ts: np.ndarray) -> np.ndarray | None:
+    """Step numbers (0, 1, ...) of successive event times ``ts`` (s) one step apart: a gap of
+    0.6-1.6 times the median is the next step, 1.6-2.4 times skips one (an event missed); None
+    for fewer than three events or any other gap (an extra event, or a pause)."""
+    if len(ts) < 3:
+        return None
     gaps = np.diff(ts)
-    if gaps.size == 0:
-        return True
-    med = float(np.median(gaps))
-    return bool(gaps.max() <= 1.6 * med and gaps.min() >= 0.6 * med)
+    ratio = gaps / float(np.median(gaps))
+    if ratio.min() < 0.6 or ratio.max() > 2.4:
+        return None
+    return np.concatenate([[0.0], np.cumsum(np.where(ratio < 1.6, 1.0, 2.0))])
 
 
-def _pooled_slope(series: list[np.ndarray],
-                  numbers: list[np.ndarray] | None = None) -> float | None:
-    """Least-squares slope (s per step) of times over step numbers, one offset per series;
-    None when the times do not increase."""
+def _median_slope(series: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """Median over the series of the slopes (s per step) between every two of their events."""
+    slopes = []
+    for k, ts in series:
+        i, j = np.triu_indices(len(ts), 1)
+        slopes.append((ts[j] - ts[i]) / (k[j] - k[i]))
+    return float(np.median(np.concatenate(slopes)))
+
+
+def _pooled_slope(series: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
+    """Least-squares slope (s per step) of times over step numbers, ``(numbers, times)`` per
+    series, one offset each; None when the times do not increase."""
     num = den = 0.0
-    for i, ts in enumerate(series):
-        k = _numbers(ts) if numbers is None else numbers[i]
+    for k, ts in series:
         if len(ts) < 2:
             continue
         num += float(np.sum((k - k.mean()) * (ts - ts.mean())))
