@@ -7,10 +7,10 @@ angle (see :func:`sagittal_image_share`); the lean to the side from the front or
 image angle. An angle in a plane that holds the camera's line of sight would rest on the pose
 model's depth, a learned prior, and is NaN (not measured) rather than a guess. Measured on
 rendered walks of known posture through BlazePose (bench/accuracy.py), the world landmarks put
-trunk flexion 7-8 deg too far forward from the front (and 4-7 deg too far back from the side),
-head pitch from the front 8-15 deg off its side-view reading, and the lean to the side from an
-oblique camera 4-5 deg off; only from straight side on is the world landmarks' lean to the
-side near (0.7-2.3 deg off), and it is kept there. Angles are degrees.
+trunk flexion 7-8 deg too far forward from the front and 4-10 deg too far back from behind (3-6
+deg from the side), head pitch from the front 8-15 deg off its side-view reading, and the lean
+to the side from an oblique camera 4-5 deg off; only from straight side on is the world
+landmarks' lean to the side near (0.3-3.0 deg off), and it is kept there. Angles are degrees.
 """
 
 from __future__ import annotations

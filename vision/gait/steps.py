@@ -231,7 +231,10 @@ def _step_numbers(ts: np.ndarray) -> np.ndarray | None:
     if len(ts) < 3:
         return None
     gaps = np.diff(ts)
-    ratio = gaps / float(np.median(gaps))
+    median = float(np.median(gaps))
+    if not median > 0:
+        return None
+    ratio = gaps / median
     if ratio.min() < 0.6 or ratio.max() > 2.4:
         return None
     return np.concatenate([[0.0], np.cumsum(np.where(ratio < 1.6, 1.0, 2.0))])
