@@ -11,7 +11,12 @@ import pytest
 
 from vision import landmarks as lm
 from vision.gait.body import despiked, with_consistent_legs
-from vision.gait.direction import DirectionOptions, analyze_direction, width_ratio
+from vision.gait.direction import (
+    DirectionOptions,
+    analyze_direction,
+    classify_view,
+    width_ratio,
+)
 from vision.gait.facing import facing_between_turns
 from vision.gait.travel import path_angle_deg
 from vision.sequence import PoseSequence
@@ -232,6 +237,29 @@ def test_an_unsure_facing_from_behind_is_said_and_its_steps_and_lean_are_withhel
     assert res.metrics.trunk_lateral_lean_deg.max is not None
     assert res.metrics.trunk_lateral_lean_deg.mean is None
     assert any(g.direction in ("forward", "backward") for g in res.segments)
+
+
+def test_standing_before_and_after_a_walk_is_seen_from_the_walks_view():
+    """BlazePose draws the shoulders of a back narrow, and a standing body has no path to say
+    the view: standing alone it would read as an oblique view. Standing where the walk starts
+    and stops, the person faces as they walk: the standing takes the walk's view."""
+    truth = simulate_walk(WalkParams(n_steps=8, direction="backward", stand_before_s=1.0,
+                                     stand_after_s=1.0))  # fmt: skip
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
+    seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=7)
+    walking = [g for g in truth.segments if g["direction"] == "backward"][0]
+    standing = (seq.t_s < walking["start_s"]) | (seq.t_s > walking["end_s"])
+    image = seq.image.copy()
+    mid = 0.5 * (image[:, lm.L_SHOULDER] + image[:, lm.R_SHOULDER])
+    for k in (lm.L_SHOULDER, lm.R_SHOULDER):  # shoulders drawn at a third of their width
+        image[standing, k] = mid[standing] + (image[standing, k] - mid[standing]) / 3.0
+    before = seq.t_s < walking["start_s"]
+    alone = classify_view(image[before], seq.visibility[before],
+                          image_size=(seq.width, seq.height))
+    assert alone in ("side", "oblique")
+    d, _ = _direction(replace(seq, image=image))
+    assert [g.direction for g in d.segments] == ["standing", "backward", "standing"]
+    assert [g.view for g in d.segments] == ["back", "back", "back"]
 
 
 def test_a_back_views_facing_does_not_rest_on_the_nose():

@@ -16,7 +16,7 @@ Per frame, the walk is labelled backward, forward, standing or turning; runs of 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -178,6 +178,26 @@ def classify_view(
     return "front" if front_votes > 0 else "back"
 
 
+def _standing_in_line(segments: list[Segment]) -> list[Segment]:
+    """Segments with each standing next to a walk given that walk's view (the next walk's, else
+    the previous one's).
+
+    The person stands where the walk starts or stops, facing as they walk. Without a path of
+    its own to overrule the trunk's apparent width, a standing body's view is read from the
+    width alone, which BlazePose draws narrow from behind: on the rendered front and back walks
+    the standing before and after read "oblique" or "side" about half the time.
+    """
+    out = list(segments)
+    for i, g in enumerate(out):
+        if g.direction != "standing":
+            continue
+        walks = [out[j] for j in (i + 1, i - 1)
+                 if 0 <= j < len(out) and out[j].direction in ("forward", "backward")]
+        if walks:
+            out[i] = replace(g, view=walks[0].view)
+    return out
+
+
 def analyze_direction(
     image: np.ndarray,
     visibility: np.ndarray,
@@ -255,6 +275,7 @@ def analyze_direction(
         for a, b in _label_runs(label)
         if label[a] != ""
     ]  # fmt: skip
+    segments = _standing_in_line(segments)
     told = np.isfinite(facing_cue) & (facing_cue != 0) & (facing != 0)
     agreement = float(np.mean(np.sign(facing_cue[told]) == facing[told])) if told.any() else np.nan
     return DirectionAnalysis(view, facing, travel, label, speed, h_px, segments, agreement,
