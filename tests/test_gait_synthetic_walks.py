@@ -161,3 +161,9 @@ def test_an_angle_the_camera_does_not_see_is_not_measured(view):
                    for w in warnings), warnings
     series = res.extras["series"]
     assert all(v is None for v in series["trunk_flexion_deg"]) != sagittal_seen
+    # Steps from behind rest on the pose model's depth of the feet: the result says how poorly
+    # that depth did on the rendered back walks.
+    behind = any("steps seen from behind are timed by the pose model's depth" in w
+                 for w in warnings)  # fmt: skip
+    assert behind == (view == "back")
+    assert any("found less reliably" in w for w in warnings) == (view == "front")

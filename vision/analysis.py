@@ -332,16 +332,18 @@ def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
     # stride-to-stride variability.
     if steps.stride_time_sd_ms is not None:
         steps.stride_time_sd_ms = steps.stride_time_cv_pct = None
-    warnings.append(f"steps seen from the {view} are found less reliably than from the side "
-                    "(step timing and counts may be off): film from the side for step metrics; "
-                    "stride-time variability is not reported from this view")
     if view == "back":
         # bench/accuracy.py, rendered back views through BlazePose: contacts P/R 0.40/0.44 and
-        # 0.14/0.11, cadence 21 and 14 steps/min off; the rendered front views: 0.86-0.88.
-        warnings.append("from behind, the pose model's depth of the feet, which times the steps,"
-                        " followed the true depth poorly on test walks (correlation 0.4, against"
-                        " 0.9 from the front): step count and cadence from this back view may be"
-                        " well off; film from the side or the front")
+        # 0.14/0.11, cadence 21 and 4 steps/min off; the rendered front views: 0.86-0.88.
+        warnings.append("steps seen from behind are timed by the pose model's depth of the feet,"
+                        " which followed the true depth poorly on test walks (correlation 0.4,"
+                        " against 0.9 from the front): step count and cadence from this back view"
+                        " may be well off; film from the side (or the front) for step metrics;"
+                        " stride-time variability is not reported from this view")
+    else:
+        warnings.append(f"steps seen from the {view} are found less reliably than from the side"
+                        " (step timing and counts may be off): film from the side for step"
+                        " metrics; stride-time variability is not reported from this view")
 
 
 def _in_direction(events: list[Event], segments: list[Segment],
