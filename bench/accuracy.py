@@ -281,14 +281,9 @@ def evaluate(case: Case, detector: str) -> dict:
         "steps_ok": case.step_count is None or m.step_count == case.step_count,
         "len_cm": (100 * (m.step_length_m.mean - case.step_length_m)
                    if m.step_length_m.mean is not None and case.step_length_m else None),
-        "cad": (m.cadence_spm - case.cadence_spm
-                if m.cadence_spm is not None and case.cadence_spm else None),
-        "flex": (m.trunk_flexion_deg.mean - case.trunk_flexion_deg
-                 if m.trunk_flexion_deg.mean is not None and case.trunk_flexion_deg is not None
-                 else None),
-        "lean": (m.trunk_lateral_lean_deg.mean - case.lateral_lean_deg
-                 if m.trunk_lateral_lean_deg.mean is not None and case.lateral_lean_deg is not None
-                 else None),
+        "cad": _error(m.cadence_spm, case.cadence_spm),
+        "flex": _error(m.trunk_flexion_deg.mean, case.trunk_flexion_deg),
+        "lean": _error(m.trunk_lateral_lean_deg.mean, case.lateral_lean_deg),
         "dir": f"{m.walk_direction}/{case.direction}",
         **_walk_span_errors(res.segments, case),
         **_test_errors(case, opts),
@@ -297,6 +292,11 @@ def evaluate(case: Case, detector: str) -> dict:
         "frontal": res.extras.get("view") in ("front", "back"),
     }  # fmt: skip
     return row
+
+
+def _error(found: float | None, true: float | None) -> float | None:
+    """Found minus true, None where either is missing."""
+    return None if found is None or true is None else found - true
 
 
 def _walk_span_errors(found: list, case: Case) -> dict:

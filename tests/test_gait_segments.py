@@ -35,7 +35,7 @@ def _direction(seq: PoseSequence, options: DirectionOptions | None = None):
     base = replace(seq, image=image, world=world, visibility=vis).filled(0.25)
     ev = replace(base, image=despiked(base.image, base.fps)).smoothed(12.0)
     size = (seq.width, seq.height)
-    return analyze_direction(ev.image, base.visibility, base.t_s, options, image_size=size), base
+    return analyze_direction(ev.image, base.t_s, options, image_size=size), base
 
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
@@ -254,31 +254,28 @@ def test_standing_before_and_after_a_walk_is_seen_from_the_walks_view():
     for k in (lm.L_SHOULDER, lm.R_SHOULDER):  # shoulders drawn at a third of their width
         image[standing, k] = mid[standing] + (image[standing, k] - mid[standing]) / 3.0
     before = seq.t_s < walking["start_s"]
-    alone = classify_view(image[before], seq.visibility[before],
-                          image_size=(seq.width, seq.height))
+    alone = classify_view(image[before], image_size=(seq.width, seq.height))
     assert alone in ("side", "oblique")
     d, _ = _direction(replace(seq, image=image))
     assert [g.direction for g in d.segments] == ["standing", "backward", "standing"]
     assert [g.view for g in d.segments] == ["back", "back", "back"]
 
 
-def test_a_back_views_facing_does_not_rest_on_the_nose():
-    """Seen from behind, BlazePose gives the nose a visibility near 1 (in 99% of the frames of
-    the real back-view clip), so the nose says nothing of facing; and where the repair of leg
-    swaps has exchanged the legs with their hips but not the shoulders (14-22% of the frames of
-    the rendered back views), the left/right order of the hips is against the shoulders'. The
-    facing rests on that order alone and stays sure; with the nose counted as facing the
-    camera, those frames read as a front and made the facing unsure."""
+def test_a_back_views_facing_survives_hips_set_against_the_shoulders():
+    """Where the repair of leg swaps has exchanged the legs with their hips but not the
+    shoulders (14-22% of the frames of the rendered back views), the hips' left/right order is
+    against the shoulders'. The facing (and the view) rest on that order alone, the wider
+    shoulders outvoting the hips, and stay sure. The face's visibility is not read at all:
+    BlazePose gives the nose 0.9 or more from behind (99% of the real back-view clip's frames),
+    and counted as facing the camera it made this walk's facing unsure (agreement 0.76)."""
     truth = simulate_walk(WalkParams(n_steps=6, direction="backward"))
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
     seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=5)
-    vis = seq.visibility.copy()
-    vis[:, lm.NOSE] = 1.0
     image = seq.image.copy()
     exchanged = (np.arange(len(image)) // 15) % 5 == 0  # a fifth of the frames, in runs
     for a, b in zip(lm.LEFT_LEG, lm.RIGHT_LEG, strict=True):
         image[exchanged, a], image[exchanged, b] = seq.image[exchanged, b], seq.image[exchanged, a]
-    read = analyze_direction(image, vis, seq.t_s, image_size=(seq.width, seq.height))
+    read = analyze_direction(image, seq.t_s, image_size=(seq.width, seq.height))
     assert read.facing_sure and (read.facing[read.facing != 0] == -1).all()
     assert read.walk_direction == "backward"
 

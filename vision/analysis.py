@@ -14,7 +14,13 @@ import numpy as np
 
 from vision.camera_motion import CameraMove, camera_move, frame_boxes
 from vision.gait.body import despiked, mid_hip, with_consistent_legs
-from vision.gait.direction import DirectionAnalysis, DirectionOptions, analyze_direction
+from vision.gait.direction import (
+    MOVING,
+    WALKS,
+    DirectionAnalysis,
+    DirectionOptions,
+    analyze_direction,
+)
 from vision.gait.events import (
     REGISTRY,
     EventOptions,
@@ -35,7 +41,7 @@ from vision.gait.scale import (
 )
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
-from vision.gait.walk_bounds import MOVING, WALKS, nearest_walks, settle_walk_ends
+from vision.gait.walk_bounds import nearest_walks, settle_walk_ends
 from vision.result import (
     AnalysisResult,
     Event,
@@ -147,7 +153,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     post_seq = base.smoothed(opts.posture_cutoff_hz)
     t = base.t_s
 
-    direction = analyze_direction(ev_seq.image, base.visibility, t, opts.direction,
+    direction = analyze_direction(ev_seq.image, t, opts.direction,
                                    (seq.width, seq.height))
     walking = np.isin(direction.label, MOVING)
     frontal = direction.view in ("front", "back")

@@ -38,6 +38,9 @@ from vision.gait.travel import (
 from vision.result import Direction, Segment, View
 from vision.timeseries import true_runs
 
+WALKS = ("forward", "backward")
+MOVING = (*WALKS, "turning")
+
 
 @dataclass(frozen=True)
 class DirectionOptions:
@@ -144,14 +147,15 @@ def width_ratio(image: np.ndarray) -> np.ndarray:
 
 
 def classify_view(
-    image: np.ndarray, visibility: np.ndarray, options: DirectionOptions = DirectionOptions(),
+    image: np.ndarray, options: DirectionOptions = DirectionOptions(),
     image_size: tuple[int, int] | None = None,
 ) -> View:
-    """Camera view of frames ``image`` (T, 33, >=2) px with ``visibility`` (T, 33), from the
-    trunk's apparent width, overruled by the path walked when that is clear (see
-    :func:`path_angle_deg`): BlazePose draws the shoulders of a person seen from behind narrow
-    enough to pass for an oblique view, while the walk itself runs along the line of sight.
-    ``image_size`` (width, height px) places the principal point for the path."""
+    """Camera view of frames ``image`` (T, 33, >=2) px, from the trunk's apparent width,
+    overruled by the path walked when that is clear (see :func:`path_angle_deg`): BlazePose
+    draws the shoulders of a person seen from behind narrow enough to pass for an oblique view,
+    while the walk itself runs along the line of sight. Front or back is the left/right order
+    of shoulders and hips (:func:`~vision.gait.facing.frontal_facing`). ``image_size`` (width,
+    height px) places the principal point for the path."""
     r = width_ratio(image)
     r = r[np.isfinite(r)]
     if r.size == 0:
@@ -169,13 +173,11 @@ def classify_view(
             view = "oblique"
     if view != "front":
         return view
-    # Seen from the front, the subject's left shoulder is on the image right.
-    lr = image[:, lm.L_SHOULDER, 0] - image[:, lm.R_SHOULDER, 0]
-    face_vis = visibility[:, lm.NOSE]
-    front_votes = np.nanmedian(np.sign(lr)) if np.isfinite(lr).any() else 0.0
-    if front_votes == 0:
-        front_votes = 1.0 if np.median(face_vis) > 0.5 else -1.0
-    return "front" if front_votes > 0 else "back"
+    # The same left/right order of shoulders and hips as the facing (the face's visibility says
+    # nothing: see frontal_facing); an even vote says front.
+    cue = frontal_facing(image)
+    votes = np.nanmedian(np.sign(cue)) if np.isfinite(cue).any() else 0.0
+    return "back" if votes < 0 else "front"
 
 
 def _standing_in_line(segments: list[Segment]) -> list[Segment]:
@@ -192,7 +194,7 @@ def _standing_in_line(segments: list[Segment]) -> list[Segment]:
         if g.direction != "standing":
             continue
         walks = [out[j] for j in (i + 1, i - 1)
-                 if 0 <= j < len(out) and out[j].direction in ("forward", "backward")]
+                 if 0 <= j < len(out) and out[j].direction in WALKS]
         if walks:
             out[i] = replace(g, view=walks[0].view)
     return out
@@ -200,7 +202,6 @@ def _standing_in_line(segments: list[Segment]) -> list[Segment]:
 
 def analyze_direction(
     image: np.ndarray,
-    visibility: np.ndarray,
     t_s: np.ndarray,
     options: DirectionOptions = DirectionOptions(),
     image_size: tuple[int, int] | None = None,
@@ -209,13 +210,12 @@ def analyze_direction(
 
     Args:
         image: (T, 33, >=2) landmark pixels (NaN where no pose), ideally smoothed.
-        visibility: (T, 33) landmark visibility 0-1.
         t_s: (T,) frame times in seconds.
         image_size: (width, height) px of the video, for the path walked (see
             :func:`path_angle_deg`).
     """
     n = len(t_s)
-    view = classify_view(image, visibility, options, image_size)
+    view = classify_view(image, options, image_size)
     h_px = body_height_px(image)
     fps = (n - 1) / (t_s[-1] - t_s[0]) if n > 1 and t_s[-1] > t_s[0] else 30.0
     win = max(int(round(options.smooth_s * fps)) | 1, 1)
@@ -270,7 +270,7 @@ def analyze_direction(
     segments = [
         Segment(
             start_s=float(t_s[a]), end_s=float(t_s[b - 1]), direction=label[a],
-            view=classify_view(image[a:b], visibility[a:b], options, image_size),
+            view=classify_view(image[a:b], options, image_size),
         )
         for a, b in _label_runs(label)
         if label[a] != ""
@@ -311,7 +311,7 @@ def _stand_short_walks(label: np.ndarray, speed_bh_s: np.ndarray, t_s: np.ndarra
     of ``speed_bh_s`` over it, is under ``min_bh`` body heights."""
     dt = np.gradient(t_s) if len(t_s) > 1 else np.ones_like(t_s)
     for a, b in _label_runs(label):
-        if label[a] in ("forward", "backward"):
+        if label[a] in WALKS:
             travel = abs(float(np.nansum(speed_bh_s[a:b] * dt[a:b])))
             if travel < min_bh:
                 label[a:b] = "standing"

@@ -141,14 +141,13 @@ def posture_series(
     up = estimated_up_world(w)
     fwd, right = _world_axes(w, up)
     with np.errstate(invalid="ignore", divide="ignore"):
-        up_w = trunk_w @ up
-        lateral_world = np.degrees(np.arctan2(np.sum(trunk_w * right, 1), up_w))
         unmeasured = np.full(len(img), np.nan)
         if view in ("side", "oblique"):
             share = sagittal_image_share(fwd, up) if image_share is None else image_share
             flexion = np.degrees(np.arctan(
                 np.tan(np.radians(_angle_from_vertical_image(trunk_img, sign))) / share))
-            lateral = lateral_world if view == "side" else unmeasured
+            lateral = (np.degrees(np.arctan2(np.sum(trunk_w * right, 1), trunk_w @ up))
+                       if view == "side" else unmeasured)  # fmt: skip
         else:
             flexion = unmeasured
             # Seen from the front the person's right is image left; from the back, image right.

@@ -207,9 +207,9 @@ def _step_period_s(steady: list[StepRecord], lifts: list[float],
                 if k is not None:
                     series.append((k, part))
                     break
-    slope = _pooled_slope(series)
-    if slope is None:
-        return float(np.mean([s.duration_s for s in steady]))
+    mean_step_s = float(np.mean([s.duration_s for s in steady]))
+    if not series:
+        return mean_step_s
     # Outliers are judged against a line they cannot pull: the median of the pairwise slopes (a
     # least-squares line leans toward an outlier and hides it). Each series sits at its mean
     # offset: a limp's long and short steps put the events at two offsets in turn, and a median
@@ -221,7 +221,7 @@ def _step_period_s(steady: list[StepRecord], lifts: list[float],
     kept = [(k[np.abs(r) <= cut], ts[np.abs(r) <= cut])
             for (k, ts), r in zip(series, residuals, strict=True)]  # fmt: skip
     refit = _pooled_slope(kept)
-    return refit if refit is not None else slope
+    return refit if refit is not None else mean_step_s
 
 
 def _step_numbers(ts: np.ndarray) -> np.ndarray | None:

@@ -24,13 +24,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from vision.gait.direction import DirectionAnalysis
+from vision.gait.direction import MOVING, WALKS, DirectionAnalysis
 from vision.gait.first_movement import MovementOptions, movement_after_standing, standing_still
 from vision.result import Event, Segment
 from vision.timeseries import frame_rate
-
-WALKS = ("forward", "backward")
-MOVING = (*WALKS, "turning")
 
 
 def nearest_walks(events: list[Event], segments: list[Segment]) -> list[Segment | None]:
