@@ -11,8 +11,9 @@ true one (s, backward walks that pass 3 m, with the test's own lines marked; * w
 says a foot rested at the line) and the walk direction found vs true (None: not given, the
 facing being unsure); then, for side/oblique and for front/back views, which
 detector is best on contact F1 (ties: timing) and so should be that view's default. Real clips:
-forward_walk_side_labeled.mp4 against its hand labels, and the same clip reversed in time (a
-backward-walk stand-in). Rendered clips (``sample_videos/*.mp4`` and the walks in
+forward_walk_side_labeled.mp4 against its hand labels, the same clip reversed in time (a
+backward-walk stand-in), and the real backward walk of backward_walk_side_demo4.mp4 against our
+own contact labels (tests/data). Rendered clips (``sample_videos/*.mp4`` and the walks in
 ``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end through the pose
 model against their truth JSON, with the floor marks of their view. Pose comes from
 ``--pose-dir/<stem>.npz`` when present, else from running the pose model (and is then saved
@@ -43,6 +44,7 @@ from vision.result import Event  # noqa: E402
 from vision.sequence import PoseSequence  # noqa: E402
 
 TOLERANCE_S = 0.1
+DEMO_CONTACTS = ROOT / "tests" / "data" / "backward_walk_side_demo4.contacts.csv"
 
 
 @dataclass
@@ -243,11 +245,19 @@ def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
     last = int(seq.frame_index[-1])
     rev = seq.reversed()
     t_end = float(seq.t_s[-1])
-    return [
+    cases = [
         Case("real forward labeled", seq, truth, AnalysisOptions(), "forward", win),
         Case("real same reversed", rev, reversed_events(truth, last, seq.fps),
              AnalysisOptions(), "backward", (t_end - win[1], t_end - win[0])),
     ]
+    demo = videos / "backward_walk_side_demo4.mp4"
+    if demo.exists():
+        seq = pose_cached(demo, pose_dir / f"{demo.stem}.npz" if pose_dir else None)
+        # Our own labels of its backward walk's contacts (tests/data/README.md); the walk's
+        # last contact, at the picture's edge, is not labelled (within_labels leaves it out).
+        labels = load_event_labels(DEMO_CONTACTS, seq.fps)
+        cases.append(Case("real backward demo4", seq, labels, AnalysisOptions(), "backward"))
+    return cases
 
 
 def _test_time(test: dict | None, direction: str) -> float | None:

@@ -13,6 +13,8 @@ from vision.gait.agreement import load_event_labels, match_events, reversed_even
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
 LABELLED = VIDEOS / "forward_walk_side_labeled.mp4"
 DEMO = VIDEOS / "backward_walk_side_demo4.mp4"
+# Our own labels of the demo's backward contacts (see tests/data/README.md).
+DEMO_CONTACTS = Path(__file__).resolve().parent / "data" / "backward_walk_side_demo4.contacts.csv"
 
 pytestmark = pytest.mark.slow
 
@@ -79,3 +81,16 @@ def test_demo_walks_forward_then_backward_facing_the_same_way():
     back_contacts = [e for e in res.events if e.type == "contact"
                      and back[0].start_s <= e.t_s <= back[-1].end_s]
     assert len(back_contacts) >= 5
+
+
+def test_demo_backward_contacts_match_our_labels():
+    """The only real backward walk: every toe-first contact found, none extra, timed to a frame
+    (median) against labels read off the enlarged frames."""
+    seq = _pose(DEMO)
+    res = analyze_sequence(seq)
+    labels = load_event_labels(DEMO_CONTACTS, seq.fps)
+    agree = match_events(res.events, labels, "contact", tolerance_s=0.1, within_labels=True)
+    assert agree.n_reference == 9
+    assert agree.precision == 1.0 and agree.recall == 1.0
+    assert agree.median_abs_error_s() <= 1.0 / seq.fps + 1e-9
+    assert agree.feet_consistent()
