@@ -113,3 +113,27 @@ def test_3mbwt_without_calibration_is_null_with_reason():
     res = analyze_sequence(seq, AnalysisOptions(protocol="3mbwt"))
     assert res.metrics.test_3mbwt_s is None
     assert any("floor calibration" in w for w in res.quality.warnings)
+
+
+def test_walk_start_and_test_clock_read_the_same_stillness():
+    """The walk's start and the 3 m test's clock are one reading of the first movement after
+    standing still, with the one MovementOptions the analysis is given: asking for more
+    stillness than the recording holds takes it from both."""
+    from dataclasses import replace
+
+    from vision.gait.first_movement import MovementOptions
+    from vision.gait.protocols import ProtocolOptions
+
+    truth, cam, seq = _walk(noise=LandmarkNoise.none(), distance_m=4.0, stand_before_s=1.0)
+    base = AnalysisOptions(calibration=_marked(cam, _test_lines(truth), "side"),
+                           protocol="3mbwt")
+    strict = replace(base, protocol_options=ProtocolOptions(
+        movement=MovementOptions(still_s=truth.t_s[-1] + 1.0)))
+    walk_start = {}
+    for name, opts in (("default", base), ("strict", strict)):
+        res = analyze_sequence(seq, opts)
+        walk_start[name] = next(s.start_s for s in res.segments if s.direction == "backward")
+        timed = res.extras["test_3mbwt"]["time_s"] is not None
+        assert timed == (name == "default")
+    # Without a stillness the walk starts at the first lift, after the first movement.
+    assert walk_start["strict"] > walk_start["default"]

@@ -37,6 +37,13 @@ def labelled():
     return seq, labels, window
 
 
+@pytest.fixture(scope="module")
+def demo():
+    """The demo clip's pose and analysis, read once for its tests."""
+    seq = _pose(DEMO)
+    return seq, analyze_sequence(seq)
+
+
 def _check(events, truth, window, fps):
     for kind in ("contact", "lift"):
         agree = match_events(events, truth, kind, tolerance_s=0.1, window_s=window,
@@ -67,9 +74,8 @@ def test_time_reversed_clip_reads_backward_and_matches_reversed_labels(labelled)
     _check(res.events, truth, (end - window[1], end - window[0]), seq.fps)
 
 
-def test_demo_walks_forward_then_backward_facing_the_same_way():
-    seq = _pose(DEMO)
-    res = analyze_sequence(seq)
+def test_demo_walks_forward_then_backward_facing_the_same_way(demo):
+    seq, res = demo
     fps = seq.fps
     walks = [s for s in res.segments if s.direction in ("forward", "backward")]
     fwd = [s for s in walks if s.direction == "forward"]
@@ -83,11 +89,10 @@ def test_demo_walks_forward_then_backward_facing_the_same_way():
     assert len(back_contacts) >= 5
 
 
-def test_demo_backward_contacts_match_our_labels():
+def test_demo_backward_contacts_match_our_labels(demo):
     """The only real backward walk: every toe-first contact found, none extra, timed to a frame
     (median) against labels read off the enlarged frames."""
-    seq = _pose(DEMO)
-    res = analyze_sequence(seq)
+    seq, res = demo
     labels = load_event_labels(DEMO_CONTACTS, seq.fps)
     agree = match_events(res.events, labels, "contact", tolerance_s=0.1, within_labels=True)
     assert agree.n_reference == 9

@@ -174,8 +174,10 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     result.events = events
     pelvis = mid_hip(ev_seq.image[:, :, :2])
     body = body_points(tracks.feet, pelvis, direction.body_height_px)
+    # The walk starts at the reading that starts the 3 m test's clock: one MovementOptions.
     direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s,
-                                 min_standing_s=opts.direction.min_standing_s, body=body)
+                                 min_standing_s=opts.direction.min_standing_s, body=body,
+                                 movement=opts.protocol_options.movement)
     result.segments = direction.segments
     breaks = alternation_breaks(events)
     if breaks:
