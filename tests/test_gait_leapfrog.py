@@ -7,8 +7,8 @@ import pytest
 
 from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.agreement import match_events
-from vision.gait.events import EventOptions
-from vision.gait.leapfrog import LeapfrogOptions, _room_for_lone_swings
+from vision.gait.events import EventOptions, airborne_lifts
+from vision.gait.leapfrog import LeapfrogOptions, _room_for_lone_swings, name_lifts
 from vision.gait.swing_fit import SwingFit, leading_kind, merge_kinds, pair_swings, same_swing
 from vision.result import Event
 from vision.synthetic import WalkParams, simulate_walk
@@ -30,6 +30,32 @@ def test_slow_swing_timed_far_apart_by_heel_and_toe_is_one_swing():
     assert len(pairs) == 2 and all(h is not None and f is not None for h, f in pairs)
     # Consecutive swings (double support between them) are never paired.
     assert not same_swing(_fit(4.34, 4.77), toe, pair_s=0.25)
+
+
+def test_a_lift_just_before_a_landing_is_the_other_foots():
+    # The real backward walk's detector found the right foot's lift 2 frames before the left
+    # foot landed: named for the foot that lands next, it read "left lifts, left lands 0.07 s
+    # later". No walking swing is that short, so it is the swing after: the right foot's.
+    contacts, feet = [8.07, 8.70, 9.17], ["right", "left", "right"]
+    assert name_lifts([8.17, 8.63], contacts, feet, min_swing_s=0.2) == ["left", "right"]
+    # A lift well before the next landing is that foot's, however the landings are spaced.
+    assert name_lifts([8.17, 8.45], contacts, feet, min_swing_s=0.2) == ["left", "left"]
+    # After the last landing (or too close before it), the foot that did not land last lifts.
+    assert name_lifts([9.05, 9.40], contacts, feet, min_swing_s=0.2) == ["left", "left"]
+    assert name_lifts([1.0], [], [], min_swing_s=0.2) == ["left"]
+
+
+def _events(*spec: tuple[float, str, str]) -> list[Event]:
+    return [Event(frame=round(30 * t), t_s=t, foot=f, type=k) for t, f, k in spec]  # type: ignore[arg-type]
+
+
+def test_a_lift_while_the_other_foot_is_in_the_air_is_counted():
+    walk = [(0.0, "right", "contact"), (0.1, "left", "lift"), (0.5, "left", "contact"),
+            (0.6, "right", "lift"), (1.0, "right", "contact"), (1.1, "left", "lift")]
+    assert airborne_lifts(_events(*walk)) == 0
+    # The right foot's lift found before the left foot lands: both feet would be up.
+    early = walk[:2] + [(0.45, "right", "lift"), (0.5, "left", "contact")] + walk[4:]
+    assert airborne_lifts(_events(*early)) == 1
 
 
 def test_leading_kind_needs_a_consistent_order():

@@ -99,3 +99,15 @@ def test_demo_backward_contacts_match_our_labels(demo):
     assert agree.precision == 1.0 and agree.recall == 1.0
     assert agree.median_abs_error_s() <= 1.0 / seq.fps + 1e-9
     assert agree.feet_consistent()
+
+
+def test_demo_backward_feet_land_and_lift_in_turn(demo):
+    """Each foot's events alternate, contact then lift: no foot lifts twice without landing
+    (its lift given to the other foot) or lands twice without lifting."""
+    seq, res = demo
+    first, last = seq.t_s[192] - 0.1, seq.t_s[321] + 0.1  # the labelled backward walk
+    for foot in ("left", "right"):
+        kinds = [e.type for e in res.events if e.foot == foot and first <= e.t_s <= last]
+        assert len(kinds) >= 8, foot
+        repeats = [k for k, (a, b) in enumerate(zip(kinds, kinds[1:], strict=False)) if a == b]
+        assert not repeats, (foot, kinds)

@@ -24,6 +24,7 @@ from vision.gait.direction import (
 from vision.gait.events import (
     REGISTRY,
     EventOptions,
+    airborne_lifts,
     alternation_breaks,
     default_detector,
     detect_events,
@@ -183,6 +184,12 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     if breaks:
         warnings.append(f"{breaks} pairs of consecutive contacts by the same foot: a step may be "
                         "missed or the feet confused")  # fmt: skip
+    airborne = airborne_lifts(events)
+    if airborne:
+        warnings.append(f"{airborne} lifts were found while the other foot was still in the air "
+                        "(walking always has a foot down): they come too early or the landing "
+                        "before them too late, so double support and stance times read "
+                        "short")  # fmt: skip
 
     scale = estimate_scale(post_seq.image, post_seq.world, opts.calibration, opts.height_cm,
                            image_size=(seq.width, seq.height),

@@ -291,6 +291,22 @@ def alternation_breaks(events: list[Event]) -> int:
     return sum(1 for a, b in zip(feet, feet[1:], strict=False) if a == b)
 
 
+def airborne_lifts(events: list[Event]) -> int:
+    """Number of lifts made while the other foot is in the air too (its last event a lift).
+
+    Walking always has a foot on the floor, so such a lift is timed early (or the other foot's
+    landing late): the double support around it reads short.
+    """
+    last: dict[str, str] = {}
+    n = 0
+    for e in sorted(events, key=lambda e: (e.t_s, e.type)):
+        other = "right" if e.foot == "left" else "left"
+        if e.type == "lift" and last.get(other) == "lift":
+            n += 1
+        last[e.foot] = e.type
+    return n
+
+
 def _event(tracks: FootTracks, i: int, foot: Foot, kind: str, between: bool = False) -> Event:
     """Event at row ``i``; with ``between``, timed half-way between rows ``i - 1`` and ``i``."""
     t = 0.5 * (tracks.t_s[i - 1] + tracks.t_s[i]) if between and i > 0 else tracks.t_s[i]

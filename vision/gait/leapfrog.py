@@ -75,6 +75,8 @@ class LeapfrogOptions:
     min_rest_s: a rest shorter than this is not a stance.
     pair_s: heel and toe events further apart than this are not the same foot's event, where a
         swing's other end is not seen (else swings pair by overlap in time).
+    min_swing_s: a lift this close before a contact is not that landing foot's (no walking
+        swing is this short), so it is named for the foot that lands after it.
     """
 
     cutoff_hz: float = 8.0
@@ -90,6 +92,9 @@ class LeapfrogOptions:
     max_gap_s: float = 0.2
     settle_s: float = 0.2
     search_s: float = 0.1
+    # A walking swing lasts about 40% of a gait cycle (Perry and Burnfield, Gait Analysis,
+    # 2010): over 0.3 s even at 140 steps/min.
+    min_swing_s: float = 0.2
 
 
 def travel_axis(points: np.ndarray, frontal: bool) -> np.ndarray:
@@ -398,13 +403,28 @@ def leapfrog_events(
     feet = _name_feet(contacts, labelled, axis, travel_sign)
     events = [event_at(te, t_s, frame_index, foot, "contact")
               for (te, _), foot in zip(contacts, feet, strict=True)]  # fmt: skip
-    for te in lifts:
-        nxt = [f for (tc, _), f in zip(contacts, feet, strict=True) if tc > te]
-        prv = [f for (tc, _), f in zip(contacts, feet, strict=True) if tc <= te]
-        # The foot that lifts is the one that lands next; failing that, not the last to land.
-        foot: Foot = nxt[0] if nxt else (_other(prv[-1]) if prv else "left")
-        events.append(event_at(te, t_s, frame_index, foot, "lift"))
+    lift_feet = name_lifts(lifts, [tc for tc, _ in contacts], feet, opts.min_swing_s)
+    events += [event_at(te, t_s, frame_index, foot, "lift")
+               for te, foot in zip(lifts, lift_feet, strict=True)]  # fmt: skip
     return sorted(events, key=lambda e: (e.t_s, e.type))
+
+
+def name_lifts(lifts_s: list[float], contacts_s: list[float], contact_feet: list[Foot],
+               min_swing_s: float) -> list[Foot]:
+    """The foot of each lift (times in seconds, ``contacts_s`` sorted with their feet).
+
+    The foot that lifts is the one that lands next, at least ``min_swing_s`` later: a lift found
+    too early, just before the other foot lands, belongs to the next swing (a swing that short
+    is not walking). With no such landing, the lift is not the last foot to land's.
+    """
+    out: list[Foot] = []
+    for te in lifts_s:
+        k = int(np.searchsorted(contacts_s, te + min_swing_s, side="right"))
+        if k < len(contacts_s):
+            out.append(contact_feet[k])
+        else:
+            out.append(_other(contact_feet[-1]) if contact_feet else "left")
+    return out
 
 
 def _other(foot: Foot) -> Foot:
