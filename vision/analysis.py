@@ -173,8 +173,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     depth_unreliable = frontal and not direction.facing_sure
     events = [] if depth_unreliable else detect_events(tracks, ev_opts)
     result.events = events
-    pelvis = mid_hip(ev_seq.image[:, :, :2])
-    body = body_points(tracks.feet, pelvis, direction.body_height_px)
+    body = body_points(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), direction.body_height_px)
     # The walk starts at the reading that starts the 3 m test's clock: one MovementOptions.
     direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s,
                                  min_standing_s=opts.direction.min_standing_s, body=body,
@@ -264,7 +263,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     test_s = None
     test_extra = None
     if opts.protocol == "3mbwt":
-        test = compute_test_3mbwt(tracks.feet, pelvis, t, main_events,
+        test = compute_test_3mbwt(tracks.feet, body, t, main_events,
                                   scale,
                                   opts.protocol_options)  # fmt: skip
         warnings.extend(test.warnings)

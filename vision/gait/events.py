@@ -32,7 +32,7 @@ from vision.gait.foot_tracks import FootTracks
 from vision.gait.footprints import FootprintOptions, find_stances, footprint_events
 from vision.gait.frontal import FrontalOptions, frontal_events
 from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
-from vision.result import Event, Foot
+from vision.result import Event, Foot, other_foot
 from vision.timeseries import close_short_runs, frame_rate, true_runs
 
 FEET: tuple[Foot, Foot] = ("left", "right")
@@ -300,8 +300,7 @@ def airborne_lifts(events: list[Event]) -> int:
     last: dict[str, str] = {}
     n = 0
     for e in sorted(events, key=lambda e: (e.t_s, e.type)):
-        other = "right" if e.foot == "left" else "left"
-        if e.type == "lift" and last.get(other) == "lift":
+        if e.type == "lift" and last.get(other_foot(e.foot)) == "lift":
             n += 1
         last[e.foot] = e.type
     return n

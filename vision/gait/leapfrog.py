@@ -42,7 +42,7 @@ from vision.gait.swing_fit import (
     moving_mask,
     pair_swings,
 )
-from vision.result import Event, Foot
+from vision.result import Event, Foot, other_foot
 from vision.timeseries import (
     fill_short_gaps,
     frame_rate,
@@ -423,12 +423,8 @@ def name_lifts(lifts_s: list[float], contacts_s: list[float], contact_feet: list
         if k < len(contacts_s):
             out.append(contact_feet[k])
         else:
-            out.append(_other(contact_feet[-1]) if contact_feet else "left")
+            out.append(other_foot(contact_feet[-1]) if contact_feet else "left")
     return out
-
-
-def _other(foot: Foot) -> Foot:
-    return "right" if foot == "left" else "left"
 
 
 def _name_feet(contacts: list[tuple[float, int]], labelled: np.ndarray, axis: np.ndarray,

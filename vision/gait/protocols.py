@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vision.gait.first_movement import MovementOptions, body_points, movement_after_standing
+from vision.gait.first_movement import MovementOptions, movement_after_standing
 from vision.gait.scale import ScaleModel
 from vision.result import Event
 from vision.timeseries import frame_rate, segment_median
@@ -65,14 +65,16 @@ def floor_progress_m(scale: ScaleModel, points_px: np.ndarray,
 
 
 def compute_test_3mbwt(
-    feet: np.ndarray, pelvis: np.ndarray, t_s: np.ndarray, events: list[Event],
+    feet: np.ndarray, body: tuple[np.ndarray, np.ndarray], t_s: np.ndarray, events: list[Event],
     scale: ScaleModel, options: ProtocolOptions = ProtocolOptions(),
 ) -> TimedTest:
     """Time the 3MBWT.
 
     Args:
         feet: (T, 2, >=2, 2) foot points px [left, right] x [heel, toe, ...] x (x, y).
-        pelvis: (T, 2) mid-hip px.
+        body: the pelvis and foot points and the rows where all are seen, as
+            :func:`~vision.gait.first_movement.body_points` gives them (the analysis passes the
+            ones its walk start reads, so the clock starts at the same reading).
         t_s: (T,) seconds.
         events: contact/lift events (a lift is a first movement too).
         scale: must come from a floor calibration.
@@ -82,14 +84,14 @@ def compute_test_3mbwt(
         out.warnings.append("3 m backward walk test needs a floor calibration (start line and "
                             "3 m line); test_3mbwt_s not measured")  # fmt: skip
         return out
-    body, ok = body_points(feet, pelvis, scale.body_height_px)
+    points, ok = body
     if ok.sum() < 3:
         out.warnings.append("3 m backward walk test: the feet are not seen")
         return out
 
     # First movement after standing still: the pelvis or a foot leaves where it stood.
     fps = frame_rate(t_s)
-    still, moved = movement_after_standing(body, ok, fps, options.movement)
+    still, moved = movement_after_standing(points, ok, fps, options.movement)
     if still is None:
         out.warnings.append("3 m backward walk test: the recording must begin with the person "
                             "standing still on the start line")  # fmt: skip

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vision.gait.scale import ScaleModel
-from vision.result import Event, Foot, Step
+from vision.result import Event, Foot, Step, other_foot
 
 HEEL, TOE = 0, 1
 
@@ -138,7 +138,7 @@ def analyze_steps(
         if prev is not None and e.t_s - prev.t_s > options.max_step_s:
             bout += 1
             prev = None
-        other = "right" if e.foot == "left" else "left"
+        other = other_foot(e.foot)
         mine = next((p for p in prints[e.foot] if abs(p[0] - e.t_s) < 1e-6), None)
         # The other foot's footprint: its latest stance begun before this contact.
         theirs = [p for p in prints[other] if p[0] < e.t_s]
