@@ -9,7 +9,9 @@ side errors (deg; "-" where the view does not measure them: see vision.gait.post
 found walk's start and end minus the true ones (s), the 3 m backward walk test's time minus the
 true one (s, backward walks that pass 3 m, with the test's own lines marked; * where the result
 says a foot rested at the line) and the walk direction found vs true (None: not given, the
-facing being unsure); then, for side/oblique and for front/back views, which
+facing being unsure); a summary, with, for front and back views, how often the cadence (read
+there from the trunk's sway) is within 2 steps/min and the step count exact, as counted and as the
+walk's time at the sway's cadence; then, for side/oblique and for front/back views, which
 detector is best on contact F1 (ties: timing) and so should be that view's default. Real clips:
 forward_walk_side_labeled.mp4 against its hand labels, the same clip reversed in time (a
 backward-walk stand-in), and the real backward walk of backward_walk_side_demo4.mp4 against our
@@ -151,6 +153,18 @@ BENCH_CLIPS = {  # name: (view, outfit, walk parameters)
     "backward_side_slow": ("side", "red", dict(direction="backward", cadence_spm=84.0,
                                                step_length_m=0.3)),
     "backward_side_follow": ("side", "grey", dict(direction="backward", cadence_spm=96.0)),
+    # Front and back walks of other paces and builds (own seeds), added after the cadence from
+    # the trunk's sway was chosen on the walks above: the sway's figures here are out of sample.
+    "backward_back_slow": ("back", "red", dict(direction="backward", cadence_spm=84.0,
+                                               step_length_m=0.3, sway_ml_m=0.02, seed=3)),
+    "forward_back_fast": ("back", "grey", dict(direction="forward", cadence_spm=120.0,
+                                               step_length_m=0.55, seed=5)),
+    "backward_back_little_sway": ("back", "blue", dict(direction="backward", cadence_spm=92.0,
+                                                       sway_ml_m=0.015, seed=8)),
+    "backward_back_limp": ("back", "green", dict(direction="backward", asymmetry=0.15, seed=9)),
+    "backward_front_slow": ("front", "blue", dict(direction="backward", cadence_spm=90.0,
+                                                 seed=4)),
+    "forward_front_fast": ("front", "red", dict(direction="forward", cadence_spm=116.0, seed=6)),
 }
 # Filmed by a camera that pans to keep the walker in the middle of the picture (ClipSpec.follow_s):
 # the camera's motion is followed from the background and undone.
@@ -167,6 +181,10 @@ def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
     from vision.synthetic.clips import ClipSpec, make_clip, truth_path_for
     from vision.synthetic.params import WalkParams
 
+    # Their poses are cached beside the sample clips': a shared name would read the wrong one.
+    shared = set(BENCH_CLIPS) & {p.stem for p in (ROOT / "sample_videos").glob("*.mp4")}
+    if shared:
+        raise SystemExit(f"bench clips named like sample clips: {', '.join(sorted(shared))}")
     out = pose_dir / "rendered"
     out.mkdir(parents=True, exist_ok=True)
     cases = []
@@ -174,8 +192,9 @@ def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
         truth = out / f"{name}.truth.json"
         if not truth.exists():
             view, outfit, walk = BENCH_CLIPS[name]
-            spec = ClipSpec(WalkParams(n_steps=8, stand_before_s=0.6, stand_after_s=0.6, seed=11,
-                                       **walk), view=view, outfit=outfit,
+            params = {"n_steps": 8, "stand_before_s": 0.6, "stand_after_s": 0.6, "seed": 11,
+                      **walk}  # fmt: skip
+            spec = ClipSpec(WalkParams(**params), view=view, outfit=outfit,
                             follow_s=1.0 if name in FOLLOWING else None)  # fmt: skip
             tmp = out / f"tmp-{os.getpid()}-{name}.mp4"
             make_clip(spec, tmp)
@@ -294,6 +313,10 @@ def evaluate(case: Case, detector: str) -> dict:
         "len_cm": (100 * (m.step_length_m.mean - case.step_length_m)
                    if m.step_length_m.mean is not None and case.step_length_m else None),
         "cad": _error(m.cadence_spm, case.cadence_spm),
+        "steps_rhythm_ok": (None if case.step_count is None
+                            or res.extras["metrics_more"]["step_count_by_rhythm"] is None
+                            else res.extras["metrics_more"]["step_count_by_rhythm"]
+                            == case.step_count),
         "flex": _error(m.trunk_flexion_deg.mean, case.trunk_flexion_deg),
         "lean": _error(m.trunk_lateral_lean_deg.mean, case.lateral_lean_deg),
         "dir": f"{m.walk_direction}/{case.direction}",
@@ -377,6 +400,16 @@ def print_table(rows: list[dict], detector: str) -> None:
           f"({sum(r['dir_given'] and not r['dir_ok'] for r in rows)} wrong, "
           f"{sum(not r['dir_given'] for r in rows)} not given); "
           f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm")
+    for kind in ("render", "sample", "syn"):
+        fb = [r for r in rows if r["frontal"] and r["clip"].startswith(kind)
+              and r["cad"] is not None]  # fmt: skip
+        if fb:
+            near = sum(abs(r["cad"]) <= 2.0 for r in fb)
+            by_rhythm = [r["steps_rhythm_ok"] for r in fb if r["steps_rhythm_ok"] is not None]
+            print(f"  front/back {kind} clips: cadence within 2 steps/min on {near}/{len(fb)} "
+                  f"(worst {max(abs(r['cad']) for r in fb):.1f}); step count exact "
+                  f"{sum(bool(r['steps_ok']) for r in fb)}/{len(fb)} counted, "
+                  f"{sum(by_rhythm)}/{len(by_rhythm)} by the walk's time at the sway's cadence")
     for key, what in (("flex", "trunk flexion"), ("lean", "lean to the side")):
         for kind in ("render", "sample", "syn"):
             err = [abs(r[key]) for r in rows if r[key] is not None and r["clip"].startswith(kind)]
