@@ -359,8 +359,8 @@ def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
     if steps.stride_time_sd_ms is not None:
         steps.stride_time_sd_ms = steps.stride_time_cv_pct = None
     if view == "back":
-        # bench/accuracy.py, rendered back views through BlazePose: contacts P/R 0.40/0.44 and
-        # 0.14/0.11, contact cadence 21 and 4 steps/min off; the rendered front views: 0.86-0.88.
+        # bench/accuracy.py, six rendered back views through BlazePose: contact F1 0.11-0.56
+        # and the step count exact on none; the rendered front views: F1 0.35-0.83.
         warnings.append("steps seen from behind are timed by the pose model's depth of the feet,"
                         " which followed the true depth poorly on test walks (correlation 0.4,"
                         " against 0.9 from the front): the step count, each step's timing and,"
