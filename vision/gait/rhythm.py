@@ -5,14 +5,14 @@ midpoint of the hips and shoulders swings once to each side per stride (Perry an
 the pelvis's lateral displacement is one cycle per stride). Its period is the stride time, and
 cadence is two steps per period. The trunk is the pose model's steadiest part; the feet seen from
 behind are its least steady (their depth follows the truth with a correlation of about 0.4 on
-bench/accuracy.py's rendered back views), so from behind this rhythm times the walk better than
-the contacts do.
+bench/accuracy.py's rendered back views), and on that bench's rendered front and back walks this
+rhythm timed the walk better than the contacts did.
 
 The period is the one of the sinusoid that, fitted together with a slow drift (a quadratic in
 time: the walk's own path across the picture), best explains the sway over the walk. Fitting both
 at once matters: a drift removed first takes part of a walk's few sway cycles with it and skews
-the period (by up to 3% on the synthetic walks, where the joint fit is within 1%). Turning points
-would do worse still: the first and last steps' weight shifts add some.
+the period (by up to 5% on the synthetic walks, where the joint fit is within 1.3%). Turning
+points would do worse still: the first and last steps' weight shifts add some.
 """
 
 from __future__ import annotations
