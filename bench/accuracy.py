@@ -304,6 +304,7 @@ def evaluate(case: Case, detector: str) -> dict:
                      within_labels=True)
     fps = case.seq.fps
     m = res.metrics
+    by_rhythm = res.extras["metrics_more"]["step_count_by_rhythm"]
     row = {
         "clip": case.name,
         "P": c.precision, "R": c.recall, "F1": c.f1,
@@ -313,10 +314,8 @@ def evaluate(case: Case, detector: str) -> dict:
         "len_cm": (100 * (m.step_length_m.mean - case.step_length_m)
                    if m.step_length_m.mean is not None and case.step_length_m else None),
         "cad": _error(m.cadence_spm, case.cadence_spm),
-        "steps_rhythm_ok": (None if case.step_count is None
-                            or res.extras["metrics_more"]["step_count_by_rhythm"] is None
-                            else res.extras["metrics_more"]["step_count_by_rhythm"]
-                            == case.step_count),
+        "steps_rhythm_ok": (None if case.step_count is None or by_rhythm is None
+                            else by_rhythm == case.step_count),
         "flex": _error(m.trunk_flexion_deg.mean, case.trunk_flexion_deg),
         "lean": _error(m.trunk_lateral_lean_deg.mean, case.lateral_lean_deg),
         "dir": f"{m.walk_direction}/{case.direction}",

@@ -41,7 +41,7 @@ def test_stride_read_from_a_drifting_sway():
     assert r is not None
     assert r.stride_s == pytest.approx(1.1, rel=0.01)
     assert r.cadence_spm == pytest.approx(120 / 1.1, rel=0.01)
-    assert r.steps_over(5.5) == pytest.approx(5.5 * r.cadence_spm / 60)
+    assert r.steps_over(4 * 1.1) == pytest.approx(8.0, rel=0.01)  # two steps per stride
 
 
 def test_a_second_harmonic_does_not_halve_the_stride():
@@ -126,3 +126,16 @@ def test_a_drift_slower_than_any_stride_is_not_a_rhythm():
     t = np.arange(0, 8, 1 / FPS)
     x = 300 + 25 * np.sin(2 * np.pi * t / 4.0) + np.random.default_rng(2).normal(0, 2.0, t.size)
     assert sway_rhythm(_trunk_moving(x), t, (0.0, 8.0)) is None
+
+
+def test_the_step_estimate_covers_every_walk_of_the_main_direction():
+    # Backward away from the camera, a turn, backward back toward it: two backward walks, and
+    # the steps are counted over both (the estimate once covered only the longer: 9 for 18).
+    truth = simulate_walk(WalkParams(direction="backward", n_steps=8, turning=True))
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
+    res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7),
+                           AnalysisOptions())  # fmt: skip
+    assert sum(g.direction == "backward" for g in res.segments) == 2
+    assert res.metrics.step_count == 18
+    assert res.extras["metrics_more"]["step_count_by_rhythm"] == 18
+    assert not any("the walk's time at the sway's cadence" in w for w in res.quality.warnings)

@@ -230,9 +230,13 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     else:
         _frontal_step_limits(steps, direction.view, scale, warnings)
         warnings.extend(steps.warnings)
-    main_walk_s = _main_walk_s(direction.segments, main)
-    rhythm = sway_rhythm(base.image, t, main_walk_s, opts.rhythm) if frontal else None
-    steps_by_rhythm = _cadence_from_sway(steps, rhythm, main_walk_s, direction.view, warnings)
+    # The sway's period is read over the longest walk, the steps counted over every walk.
+    walks = _main_walks(direction.segments, main)
+    longest = max(walks, key=lambda g: g.end_s - g.start_s, default=None)
+    rhythm = (sway_rhythm(base.image, t, (longest.start_s, longest.end_s), opts.rhythm)
+              if frontal and longest is not None else None)  # fmt: skip
+    steps_by_rhythm = _cadence_from_sway(steps, rhythm, sum(g.end_s - g.start_s for g in walks),
+                                         direction.view, warnings)  # fmt: skip
     result.steps = steps.result_steps()
 
     posture = posture_series(post_seq.image, post_seq.world, direction.facing, direction.view,
@@ -374,21 +378,17 @@ def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
                         " metrics; stride-time variability is not reported from this view")
 
 
-def _main_walk_s(segments: list[Segment], main: str | None) -> tuple[float, float]:
-    """(start, end) seconds of the longest segment walking in the main direction (any walking
-    when there is none); (0, 0) when nothing walks."""
-    walks = [g for g in segments if g.direction == main] or [
-        g for g in segments if g.direction in MOVING]
-    if not walks:
-        return (0.0, 0.0)
-    g = max(walks, key=lambda g: g.end_s - g.start_s)
-    return (g.start_s, g.end_s)
+def _main_walks(segments: list[Segment], main: str | None) -> list[Segment]:
+    """The segments walking in the main direction (any walking or turning when there is none)."""
+    return ([g for g in segments if main in WALKS and g.direction == main]
+            or [g for g in segments if g.direction in MOVING])  # fmt: skip
 
 
-def _cadence_from_sway(steps: StepSummary, rhythm: SwayRhythm | None, walk_s: tuple[float, float],
+def _cadence_from_sway(steps: StepSummary, rhythm: SwayRhythm | None, walking_s: float,
                        view: str, warnings: list[str]) -> int | None:
     """From the front or back, take cadence (in place) from the trunk's sway period, warn where
-    the contacts disagree with it, and return the steps the walk's time holds at that cadence
+    the contacts disagree with it, and return the steps ``walking_s`` seconds of walking (first
+    movement to last contact, over the walks the steps were counted in) hold at that cadence
     (None without a rhythm).
 
     bench/accuracy.py, walks seen from the front or back through the pose model: the sway's
@@ -409,7 +409,7 @@ def _cadence_from_sway(steps: StepSummary, rhythm: SwayRhythm | None, walk_s: tu
         warnings.append(f"the foot contacts give a cadence of {counted:.0f} steps/min, the "
                         f"trunk's sway {rhythm.cadence_spm:.0f}: steps may have been missed or "
                         "found twice")  # fmt: skip
-    expected = round(rhythm.steps_over(walk_s[1] - walk_s[0]))
+    expected = round(rhythm.steps_over(walking_s))
     if steps.steps and expected != len(steps.steps):
         warnings.append(f"{len(steps.steps)} steps were found, but the walk's time at the sway's "
                         f"cadence holds about {expected}: the step count from this {view} view "

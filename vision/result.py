@@ -19,14 +19,14 @@ Direction = Literal["backward", "forward", "standing", "turning"]
 View = Literal["side", "front", "back", "oblique"]
 Foot = Literal["left", "right"]
 EventType = Literal["contact", "lift"]
+Severity = Literal["info", "advice", "warning", "alert"]
+RiskLevel = Literal["low", "moderate", "high", "undetermined"]
+ScaleMethod = Literal["floor_calibration", "subject_height", "world_landmarks", "none"]
 
 
 def other_foot(foot: Foot) -> Foot:
     """The foot that is not ``foot``."""
     return "right" if foot == "left" else "left"
-Severity = Literal["info", "advice", "warning", "alert"]
-RiskLevel = Literal["low", "moderate", "high", "undetermined"]
-ScaleMethod = Literal["floor_calibration", "subject_height", "world_landmarks", "none"]
 
 
 @dataclass
