@@ -1,6 +1,6 @@
 """Is the "measured repeatability" of visit comparisons calibrated?
 
-    python bench/assess_repeatability.py [--repeats N] [--variability CV]
+    python bench/assess_repeatability.py [--repeats N] [--variability CV] [--view VIEW]
 
 Walks the same synthetic person N times (fresh step-to-step variation and landmark noise each
 time; nothing about the person changes), analyses each walk, and prints per metric:
@@ -37,12 +37,14 @@ from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence  # noqa:
 METRICS = ("speed_mps", "cadence_spm", "step_length_m.mean", "stride_time_sd_ms")
 
 
-def one_walk(seed: int, variability: float):
+def one_walk(seed: int, variability: float, view: str = "side"):
     params = WalkParams(direction="backward", n_steps=12, step_length_m=0.4, cadence_spm=100.0,
                         step_variability=variability, seed=seed)  # fmt: skip
     truth = simulate_walk(params)
-    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "side")
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=seed)
+    if view != "side":  # a two-point calibration scales only a side view
+        return analyze_sequence(seq, AnalysisOptions())
     x0 = float(truth.steps[0]["footprint"][0])
     two = floor_calibration(cam, (x0, x0 + 3.0 * truth.travel_sign))["two_point"]
     cal = FloorCalibration(tuple(map(tuple, two["image_px"])), distance_m=two["distance_m"])
@@ -54,11 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=12)
     ap.add_argument("--variability", type=float, default=0.05,
                     help="step length and time coefficient of variation (fraction)")
+    ap.add_argument("--view", choices=("side", "front", "back"), default="side",
+                    help="front and back: cadence from the trunk's sway, with its own SE")
     args = ap.parse_args(argv)
-    walks = [one_walk(seed, args.variability) for seed in range(args.repeats)]
+    walks = [one_walk(seed, args.variability, args.view) for seed in range(args.repeats)]
     pairs = list(itertools.combinations(walks, 2))
     verdicts = [compare_visits(a, b) for a, b in pairs]
-    print(f"{args.repeats} repeats of one synthetic backward walker, step CV "
+    print(f"{args.repeats} repeats of one synthetic backward walker, {args.view} view, step CV "
           f"{100 * args.variability:.0f} %, {len(pairs)} pairs")  # fmt: skip
     print(f"{'metric':<22}{'mean':>9}{'SD across':>11}{'RMS SE':>9}{'ratio':>8}{'false':>8}")
     for m in METRICS:

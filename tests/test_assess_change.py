@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 from assess_results import make_steps, walk
+from scipy.stats import t as student_t
 
 from vision.assess import compare_visits
 from vision.assess.change import standard_error
@@ -65,7 +66,11 @@ def test_speed_change_uses_the_walks_own_repeatability():
     steps2 = make_steps(14, jitter_s=0.03, jitter_m=0.02)
     # No scale error here, so the threshold does not move with the later speed.
     a = walk(steps=steps1, speed_mps=0.70, scale_pct=0.0)
-    expected = 1.96 * math.hypot(_speed_se(steps1, 0.70, 0.0), _speed_se(steps2, 0.70, 0.0))
+    se1, se2 = _speed_se(steps1, 0.70, 0.0), _speed_se(steps2, 0.70, 0.0)
+    # Welch: 11 and 13 degrees of freedom, Student's t in place of the normal's 1.96.
+    df = (se1**2 + se2**2) ** 2 / (se1**4 / 11 + se2**4 / 13)
+    expected = student_t.ppf(0.975, df) * math.hypot(se1, se2)
+    assert expected / math.hypot(se1, se2) > 2.1  # a dozen steps: t, not 1.96
     for later, verdict in ((0.70 + 0.99 * expected, "within measurement noise"),
                            (0.70 + 1.01 * expected, "real change")):  # fmt: skip
         c = compare_visits(a, walk(steps=steps2, speed_mps=later, scale_pct=0.0)).get("speed_mps")
@@ -158,3 +163,41 @@ def test_only_steady_steps_set_the_repeatability():
     counted = walk(steps=steps, extras={"step_details": [dict(d, steady=True)
                                                         for d in details_more]})  # fmt: skip
     assert standard_error("speed_mps", counted) > standard_error("speed_mps", plain)
+
+
+def test_a_cadence_read_from_the_sway_brings_its_own_standard_error():
+    # From the front or back the cadence is the sway's, and the contacts there are the less sure
+    # reading: their wildly varying step times must not set the smallest real change.
+    ragged = make_steps(12, jitter_s=0.15)
+    sway = {"stride_s": 1.2, "cadence_spm": 100.0, "explained": 0.8, "cadence_se_spm": 0.9}
+    a = walk(steps=ragged, extras={"stumbles": [], "sway_rhythm": sway})
+    assert standard_error("cadence_spm", a) == pytest.approx(0.9)
+    assert standard_error("cadence_spm", walk(steps=ragged)) > 5.0  # the contacts' own
+    b = walk(steps=ragged, cadence_spm=104.0, extras={"stumbles": [], "sway_rhythm": sway})
+    c = compare_visits(a, b).get("cadence_spm")
+    assert c.threshold == pytest.approx(1.96 * math.hypot(0.9, 0.9), abs=1e-4)  # no df given
+    assert c.verdict == "real change"
+
+
+def test_a_sway_read_over_few_strides_widens_the_threshold():
+    # Four whole strides give three durations: the SE itself is unsure, and the normal's 1.96
+    # called a change real too often (bench/assess_repeatability.py, front view: 11 % of pairs
+    # of repeats of one walker, against 7 % with Student's t).
+    def sway(df):
+        return {"stumbles": [], "sway_rhythm": {"stride_s": 1.2, "cadence_spm": 100.0,
+                                                "explained": 0.8, "cadence_se_spm": 0.9,
+                                                "cadence_se_df": df}}  # fmt: skip
+
+    few = compare_visits(walk(extras=sway(2.0)), walk(extras=sway(2.0), cadence_spm=103.0))
+    c = few.get("cadence_spm")
+    assert c.threshold == pytest.approx(student_t.ppf(0.975, 4.0) * math.hypot(0.9, 0.9),
+                                        abs=1e-4)  # fmt: skip
+    assert c.verdict == "within measurement noise"  # 3 steps/min: under 2.78 x 1.27
+    many = compare_visits(walk(extras=sway(200.0)), walk(extras=sway(200.0), cadence_spm=103.0))
+    assert many.get("cadence_spm").verdict == "real change"
+
+
+def test_a_sway_too_short_for_a_standard_error_gives_none():
+    sway = {"stride_s": 1.2, "cadence_spm": 100.0, "explained": 0.8, "cadence_se_spm": None}
+    assert standard_error("cadence_spm", walk(extras={"stumbles": [], "sway_rhythm": sway})) \
+        is None

@@ -139,3 +139,33 @@ def test_the_step_estimate_covers_every_walk_of_the_main_direction():
     assert res.metrics.step_count == 18
     assert res.extras["metrics_more"]["step_count_by_rhythm"] == 18
     assert not any("the walk's time at the sway's cadence" in w for w in res.quality.warnings)
+
+
+def _front_walk(seed: int, variability: float, n_steps: int = 10):
+    params = WalkParams(direction="backward", n_steps=n_steps, cadence_spm=(88.0, 100.0, 112.0)[
+        seed % 3], step_variability=variability, seed=seed)  # fmt: skip
+    truth = simulate_walk(params)
+    cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
+    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=seed)
+    walk = (params.stand_before_s, float(seq.t_s[-1]) - params.stand_after_s)
+    return params, sway_rhythm(seq.image, seq.t_s, walk)
+
+
+def test_the_cadence_standard_error_covers_the_persons_cadence():
+    # Steps varying by 4%: a walk's mean cadence falls off the person's by about 1.5 steps/min,
+    # which the fit of the sway alone (its SE about 0.5) would call impossible.
+    errors, ses = [], []
+    for seed in range(16):
+        params, r = _front_walk(seed, 0.04)
+        assert r is not None and r.cadence_se_spm is not None
+        errors.append(r.cadence_spm - params.cadence_spm)
+        ses.append(r.cadence_se_spm)
+    z = np.abs(errors) / np.asarray(ses)
+    assert np.mean(z <= 1.96) >= 0.8
+    assert 0.5 < np.std(errors) / np.mean(ses) < 1.5
+
+
+def test_fewer_than_three_strides_give_no_standard_error():
+    t = np.arange(0, 4.0, 1 / FPS)  # 3 s once trimmed: two whole strides of 1.1 s
+    r = sway_rhythm(_trunk_moving(_sway(t, 1.1)), t, (0.0, 4.0))
+    assert r is not None and r.cadence_se_spm is None

@@ -300,7 +300,9 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         "stumbles": stumbles,
         "sway_rhythm": None if rhythm is None else {
             "stride_s": round(rhythm.stride_s, 4), "cadence_spm": round(rhythm.cadence_spm, 2),
-            "explained": round(rhythm.explained, 3)},
+            "explained": round(rhythm.explained, 3),
+            "cadence_se_spm": _r(rhythm.cadence_se_spm),
+            "cadence_se_df": _r(rhythm.cadence_se_df, 2)},
         "steps_outside_main_direction": [
             {"foot": e.foot, "t_contact_s": round(e.t_s, 4), "frame": e.frame} for e in others
         ],

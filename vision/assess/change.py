@@ -13,6 +13,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from scipy.stats import t as student_t
+
 from vision.result import AnalysisResult
 
 from .fall_risk import stride_count
@@ -23,7 +25,7 @@ Verdict = Literal["real change", "within measurement noise", "not comparable"]
 CONDITIONS: tuple[str, ...] = (
     "general", "multiple_sclerosis", "knee_replacement", "stroke", "parkinsons",
 )  # fmt: skip
-Z_95 = 1.96  # two-sided 95 %: MDC95 = 1.96 * SE of the difference
+Z_95 = 1.96  # two-sided 95 %: MDC95 = 1.96 * SE of the difference, for many steps
 
 
 @dataclass(frozen=True)
@@ -174,25 +176,44 @@ def _threshold(
     published = PUBLISHED.get((key.name, condition))
     if published is not None:
         return published.threshold, f"published {published.kind}", published.source
-    se1, se2 = standard_error(key.name, a), standard_error(key.name, b)
-    if se1 is not None and se2 is not None:
+    e1, e2 = walk_error(key.name, a), walk_error(key.name, b)
+    if e1 is not None and e2 is not None:
         return (
-            Z_95 * math.hypot(se1, se2), "measured repeatability",
-            "measured: 1.96 x the combined standard error of the two walks (their step-to-step "
-            "spread and scale uncertainty); no published MDC for this condition",
+            _t_95(e1, e2) * math.hypot(e1.se, e2.se), "measured repeatability",
+            "measured: Student's t (95 %, Welch's degrees of freedom; 1.96 for many steps) x the "
+            "combined standard error of the two walks (their step-to-step spread and scale "
+            "uncertainty); no published MDC for this condition",
         )  # fmt: skip
     if key.fallback is not None:
         return key.fallback, DESIGN_CHOICE, f"{DESIGN_CHOICE}: {key.fallback_basis}"
     return None, "none", ""
 
 
-def standard_error(metric: str, result: AnalysisResult) -> float | None:
-    """Standard error of one walk's metric, in its unit, from its own steps; ``None`` if unknown.
+@dataclass(frozen=True)
+class WalkError:
+    """One walk's standard error of a metric (its unit) and the degrees of freedom it rests on
+    (``inf``: known to be many, or not limited by a few steps)."""
 
-    Speed and cadence from per-step values of the steady steps (:func:`steady_steps`); mean step
-    length from its SD over those steps; stride-time SD from its sampling error
+    se: float
+    df: float = math.inf
+
+
+def standard_error(metric: str, result: AnalysisResult) -> float | None:
+    """Standard error of one walk's metric, in its unit; ``None`` if unknown (see
+    :func:`walk_error`)."""
+    e = walk_error(metric, result)
+    return None if e is None else e.se
+
+
+def walk_error(metric: str, result: AnalysisResult) -> WalkError | None:
+    """Standard error of one walk's metric, from its own steps, with its degrees of freedom;
+    ``None`` if unknown.
+
+    Speed and cadence from per-step values of the steady steps (:func:`steady_steps`), except a
+    cadence read from the trunk's sway (``extras["sway_rhythm"]``), which brings its own; mean
+    step length from its SD over those steps; stride-time SD from its sampling error
     SD / sqrt(2 (n - 1)). Distances add the scale's uncertainty (``scale.uncertainty_pct``, taken
-    as one standard uncertainty).
+    as one standard uncertainty, with many degrees of freedom).
     """
     value = metric_value(result, metric)
     if value is None:
@@ -200,19 +221,44 @@ def standard_error(metric: str, result: AnalysisResult) -> float | None:
     scale_se = abs(value) * (result.scale.uncertainty_pct or 0.0) / 100.0
     steps = steady_steps(result)
     if metric == "speed_mps":
-        se = _se_of_mean([length / dur for dur, length in steps if length is not None])
-        return None if se is None else math.hypot(se, scale_se)
+        e = _se_of_mean([length / dur for dur, length in steps if length is not None])
+        return None if e is None else _with_scale(e, scale_se)
     if metric == "cadence_spm":
+        rhythm = result.extras.get("sway_rhythm")
+        if isinstance(rhythm, dict):
+            # The cadence itself came from the trunk's sway (front and back views): so does its
+            # error; the contacts there are the less sure reading.
+            se, df = rhythm.get("cadence_se_spm"), rhythm.get("cadence_se_df")
+            return None if se is None else WalkError(float(se), math.inf if df is None else df)
         return _se_of_mean([60.0 / dur for dur, _ in steps])
     if metric == "step_length_m.mean":
         sd, n = result.metrics.step_length_m.sd, sum(length is not None for _, length in steps)
         if sd is None or n < 2:
             return None
-        return math.hypot(sd / math.sqrt(n), scale_se)
+        return _with_scale(WalkError(sd / math.sqrt(n), n - 1), scale_se)
     if metric == "stride_time_sd_ms":
         n = stride_count(result)
-        return value / math.sqrt(2 * (n - 1)) if n >= 2 else None
+        return WalkError(value / math.sqrt(2 * (n - 1)), n - 1) if n >= 2 else None
     return None
+
+
+def _with_scale(e: WalkError, scale_se: float) -> WalkError:
+    """``e`` with the scale's uncertainty added (Welch-Satterthwaite for the degrees of
+    freedom: the scale's part has many)."""
+    total = math.hypot(e.se, scale_se)
+    if e.se == 0 or not math.isfinite(e.df):
+        return WalkError(total)
+    return WalkError(total, total**4 / (e.se**4 / e.df))
+
+
+def _t_95(e1: WalkError, e2: WalkError) -> float:
+    """Two-sided 95 % multiplier for the difference of two walks: Student's t at Welch's
+    degrees of freedom (the normal's 1.96 when both rest on many)."""
+    v1, v2 = e1.se**2, e2.se**2
+    parts = [v**2 / e.df for v, e in ((v1, e1), (v2, e2)) if math.isfinite(e.df) and e.df > 0]
+    if not parts or v1 + v2 == 0:
+        return Z_95
+    return float(student_t.ppf(0.975, (v1 + v2) ** 2 / sum(parts)))
 
 
 def steady_steps(result: AnalysisResult) -> list[tuple[float, float | None]]:
@@ -231,13 +277,13 @@ def steady_steps(result: AnalysisResult) -> list[tuple[float, float | None]]:
     return [(s.duration_s, s.length_m) for s in result.steps if s.duration_s > 0]
 
 
-def _se_of_mean(values: list[float]) -> float | None:
+def _se_of_mean(values: list[float]) -> WalkError | None:
     n = len(values)
     if n < 2:
         return None
     mean = sum(values) / n
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    return sd / math.sqrt(n)
+    return WalkError(sd / math.sqrt(n), n - 1)
 
 
 def _r(value: float | None) -> float | None:
