@@ -201,3 +201,12 @@ def test_a_sway_too_short_for_a_standard_error_gives_none():
     sway = {"stride_s": 1.2, "cadence_spm": 100.0, "explained": 0.8, "cadence_se_spm": None}
     assert standard_error("cadence_spm", walk(extras={"stumbles": [], "sway_rhythm": sway})) \
         is None
+
+
+def test_a_short_sway_is_not_compared_and_says_why():
+    # Cadence from the sway of a walk under three whole strides has no standard error: the
+    # contacts' step times (from the front or back, the unsure reading) do not stand in.
+    sway = {"stumbles": [], "sway_rhythm": {"stride_s": 1.2, "cadence_spm": 100.0,
+                                            "explained": 0.8, "cadence_se_spm": None}}
+    c = compare_visits(walk(extras=sway), walk(extras=sway, cadence_spm=120.0)).get("cadence_spm")
+    assert c.verdict == "not comparable" and "fewer than three whole strides" in c.note

@@ -155,7 +155,8 @@ def _change(
     if threshold is None:
         return MetricChange(key.name, key.unit, v1, v2, _r(delta), None, "none", "",
                             "not comparable", note="no repeatability could be measured "
-                            "(per-step data missing) and none is published")  # fmt: skip
+                            "(per-step data missing, or a trunk's sway of fewer than three whole "
+                            "strides) and none is published")  # fmt: skip
     real = abs(delta) >= threshold - 1e-9  # a change exactly at the threshold counts as real
     direction = None
     if real and key.better is not None and delta != 0:
