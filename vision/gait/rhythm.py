@@ -17,7 +17,6 @@ points would do worse still: the first and last steps' weight shifts add some.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,13 +93,12 @@ def sway_rhythm(image: np.ndarray, t_s: np.ndarray, walk_s: tuple[float, float],
     x = np.interp(n, n[ok], x[ok])
     u = (n - n.mean()) / n.size
     drift = np.stack([np.ones_like(u), u, u * u], axis=1)
-    base = _residual(drift, x)
+    base = float(np.sum(_residuals(drift, x) ** 2))
     if base <= 0:
         return None
 
     def unexplained(period: float) -> float:
-        w = 2.0 * np.pi / period
-        return _residual(np.column_stack([drift, np.sin(w * n), np.cos(w * n)]), x)
+        return float(np.sum(_residuals(_with_sinusoid(drift, period), x) ** 2))
 
     lo = options.min_stride_s * fps
     hi = min(options.max_stride_s * fps, x.size / options.min_strides)
@@ -121,19 +119,18 @@ def sway_rhythm(image: np.ndarray, t_s: np.ndarray, walk_s: tuple[float, float],
     if explained < options.min_explained:
         return None
     stride = p / fps
-    se = cadence_standard_error(x, p, fps, drift, unexplained)
+    se = cadence_standard_error(x, drift, p, fps)
     return SwayRhythm(stride_s=stride, cadence_spm=120.0 / stride, explained=float(explained),
                       cadence_se_spm=None if se is None else se[0],
                       cadence_se_df=None if se is None else se[1])
 
 
-def cadence_standard_error(x: np.ndarray, period: float, fps: float, drift: np.ndarray,
-                           unexplained: Callable[[float], float]
+def cadence_standard_error(x: np.ndarray, drift: np.ndarray, period: float, fps: float
                            ) -> tuple[float, float] | None:
     """Standard error (steps/min) of the cadence read from the sway ``x`` (N,), sampled at
     ``fps`` frames per second, at its best ``period`` (frames), and its degrees of freedom;
-    ``drift`` (N, 3) is the fit's drift design and ``unexplained(period)`` its sum of squared
-    residuals. None with fewer than three whole periods.
+    ``drift`` (N, K) is the drift fitted with the sinusoid. None with fewer than three whole
+    periods.
 
     Two parts, added in quadrature:
 
@@ -155,15 +152,17 @@ def cadence_standard_error(x: np.ndarray, period: float, fps: float, drift: np.n
         return None
     n = np.arange(x.size, dtype=float)
     w = 2.0 * np.pi / period
-    design = np.column_stack([drift, np.sin(w * n), np.cos(w * n)])
-    res = x - design @ np.linalg.lstsq(design, x, rcond=None)[0]
     h = 0.01 * period
+    res = _residuals(_with_sinusoid(drift, period), x)
     best = float(np.sum(res**2))
-    curvature = (unexplained(period + h) - 2.0 * best + unexplained(period - h)) / h**2
+    above, below = (float(np.sum(_residuals(_with_sinusoid(drift, q), x) ** 2))
+                    for q in (period + h, period - h))  # fmt: skip
+    curvature = (above - 2.0 * best + below) / h**2
     if curvature <= 0:
         return None
     rho = float(np.clip(np.corrcoef(res[:-1], res[1:])[0, 1], 0.0, 0.99))
-    var_fit = 2.0 * best / (x.size - design.shape[1] - 1) / curvature * (1 + rho) / (1 - rho)
+    n_params = drift.shape[1] + 3  # the drift, the sinusoid's two and its period
+    var_fit = 2.0 * best / (x.size - n_params) / curvature * (1 + rho) / (1 - rho)
     # One whole period per window, centred in the walk; the phase of a fixed-frequency sinusoid
     # (with a local straight drift) in each.
     start = 0.5 * (x.size - n_periods * period)
@@ -184,7 +183,13 @@ def cadence_standard_error(x: np.ndarray, period: float, fps: float, drift: np.n
     return se, float(df)
 
 
-def _residual(design: np.ndarray, y: np.ndarray) -> float:
-    """Sum of squared residuals of the least-squares fit of ``y`` (N,) on ``design`` (N, K)."""
-    coef = np.linalg.lstsq(design, y, rcond=None)[0]
-    return float(np.sum((y - design @ coef) ** 2))
+def _with_sinusoid(drift: np.ndarray, period: float) -> np.ndarray:
+    """(N, K + 2) ``drift`` (N, K) with a sine and cosine of ``period`` samples beside it."""
+    n = np.arange(len(drift), dtype=float)
+    w = 2.0 * np.pi / period
+    return np.column_stack([drift, np.sin(w * n), np.cos(w * n)])
+
+
+def _residuals(design: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """(N,) residuals of the least-squares fit of ``y`` (N,) on ``design`` (N, K)."""
+    return y - design @ np.linalg.lstsq(design, y, rcond=None)[0]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vision.result import other_foot
 from vision.synthetic.params import WalkParams
 
 
@@ -40,10 +41,6 @@ class FootstepPlan:
     fall_s: float | None = None
 
 
-def other(foot: str) -> str:
-    return "right" if foot == "left" else "left"
-
-
 def side_by_side(centre_xy: np.ndarray, yaw_rad: float, width_m: float, foot: str) -> np.ndarray:
     """Heel point (2,) of ``foot`` standing beside the other, heels level about ``centre_xy``."""
     left = np.array([-math.sin(yaw_rad), math.cos(yaw_rad)])
@@ -64,7 +61,7 @@ def stance_fractions(p: WalkParams) -> dict[str, float]:
     sf = p.stance_fraction
     limp = sf - p.asymmetry * (sf - 0.5)
     sound = sf + 0.5 * p.asymmetry * (1.0 - sf)
-    return {p.limp_side: limp, ("left" if p.limp_side == "right" else "right"): sound}
+    return {p.limp_side: limp, other_foot(p.limp_side): sound}
 
 
 def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.0
@@ -90,7 +87,7 @@ def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.
     yaw = {"left": facing, "right": facing}
     placements = [
         Placement(lead, pos[lead], facing, -math.inf, "initial", 0),
-        Placement(other(lead), pos[other(lead)], facing, -math.inf, "initial", 0),
+        Placement(other_foot(lead), pos[other_foot(lead)], facing, -math.inf, "initial", 0),
     ]
     t0 = p.stand_before_s
     segments = [{"start_s": 0.0, "end_s": t0, "direction": "standing"}]
@@ -109,13 +106,13 @@ def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.
             length = 0.0 if closing else p.step_length_m * length_f * (1.0 + noise_l)
             if k > 0 or walk > 0:
                 t += float(st * time_f * (1.0 + noise_t))
-            other_along = float((pos[other(foot)] - line_origin) @ travel)
+            other_along = float((pos[other_foot(foot)] - line_origin) @ travel)
             lateral = side_by_side(line_origin, yaw[foot], p.step_width_m, foot)
             heel = lateral + (other_along + length) * travel
             kind = "closing" if closing else ("initiation" if k == 0 else "steady")
             placements.append(Placement(foot, heel, yaw[foot], float(t), kind, seg_index))
             pos[foot] = heel
-            foot = other(foot)
+            foot = other_foot(foot)
         direction = p.direction
         segments.append({"start_s": seg_start, "end_s": t, "direction": direction})
         if walk + 1 < n_walks:
@@ -129,7 +126,7 @@ def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.
                 heel = side_by_side(centre, new_yaw, p.step_width_m, foot)
                 placements.append(Placement(foot, heel, new_yaw, t, "turn", seg_index))
                 pos[foot], yaw[foot] = heel, new_yaw
-                foot = other(foot)
+                foot = other_foot(foot)
             segments.append({"start_s": segments[-1]["end_s"], "end_s": t,
                              "direction": "turning"})
             facing += math.pi
