@@ -76,6 +76,12 @@ def test_step_length_through_a_homography_with_raised_heel_points(view):
     res = analyze_sequence(seq, AnalysisOptions(calibration=cal))
     assert res.metrics.step_length_m.mean == pytest.approx(truth.step_length_m, abs=0.01)
     assert res.metrics.speed_mps == pytest.approx(truth.speed_mps, rel=0.05)
+    if view != "oblique":
+        # Each step's length rests on the contacts' timing, too loose from the front or back.
+        assert all(s.length_m is None for s in res.steps)
+        assert res.metrics.step_length_asymmetry_pct is None
+        assert res.metrics.step_length_m.sd is None and res.metrics.step_length_m.cv_pct is None
+        assert any("only the mean step length" in w for w in res.quality.warnings)
 
     # The first and last resting heel: their distance on the floor, with and without the camera.
     corrected = estimate_scale(seq.image, seq.world, cal, image_size=(seq.width, seq.height),
