@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from vision.camera_motion import CameraMotionOptions, CameraMotionTracker
+from vision.foot_motion import FootMotionOptions, foot_motion, grey
 from vision.landmarks import NUM_LANDMARKS
 from vision.pose import FramePoses, MediaPipePoseEstimator, PersonPose, PoseEstimator, PoseOptions
 from vision.sequence import PoseSequence
@@ -44,6 +45,8 @@ class ExtractOptions:
             before pose estimation (landmarks are reported in the video's own pixels). The
             network sees 256x256 crops, so decoding 4K at full size only costs time.
         max_frames: stop after this many frames (None: the whole video).
+        foot_motion: how the picture's change around each foot is measured (it times steps
+            seen from the front or back); None: not measured.
         camera_motion: how the background is followed to measure the camera's own motion (a
             hand-held camera following the walker); None: not measured.
     """
@@ -51,6 +54,7 @@ class ExtractOptions:
     pose: PoseOptions = field(default_factory=PoseOptions)
     tracking: TrackingOptions = field(default_factory=TrackingOptions)
     camera_motion: CameraMotionOptions | None = field(default_factory=CameraMotionOptions)
+    foot_motion: FootMotionOptions | None = field(default_factory=FootMotionOptions)
     max_side: int | None = 1280
     max_frames: int | None = None
 
@@ -71,11 +75,19 @@ def detect_people(
     total = opts.max_frames or info.frame_count or 0
     frames: list[FramePoses] = []
     camera = CameraMotionTracker(opts.camera_motion) if opts.camera_motion is not None else None
+    previous = None
     for frame in iter_frames(video_path, max_side=opts.max_side):
         if opts.max_frames is not None and frame.index >= opts.max_frames:
             break
         scale = info.width / frame.rgb.shape[1]
         people = estimator.estimate(frame.rgb, frame.t_s)
+        if opts.foot_motion is not None:
+            current = grey(frame.rgb)
+            if previous is not None and previous.shape == current.shape:
+                people = [replace(p, foot_motion=foot_motion(previous, current, p.xy,
+                                                             opts.foot_motion))
+                          for p in people]  # fmt: skip
+            previous = current
         moved = None
         if camera is not None:
             bg = camera.update(frame.rgb, [p.bbox() for p in people])
@@ -92,7 +104,7 @@ def detect_people(
 def _rescale(person: PersonPose, scale: float) -> PersonPose:
     image = person.image.copy()
     image[:, :3] *= scale
-    return PersonPose(image=image, world=person.world)
+    return replace(person, image=image)
 
 
 def sequence_from_frames(
@@ -112,11 +124,14 @@ def sequence_from_frames(
     image = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
     world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
     vis = np.zeros((n, NUM_LANDMARKS), np.float32)
+    motion = np.full((n, 2), np.nan)
     for row, pose in enumerate(tracked.subject):
         if pose is not None:
             image[row] = pose.image[:, :3]
             world[row] = pose.world
             vis[row] = pose.image[:, 3]
+            if pose.foot_motion is not None:
+                motion[row] = pose.foot_motion
     people = [p.__dict__ for p in tracked.people]
     measured = bool(frames) and all(f.camera is not None for f in frames)
     return PoseSequence(
@@ -135,6 +150,7 @@ def sequence_from_frames(
             others_seen=[p for p in people if p["track_id"] != tracked.subject_track_id],
         ),
         camera=np.array([f.camera for f in frames], np.float64) if measured else None,
+        foot_motion=motion if np.isfinite(motion).any() else None,
     )
 
 

@@ -24,6 +24,9 @@ import numpy as np
 class PersonPose:
     image: np.ndarray  # (33, 5) float32: x_px, y_px, z, visibility, presence
     world: np.ndarray  # (33, 3) float32 metres
+    # (2,) fraction of pixels changed around [left, right] foot since the previous frame (see
+    # vision.foot_motion); None where not measured.
+    foot_motion: np.ndarray | None = None
 
     @property
     def xy(self) -> np.ndarray:

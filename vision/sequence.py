@@ -10,6 +10,9 @@ Shapes and units (T frames, 33 BlazePose landmarks, see :mod:`vision.landmarks`)
 * ``visibility``: (T, 33) float32, 0-1; 0 where no pose.
 * ``camera``: (T, 3) float64 or None, the background's cumulative motion since the first frame
   (log zoom, shift x px, shift y px; see :mod:`vision.camera_motion`); None where not measured.
+* ``foot_motion``: (T, 2) float64 or None, the fraction (0-1) of pixels around the [left, right]
+  foot that changed since the previous frame (see :mod:`vision.foot_motion`); NaN where not
+  measured, None when never.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class PoseSequence:
     height: int
     meta: dict[str, Any] = field(default_factory=dict)
     camera: np.ndarray | None = None
+    foot_motion: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.t_s = np.asarray(self.t_s, dtype=np.float64)
@@ -58,6 +62,9 @@ class PoseSequence:
         if self.camera is not None:
             self.camera = np.asarray(self.camera, dtype=np.float64)
             expected["camera"] = (n, 3)
+        if self.foot_motion is not None:
+            self.foot_motion = np.asarray(self.foot_motion, dtype=np.float64)
+            expected["foot_motion"] = (n, 2)
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
                 raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")
@@ -111,6 +118,7 @@ class PoseSequence:
             visibility=self.visibility[start:stop],
             meta=dict(self.meta),
             camera=None if self.camera is None else self.camera[start:stop],
+            foot_motion=None if self.foot_motion is None else self.foot_motion[start:stop],
         )
 
     def reversed(self) -> PoseSequence:
@@ -127,6 +135,7 @@ class PoseSequence:
             visibility=self.visibility[::-1].copy(),
             meta=meta,
             camera=None if self.camera is None else self.camera[::-1].copy(),
+            foot_motion=None if self.foot_motion is None else _reversed_change(self.foot_motion),
         )
 
     def filled(self, max_gap_s: float = 0.25) -> PoseSequence:
@@ -195,6 +204,7 @@ class PoseSequence:
                 visibility=self.visibility,
                 header=np.array(json.dumps(header, default=numpy_default)),
                 **({} if self.camera is None else {"camera": self.camera}),
+                **({} if self.foot_motion is None else {"foot_motion": self.foot_motion}),
             )
         tmp.replace(path)
         return path
@@ -214,6 +224,7 @@ class PoseSequence:
                 height=int(header["height"]),
                 meta=header.get("meta", {}),
                 camera=data["camera"] if "camera" in data.files else None,
+                foot_motion=data["foot_motion"] if "foot_motion" in data.files else None,
             )
 
     def to_csv(self, path: str | Path) -> Path:
@@ -278,6 +289,15 @@ class OneEuroFilter:
         out = a * x + (1 - a) * prev
         self._x, self._dx, self._t = out, dx_hat, t_s
         return out.copy()
+
+
+def _reversed_change(change: np.ndarray) -> np.ndarray:
+    """(T, ...) per-frame changes since the previous frame, for the sequence played backward:
+    the change into reversed frame k is the one out of it in the original, i.e. into the
+    original's next frame; the first has none."""
+    out = np.full_like(change, np.nan)
+    out[1:] = change[::-1][:-1]
+    return out
 
 
 def _fmt(v: float) -> str:

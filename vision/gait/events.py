@@ -7,6 +7,10 @@ Detectors are plain functions ``detector(tracks, options) -> list[Event]`` kept 
   move in the image. Contact is the moment the first point stops (toe in backward gait, heel in
   forward gait), lift the moment the last one moves again. Needs a static camera; does not care
   which way the subject walks.
+* ``"foot_motion"``: front and back views: each foot's swing is a run of the picture changing
+  around it (measured from the video's pixels while it is decoded); a contact is where the run
+  ends less the time the foot takes to roll flat (see :mod:`vision.gait.motion_events`). Falls
+  back to ``separation`` where that change was not measured.
 * ``"separation"``: front and back views: the left-minus-right difference of the feet's depth
   (from the pose model) moves once per swing and is flat while both feet rest; contacts are where
   a move arrives, lifts where it leaves (see :mod:`vision.gait.frontal`). Falls back to
@@ -32,6 +36,7 @@ from vision.gait.foot_tracks import FootTracks
 from vision.gait.footprints import FootprintOptions, find_stances, footprint_events
 from vision.gait.frontal import FrontalOptions, frontal_events
 from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
+from vision.gait.motion_events import MotionOptions, motion_events
 from vision.result import Event, Foot, other_foot
 from vision.timeseries import close_short_runs, frame_rate, true_runs
 
@@ -57,6 +62,7 @@ class EventOptions:
         footprints: settings of the ``footprints`` detector.
         leapfrog: settings of the ``leapfrog`` detector.
         frontal: settings of the ``separation`` detector.
+        motion: settings of the ``foot_motion`` detector.
     """
 
     detector: str = "leapfrog"
@@ -70,6 +76,7 @@ class EventOptions:
     footprints: FootprintOptions = field(default_factory=FootprintOptions)
     leapfrog: LeapfrogOptions = field(default_factory=LeapfrogOptions)
     frontal: FrontalOptions = field(default_factory=FrontalOptions)
+    motion: MotionOptions = field(default_factory=MotionOptions)
 
 
 Detector = Callable[[FootTracks, EventOptions], list[Event]]
@@ -252,18 +259,35 @@ def detect_separation(tracks: FootTracks, options: EventOptions) -> list[Event]:
                           tracks.frame_index, _fill_travel(tracks.travel), options.frontal)
 
 
+def motion_measured(tracks: FootTracks) -> bool:
+    """Whether the picture's change around the feet was measured on most frames (not for
+    landmarks without their video, nor where the camera moved on most frames)."""
+    return tracks.motion is not None and np.isfinite(tracks.motion).all(axis=1).mean() >= 0.5
+
+
+def detect_foot_motion(tracks: FootTracks, options: EventOptions) -> list[Event]:
+    """Contacts and lifts from the picture's change around each foot (see
+    :mod:`vision.gait.motion_events`); ``separation`` where it was not measured (see
+    :func:`motion_measured`)."""
+    if not motion_measured(tracks):
+        return detect_separation(tracks, options)
+    return motion_events(tracks.motion, tracks.t_s, tracks.frame_index, options.motion)
+
+
 REGISTRY: dict[str, Detector] = {
     "leapfrog": detect_leapfrog,
+    "foot_motion": detect_foot_motion,
     "separation": detect_separation,
     "footprints": detect_footprints,
     "stationarity": detect_stationarity,
     "pelvis_relative": detect_pelvis_relative,
 }
 DEFAULT_DETECTOR = "leapfrog"
-# From the front or back a step is a change of depth: the difference of the two feet's depth from
-# the pose model finds every step, closing steps included, and times contacts better than their
-# depth against the pelvis or their image positions (bench/accuracy.py).
-DEFAULT_FRONTAL_DETECTOR = "separation"
+# From the front or back the pose model's depth of the feet is late and noisy; the picture's own
+# change around each foot tells which foot swings and when it comes to rest. bench/accuracy.py,
+# rendered front and back walks through the pose model: contact F1 0.67-1.00 and the step count
+# exact on 9 of 10 clips, against 0.11-0.88 and 3 of 10 from the depth's separation.
+DEFAULT_FRONTAL_DETECTOR = "foot_motion"
 
 
 def default_detector(frontal: bool) -> str:

@@ -67,6 +67,9 @@ class FootTracks:
             use ``feet``.
         depth: (T, 2, 2) the pose model's relative depth of [left, right] x [heel, toe], in
             pixels like x (hip-centred, smaller is nearer the camera); None if not known.
+        motion: (T, 2) fraction of pixels changed around [left, right] foot since the previous
+            frame, in the pose model's own labels (see :mod:`vision.foot_motion`); NaN where not
+            measured; None if never (landmarks without video, a moving camera).
     """
 
     t_s: np.ndarray
@@ -79,6 +82,7 @@ class FootTracks:
     frontal: bool = False
     readings: np.ndarray | None = None
     depth: np.ndarray | None = None
+    motion: np.ndarray | None = None
 
 
 def foot_tracks(
@@ -92,6 +96,7 @@ def foot_tracks(
     body_height_px: float,
     frontal: bool = False,
     raw_image: np.ndarray | None = None,
+    motion: np.ndarray | None = None,
     options: FootSeenOptions = FootSeenOptions(),
 ) -> FootTracks:
     """Build :class:`FootTracks` from (T, 33, >=2) landmark pixels.
@@ -116,4 +121,4 @@ def foot_tracks(
     return FootTracks(t_s=t_s, frame_index=frame_index, feet=feet,
                       pelvis=mid_hip(image[:, :, :2]), travel=travel, walking=walking,
                       body_height_px=body_height_px, frontal=frontal,
-                      readings=readings, depth=depth)  # fmt: skip
+                      readings=readings, depth=depth, motion=motion)  # fmt: skip

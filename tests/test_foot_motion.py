@@ -1,0 +1,132 @@
+"""The picture's change around each foot, and the steps timed from it (front and back views)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vision.foot_motion import foot_motion, where_camera_still
+from vision.gait.motion_events import MotionOptions, find_swings, motion_events, stride_time_s
+from vision.landmarks import IDX, L_ANKLE, L_KNEE, NUM_LANDMARKS, R_ANKLE, R_KNEE
+from vision.sequence import PoseSequence
+
+FPS = 30.0
+
+
+def _legs(left_x: float, right_x: float, y: float = 400.0) -> np.ndarray:
+    """(33, 2) landmarks with two upright legs, shank 100 px, feet at ``left_x``/``right_x``."""
+    xy = np.full((NUM_LANDMARKS, 2), np.nan)
+    for x, knee, ankle, heel, toe in ((left_x, L_KNEE, L_ANKLE, "left_heel", "left_foot_index"),
+                                      (right_x, R_KNEE, R_ANKLE, "right_heel",
+                                       "right_foot_index")):  # fmt: skip
+        xy[knee] = (x, y - 100)
+        xy[ankle] = (x, y)
+        xy[IDX[heel]] = (x - 5, y + 10)
+        xy[IDX[toe]] = (x + 5, y + 10)
+    return xy
+
+
+def test_only_the_foot_whose_box_changes_moves():
+    previous = np.zeros((600, 800), np.int16)
+    current = previous.copy()
+    current[395:415, 190:210] = 200  # a shoe appears at the left foot (x 200)
+    current[100:120, 590:610] = 200  # and something far above the right foot: not its box
+    m = foot_motion(previous, current, _legs(200, 600))
+    assert m[0] == pytest.approx(400 / (51 * 61), rel=0.05)  # 20x20 changed in a 51x61 box
+    assert m[1] == 0.0
+
+
+def test_a_foot_without_points_or_outside_the_picture_is_not_measured():
+    frame = np.zeros((600, 800), np.int16)
+    xy = _legs(200, 600)
+    xy[IDX["right_heel"]] = np.nan
+    assert np.isnan(foot_motion(frame, frame, xy)[1])
+    assert np.isnan(foot_motion(frame, frame, _legs(-500, 2000))).all()
+
+
+def test_frames_where_the_camera_moved_are_dropped():
+    motion = np.ones((4, 2))
+    camera = np.zeros((4, 3))
+    camera[2:, 1] = 3.0  # the background shifted 3 px into frame 2, then stayed
+    out = where_camera_still(motion, camera)
+    assert np.isnan(out[2]).all() and np.isfinite(out[[0, 1, 3]]).all()
+    assert np.isfinite(where_camera_still(motion, None)).all()
+
+
+def _walk(n_steps: int = 6, step_s: float = 0.6, swing_s: float = 0.4, start_s: float = 0.5,
+          tail_s: float = 1.0) -> tuple[np.ndarray, np.ndarray, list[tuple[str, float, float]]]:
+    """(T, 2) motion of alternating swings (right first), its times, and each swing's
+    (foot, start_s, end_s)."""
+    t = np.arange(0, start_s + n_steps * step_s + tail_s, 1 / FPS)
+    m = np.zeros((len(t), 2))
+    swings = []
+    for k in range(n_steps):
+        f = (k + 1) % 2
+        a = start_s + k * step_s
+        b = a + swing_s
+        on = (t >= a) & (t < b)
+        m[on, f] = 0.2
+        swings.append((("left", "right")[f], a, b))
+    return m, t, swings
+
+
+def test_a_contact_comes_a_tenth_of_the_stride_before_the_foot_stops_moving():
+    m, t, truth = _walk()
+    events = motion_events(m, t, np.arange(len(t)), MotionOptions(loading_fraction=0.09))
+    contacts = [e for e in events if e.type == "contact"]
+    lifts = [e for e in events if e.type == "lift"]
+    assert [e.foot for e in contacts] == [foot for foot, _, _ in truth]
+    stride = 2 * 0.6
+    for e, (_, _, b) in zip(contacts, truth, strict=True):
+        assert e.t_s == pytest.approx(b - 0.09 * stride, abs=0.5 / FPS)
+    for e, (_, a, _) in zip(lifts, truth, strict=True):
+        assert e.t_s == pytest.approx(a, abs=1 / FPS)
+
+
+def test_blips_and_a_pause_before_landing_do_not_make_steps():
+    m, t, truth = _walk()
+    i = int(round((truth[2][2] - 0.1) * FPS))  # a 2-frame near stop just before a landing
+    f = 0 if truth[2][0] == "left" else 1
+    m[i : i + 2, f] = 0.0
+    quiet = int(round((truth[2][2] + 0.25) * FPS))
+    m[quiet, 1 - f] = 0.3  # a one-frame blip in the other foot's box while both stand
+    swings = find_swings(m, t)
+    assert len(swings) == len(truth)
+    assert sum(e.type == "contact" for e in motion_events(m, t, np.arange(len(t)))) == len(truth)
+
+
+def test_a_swing_cut_by_the_clip_or_a_missing_frame_has_no_event_at_that_end():
+    m, t, truth = _walk(start_s=0.0)
+    swings = find_swings(m, t)
+    assert np.isnan(swings[0].rise_s) and np.isfinite(swings[0].fall_s)
+    end = int(round(truth[-1][2] * FPS))
+    m[end, :] = np.nan
+    last = find_swings(m, t)[-1]
+    assert np.isnan(last.fall_s)
+
+
+def test_stride_time_from_the_swings_ends():
+    m, t, _ = _walk(step_s=0.55)
+    swings = find_swings(m, t)
+    assert stride_time_s(swings, 9.0) == pytest.approx(1.1, abs=1 / FPS)
+    assert stride_time_s(swings[:2], 9.0) == pytest.approx(1.1, abs=1 / FPS)
+    assert stride_time_s(swings[:1], 9.0) == 9.0
+
+
+def test_foot_motion_travels_with_the_sequence(tmp_path):
+    n = 5
+    motion = np.arange(2 * n, dtype=float).reshape(n, 2)
+    seq = PoseSequence.empty(n, FPS, 640, 480)
+    seq.foot_motion = motion
+    loaded = PoseSequence.load(seq.save(tmp_path / "s.npz"))
+    np.testing.assert_array_equal(loaded.foot_motion, motion)
+    np.testing.assert_array_equal(seq.slice(1, 3).foot_motion, motion[1:3])
+    rev = seq.reversed().foot_motion
+    # The change into reversed frame 1 (original frame 3) is the original's change into frame 4.
+    assert np.isnan(rev[0]).all()
+    np.testing.assert_array_equal(rev[1], motion[4])
+    np.testing.assert_array_equal(rev[4], motion[1])
+    with pytest.raises(ValueError, match="foot_motion"):
+        PoseSequence(t_s=seq.t_s, frame_index=seq.frame_index, image=seq.image, world=seq.world,
+                     visibility=seq.visibility, fps=FPS, width=640, height=480,
+                     foot_motion=np.zeros((n, 3)))

@@ -1,0 +1,91 @@
+"""How much the picture changes around each foot from one frame to the next.
+
+Measured while the video is decoded, for every person found, from the pose model's own foot and
+knee points of that frame (labels as the model gave them: on the rendered front and back walks of
+``bench/accuracy.py`` the model's own labels named the moving foot better than the same labels
+after :func:`vision.gait.body.with_consistent_legs`, whose repair is made for side views). Used by
+:mod:`vision.gait.motion_events` to time steps seen from the front or back, where the pose model's
+depth of the feet is too late and noisy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vision import landmarks as lm
+
+# [left, right] x [heel, toe, ankle]; the knee sets the box's size.
+_FEET = ((lm.IDX["left_heel"], lm.IDX["left_foot_index"], lm.L_ANKLE),
+         (lm.IDX["right_heel"], lm.IDX["right_foot_index"], lm.R_ANKLE))  # fmt: skip
+_KNEES = (lm.L_KNEE, lm.R_KNEE)
+
+
+@dataclass(frozen=True)
+class FootMotionOptions:
+    """Attributes:
+    half_width_shank, half_height_shank: the box around a foot (centred on the mean of its
+        heel, toe and ankle) reaches this many shank lengths (knee to ankle, in the picture)
+        either side and up and down: large enough for a shoe seen from any side, small enough
+        to keep the other foot out of it for most of a step seen from the front or back.
+    threshold: a pixel changed where its grey level (0-255, after a 3x3 blur that takes out
+        compression noise) differs by more than this from the previous frame.
+    """
+
+    half_width_shank: float = 0.25
+    half_height_shank: float = 0.3
+    threshold: int = 12
+
+
+def grey(rgb: np.ndarray) -> np.ndarray:
+    """(H, W) int16 blurred grey levels of an (H, W, 3) uint8 RGB frame."""
+    g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    return cv2.GaussianBlur(g, (3, 3), 0).astype(np.int16)
+
+
+def foot_motion(previous: np.ndarray, current: np.ndarray, xy: np.ndarray,
+                options: FootMotionOptions | None = None) -> np.ndarray:
+    """(2,) fraction (0-1) of the pixels around the [left, right] foot that changed.
+
+    Args:
+        previous, current: (H, W) grey frames from :func:`grey`, same size.
+        xy: (33, 2) one person's landmarks in ``current``'s pixels.
+
+    NaN for a foot whose points are missing or whose box lies outside the picture.
+    """
+    opts = options or FootMotionOptions()
+    h, w = current.shape
+    out = np.full(2, np.nan)
+    for f, (points, knee) in enumerate(zip(_FEET, _KNEES, strict=True)):
+        foot = xy[list(points)]
+        if not (np.isfinite(foot).all() and np.isfinite(xy[knee]).all()):
+            continue
+        shank = float(np.linalg.norm(xy[knee] - xy[points[2]]))
+        cx, cy = foot.mean(axis=0)
+        x0 = max(int(cx - opts.half_width_shank * shank), 0)
+        x1 = min(int(cx + opts.half_width_shank * shank) + 1, w)
+        y0 = max(int(cy - opts.half_height_shank * shank), 0)
+        y1 = min(int(cy + opts.half_height_shank * shank) + 1, h)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        changed = np.abs(current[y0:y1, x0:x1] - previous[y0:y1, x0:x1]) > opts.threshold
+        out[f] = float(changed.mean())
+    return out
+
+
+def where_camera_still(motion: np.ndarray, camera: np.ndarray | None,
+                       max_shift_px: float = 0.5, max_zoom: float = 0.001) -> np.ndarray:
+    """(T, 2) copy of ``motion`` with NaN on frames where the camera itself moved since the
+    previous frame (its background shifted more than ``max_shift_px`` or grew or shrank by more
+    than ``max_zoom``): there the whole picture changes, not the feet. ``camera`` (T, 3) is the
+    background's cumulative motion (see :mod:`vision.camera_motion`); None: not measured, taken
+    as still."""
+    out = np.array(motion, dtype=np.float64)
+    if camera is None or len(camera) < 2:
+        return out
+    step = np.diff(camera, axis=0)
+    moved = (np.abs(step[:, 0]) > max_zoom) | (np.hypot(step[:, 1], step[:, 2]) > max_shift_px)
+    out[1:][moved] = np.nan
+    return out
