@@ -177,7 +177,9 @@ def test_a_phone_following_a_walker_is_seen_to_move_and_a_camera_on_a_stand_is_n
         return sum(g.end_s - g.start_s for g in res.segments if g.direction == "backward")
 
     fixed = analyze_sequence(seq)
-    before = analyze_sequence(replace(seq, camera=None))
+    # Unknown camera motion, and so no reading of the feet's motion in the picture either (a
+    # moving camera swamps it).
+    before = analyze_sequence(replace(seq, camera=None, foot_motion=None))
     assert fixed.metrics.walk_direction == "forward"
     assert backward_s(fixed) < 0.6 * backward_s(before), (backward_s(fixed), backward_s(before))
     assert any("the camera moved" in w for w in fixed.quality.warnings)

@@ -47,7 +47,7 @@ def test_a_foot_without_points_or_outside_the_picture_is_not_measured():
 def test_frames_where_the_camera_moved_are_dropped():
     motion = np.ones((4, 2))
     camera = np.zeros((4, 3))
-    camera[2:, 1] = 3.0  # the background shifted 3 px into frame 2, then stayed
+    camera[2:, 1] = 5.0  # the background shifted 5 px into frame 2, then stayed
     out = where_camera_still(motion, camera)
     assert np.isnan(out[2]).all() and np.isfinite(out[[0, 1, 3]]).all()
     assert np.isfinite(where_camera_still(motion, None)).all()

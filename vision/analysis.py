@@ -169,8 +169,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
                          picture, direction.travel, walking,
                          direction.body_height_px, frontal=frontal,
                          raw_image=base.image,
-                         motion=None if seq.foot_motion is None
-                         else where_camera_still(seq.foot_motion, seq.camera))  # fmt: skip
+                         motion=_still_foot_motion(seq, move))  # fmt: skip
     detector = opts.event_detector or default_detector(frontal)
     if detector == "foot_motion" and not motion_measured(tracks):
         detector = "separation"  # what it falls back to, named as such in the result
@@ -341,6 +340,14 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     if test_extra is not None:
         result.extras["test_3mbwt"] = test_extra
     return result
+
+
+def _still_foot_motion(seq: PoseSequence, move: CameraMove | None) -> np.ndarray | None:
+    """The picture's change around the feet where the camera stood still; None when it was not
+    measured or the camera moved over the clip (its own motion swamps the feet's)."""
+    if seq.foot_motion is None or (move is not None and move.moved):
+        return None
+    return where_camera_still(seq.foot_motion, seq.camera)
 
 
 def _moving_camera_warning(move: CameraMove, calibrated: bool) -> str:

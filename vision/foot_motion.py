@@ -76,12 +76,13 @@ def foot_motion(previous: np.ndarray, current: np.ndarray, xy: np.ndarray,
 
 
 def where_camera_still(motion: np.ndarray, camera: np.ndarray | None,
-                       max_shift_px: float = 0.5, max_zoom: float = 0.001) -> np.ndarray:
+                       max_shift_px: float = 2.0, max_zoom: float = 0.002) -> np.ndarray:
     """(T, 2) copy of ``motion`` with NaN on frames where the camera itself moved since the
     previous frame (its background shifted more than ``max_shift_px`` or grew or shrank by more
-    than ``max_zoom``): there the whole picture changes, not the feet. ``camera`` (T, 3) is the
-    background's cumulative motion (see :mod:`vision.camera_motion`); None: not measured, taken
-    as still."""
+    than ``max_zoom``): there the whole picture changes, not the feet. A camera on a stand reads
+    up to 1.9 px and 0.001 from one frame to the next (the real side clip filmed at 1080p: the
+    background's tracker, not the camera). ``camera`` (T, 3) is the background's cumulative
+    motion (see :mod:`vision.camera_motion`); None: not measured, taken as still."""
     out = np.array(motion, dtype=np.float64)
     if camera is None or len(camera) < 2:
         return out

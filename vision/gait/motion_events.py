@@ -8,11 +8,12 @@ which foot moves and when. Each swing is one run of motion of one foot.
 
 The run does not end at the contact but when the foot lies flat: after the first touch (the toe
 in backward gait, the heel in forward gait) the foot rolls down onto its sole, and the picture
-keeps changing while it does. Measured, not assumed: on the hand-labelled real forward walk the
-motion ends 3-5 frames (0.10-0.17 s, about a tenth of its 1.17 s stride) after each labelled heel
-strike; the synthetic walker rolls the foot down over 12 % (forward) to 15 % (backward) of stance,
-7.5-9.5 % of the stride. The contact is therefore the end of the run less ``loading_fraction`` of
-the walker's own stride time, read from the runs themselves.
+keeps changing while it does. Measured, not assumed: on the hand-labelled real forward walk (side
+view, 30 fps) each foot's motion falls through its threshold 2.7-2.9 frames (0.09-0.10 s, 8 % of
+its 1.17 s stride) after each of the four labelled heel strikes; the synthetic walker rolls the
+foot down over 12 % (forward) to 15 % (backward) of stance, 7.5-9.5 % of the stride. The contact
+is therefore the end of the run less ``loading_fraction`` of the walker's own stride time, read
+from the runs themselves.
 
 A lift is where a foot's run starts. From behind, the first part of a foot to rise is hidden by
 the heel and leg in backward gait (the toe) and seen in forward gait (the heel), so lifts read late
