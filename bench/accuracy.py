@@ -46,6 +46,7 @@ from vision.result import Event  # noqa: E402
 from vision.sequence import PoseSequence  # noqa: E402
 
 TOLERANCE_S = 0.1
+LIFT_TOLERANCE_S = 0.4
 DEMO_CONTACTS = ROOT / "tests" / "data" / "backward_walk_side_demo4.contacts.csv"
 
 
@@ -303,12 +304,16 @@ def evaluate(case: Case, detector: str) -> dict:
     c = match_events(res.events, case.truth_events, "contact", TOLERANCE_S, case.window_s,
                      within_labels=True)
     fps = case.seq.fps
+    # Lifts are matched loosely: from the front or back they can be several frames off.
+    lifts = match_events(res.events, case.truth_events, "lift", LIFT_TOLERANCE_S, case.window_s,
+                         within_labels=True)
     m = res.metrics
     by_rhythm = res.extras["metrics_more"]["step_count_by_rhythm"]
     row = {
         "clip": case.name,
         "P": c.precision, "R": c.recall, "F1": c.f1,
         "med_fr": c.median_abs_error_s() * fps, "p95_fr": c.p95_abs_error_s() * fps,
+        "lift_fr": float(np.mean(lifts.errors_s)) * fps if lifts.errors_s else None,
         "steps": f"{m.step_count}/{case.step_count}" if case.step_count is not None else "-",
         "steps_ok": None if case.step_count is None else m.step_count == case.step_count,
         "len_cm": (100 * (m.step_length_m.mean - case.step_length_m)
@@ -409,6 +414,12 @@ def print_table(rows: list[dict], detector: str) -> None:
                   f"(worst {max(abs(r['cad']) for r in fb):.1f}); step count exact "
                   f"{sum(bool(r['steps_ok']) for r in fb)}/{len(fb)} counted, "
                   f"{sum(by_rhythm)}/{len(by_rhythm)} by the walk's time at the sway's cadence")
+            for way in ("backward", "forward"):
+                bias = [r["lift_fr"] for r in fb
+                        if r["lift_fr"] is not None and r["dir"].endswith("/" + way)]
+                if bias:
+                    print(f"    {way} walks: lifts (matched within {LIFT_TOLERANCE_S} s) "
+                          f"{min(bias):+.1f} to {max(bias):+.1f} frames off on average")
     for key, what in (("flex", "trunk flexion"), ("lean", "lean to the side")):
         for kind in ("render", "sample", "syn"):
             err = [abs(r[key]) for r in rows if r[key] is not None and r["clip"].startswith(kind)]

@@ -384,10 +384,11 @@ def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
         warnings.append(f"each step's length, their spread and the left/right asymmetry are not "
                         f"given from this {view} view, only the mean step length: the contacts "
                         "that mark the footprints are timed too loosely from here")  # fmt: skip
-    # bench/accuracy.py: from the front or back a foot is seen to start moving before it leaves
-    # the floor (forward walks: the heel rising, 3-6 frames early) or after (backward walks seen
-    # from behind: the toe rises hidden behind the heel, 4-6 frames late); double support read
-    # from such lifts was 0-50% on walks of 24%.
+    # bench/accuracy.py, rendered front and back walks: a foot is seen to start moving before it
+    # leaves the floor (forward walks: lifts 3.5-6.1 frames early on average) or, from behind
+    # walking backward, after it (the toe rises hidden behind the heel: up to 6.4 frames late).
+    # Double support read from such lifts on those walks was 0-50% against a true 24% (with the
+    # depth's lifts, 24-66%).
     steps.double_support_pct = None
     # Contacts from the front or back are 1-2 frames off at times (p95), against about a frame
     # from the side: too coarse for stride-to-stride variability.

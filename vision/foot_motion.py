@@ -1,9 +1,9 @@
 """How much the picture changes around each foot from one frame to the next.
 
 Measured while the video is decoded, for every person found, from the pose model's own foot and
-knee points of that frame (labels as the model gave them: on the rendered front and back walks of
-``bench/accuracy.py`` the model's own labels named the moving foot better than the same labels
-after :func:`vision.gait.body.with_consistent_legs`, whose repair is made for side views). Used by
+knee points of that frame (labels as the model gave them: on three of ``bench/accuracy.py``'s
+rendered back walks the model's own labels named the moving foot better than the same labels after
+:func:`vision.gait.body.with_consistent_legs`, whose repair is made for side views). Used by
 :mod:`vision.gait.motion_events` to time steps seen from the front or back, where the pose model's
 depth of the feet is too late and noisy.
 """

@@ -18,15 +18,12 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
 from vision import landmarks as lm
 from vision.gait.direction import DirectionOptions, width_ratio
-
-Foot = Literal["left", "right"]
-FEET: tuple[Foot, Foot] = ("left", "right")
+from vision.result import FEET, EventType, Foot
 
 # Landmarks that must be in the frame for the set-up check: head, shoulders, hips and both feet.
 WHOLE_BODY = (
@@ -72,7 +69,7 @@ class FootEvent:
     """
 
     foot: Foot
-    type: Literal["contact", "lift"]
+    type: EventType
     t_s: float
     reported_t_s: float
     separation_bh: float

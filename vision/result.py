@@ -18,6 +18,7 @@ SCHEMA_VERSION = "1"
 Direction = Literal["backward", "forward", "standing", "turning"]
 View = Literal["side", "front", "back", "oblique"]
 Foot = Literal["left", "right"]
+FEET: tuple[Foot, Foot] = ("left", "right")  # the order of every per-foot axis: [left, right]
 EventType = Literal["contact", "lift"]
 Severity = Literal["info", "advice", "warning", "alert"]
 RiskLevel = Literal["low", "moderate", "high", "undetermined"]

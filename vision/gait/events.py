@@ -37,10 +37,9 @@ from vision.gait.footprints import FootprintOptions, find_stances, footprint_eve
 from vision.gait.frontal import FrontalOptions, frontal_events
 from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
 from vision.gait.motion_events import MotionOptions, motion_events
-from vision.result import Event, Foot, other_foot
+from vision.result import FEET, Event, Foot, other_foot
 from vision.timeseries import close_short_runs, frame_rate, true_runs
 
-FEET: tuple[Foot, Foot] = ("left", "right")
 HEEL, TOE, ANKLE = 0, 1, 2
 
 

@@ -29,7 +29,6 @@ import numpy as np
 from vision.result import Event, Foot
 
 HEEL, TOE = 0, 1
-FEET: tuple[Foot, Foot] = ("left", "right")
 
 
 @dataclass(frozen=True)

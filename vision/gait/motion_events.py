@@ -17,7 +17,8 @@ from the runs themselves.
 
 A lift is where a foot's run starts. From behind, the first part of a foot to rise is hidden by
 the heel and leg in backward gait (the toe) and seen in forward gait (the heel), so lifts read late
-walking backward and early walking forward: see ``bench/accuracy.py`` for what this costs.
+walking backward and early walking forward: ``bench/accuracy.py`` prints how far (rendered walks:
+3.5-6.1 frames early walking forward, 3.8 early to 6.4 late walking backward, on average).
 """
 
 from __future__ import annotations
@@ -27,10 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision.gait.swing_fit import event_at
-from vision.result import Event, Foot
+from vision.result import FEET, Event, Foot
 from vision.timeseries import frame_rate, true_runs
-
-FEET: tuple[Foot, Foot] = ("left", "right")
 
 
 @dataclass(frozen=True)
