@@ -10,7 +10,8 @@ found walk's start and end minus the true ones (s), the 3 m backward walk test's
 true one (s, backward walks that pass 3 m, with the test's own lines marked; * where the result
 says a foot rested at the line) and the walk direction found vs true (None: not given, the
 facing being unsure); a summary, with, for front and back views, how often the cadence (read
-there from the trunk's sway) is within 2 steps/min and the step count exact, as counted and as the
+there from the contacts or the trunk's sway: see vision.gait.frontal_cadence) is within 2
+steps/min and the step count exact, as counted and as the
 walk's time at the sway's cadence; then, for side/oblique and for front/back views, which
 detector is best on contact F1 (ties: timing) and so should be that view's default. Real clips:
 forward_walk_side_labeled.mp4 against its hand labels, the same clip reversed in time (a

@@ -179,6 +179,20 @@ def test_a_cadence_read_from_the_sway_brings_its_own_standard_error():
     assert c.verdict == "real change"
 
 
+def test_a_cadence_read_from_the_contacts_keeps_their_standard_error_beside_a_sway():
+    # From the front or back, contacts timed from the feet's motion give the cadence where the
+    # sway agrees with them: the error is then the contacts' own, not the sway's.
+    ragged = make_steps(12, jitter_s=0.15)
+    sway = {"stride_s": 1.2, "cadence_spm": 100.0, "explained": 0.8, "cadence_se_spm": 0.9}
+    by_contacts = walk(steps=ragged, extras={"stumbles": [], "sway_rhythm": sway,
+                                             "metrics_more": {"cadence_source": "contacts"}})
+    by_sway = walk(steps=ragged, extras={"stumbles": [], "sway_rhythm": sway,
+                                         "metrics_more": {"cadence_source": "sway"}})
+    assert standard_error("cadence_spm", by_contacts) == pytest.approx(
+        standard_error("cadence_spm", walk(steps=ragged)))
+    assert standard_error("cadence_spm", by_sway) == pytest.approx(0.9)
+
+
 def test_a_sway_read_over_few_strides_widens_the_threshold():
     # Four whole strides give three durations: the SE itself is unsure, and the normal's 1.96
     # called a change real too often (bench/assess_repeatability.py, front view: 11 % of pairs

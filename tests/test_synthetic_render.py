@@ -154,5 +154,9 @@ def test_front_view_steps_timed_from_the_feet_motion_in_the_picture() -> None:
     assert contacts.median_abs_error_s() * seq.fps <= 1.0
     assert contacts.feet_consistent()
     assert res.metrics.double_support_pct is None
+    # The cadence is the contacts' (the trunk's sway, read over under three whole strides here,
+    # put it 2.4 steps/min low).
+    assert res.extras["metrics_more"]["cadence_source"] == "contacts"
+    assert res.metrics.cadence_spm == pytest.approx(doc["cadence_spm"], abs=1.0)
     depth = analyze_sequence(seq, AnalysisOptions(event_detector="separation"))
     assert match_events(depth.events, truth, "contact", 0.1, within_labels=True).f1 < 1.0

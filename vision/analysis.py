@@ -33,9 +33,10 @@ from vision.gait.events import (
 )
 from vision.gait.first_movement import body_points
 from vision.gait.foot_tracks import foot_tracks
+from vision.gait.frontal_cadence import settle_frontal_cadence
 from vision.gait.posture import PostureOptions, posture_series, summarise_posture
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
-from vision.gait.rhythm import RhythmOptions, SwayRhythm, sway_rhythm
+from vision.gait.rhythm import RhythmOptions, sway_rhythm
 from vision.gait.scale import (
     HEEL_POINT_HEIGHT_FRACTION,
     TOE_POINT_HEIGHT_FRACTION,
@@ -66,9 +67,6 @@ PROTOCOLS = ("3mbwt",)
 MAX_SERIES_POINTS = 600
 MIN_COVERAGE = 0.5
 # Where the contacts and the trunk's sway disagree by more, the contacts are warned of.
-CADENCE_DISAGREEMENT = 0.10
-
-
 @dataclass(frozen=True)
 class AnalysisOptions:
     """What the user tells the analysis.
@@ -241,8 +239,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     longest = max(walks, key=lambda g: g.end_s - g.start_s, default=None)
     rhythm = (sway_rhythm(base.image, t, (longest.start_s, longest.end_s), opts.rhythm)
               if frontal and longest is not None else None)  # fmt: skip
-    steps_by_rhythm = _cadence_from_sway(steps, rhythm, sum(g.end_s - g.start_s for g in walks),
-                                         direction.view, warnings)  # fmt: skip
+    cadence = settle_frontal_cadence(steps, rhythm, sum(g.end_s - g.start_s for g in walks),
+                                     direction.view, detector == "foot_motion", warnings)
     result.steps = steps.result_steps()
 
     posture = posture_series(post_seq.image, post_seq.world, direction.facing, direction.view,
@@ -333,7 +331,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
             "trunk_sway_deg": _r(sway.trunk_sway_deg),
             "sway_ml_parts_body_heights": {k: _r(v) for k, v in sway.ml_parts_body_heights.items()},
             "estimated_height_m": _r(scale.estimated_height_m),
-            "step_count_by_rhythm": steps_by_rhythm,
+            "step_count_by_rhythm": cadence.steps_by_rhythm,
+            "cadence_source": cadence.source,
         },
         "series": _series(t, posture),
     }  # fmt: skip
@@ -421,39 +420,6 @@ def _main_walks(segments: list[Segment], main: str | None) -> list[Segment]:
     """The segments walking in the main direction (any walking or turning when there is none)."""
     return ([g for g in segments if main in WALKS and g.direction == main]
             or [g for g in segments if g.direction in MOVING])  # fmt: skip
-
-
-def _cadence_from_sway(steps: StepSummary, rhythm: SwayRhythm | None, walking_s: float,
-                       view: str, warnings: list[str]) -> int | None:
-    """From the front or back, take cadence (in place) from the trunk's sway period, warn where
-    the contacts disagree with it, and return the steps ``walking_s`` seconds of walking (first
-    movement to last contact, over the walks the steps were counted in) hold at that cadence
-    (None without a rhythm).
-
-    bench/accuracy.py, walks seen from the front or back through the pose model: the sway's
-    cadence was within 1.0 steps/min of the truth on the 9 rendered clips and 3.0 off on the
-    sample clip, while the contacts' was more than 2 off on 4 of the 6 walks it was measured on
-    (by up to 21); the walk's time at the sway's cadence held the true number of steps on 9 of
-    the 10 walks, the counted contacts on 3."""
-    if rhythm is None:
-        return None
-    counted = steps.cadence_spm
-    steps.cadence_spm = rhythm.cadence_spm
-    steps.step_time_mean_s = 60.0 / rhythm.cadence_spm
-    steps.step_time_sd_s = None  # the sway gives the mean rhythm only
-    warnings.append(f"cadence from this {view} view is read from the trunk's side-to-side sway "
-                    "(one sway to each side per stride), not from the foot contacts; step time "
-                    "is its mean only")  # fmt: skip
-    if counted is not None and abs(counted / rhythm.cadence_spm - 1.0) > CADENCE_DISAGREEMENT:
-        warnings.append(f"the foot contacts give a cadence of {counted:.0f} steps/min, the "
-                        f"trunk's sway {rhythm.cadence_spm:.0f}: steps may have been missed or "
-                        "found twice")  # fmt: skip
-    expected = round(rhythm.steps_over(walking_s))
-    if steps.steps and expected != len(steps.steps):
-        warnings.append(f"{len(steps.steps)} steps were found, but the walk's time at the sway's "
-                        f"cadence holds about {expected}: the step count from this {view} view "
-                        "may be off")  # fmt: skip
-    return expected
 
 
 def _in_direction(events: list[Event], segments: list[Segment],

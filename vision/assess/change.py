@@ -16,6 +16,7 @@ from typing import Any, Literal
 from scipy.stats import t as student_t
 
 from vision.result import AnalysisResult
+from vision.stats import mean_standard_error
 
 from .fall_risk import stride_count
 from .presets import DESIGN_CHOICE
@@ -211,7 +212,8 @@ def walk_error(metric: str, result: AnalysisResult) -> WalkError | None:
     ``None`` if unknown.
 
     Speed and cadence from per-step values of the steady steps (:func:`steady_steps`), except a
-    cadence read from the trunk's sway (``extras["sway_rhythm"]``), which brings its own; mean
+    cadence read from the trunk's sway (``extras["metrics_more"]["cadence_source"]``, with the
+    rhythm in ``extras["sway_rhythm"]``), which brings its own; mean
     step length from its SD over those steps; stride-time SD from its sampling error
     SD / sqrt(2 (n - 1)). Distances add the scale's uncertainty (``scale.uncertainty_pct``, taken
     as one standard uncertainty, with many degrees of freedom).
@@ -226,9 +228,12 @@ def walk_error(metric: str, result: AnalysisResult) -> WalkError | None:
         return None if e is None else _with_scale(e, scale_se)
     if metric == "cadence_spm":
         rhythm = result.extras.get("sway_rhythm")
-        if isinstance(rhythm, dict):
+        # Results stored before the cadence's source was recorded took it from the sway
+        # wherever there was one.
+        source = (result.extras.get("metrics_more") or {}).get("cadence_source", "sway")
+        if isinstance(rhythm, dict) and source == "sway":
             # The cadence itself came from the trunk's sway (front and back views): so does its
-            # error; the contacts there are the less sure reading.
+            # error.
             se, df = rhythm.get("cadence_se_spm"), rhythm.get("cadence_se_df")
             return None if se is None else WalkError(float(se), math.inf if df is None else df)
         return _se_of_mean([60.0 / dur for dur, _ in steps])
@@ -279,12 +284,8 @@ def steady_steps(result: AnalysisResult) -> list[tuple[float, float | None]]:
 
 
 def _se_of_mean(values: list[float]) -> WalkError | None:
-    n = len(values)
-    if n < 2:
-        return None
-    mean = sum(values) / n
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    return WalkError(sd / math.sqrt(n), n - 1)
+    e = mean_standard_error(values)
+    return None if e is None else WalkError(*e)
 
 
 def _r(value: float | None) -> float | None:

@@ -1,0 +1,102 @@
+"""Which reading gives the cadence of a walk seen from the front or back: the foot contacts or
+the trunk's side-to-side sway (:mod:`vision.gait.rhythm`).
+
+From the side the contacts are the only reading (the sway lies along the line of sight). From the
+front or back there are two, and which is the better depends on how the contacts were timed:
+
+* timed by the pose model's depth of the feet (``separation``), the contacts' cadence was more
+  than 2 steps/min off on 4 of the 6 rendered front/back walks it was measured on (by up to 21),
+  while the sway's was within 1.0 on all 9 (bench/accuracy.py, before the feet's motion was
+  measured): the sway's is taken;
+* timed by the picture's change around each foot (``foot_motion``), the contacts' cadence was
+  within 1.1 steps/min of the truth on all 9 rendered front/back walks and on the sample front
+  walk, the sway's within 1.3 on the renders but 2.4 off on the sample walk, which holds under
+  three whole strides of sway (too few for the sway's standard error). But where the motion
+  missed a contact or split one, the contacts' step times scatter: their cadence's standard error
+  (from the steady steps' spread, as a visit comparison reads it) was 22-45 steps/min on 3 of the
+  9 renders, against the sway's 0.8-2.1. So of two readings that agree (within
+  :data:`CADENCE_DISAGREEMENT`), the one with the smaller standard error is taken: the contacts'
+  on 4 of those 10 walks, the sway's on 6, all within 1.11 steps/min of the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from vision.gait.rhythm import SwayRhythm
+from vision.gait.steps import StepSummary
+from vision.stats import mean_standard_error
+
+CADENCE_DISAGREEMENT = 0.10
+CadenceSource = Literal["contacts", "sway"]
+
+
+@dataclass(frozen=True)
+class FrontalCadence:
+    """Attributes:
+    source: which reading the cadence in the step summary now is.
+    steps_by_rhythm: the steps the walk's time holds at the sway's cadence (a cross-check of the
+        step count); None without a sway rhythm.
+    """
+
+    source: CadenceSource
+    steps_by_rhythm: int | None
+
+
+def settle_frontal_cadence(steps: StepSummary, rhythm: SwayRhythm | None, walking_s: float,
+                           view: str, contacts_by_motion: bool,
+                           warnings: list[str]) -> FrontalCadence:
+    """Settle (in place on ``steps``) the cadence of a walk seen from the front or back, and
+    cross-check the step count against the sway's rhythm. Without a rhythm (side views, or a
+    walk too short to read one) the contacts' cadence stands.
+
+    Args:
+        steps: the contacts' steps and summary; its cadence and step time are replaced by the
+            sway's where the sway's is taken.
+        rhythm: the trunk's sway rhythm over the walk, None where it has none.
+        walking_s: seconds of walking (first movement to last contact) over the walks the steps
+            were counted in.
+        view: "front" or "back", for the warnings.
+        contacts_by_motion: the contacts were timed from the picture's change around the feet
+            (else their cadence is never taken over the sway's).
+        warnings: what the user is told is appended here.
+    """
+    if rhythm is None:
+        return FrontalCadence("contacts", None)
+    counted = steps.cadence_spm
+    agree = (counted is not None
+             and abs(counted / rhythm.cadence_spm - 1.0) <= CADENCE_DISAGREEMENT)  # fmt: skip
+    se = contacts_cadence_se(steps)
+    if (contacts_by_motion and agree and se is not None
+            and (rhythm.cadence_se_spm is None or se <= rhythm.cadence_se_spm)):
+        source: CadenceSource = "contacts"
+        warnings.append(f"cadence from this {view} view is read from the foot contacts, timed "
+                        "from the picture's change around each foot; the trunk's side-to-side "
+                        f"sway agrees ({rhythm.cadence_spm:.0f} steps/min)")  # fmt: skip
+    else:
+        source = "sway"
+        steps.cadence_spm = rhythm.cadence_spm
+        steps.step_time_mean_s = 60.0 / rhythm.cadence_spm
+        steps.step_time_sd_s = None  # the sway gives the mean rhythm only
+        warnings.append(f"cadence from this {view} view is read from the trunk's side-to-side "
+                        "sway (one sway to each side per stride), not from the foot contacts; "
+                        "step time is its mean only")  # fmt: skip
+        if counted is not None and not agree:
+            warnings.append(f"the foot contacts give a cadence of {counted:.0f} steps/min, the "
+                            f"trunk's sway {rhythm.cadence_spm:.0f}: steps may have been missed "
+                            "or found twice")  # fmt: skip
+    expected = round(rhythm.steps_over(walking_s))
+    if steps.steps and expected != len(steps.steps):
+        warnings.append(f"{len(steps.steps)} steps were found, but the walk's time at the sway's "
+                        f"cadence holds about {expected}: the step count from this {view} view "
+                        "may be off")  # fmt: skip
+    return FrontalCadence(source, expected)
+
+
+def contacts_cadence_se(steps: StepSummary) -> float | None:
+    """Standard error of the contacts' cadence, steps per minute, from the steady steps' own
+    cadences (60 / step time), as the visit comparison reads it; None for fewer than two."""
+    e = mean_standard_error([60.0 / s.duration_s for s in steps.steps
+                             if s.steady and s.duration_s > 0])  # fmt: skip
+    return None if e is None else e[0]
