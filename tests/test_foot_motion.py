@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vision.foot_motion import foot_motion, where_camera_still
+from vision.foot_motion import by_picture_side, foot_motion, where_camera_still
 from vision.gait.motion_events import MotionOptions, find_swings, motion_events, stride_time_s
 from vision.landmarks import IDX, L_ANKLE, L_KNEE, NUM_LANDMARKS, R_ANKLE, R_KNEE
 from vision.sequence import PoseSequence
@@ -130,3 +130,33 @@ def test_foot_motion_travels_with_the_sequence(tmp_path):
         PoseSequence(t_s=seq.t_s, frame_index=seq.frame_index, image=seq.image, world=seq.world,
                      visibility=seq.visibility, fps=FPS, width=640, height=480,
                      foot_motion=np.zeros((n, 3)))
+
+
+def _walk_seen_from_behind(left_x: np.ndarray, right_x: np.ndarray) -> np.ndarray:
+    return np.stack([_legs(lx, rx) for lx, rx in zip(left_x, right_x, strict=True)])
+
+
+def test_brief_label_swaps_from_the_front_or_back_are_undone():
+    # Left foot at x 300, right at 330 (a step's width apart, shank 100 px); the pose model swaps
+    # their labels in frames 20-23, and each label's box then measured the other foot.
+    n = 60
+    left_x, right_x = np.full(n, 300.0), np.full(n, 330.0)
+    left_x[20:24], right_x[20:24] = 330.0, 300.0
+    image = _walk_seen_from_behind(left_x, right_x)
+    motion = np.column_stack([np.linspace(0, 0.5, n), np.zeros(n)])
+    out = by_picture_side(motion, image, FPS)
+    assert np.array_equal(out[20:24], motion[20:24][:, ::-1])
+    assert np.array_equal(np.delete(out, np.s_[20:24], axis=0),
+                          np.delete(motion, np.s_[20:24], axis=0))  # fmt: skip
+
+
+def test_feet_too_close_to_order_and_a_turn_keep_their_labels():
+    n = 90
+    left_x, right_x = np.full(n, 300.0), np.full(n, 330.0)
+    left_x[10:13] = 334.0  # 4 px the wrong way round: under a tenth of a shank, unsure
+    left_x[45:], right_x[45:] = 330.0, 300.0  # the walker turns: sides change for good
+    motion = np.column_stack([np.linspace(0, 0.5, n), np.zeros(n)])
+    out = by_picture_side(motion, _walk_seen_from_behind(left_x, right_x), FPS)
+    # Each frame's order is the majority of its own window, on either side of the turn (a
+    # majority over the whole walk would swap one half).
+    assert np.array_equal(out, motion)

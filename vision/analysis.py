@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from vision.camera_motion import CameraMove, camera_move, frame_boxes
-from vision.foot_motion import where_camera_still
+from vision.foot_motion import by_picture_side, where_camera_still
 from vision.gait.body import despiked, mid_hip, with_consistent_legs
 from vision.gait.direction import (
     MOVING,
@@ -167,7 +167,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
                          picture, direction.travel, walking,
                          direction.body_height_px, frontal=frontal,
                          raw_image=base.image,
-                         motion=_still_foot_motion(seq, move))  # fmt: skip
+                         motion=_still_foot_motion(seq, move, frontal))  # fmt: skip
     detector = opts.event_detector or default_detector(frontal)
     if detector == "foot_motion" and not motion_measured(tracks):
         detector = "separation"  # what it falls back to, named as such in the result
@@ -341,12 +341,15 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     return result
 
 
-def _still_foot_motion(seq: PoseSequence, move: CameraMove | None) -> np.ndarray | None:
-    """The picture's change around the feet where the camera stood still; None when it was not
-    measured or the camera moved over the clip (its own motion swamps the feet's)."""
+def _still_foot_motion(seq: PoseSequence, move: CameraMove | None,
+                       frontal: bool) -> np.ndarray | None:
+    """The picture's change around the feet where the camera stood still, each column following
+    its foot's side of the picture from the front or back; None when it was not measured or the
+    camera moved over the clip (its own motion swamps the feet's)."""
     if seq.foot_motion is None or (move is not None and move.moved):
         return None
-    return where_camera_still(seq.foot_motion, seq.camera)
+    motion = where_camera_still(seq.foot_motion, seq.camera)
+    return by_picture_side(motion, seq.image, seq.fps) if frontal else motion
 
 
 def _moving_camera_warning(move: CameraMove, calibrated: bool) -> str:
