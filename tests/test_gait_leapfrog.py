@@ -8,7 +8,7 @@ import pytest
 from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.agreement import match_events
 from vision.gait.events import EventOptions, airborne_lifts
-from vision.gait.leapfrog import LeapfrogOptions, _room_for_lone_swings, name_lifts
+from vision.gait.leapfrog import LeapfrogOptions, _combine, _room_for_lone_swings, name_lifts
 from vision.gait.swing_fit import SwingFit, leading_kind, merge_kinds, pair_swings, same_swing
 from vision.result import Event
 from vision.synthetic import WalkParams, simulate_walk
@@ -75,6 +75,21 @@ def test_merge_kinds_averages_agreeing_estimates_and_keeps_a_real_first():
     assert merge_kinds((1.05, 1.00), 0, noise_s=0.03, earliest=True) == 1.05
     assert merge_kinds((1.20, 1.00), 0, noise_s=0.03, earliest=True) == 1.00
     assert merge_kinds((float("nan"), 1.00), 0, noise_s=0.03, earliest=True) == 1.00
+
+
+def test_a_closing_steps_contact_is_the_mean_of_heel_and_toe():
+    """Feet closed side by side: the pose model draws the closing foot's toe onto the resting
+    foot before it arrives (rendered side walks: 3-7 frames early), so the earliest kind is not
+    the first to land there. A walk whose toes land first keeps the toe's time elsewhere."""
+    steady = [(_fit(1.0 + k, 1.4 + k), _fit(1.0 + k, 1.3 + k + 0.01 * (k % 2)))
+              for k in range(4)]  # toe lands 0.09-0.1 s before the heel: toe first
+    closing = (SwingFit(5.0, 5.50, 0.0, closing=True), SwingFit(5.0, 5.30, 0.0, closing=True))
+    out = _combine([*steady, closing])
+    assert [c for _, c in out[:4]] == [f.contact_s for _, f in steady]
+    assert out[4][1] == pytest.approx(5.40)
+    # Not a closing step: the toe's time stands (it is earlier, as always).
+    plain = (_fit(5.0, 5.50), _fit(5.0, 5.30))
+    assert _combine([*steady, plain])[4][1] == pytest.approx(5.30)
 
 
 def test_slow_backward_walk_contacts_are_not_timed_early():

@@ -20,11 +20,13 @@ from vision.timeseries import close_short_runs
 
 @dataclass(frozen=True)
 class SwingFit:
-    """Lift and contact time (s) of one swing, and the fit's RMS residual (track units)."""
+    """Lift and contact time (s) of one swing, the fit's RMS residual (track units), and whether
+    the swing closes the walk (the foot comes to rest beside the other, not past it)."""
 
     lift_s: float
     contact_s: float
     rms: float
+    closing: bool = False
 
 
 ARRIVAL_POWERS = (1.0, 1.5, 2.0, 2.5, 3.0)
