@@ -9,7 +9,12 @@ import pytest
 
 from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.floor_camera import camera_from_homography
-from vision.gait.scale import HEEL_POINT_HEIGHT_FRACTION, FloorCalibration, estimate_scale
+from vision.gait.scale import (
+    HEEL_POINT_HEIGHT_FRACTION,
+    FloorCalibration,
+    estimate_scale,
+    footprint_points,
+)
 from vision.landmarks import IDX
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import floor_calibration, look_at, view_camera
@@ -106,3 +111,29 @@ def test_step_length_excludes_step_width():
     # Exact heels sit on the floor, so the heel-height correction shortens them by a little.
     assert res.metrics.step_length_m.mean == pytest.approx(0.3, abs=0.015)
     assert res.metrics.step_length_m.mean < np.hypot(0.3, 0.25) - 0.05
+
+
+def test_footprints_from_the_front_or_back_sit_between_heel_and_toe():
+    """A foot seen end-on: the pose model draws heel and toe together along the line of sight
+    (here each 4 px toward the other in the picture; on the rendered back walks the heel was
+    drawn 5-10 px toward the toe). The heel alone then lands centimetres off its place on the
+    floor; the midpoint of the two, lifted to their mean height, stays on the foot's midpoint."""
+    truth, cam, cal, _ = _scene("back")
+    seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
+    scale = estimate_scale(seq.image, seq.world, cal, height_cm=170.0,
+                           image_size=(cam.width, cam.height), heel_height_fraction=0.052,
+                           toe_height_fraction=0.014)  # fmt: skip
+    heel_m = np.array([2.0, 0.07, 0.052 * 1.7])
+    toe_m = np.array([2.0 - 0.22 * truth.travel_sign, 0.07, 0.014 * 1.7])  # toes face away
+    seen, _ = cam.project(np.stack([heel_m, toe_m]))
+    pull = 4.0 * (seen[1] - seen[0]) / np.linalg.norm(seen[1] - seen[0])
+    drawn = np.stack([seen[0] + pull, seen[1] - pull])
+    feet = np.tile(drawn, (3, 2, 1, 1))  # (T, 2 feet, [heel, toe], 2)
+
+    moved, lifted = footprint_points(feet, scale, "back")
+    middle = 0.5 * (heel_m[:2] + toe_m[:2])
+    np.testing.assert_allclose(lifted.floor_m(moved[0, :1, 0]), [middle], atol=0.01)
+    assert np.linalg.norm(scale.floor_m(feet[0, :1, 0])[0] - heel_m[:2]) > 0.03
+    # From the side the heel is the footprint, as it is.
+    same, kept = footprint_points(feet, scale, "side")
+    assert same is feet and kept is scale

@@ -43,6 +43,7 @@ from vision.gait.scale import (
     FloorCalibration,
     ScaleModel,
     estimate_scale,
+    footprint_points,
 )
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
@@ -224,7 +225,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         other = "forward" if main == "backward" else "backward"
         warnings.append(f"metrics describe the {main} walking only; {len(others)} steps taken "
                         f"while {other} walking, standing or turning are listed in extras")
-    steps = analyze_steps(main_events, tracks.feet, t, scale, walk_axis, opts.steps)
+    step_feet, step_scale = footprint_points(tracks.feet, scale, direction.view)
+    steps = analyze_steps(main_events, step_feet, t, step_scale, walk_axis, opts.steps)
     if depth_unreliable:
         warnings.append(f"steps are not counted or timed from this {direction.view} view: the "
                         "pose model reads the subject's front and back in turn, so the feet's "
