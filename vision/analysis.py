@@ -374,9 +374,11 @@ def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
         return
     # bench/accuracy.py, rendered front and back walks through the pose model (all but one of
     # even steps): the lengths between the contacts' footprints read a CV of 8-82% and a left/right
-    # asymmetry of 4-89% (an uneven-steps cue from 15%) with the depth's contacts. Only their mean
-    # is kept: over those walks it was 2.3 cm off on average, 4.8 cm at worst, with the contacts
-    # from the feet's motion (2.9 and 6.4 cm with the depth's).
+    # asymmetry of 4-89% (an uneven-steps cue from 15%) with the depth's contacts, still 6-28%
+    # and 4-40% with the contacts from the feet's motion and the heel-toe midpoint's footprints
+    # (see footprint_points). Only their mean is kept: over those walks and the sample front
+    # walk it was 0.8 cm off on average, 1.6 cm at worst (2.9 and 6.4 cm with the depth's
+    # contacts and the heel's footprints).
     for s in steps.steps:
         s.length = s.length_bh = None
     steps.step_length_sd = steps.step_length_cv_pct = steps.step_length_asymmetry_pct = None
