@@ -67,7 +67,8 @@ from vision.sequence import PoseSequence
 PROTOCOLS = ("3mbwt",)
 MAX_SERIES_POINTS = 600
 MIN_COVERAGE = 0.5
-# Where the contacts and the trunk's sway disagree by more, the contacts are warned of.
+
+
 @dataclass(frozen=True)
 class AnalysisOptions:
     """What the user tells the analysis.

@@ -12,11 +12,12 @@ front or back there are two, and which is the better depends on how the contacts
   within 1.1 steps/min of the truth on all 9 rendered front/back walks and on the sample front
   walk, the sway's within 1.3 on the renders but 2.4 off on the sample walk, which holds under
   three whole strides of sway (too few for the sway's standard error). But where the motion
-  missed a contact or split one, the contacts' step times scatter: their cadence's standard error
-  (from the steady steps' spread, as a visit comparison reads it) was 22-45 steps/min on 3 of the
-  9 renders, against the sway's 0.8-2.1. So of two readings that agree (within
-  :data:`CADENCE_DISAGREEMENT`), the one with the smaller standard error is taken: the contacts'
-  on 4 of those 10 walks, the sway's on 6, all within 1.11 steps/min of the truth.
+  missed a contact or split one, or the walker limps, the contacts' step times scatter: their
+  cadence's standard error (from the steady steps' spread, as a visit comparison reads it) was
+  17-42 steps/min on 2 of the 9 renders and 2-6 on 3 more, against the sway's 0.8-2.1. So of two
+  readings that agree (within :data:`CADENCE_DISAGREEMENT`), the one with the smaller standard
+  error is taken: the contacts' on 5 of those 10 walks, the sway's on 5, all within 1.11
+  steps/min of the truth.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from vision.gait.rhythm import SwayRhythm
 from vision.gait.steps import StepSummary
 from vision.stats import mean_standard_error
 
+# Readings further apart than this (relative) disagree: steps were missed or found twice.
 CADENCE_DISAGREEMENT = 0.10
 CadenceSource = Literal["contacts", "sway"]
 
