@@ -6,7 +6,9 @@ Prints one table per event detector: per clip, contact precision/recall, median 
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
 synthetic with floor calibration), cadence error (steps/min), trunk flexion and lean to the
 side errors (deg; "-" where the view does not measure them: see vision.gait.posture), the
-found walk's start and end minus the true ones (s), the 3 m backward walk test's time minus the
+double support's error (percentage points, in the summary by kind of clip; withheld from the front
+and back), the found walk's start and end minus the true ones (s), the 3 m backward walk test's
+time minus the
 true one (s, backward walks that pass 3 m, with the test's own lines marked; * where the result
 says a foot rested at the line) and the walk direction found vs true (None: not given, the
 facing being unsure); a summary, with, for front and back views, how often the cadence (read
@@ -327,11 +329,28 @@ def evaluate(case: Case, detector: str) -> dict:
         "dir": f"{m.walk_direction}/{case.direction}",
         **_walk_span_errors(res.segments, case),
         **_test_errors(case, opts),
+        "ds": _error(m.double_support_pct, _true_double_support(case)),
         "dir_ok": m.walk_direction == case.direction,
         "dir_given": m.walk_direction is not None,
         "frontal": res.extras.get("view") in ("front", "back"),
     }  # fmt: skip
     return row
+
+
+def _true_double_support(case: Case) -> float | None:
+    """Double support (% of the steady walk) of the truth's own contacts and lifts, read by the
+    same steps analysis as the found events; None without labelled lifts of both feet."""
+    from vision.gait.scale import ScaleModel
+    from vision.gait.steps import analyze_steps
+
+    lifted = {e.foot for e in case.truth_events if e.type == "lift"}
+    if lifted != {"left", "right"}:
+        return None
+    t = case.seq.t_s
+    steps = analyze_steps(sorted(case.truth_events, key=lambda e: e.t_s),
+                          np.full((len(t), 2, 3, 2), np.nan), t,
+                          ScaleModel("none", None, None, 1.0), np.array([1.0, 0.0]))  # fmt: skip
+    return steps.double_support_pct
 
 
 def _error(found: float | None, true: float | None) -> float | None:
@@ -427,6 +446,12 @@ def print_table(rows: list[dict], detector: str) -> None:
             if err:
                 print(f"  {what} vs truth, {kind} clips: {len(err)} measured, mean |error| "
                       f"{np.mean(err):.1f} deg, worst {np.max(err):.1f} deg")
+    for kind in ("real", "render", "sample", "syn"):
+        err = [r["ds"] for r in rows if r["ds"] is not None and r["clip"].startswith(kind)]
+        if err:
+            print(f"  double support vs truth (side and oblique), {kind} clips: {len(err)} "
+                  f"measured, mean error {np.mean(err):+.1f}, mean |error| "
+                  f"{np.mean(np.abs(err)):.1f}, worst {max(err, key=abs):+.1f} percentage points")
     tests = [r for r in rows if r["test_s"] is not None]
     if tests:
         err = np.abs([r["test_s"] for r in tests])
