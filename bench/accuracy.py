@@ -4,25 +4,23 @@
 
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
-synthetic with floor calibration), cadence error (steps/min), trunk flexion and lean to the
-side errors (deg; "-" where the view does not measure them: see vision.gait.posture), the
-double support's error (percentage points, in the summary by kind of clip; withheld from the front
-and back), the found walk's start and end minus the true ones (s), the 3 m backward walk test's
-time minus the
-true one (s, backward walks that pass 3 m, with the test's own lines marked; * where the result
-says a foot rested at the line) and the walk direction found vs true (None: not given, the
-facing being unsure); a summary, with, for front and back views, how often the cadence (read
-there from the contacts or the trunk's sway: see vision.gait.frontal_cadence) is within 2
-steps/min and the step count exact, as counted and as the
-walk's time at the sway's cadence; then, for side/oblique and for front/back views, which
-detector is best on contact F1 (ties: timing) and so should be that view's default. Real clips:
-forward_walk_side_labeled.mp4 against its hand labels, the same clip reversed in time (a
-backward-walk stand-in), and the real backward walk of backward_walk_side_demo4.mp4 against our
-own contact labels (tests/data). Rendered clips (``sample_videos/*.mp4`` and the walks in
-``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end through the pose
-model against their truth JSON, with the floor marks of their view. Pose comes from
-``--pose-dir/<stem>.npz`` when present, else from running the pose model (and is then saved
-there, so later runs are fast).
+synthetic with floor calibration), cadence error (steps/min), trunk flexion and lean to the side
+errors (deg; "-" where the view does not measure them: see vision.gait.posture), the double
+support's error (percentage points, in the summary by kind of clip; withheld from the front and
+back), the found walk's start and end minus the true ones (s), the 3 m backward walk test's time
+minus the true one (s, backward walks that pass 3 m, with the test's own lines marked; * where
+the result says a foot rested at the line) and the walk direction found vs true (None: not
+given, the facing being unsure); a summary, with, for front and back views, how often the
+cadence (read there from the contacts or the trunk's sway: see vision.gait.frontal_cadence) is
+within 2 steps/min and the step count exact, as counted and as the walk's time at the sway's
+cadence; then, for side/oblique and for front/back views, which detector is best on contact F1
+(ties: timing) and so should be that view's default. Real clips: forward_walk_side_labeled.mp4
+against its hand labels, the same clip reversed in time (a backward-walk stand-in), and the real
+backward walk of backward_walk_side_demo4.mp4 against our own contact labels (tests/data).
+Rendered clips (``sample_videos/*.mp4`` and the walks in ``BENCH_CLIPS``, rendered once into
+``--pose-dir/rendered``) run end to end through the pose model against their truth JSON, with
+the floor marks of their view. Pose comes from ``--pose-dir/<stem>.npz`` when present, else from
+running the pose model (and is then saved there, so later runs are fast).
 """
 
 from __future__ import annotations
