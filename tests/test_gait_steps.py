@@ -106,3 +106,37 @@ def test_one_event_far_off_its_step_does_not_pull_cadence():
         # Kept, the late contact costs 1.3-1.6 steps/min on average here (up to 2.1).
         assert np.mean(np.abs(robust)) < 0.3 * np.mean(np.abs(plain)), (late_s, robust, plain)
         assert np.max(np.abs(robust)) < 1.0, (late_s, robust)
+
+
+def _speed_walk(hidden_right_rows: slice):
+    """Feet advancing 60 px per step (0.6 s), 300 px body height, the right foot's heel unseen
+    in ``hidden_right_rows``; contacts at 1.0, 1.6, ... 6.4 s."""
+    contacts = [1.0 + 0.6 * k for k in range(10)]
+    t = np.arange(0.0, contacts[-1] + 1.0, 1.0 / FPS)
+    events = []
+    for k, tc in enumerate(contacts):
+        foot = "left" if k % 2 == 0 else "right"
+        events += [Event(int(round(tc * FPS)), tc, foot, "contact"),
+                   Event(int(round((tc + 0.7) * FPS)), tc + 0.7, foot, "lift")]
+    events.sort(key=lambda e: e.t_s)
+    feet = np.zeros((len(t), 2, 3, 2))
+    for f in range(2):  # each foot rests where it last landed
+        landed = [tc for k, tc in enumerate(contacts) if k % 2 == f]
+        for i, ti in enumerate(t):
+            n = sum(tc <= ti for tc in landed)
+            feet[i, f, :, 0] = 60.0 * (2 * n - (1 - f))
+    feet[hidden_right_rows, 1, 0] = np.nan
+    scale = ScaleModel("none", None, None, body_height_px=300.0)
+    return analyze_steps(events, feet, t, scale, np.array([1.0, 0.0]))
+
+
+def test_speed_reads_both_feet_next_to_a_contact_where_one_is_unseen_at_it():
+    first_steady = int(round(1.6 * FPS))
+    whole = _speed_walk(slice(0, 0))
+    assert whole.speed == pytest.approx(0.2 / 0.6, rel=1e-6)  # 60 px of 300 per 0.6 s
+    one_frame = _speed_walk(slice(first_steady, first_steady + 1))
+    assert one_frame.speed == pytest.approx(whole.speed, rel=1e-6)
+    # Unseen all through the double support after the contact: not measured, and said so.
+    gone = _speed_walk(slice(first_steady - 3, first_steady + 4))
+    assert gone.speed is None
+    assert any("speed not measurable" in w for w in gone.warnings)

@@ -22,6 +22,9 @@ HEEL, TOE = 0, 1
 class StepOptions:
     """Attributes:
     max_step_s: a longer gap between contacts starts a new bout (a pause).
+    double_support_read_s: speed reads both feet at a contact's frame or, where one is not seen
+        there, at the nearest frame this close to it (both feet stay down for the double
+        support that follows a contact: about 0.1 s at a brisk pace).
     min_strides_for_variability: stride-time SD needs at least this many strides (Hausdorff
         2001 measured over long walks; fewer strides say little).
     outlier_k: cadence: an event further than this many robust standard deviations from the
@@ -31,6 +34,7 @@ class StepOptions:
     """
 
     max_step_s: float = 2.0
+    double_support_read_s: float = 0.05
     min_strides_for_variability: int = 6
     outlier_k: float = 3.0
     outlier_floor_s: float = 0.1
@@ -164,6 +168,19 @@ def analyze_steps(
     return out
 
 
+def _feet_midpoint_px(feet: np.ndarray, t_s: np.ndarray, t: float,
+                      within_s: float) -> np.ndarray | None:
+    """(2,) midpoint of the two heels in the frame nearest ``t`` (a contact, both feet down)
+    where both are seen, looking no further than ``within_s`` away (both feet stay down for the
+    double support after a contact); None where no such frame is."""
+    near = np.flatnonzero(np.abs(t_s - t) <= within_s + 1e-9)
+    for i in near[np.argsort(np.abs(t_s[near] - t), kind="stable")]:
+        heels = feet[i, :, HEEL]
+        if np.isfinite(heels).all():
+            return heels.mean(axis=0)
+    return None
+
+
 def _mark_steady(steps: list[StepRecord]) -> None:
     for b in sorted({s.bout for s in steps}):
         idx = [i for i, s in enumerate(steps) if s.bout == b]
@@ -293,14 +310,13 @@ def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
 
     # Speed: the feet's mid-point on the floor from the first to the last steady contact.
     t0, t1 = steady[0].t_contact_s, steady[-1].t_contact_s
-    mids = []
-    for t in (t0, t1):
-        i = int(np.argmin(np.abs(t_s - t)))
-        heels = feet[i, :, HEEL]
-        mids.append(heels.mean(axis=0) if np.isfinite(heels).all() else None)
+    mids = [_feet_midpoint_px(feet, t_s, t, options.double_support_read_s) for t in (t0, t1)]
     if t1 > t0 and all(m is not None for m in mids) and steady[0].bout == steady[-1].bout:
         pos = scale.along_walk(np.stack(mids), walk_axis_px)  # type: ignore[arg-type]
         out.speed = float(abs(pos[1] - pos[0]) / (t1 - t0))
+    else:
+        out.warnings.append("speed not measurable: both feet were not seen together at the first"
+                            " and last steady contacts of one bout")  # fmt: skip
 
     # Stride times: same-foot contact to contact within a bout, steady steps only (the first
     # step starts from standing and the closing step only joins the feet).
