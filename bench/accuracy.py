@@ -7,20 +7,21 @@ percentile contact timing error (frames), step count found/true, step-length mea
 synthetic with floor calibration), cadence error (steps/min), trunk flexion and lean to the side
 errors (deg; "-" where the view does not measure them: see vision.gait.posture), the double
 support's error (percentage points, in the summary by kind of clip; withheld from the front and
-back), the found walk's start and end minus the true ones (s), the 3 m backward walk test's time
-minus the true one (s, backward walks that pass 3 m, with the test's own lines marked; * where
-the result says a foot rested at the line) and the walk direction found vs true (None: not
-given, the facing being unsure); a summary, with, for front and back views, how often the
-cadence (read there from the contacts or the trunk's sway: see vision.gait.frontal_cadence) is
-within 2 steps/min and the step count exact, as counted and as the walk's time at the sway's
-cadence; then, for side/oblique and for front/back views, which detector is best on contact F1
-(ties: timing) and so should be that view's default. Real clips: forward_walk_side_labeled.mp4
-against its hand labels, the same clip reversed in time (a backward-walk stand-in), and the real
-backward walk of backward_walk_side_demo4.mp4 against our own contact labels (tests/data).
-Rendered clips (``sample_videos/*.mp4`` and the walks in ``BENCH_CLIPS``, rendered once into
-``--pose-dir/rendered``) run end to end through the pose model against their truth JSON, with
-the floor marks of their view. Pose comes from ``--pose-dir/<stem>.npz`` when present, else from
-running the pose model (and is then saved there, so later runs are fast).
+back) and the speed's (%, in the summary too), the found walk's start and end minus the true
+ones (s), the 3 m backward walk test's time minus the true one (s, backward walks that pass 3 m,
+with the test's own lines marked; * where the result says a foot rested at the line) and the
+walk direction found vs true (None: not given, the facing being unsure); a summary, with, for
+front and back views, how often the cadence (read there from the contacts or the trunk's sway:
+see vision.gait.frontal_cadence) is within 2 steps/min and the step count exact, as counted and
+as the walk's time at the sway's cadence; then, for side/oblique and for front/back views, which
+detector is best on contact F1 (ties: timing) and so should be that view's default. Real clips:
+forward_walk_side_labeled.mp4 against its hand labels, the same clip reversed in time (a
+backward-walk stand-in), and the real backward walk of backward_walk_side_demo4.mp4 against our
+own contact labels (tests/data). Rendered clips (``sample_videos/*.mp4`` and the walks in
+``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end through the pose
+model against their truth JSON, with the floor marks of their view. Pose comes from ``--pose-
+dir/<stem>.npz`` when present, else from running the pose model (and is then saved there, so
+later runs are fast).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class Case:
     window_s: tuple[float, float] | None = None
     step_count: int | None = None
     step_length_m: float | None = None
+    speed_mps: float | None = None
     cadence_spm: float | None = None
     trunk_flexion_deg: float | None = None
     lateral_lean_deg: float | None = None
@@ -126,6 +128,7 @@ def synthetic_cases(quick: bool) -> list[Case]:
                     truth_events=[Event(**e) for e in truth.events],
                     options=AnalysisOptions(calibration=fc), direction=direction,
                     step_count=len(truth.steps), step_length_m=truth.step_length_m,
+                    speed_mps=truth.speed_mps,
                     cadence_spm=truth.cadence_spm,
                     trunk_flexion_deg=float(np.mean(flex)) if p.trunk_flexion_deg else None,
                     lateral_lean_deg=float(np.mean(truth.trunk_lateral_lean_deg)),
@@ -230,6 +233,7 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
         options=AnalysisOptions(calibration=cal), direction=doc["direction"],
         step_count=len(doc["steps"]),
         step_length_m=doc["step_length_m"] if cal is not None else None,
+        speed_mps=doc.get("speed_mps") if cal is not None else None,
         cadence_spm=doc["cadence_spm"], trunk_flexion_deg=float(np.mean(doc["trunk_flexion_deg"])),
         lateral_lean_deg=float(np.mean(doc["trunk_lateral_lean_deg"])),
         walk_s=walk_span(doc["segments"], doc["direction"]),
@@ -328,6 +332,9 @@ def evaluate(case: Case, detector: str) -> dict:
         **_walk_span_errors(res.segments, case),
         **_test_errors(case, opts),
         "ds": _error(m.double_support_pct, _true_double_support(case)),
+        "speed_pct": (100 * (m.speed_mps / case.speed_mps - 1)
+                      if m.speed_mps is not None and case.speed_mps else None),
+        "speed_missing": case.speed_mps is not None and m.speed_mps is None,
         "dir_ok": m.walk_direction == case.direction,
         "dir_given": m.walk_direction is not None,
         "frontal": res.extras.get("view") in ("front", "back"),
@@ -450,6 +457,14 @@ def print_table(rows: list[dict], detector: str) -> None:
             print(f"  double support vs truth (side and oblique), {kind} clips: {len(err)} "
                   f"measured, mean error {np.mean(err):+.1f}, mean |error| "
                   f"{np.mean(np.abs(err)):.1f}, worst {max(err, key=abs):+.1f} percentage points")
+    for kind in ("render", "sample", "syn"):
+        err = [r["speed_pct"] for r in rows if r["speed_pct"] is not None
+               and r["clip"].startswith(kind)]  # fmt: skip
+        missing = sum(r["speed_missing"] for r in rows if r["clip"].startswith(kind))
+        if err:
+            print(f"  speed vs truth (the pelvis's travel), {kind} clips: {len(err)} measured, "
+                  f"mean |error| {np.mean(np.abs(err)):.1f} %, worst {max(err, key=abs):+.1f} %, "
+                  f"{missing} not measured")
     tests = [r for r in rows if r["test_s"] is not None]
     if tests:
         err = np.abs([r["test_s"] for r in tests])
