@@ -19,9 +19,9 @@ forward_walk_side_labeled.mp4 against its hand labels, the same clip reversed in
 backward-walk stand-in), and the real backward walk of backward_walk_side_demo4.mp4 against our
 own contact labels (tests/data). Rendered clips (``sample_videos/*.mp4`` and the walks in
 ``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end through the pose
-model against their truth JSON, with the floor marks of their view. Pose comes from ``--pose-
-dir/<stem>.npz`` when present, else from running the pose model (and is then saved there, so
-later runs are fast).
+model against their truth JSON, with the floor marks of their view. Pose comes from
+``--pose-dir/<stem>.npz`` when present, else from running the pose model (and is then saved
+there, so later runs are fast).
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vision.gait.frontal_cadence import contacts_cadence_se, settle_frontal_cadence
+from vision.gait.frontal_cadence import settle_frontal_cadence
 from vision.gait.rhythm import SwayRhythm
-from vision.gait.steps import StepRecord, StepSummary
+from vision.gait.steps import StepRecord, StepSummary, cadence_standard_error
 
 
 def _steps(n: int, cadence_spm: float) -> StepSummary:
@@ -53,8 +53,8 @@ def test_of_two_agreeing_readings_the_more_precise_is_taken():
     steady, ragged = _steps(9, 96.0), _steps(9, 96.0)
     for k, s in enumerate(ragged.steps):
         s.duration_s *= 1.3 if k % 3 == 1 else 0.85
-    assert contacts_cadence_se(steady) == 0.0
-    assert contacts_cadence_se(ragged) > 2.0
+    assert cadence_standard_error([s.duration_s for s in steady.steps if s.steady])[0] == 0.0
+    assert cadence_standard_error([s.duration_s for s in ragged.steps if s.steady])[0] > 2.0
     assert settle_frontal_cadence(steady, _rhythm(95.0, 1.0), 5.6, "back", True, []).source == (
         "contacts")
     assert settle_frontal_cadence(ragged, _rhythm(95.0, 1.0), 5.6, "back", True, []).source == (

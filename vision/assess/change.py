@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from scipy.stats import t as student_t
 
+from vision.gait.steps import cadence_standard_error
 from vision.result import AnalysisResult
 from vision.stats import mean_standard_error
 
@@ -236,7 +237,8 @@ def walk_error(metric: str, result: AnalysisResult) -> WalkError | None:
             # error.
             se, df = rhythm.get("cadence_se_spm"), rhythm.get("cadence_se_df")
             return None if se is None else WalkError(float(se), math.inf if df is None else df)
-        return _se_of_mean([60.0 / dur for dur, _ in steps])
+        e = cadence_standard_error([dur for dur, _ in steps])
+        return None if e is None else WalkError(*e)
     if metric == "step_length_m.mean":
         sd, n = result.metrics.step_length_m.sd, sum(length is not None for _, length in steps)
         if sd is None or n < 2:

@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from vision.gait.rhythm import SwayRhythm
-from vision.gait.steps import StepSummary
-from vision.stats import mean_standard_error
+from vision.gait.steps import StepSummary, cadence_standard_error
 
 # Readings further apart than this (relative) disagree: steps were missed or found twice.
 CADENCE_DISAGREEMENT = 0.10
@@ -69,7 +68,9 @@ def settle_frontal_cadence(steps: StepSummary, rhythm: SwayRhythm | None, walkin
     counted = steps.cadence_spm
     agree = (counted is not None
              and abs(counted / rhythm.cadence_spm - 1.0) <= CADENCE_DISAGREEMENT)  # fmt: skip
-    se = contacts_cadence_se(steps)
+    # The contacts' standard error as a visit comparison reads it (the steady steps' spread).
+    e = cadence_standard_error([x.duration_s for x in steps.steps if x.steady])
+    se = None if e is None else e[0]
     if (contacts_by_motion and agree and se is not None
             and (rhythm.cadence_se_spm is None or se <= rhythm.cadence_se_spm)):
         source: CadenceSource = "contacts"
@@ -95,10 +96,3 @@ def settle_frontal_cadence(steps: StepSummary, rhythm: SwayRhythm | None, walkin
                         "may be off")  # fmt: skip
     return FrontalCadence(source, expected)
 
-
-def contacts_cadence_se(steps: StepSummary) -> float | None:
-    """Standard error of the contacts' cadence, steps per minute, from the steady steps' own
-    cadences (60 / step time), as the visit comparison reads it; None for fewer than two."""
-    e = mean_standard_error([60.0 / s.duration_s for s in steps.steps
-                             if s.steady and s.duration_s > 0])  # fmt: skip
-    return None if e is None else e[0]

@@ -14,6 +14,7 @@ import numpy as np
 
 from vision.gait.scale import ScaleModel
 from vision.result import Event, Foot, Step, other_foot
+from vision.stats import mean_standard_error
 
 HEEL, TOE = 0, 1
 
@@ -22,9 +23,9 @@ HEEL, TOE = 0, 1
 class StepOptions:
     """Attributes:
     max_step_s: a longer gap between contacts starts a new bout (a pause).
-    double_support_read_s: speed reads both feet at a contact's frame or, where one is not seen
-        there, at the nearest frame this close to it (both feet stay down for the double
-        support that follows a contact: about 0.1 s at a brisk pace).
+    speed_read_s: speed reads both feet at a contact's frame or, where one is not seen there,
+        at the nearest frame this close to it (both feet stay down for the double support that
+        follows a contact: about 0.1 s at a brisk pace).
     min_strides_for_variability: stride-time SD needs at least this many strides (Hausdorff
         2001 measured over long walks; fewer strides say little).
     outlier_k: cadence: an event further than this many robust standard deviations from the
@@ -34,7 +35,7 @@ class StepOptions:
     """
 
     max_step_s: float = 2.0
-    double_support_read_s: float = 0.05
+    speed_read_s: float = 0.05
     min_strides_for_variability: int = 6
     outlier_k: float = 3.0
     outlier_floor_s: float = 0.1
@@ -166,6 +167,12 @@ def analyze_steps(
     lifts = sorted(e.t_s for e in events if e.type == "lift")
     _summarise(out, stances, lifts, feet, t_s, scale, walk_axis_px, options)
     return out
+
+
+def cadence_standard_error(step_times_s: list[float]) -> tuple[float, int] | None:
+    """Standard error (steps/min) of a cadence read from these step times (s), from their own
+    per-step cadences (60 / step time), and its degrees of freedom; None for fewer than two."""
+    return mean_standard_error([60.0 / d for d in step_times_s if d > 0])
 
 
 def _feet_midpoint_px(feet: np.ndarray, t_s: np.ndarray, t: float,
@@ -310,13 +317,16 @@ def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
 
     # Speed: the feet's mid-point on the floor from the first to the last steady contact.
     t0, t1 = steady[0].t_contact_s, steady[-1].t_contact_s
-    mids = [_feet_midpoint_px(feet, t_s, t, options.double_support_read_s) for t in (t0, t1)]
-    if t1 > t0 and all(m is not None for m in mids) and steady[0].bout == steady[-1].bout:
+    mids = [_feet_midpoint_px(feet, t_s, t, options.speed_read_s) for t in (t0, t1)]
+    if steady[0].bout != steady[-1].bout:
+        out.warnings.append("speed not measured: the steady steps span a pause, so no one bout "
+                            "of walking holds them all")  # fmt: skip
+    elif any(m is None for m in mids):
+        out.warnings.append("speed not measurable: both feet were not seen together at the first"
+                            " and last steady contacts")  # fmt: skip
+    elif t1 > t0:
         pos = scale.along_walk(np.stack(mids), walk_axis_px)  # type: ignore[arg-type]
         out.speed = float(abs(pos[1] - pos[0]) / (t1 - t0))
-    else:
-        out.warnings.append("speed not measurable: both feet were not seen together at the first"
-                            " and last steady contacts of one bout")  # fmt: skip
 
     # Stride times: same-foot contact to contact within a bout, steady steps only (the first
     # step starts from standing and the closing step only joins the feet).
