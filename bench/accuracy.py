@@ -73,8 +73,7 @@ class Case:
 
 def walk_span(segments: list[dict], direction: str) -> tuple[float, float] | None:
     """(start, end) seconds of the first truth segment walking in ``direction``."""
-    return next(((g["start_s"], g["end_s"]) for g in segments if g["direction"] == direction),
-                None)
+    return next(((g["start_s"], g["end_s"]) for g in segments if g["direction"] == direction), None)
 
 
 def calibration_for_view(cal: dict, view: str) -> FloorCalibration:
@@ -84,8 +83,9 @@ def calibration_for_view(cal: dict, view: str) -> FloorCalibration:
         two = cal["two_point"]
         return FloorCalibration(tuple(map(tuple, two["image_px"])), two["distance_m"])
     hom = cal["homography"]
-    return FloorCalibration(tuple(map(tuple, hom["image_px"])),
-                            floor_m=tuple(map(tuple, hom["floor_m"])))  # fmt: skip
+    return FloorCalibration(
+        tuple(map(tuple, hom["image_px"])), floor_m=tuple(map(tuple, hom["floor_m"]))
+    )
 
 
 def taped_marks(camera, steps: list[dict], travel_sign: float) -> dict:
@@ -123,19 +123,24 @@ def synthetic_cases(quick: bool) -> list[Case]:
                 seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
                 fc = calibration_for_view(taped_marks(cam, truth.steps, p.travel_sign), view)
                 flex = truth.trunk_flexion_deg
-                cases.append(Case(
-                    name=f"syn {direction[:4]} {vname} {view}", seq=seq,
-                    truth_events=[Event(**e) for e in truth.events],
-                    options=AnalysisOptions(calibration=fc), direction=direction,
-                    step_count=len(truth.steps), step_length_m=truth.step_length_m,
-                    speed_mps=truth.speed_mps,
-                    cadence_spm=truth.cadence_spm,
-                    trunk_flexion_deg=float(np.mean(flex)) if p.trunk_flexion_deg else None,
-                    lateral_lean_deg=float(np.mean(truth.trunk_lateral_lean_deg)),
-                    walk_s=walk_span(truth.segments, direction),
-                    test_3mbwt_s=_test_time(truth.test_3mbwt, direction),
-                    test_calibration=_test_lines(cam, truth.test_3mbwt, view),
-                ))  # fmt: skip
+                cases.append(
+                    Case(
+                        name=f"syn {direction[:4]} {vname} {view}",
+                        seq=seq,
+                        truth_events=[Event(**e) for e in truth.events],
+                        options=AnalysisOptions(calibration=fc),
+                        direction=direction,
+                        step_count=len(truth.steps),
+                        step_length_m=truth.step_length_m,
+                        speed_mps=truth.speed_mps,
+                        cadence_spm=truth.cadence_spm,
+                        trunk_flexion_deg=float(np.mean(flex)) if p.trunk_flexion_deg else None,
+                        lateral_lean_deg=float(np.mean(truth.trunk_lateral_lean_deg)),
+                        walk_s=walk_span(truth.segments, direction),
+                        test_3mbwt_s=_test_time(truth.test_3mbwt, direction),
+                        test_calibration=_test_lines(cam, truth.test_3mbwt, view),
+                    )
+                )
     return cases
 
 
@@ -143,8 +148,10 @@ def sample_cases(pose_dir: Path | None) -> list[Case]:
     """The rendered sample clips end to end through the pose model (BlazePose), against their
     truth JSON, each with the floor calibration a user would mark for its view (the marks need
     not be drawn in the clip: the calibration is their image points)."""
-    return [rendered_case(f"sample {t.name[: -len('.truth.json')]}", t, pose_dir)
-            for t in sorted((ROOT / "sample_videos").glob("*.truth.json"))]  # fmt: skip
+    return [
+        rendered_case(f"sample {t.name[: -len('.truth.json')]}", t, pose_dir)
+        for t in sorted((ROOT / "sample_videos").glob("*.truth.json"))
+    ]
 
 
 # More rendered walks, so every view is seen walking both ways through the pose model: the
@@ -155,20 +162,31 @@ BENCH_CLIPS = {  # name: (view, outfit, walk parameters)
     "forward_front": ("front", "grey", dict(direction="forward", cadence_spm=100.0)),
     "backward_oblique": ("oblique", "red", dict(direction="backward", cadence_spm=100.0)),
     "forward_side": ("side", "green", dict(direction="forward", cadence_spm=112.0)),
-    "backward_side_slow": ("side", "red", dict(direction="backward", cadence_spm=84.0,
-                                               step_length_m=0.3)),
+    "backward_side_slow": (
+        "side",
+        "red",
+        dict(direction="backward", cadence_spm=84.0, step_length_m=0.3),
+    ),
     "backward_side_follow": ("side", "grey", dict(direction="backward", cadence_spm=96.0)),
     # Front and back walks of other paces and builds (own seeds), added after the cadence from
     # the trunk's sway was chosen on the walks above: the sway's figures here are out of sample.
-    "backward_back_slow": ("back", "red", dict(direction="backward", cadence_spm=84.0,
-                                               step_length_m=0.3, sway_ml_m=0.02, seed=3)),
-    "forward_back_fast": ("back", "grey", dict(direction="forward", cadence_spm=120.0,
-                                               step_length_m=0.55, seed=5)),
-    "backward_back_little_sway": ("back", "blue", dict(direction="backward", cadence_spm=92.0,
-                                                       sway_ml_m=0.015, seed=8)),
+    "backward_back_slow": (
+        "back",
+        "red",
+        dict(direction="backward", cadence_spm=84.0, step_length_m=0.3, sway_ml_m=0.02, seed=3),
+    ),
+    "forward_back_fast": (
+        "back",
+        "grey",
+        dict(direction="forward", cadence_spm=120.0, step_length_m=0.55, seed=5),
+    ),
+    "backward_back_little_sway": (
+        "back",
+        "blue",
+        dict(direction="backward", cadence_spm=92.0, sway_ml_m=0.015, seed=8),
+    ),
     "backward_back_limp": ("back", "green", dict(direction="backward", asymmetry=0.15, seed=9)),
-    "backward_front_slow": ("front", "blue", dict(direction="backward", cadence_spm=90.0,
-                                                 seed=4)),
+    "backward_front_slow": ("front", "blue", dict(direction="backward", cadence_spm=90.0, seed=4)),
     "forward_front_fast": ("front", "red", dict(direction="forward", cadence_spm=116.0, seed=6)),
 }
 # Filmed by a camera that pans to keep the walker in the middle of the picture (ClipSpec.follow_s):
@@ -197,10 +215,13 @@ def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
         truth = out / f"{name}.truth.json"
         if not truth.exists():
             view, outfit, walk = BENCH_CLIPS[name]
-            params = {"n_steps": 8, "stand_before_s": 0.6, "stand_after_s": 0.6, "seed": 11,
-                      **walk}  # fmt: skip
-            spec = ClipSpec(WalkParams(**params), view=view, outfit=outfit,
-                            follow_s=1.0 if name in FOLLOWING else None)  # fmt: skip
+            params = {"n_steps": 8, "stand_before_s": 0.6, "stand_after_s": 0.6, "seed": 11, **walk}
+            spec = ClipSpec(
+                WalkParams(**params),
+                view=view,
+                outfit=outfit,
+                follow_s=1.0 if name in FOLLOWING else None,
+            )
             tmp = out / f"tmp-{os.getpid()}-{name}.mp4"
             make_clip(spec, tmp)
             os.replace(tmp, out / f"{name}.mp4")
@@ -229,17 +250,21 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
             marks = shifted_marks(marks, -float(doc["camera_pan_px"][0]))
     cal = calibration_for_view(marks, doc["view"]) if marks else None
     return Case(
-        name=name, seq=seq, truth_events=[Event(**e) for e in doc["events"]],
-        options=AnalysisOptions(calibration=cal), direction=doc["direction"],
+        name=name,
+        seq=seq,
+        truth_events=[Event(**e) for e in doc["events"]],
+        options=AnalysisOptions(calibration=cal),
+        direction=doc["direction"],
         step_count=len(doc["steps"]),
         step_length_m=doc["step_length_m"] if cal is not None else None,
         speed_mps=doc.get("speed_mps") if cal is not None else None,
-        cadence_spm=doc["cadence_spm"], trunk_flexion_deg=float(np.mean(doc["trunk_flexion_deg"])),
+        cadence_spm=doc["cadence_spm"],
+        trunk_flexion_deg=float(np.mean(doc["trunk_flexion_deg"])),
         lateral_lean_deg=float(np.mean(doc["trunk_lateral_lean_deg"])),
         walk_s=walk_span(doc["segments"], doc["direction"]),
         test_3mbwt_s=_test_time(doc.get("test_3mbwt"), doc["direction"]) if cal else None,
         test_calibration=cal,  # the truth's floor marks are the test's lines where it has one
-    )  # fmt: skip
+    )
 
 
 def pose_cached(clip: Path, cached: Path | None) -> PoseSequence:
@@ -272,8 +297,14 @@ def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
     t_end = float(seq.t_s[-1])
     cases = [
         Case("real forward labeled", seq, truth, AnalysisOptions(), "forward", win),
-        Case("real same reversed", rev, reversed_events(truth, last, seq.fps),
-             AnalysisOptions(), "backward", (t_end - win[1], t_end - win[0])),
+        Case(
+            "real same reversed",
+            rev,
+            reversed_events(truth, last, seq.fps),
+            AnalysisOptions(),
+            "backward",
+            (t_end - win[1], t_end - win[0]),
+        ),
     ]
     demo = videos / "backward_walk_side_demo4.mp4"
     if demo.exists():
@@ -282,8 +313,9 @@ def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
         # last contact, at the picture's edge, is not labelled (within_labels leaves it out).
         labels = load_event_labels(DEMO_CONTACTS, seq.fps)
         # Ten backward steps: the nine labelled and the one landing at the picture's edge.
-        cases.append(Case("real backward demo4", seq, labels, AnalysisOptions(), "backward",
-                          step_count=10))
+        cases.append(
+            Case("real backward demo4", seq, labels, AnalysisOptions(), "backward", step_count=10)
+        )
     return cases
 
 
@@ -306,39 +338,51 @@ def evaluate(case: Case, detector: str) -> dict:
     chosen = None if detector == "auto" else detector
     opts = AnalysisOptions(**{**case.options.__dict__, "event_detector": chosen})
     res = analyze_sequence(case.seq, opts)
-    c = match_events(res.events, case.truth_events, "contact", TOLERANCE_S, case.window_s,
-                     within_labels=True)
+    c = match_events(
+        res.events, case.truth_events, "contact", TOLERANCE_S, case.window_s, within_labels=True
+    )
     fps = case.seq.fps
     # Lifts are matched loosely: from the front or back they can be several frames off.
-    lifts = match_events(res.events, case.truth_events, "lift", LIFT_TOLERANCE_S, case.window_s,
-                         within_labels=True)
+    lifts = match_events(
+        res.events, case.truth_events, "lift", LIFT_TOLERANCE_S, case.window_s, within_labels=True
+    )
     m = res.metrics
     by_rhythm = res.extras["metrics_more"]["step_count_by_rhythm"]
     row = {
         "clip": case.name,
-        "P": c.precision, "R": c.recall, "F1": c.f1,
-        "med_fr": c.median_abs_error_s() * fps, "p95_fr": c.p95_abs_error_s() * fps,
+        "P": c.precision,
+        "R": c.recall,
+        "F1": c.f1,
+        "med_fr": c.median_abs_error_s() * fps,
+        "p95_fr": c.p95_abs_error_s() * fps,
         "lift_fr": float(np.mean(lifts.errors_s)) * fps if lifts.errors_s else None,
         "steps": f"{m.step_count}/{case.step_count}" if case.step_count is not None else "-",
         "steps_ok": None if case.step_count is None else m.step_count == case.step_count,
-        "len_cm": (100 * (m.step_length_m.mean - case.step_length_m)
-                   if m.step_length_m.mean is not None and case.step_length_m else None),
+        "len_cm": (
+            100 * (m.step_length_m.mean - case.step_length_m)
+            if m.step_length_m.mean is not None and case.step_length_m
+            else None
+        ),
         "cad": _error(m.cadence_spm, case.cadence_spm),
-        "steps_rhythm_ok": (None if case.step_count is None or by_rhythm is None
-                            else by_rhythm == case.step_count),
+        "steps_rhythm_ok": (
+            None if case.step_count is None or by_rhythm is None else by_rhythm == case.step_count
+        ),
         "flex": _error(m.trunk_flexion_deg.mean, case.trunk_flexion_deg),
         "lean": _error(m.trunk_lateral_lean_deg.mean, case.lateral_lean_deg),
         "dir": f"{m.walk_direction}/{case.direction}",
         **_walk_span_errors(res.segments, case),
         **_test_errors(case, opts),
         "ds": _error(m.double_support_pct, _true_double_support(case)),
-        "speed_pct": (100 * (m.speed_mps / case.speed_mps - 1)
-                      if m.speed_mps is not None and case.speed_mps else None),
+        "speed_pct": (
+            100 * (m.speed_mps / case.speed_mps - 1)
+            if m.speed_mps is not None and case.speed_mps
+            else None
+        ),
         "speed_missing": case.speed_mps is not None and m.speed_mps is None,
         "dir_ok": m.walk_direction == case.direction,
         "dir_given": m.walk_direction is not None,
         "frontal": res.extras.get("view") in ("front", "back"),
-    }  # fmt: skip
+    }
     return row
 
 
@@ -352,9 +396,13 @@ def _true_double_support(case: Case) -> float | None:
     if lifted != {"left", "right"}:
         return None
     t = case.seq.t_s
-    steps = analyze_steps(sorted(case.truth_events, key=lambda e: e.t_s),
-                          np.full((len(t), 2, 3, 2), np.nan), t,
-                          ScaleModel("none", None, None, 1.0), np.array([1.0, 0.0]))  # fmt: skip
+    steps = analyze_steps(
+        sorted(case.truth_events, key=lambda e: e.t_s),
+        np.full((len(t), 2, 3, 2), np.nan),
+        t,
+        ScaleModel("none", None, None, 1.0),
+        np.array([1.0, 0.0]),
+    )
     return steps.double_support_pct
 
 
@@ -376,8 +424,9 @@ def _walk_span_errors(found: list, case: Case) -> dict:
     return {"beg_s": best.start_s - t0, "end_s": best.end_s - t1}
 
 
-def timed_3mbwt(seq: PoseSequence, options: AnalysisOptions, lines: FloorCalibration,
-                true_s: float) -> tuple[dict, float, bool | None]:
+def timed_3mbwt(
+    seq: PoseSequence, options: AnalysisOptions, lines: FloorCalibration, true_s: float
+) -> tuple[dict, float, bool | None]:
     """The 3 m test of ``seq`` with its start and 3 m ``lines`` marked: the result's test
     document, its time minus ``true_s`` (s, NaN when not timed), and, where it says a foot
     rested at the line, whether its other time (had the foot rested on the line's other side)
@@ -395,8 +444,10 @@ def _test_errors(case: Case, opts: AnalysisOptions) -> dict:
     if case.test_3mbwt_s is None or case.test_calibration is None:
         return {"test_s": None, "test_flag": None}
     _, err, nearer = timed_3mbwt(case.seq, opts, case.test_calibration, case.test_3mbwt_s)
-    return {"test_s": err, "test_flag": None if nearer is None else ("other" if nearer
-                                                                      else "as read")}
+    return {
+        "test_s": err,
+        "test_flag": None if nearer is None else ("other" if nearer else "as read"),
+    }
 
 
 def _f(v: float | None, fmt: str) -> str:
@@ -405,94 +456,129 @@ def _f(v: float | None, fmt: str) -> str:
 
 def print_table(rows: list[dict], detector: str) -> None:
     print(f"\n== detector: {detector} (contacts matched within {TOLERANCE_S * 1000:.0f} ms)")
-    head = (f"{'clip':34s} {'P':>5s} {'R':>5s} {'med fr':>6s} {'p95 fr':>6s} {'steps':>6s} "
-            f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s} {'lean deg':>8s} {'beg s':>6s} "
-            f"{'end s':>6s} "
-            f"{'3mbwt s':>7s}  direction found/true")
+    head = (
+        f"{'clip':34s} {'P':>5s} {'R':>5s} {'med fr':>6s} {'p95 fr':>6s} {'steps':>6s} "
+        f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s} {'lean deg':>8s} {'beg s':>6s} "
+        f"{'end s':>6s} "
+        f"{'3mbwt s':>7s}  direction found/true"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r['clip']:34s} {_f(r['P'], '.2f'):>5s} {_f(r['R'], '.2f'):>5s} "
-              f"{_f(r['med_fr'], '.1f'):>6s} {_f(r['p95_fr'], '.1f'):>6s} {r['steps']:>6s} "
-              f"{_f(r['len_cm'], '+.1f'):>7s} {_f(r['cad'], '+.1f'):>7s} "
-              f"{_f(r['flex'], '+.1f'):>8s} {_f(r['lean'], '+.1f'):>8s} "
-              f"{_f(r['beg_s'], '+.2f'):>6s} {_f(r['end_s'], '+.2f'):>6s} "
-              f"{_f(r['test_s'], '+.2f'):>6s}"
-              f"{'*' if r['test_flag'] else ' '}  {r['dir']}")  # fmt: skip
+        print(
+            f"{r['clip']:34s} {_f(r['P'], '.2f'):>5s} {_f(r['R'], '.2f'):>5s} "
+            f"{_f(r['med_fr'], '.1f'):>6s} {_f(r['p95_fr'], '.1f'):>6s} {r['steps']:>6s} "
+            f"{_f(r['len_cm'], '+.1f'):>7s} {_f(r['cad'], '+.1f'):>7s} "
+            f"{_f(r['flex'], '+.1f'):>8s} {_f(r['lean'], '+.1f'):>8s} "
+            f"{_f(r['beg_s'], '+.2f'):>6s} {_f(r['end_s'], '+.2f'):>6s} "
+            f"{_f(r['test_s'], '+.2f'):>6s}"
+            f"{'*' if r['test_flag'] else ' '}  {r['dir']}"
+        )
     f1 = np.nanmean([r["F1"] for r in rows])
     med = np.nanmedian([r["med_fr"] for r in rows])
     lens = [abs(r["len_cm"]) for r in rows if r["len_cm"] is not None]
     counted = [r["steps_ok"] for r in rows if r["steps_ok"] is not None]  # clips with a step truth
-    print(f"summary: mean contact F1 {f1:.3f}; median timing error {med:.2f} frames; "
-          f"step count exact {sum(counted)}/{len(counted)}; "
-          f"direction right {sum(r['dir_ok'] for r in rows)}/{len(rows)} "
-          f"({sum(r['dir_given'] and not r['dir_ok'] for r in rows)} wrong, "
-          f"{sum(not r['dir_given'] for r in rows)} not given); "
-          f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm")
+    print(
+        f"summary: mean contact F1 {f1:.3f}; median timing error {med:.2f} frames; "
+        f"step count exact {sum(counted)}/{len(counted)}; "
+        f"direction right {sum(r['dir_ok'] for r in rows)}/{len(rows)} "
+        f"({sum(r['dir_given'] and not r['dir_ok'] for r in rows)} wrong, "
+        f"{sum(not r['dir_given'] for r in rows)} not given); "
+        f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm"
+    )
     for kind in ("render", "sample", "syn"):
-        fb = [r for r in rows if r["frontal"] and r["clip"].startswith(kind)
-              and r["cad"] is not None]  # fmt: skip
+        fb = [
+            r for r in rows if r["frontal"] and r["clip"].startswith(kind) and r["cad"] is not None
+        ]
         if fb:
             near = sum(abs(r["cad"]) <= 2.0 for r in fb)
             by_rhythm = [r["steps_rhythm_ok"] for r in fb if r["steps_rhythm_ok"] is not None]
-            print(f"  front/back {kind} clips: cadence within 2 steps/min on {near}/{len(fb)} "
-                  f"(worst {max(abs(r['cad']) for r in fb):.1f}); step count exact "
-                  f"{sum(bool(r['steps_ok']) for r in fb)}/{len(fb)} counted, "
-                  f"{sum(by_rhythm)}/{len(by_rhythm)} by the walk's time at the sway's cadence")
+            print(
+                f"  front/back {kind} clips: cadence within 2 steps/min on {near}/{len(fb)} "
+                f"(worst {max(abs(r['cad']) for r in fb):.1f}); step count exact "
+                f"{sum(bool(r['steps_ok']) for r in fb)}/{len(fb)} counted, "
+                f"{sum(by_rhythm)}/{len(by_rhythm)} by the walk's time at the sway's cadence"
+            )
             for way in ("backward", "forward"):
-                bias = [r["lift_fr"] for r in fb
-                        if r["lift_fr"] is not None and r["dir"].endswith("/" + way)]
+                bias = [
+                    r["lift_fr"]
+                    for r in fb
+                    if r["lift_fr"] is not None and r["dir"].endswith("/" + way)
+                ]
                 if bias:
-                    print(f"    {way} walks: lifts (matched within {LIFT_TOLERANCE_S} s) "
-                          f"{min(bias):+.1f} to {max(bias):+.1f} frames off on average")
+                    print(
+                        f"    {way} walks: lifts (matched within {LIFT_TOLERANCE_S} s) "
+                        f"{min(bias):+.1f} to {max(bias):+.1f} frames off on average"
+                    )
     for key, what in (("flex", "trunk flexion"), ("lean", "lean to the side")):
         for kind in ("render", "sample", "syn"):
             err = [abs(r[key]) for r in rows if r[key] is not None and r["clip"].startswith(kind)]
             if err:
-                print(f"  {what} vs truth, {kind} clips: {len(err)} measured, mean |error| "
-                      f"{np.mean(err):.1f} deg, worst {np.max(err):.1f} deg")
+                print(
+                    f"  {what} vs truth, {kind} clips: {len(err)} measured, mean |error| "
+                    f"{np.mean(err):.1f} deg, worst {np.max(err):.1f} deg"
+                )
     for kind in ("real", "render", "sample", "syn"):
         err = [r["ds"] for r in rows if r["ds"] is not None and r["clip"].startswith(kind)]
         if err:
-            print(f"  double support vs truth (side and oblique), {kind} clips: {len(err)} "
-                  f"measured, mean error {np.mean(err):+.1f}, mean |error| "
-                  f"{np.mean(np.abs(err)):.1f}, worst {max(err, key=abs):+.1f} percentage points")
+            print(
+                f"  double support vs truth (side and oblique), {kind} clips: {len(err)} "
+                f"measured, mean error {np.mean(err):+.1f}, mean |error| "
+                f"{np.mean(np.abs(err)):.1f}, worst {max(err, key=abs):+.1f} percentage points"
+            )
     for kind in ("render", "sample", "syn"):
-        err = [r["speed_pct"] for r in rows if r["speed_pct"] is not None
-               and r["clip"].startswith(kind)]  # fmt: skip
+        err = [
+            r["speed_pct"]
+            for r in rows
+            if r["speed_pct"] is not None and r["clip"].startswith(kind)
+        ]
         missing = sum(r["speed_missing"] for r in rows if r["clip"].startswith(kind))
         if err:
-            print(f"  speed vs truth (the pelvis's travel), {kind} clips: {len(err)} measured, "
-                  f"mean |error| {np.mean(np.abs(err)):.1f} %, worst {max(err, key=abs):+.1f} %, "
-                  f"{missing} not measured")
+            print(
+                f"  speed vs truth (the pelvis's travel), {kind} clips: {len(err)} measured, "
+                f"mean |error| {np.mean(np.abs(err)):.1f} %, worst {max(err, key=abs):+.1f} %, "
+                f"{missing} not measured"
+            )
     tests = [r for r in rows if r["test_s"] is not None]
     if tests:
         err = np.abs([r["test_s"] for r in tests])
         flagged = [r for r in tests if r["test_flag"]]
-        print(f"  3 m test time vs truth over {len(tests)} backward walks: median |error| "
-              f"{np.nanmedian(err):.2f} s, worst {np.nanmax(err):.2f} s, "
-              f"{int(np.sum(~np.isfinite(err)))} not timed; {len(flagged)} with a foot resting "
-              f"at the line (*), whose time had it rested on the line's other side was the "
-              f"nearer {sum(r['test_flag'] == 'other' for r in flagged)} times")
+        print(
+            f"  3 m test time vs truth over {len(tests)} backward walks: median |error| "
+            f"{np.nanmedian(err):.2f} s, worst {np.nanmax(err):.2f} s, "
+            f"{int(np.sum(~np.isfinite(err)))} not timed; {len(flagged)} with a foot resting "
+            f"at the line (*), whose time had it rested on the line's other side was the "
+            f"nearer {sum(r['test_flag'] == 'other' for r in flagged)} times"
+        )
     for end in ("beg_s", "end_s"):
         err = np.abs([r[end] for r in rows if r[end] is not None])
-        print(f"  walk {end[:3]} vs truth over {len(err)} clips: median |error| "
-              f"{np.nanmedian(err):.2f} s, worst {np.nanmax(err):.2f} s, "
-              f"{int(np.sum(~np.isfinite(err)))} walks not found")
+        print(
+            f"  walk {end[:3]} vs truth over {len(err)} clips: median |error| "
+            f"{np.nanmedian(err):.2f} s, worst {np.nanmax(err):.2f} s, "
+            f"{int(np.sum(~np.isfinite(err)))} walks not found"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
-    ap.add_argument("--pose-dir", type=Path, default=None,
-                    help="folder of saved pose sequences <clip-stem>.npz")
+    ap.add_argument(
+        "--pose-dir", type=Path, default=None, help="folder of saved pose sequences <clip-stem>.npz"
+    )
     ap.add_argument("--quick", action="store_true", help="one synthetic walk per view")
-    ap.add_argument("--detectors", default=",".join(["auto", *sorted(REGISTRY)]),
-                    help="comma-separated event detectors to compare; auto: the library's "
-                         "choice by view (default: auto and every detector)")
+    ap.add_argument(
+        "--detectors",
+        default=",".join(["auto", *sorted(REGISTRY)]),
+        help="comma-separated event detectors to compare; auto: the library's "
+        "choice by view (default: auto and every detector)",
+    )
     args = ap.parse_args(argv)
-    cases = (real_cases(args.videos, args.pose_dir) + sample_cases(args.pose_dir)
-             + bench_clip_cases(args.pose_dir) + synthetic_cases(args.quick))
+    cases = (
+        real_cases(args.videos, args.pose_dir)
+        + sample_cases(args.pose_dir)
+        + bench_clip_cases(args.pose_dir)
+        + synthetic_cases(args.quick)
+    )
     rows = {}
     for detector in args.detectors.split(","):
         rows[detector] = [evaluate(c, detector) for c in cases]
@@ -505,20 +591,30 @@ def main(argv: list[str] | None = None) -> int:
     for frontal, views in ((False, "side and oblique"), (True, "front and back")):
         scores = {}
         for detector, found in rows.items():
-            groups = {name: [r for r in found
-                             if r["clip"].startswith(p) and r["frontal"] == frontal]
-                      for name, p in (("real", "real"), ("rendered", ("sample", "render")),
-                                      ("synthetic", "syn"))}  # fmt: skip
+            groups = {
+                name: [r for r in found if r["clip"].startswith(p) and r["frontal"] == frontal]
+                for name, p in (
+                    ("real", "real"),
+                    ("rendered", ("sample", "render")),
+                    ("synthetic", "syn"),
+                )
+            }
             groups = {name: g for name, g in groups.items() if g}
             f1 = [float(np.nanmean([r["F1"] for r in g])) for g in groups.values()]
             med = [float(np.nanmedian([r["med_fr"] for r in g])) for g in groups.values()]
             if f1:
                 scores[detector] = (float(np.mean(f1)), float(np.nanmean(med)), f1, med)
-        print(f"\n{views} views, per detector (contact F1 / median timing error in frames, for "
-              f"{' | '.join(groups)} clips):")
+        print(
+            f"\n{views} views, per detector (contact F1 / median timing error in frames, for "
+            f"{' | '.join(groups)} clips):"
+        )
         for d, (f1m, _, f1, med) in scores.items():
-            print(f"  {d:16s} mean F1 {f1m:.3f}   F1 " + " | ".join(f"{x:.2f}" for x in f1)
-                  + "   median " + " | ".join(f"{x:.2f}" for x in med))
+            print(
+                f"  {d:16s} mean F1 {f1m:.3f}   F1 "
+                + " | ".join(f"{x:.2f}" for x in f1)
+                + "   median "
+                + " | ".join(f"{x:.2f}" for x in med)
+            )
         ranked = [d for d in scores if d != "auto"]
         if ranked:
             best = max(ranked, key=lambda d: (round(scores[d][0], 3), -scores[d][1]))

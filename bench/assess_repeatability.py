@@ -38,8 +38,14 @@ METRICS = ("speed_mps", "cadence_spm", "step_length_m.mean", "stride_time_sd_ms"
 
 
 def one_walk(seed: int, variability: float, view: str = "side"):
-    params = WalkParams(direction="backward", n_steps=12, step_length_m=0.4, cadence_spm=100.0,
-                        step_variability=variability, seed=seed)  # fmt: skip
+    params = WalkParams(
+        direction="backward",
+        n_steps=12,
+        step_length_m=0.4,
+        cadence_spm=100.0,
+        step_variability=variability,
+        seed=seed,
+    )
     truth = simulate_walk(params)
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=seed)
@@ -54,16 +60,26 @@ def one_walk(seed: int, variability: float, view: str = "side"):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=12)
-    ap.add_argument("--variability", type=float, default=0.05,
-                    help="step length and time coefficient of variation (fraction)")
-    ap.add_argument("--view", choices=("side", "front", "back"), default="side",
-                    help="front and back: cadence from the trunk's sway, with its own SE")
+    ap.add_argument(
+        "--variability",
+        type=float,
+        default=0.05,
+        help="step length and time coefficient of variation (fraction)",
+    )
+    ap.add_argument(
+        "--view",
+        choices=("side", "front", "back"),
+        default="side",
+        help="front and back: cadence from the trunk's sway, with its own SE",
+    )
     args = ap.parse_args(argv)
     walks = [one_walk(seed, args.variability, args.view) for seed in range(args.repeats)]
     pairs = list(itertools.combinations(walks, 2))
     verdicts = [compare_visits(a, b) for a, b in pairs]
-    print(f"{args.repeats} repeats of one synthetic backward walker, {args.view} view, step CV "
-          f"{100 * args.variability:.0f} %, {len(pairs)} pairs")  # fmt: skip
+    print(
+        f"{args.repeats} repeats of one synthetic backward walker, {args.view} view, step CV "
+        f"{100 * args.variability:.0f} %, {len(pairs)} pairs"
+    )
     print(f"{'metric':<22}{'mean':>9}{'SD across':>11}{'RMS SE':>9}{'ratio':>8}{'false':>8}")
     for m in METRICS:
         values = np.array([v for v in (metric_value(w, m) for w in walks) if v is not None])
@@ -74,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         sd = float(np.std(values, ddof=1))
         rms = float(np.sqrt(np.mean(ses**2)))
         judged = [v.get(m).verdict for v in verdicts]
-        false = sum(j == "real change" for j in judged) / max(sum(j != "not comparable"
-                                                                  for j in judged), 1)
+        false = sum(j == "real change" for j in judged) / max(
+            sum(j != "not comparable" for j in judged), 1
+        )
         print(f"{m:<22}{values.mean():>9.3f}{sd:>11.4f}{rms:>9.4f}{sd / rms:>8.2f}{false:>8.0%}")
     return 0
 

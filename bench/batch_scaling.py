@@ -53,14 +53,18 @@ def main() -> None:
         src.mkdir()
         for i in range(args.recordings):
             shutil.copyfile(clip, src / f"rec{i:02d}{clip.suffix}")
-        print(f"{args.recordings} recordings of {clip.name}, first {args.max_frames} frames "
-              f"each, cores pinned: {args.pin_cores}, load average {os.getloadavg()[0]:.2f}")
+        print(
+            f"{args.recordings} recordings of {clip.name}, first {args.max_frames} frames "
+            f"each, cores pinned: {args.pin_cores}, load average {os.getloadavg()[0]:.2f}"
+        )
         for n in range(args.repeat):
             one = timed_batch(src, Path(tmp) / f"out1-{n}", 1, args.max_frames, args.pin_cores)
             two = timed_batch(src, Path(tmp) / f"out2-{n}", 2, args.max_frames, args.pin_cores)
-            print(f"1 worker: {one:.1f} s   2 workers: {two:.1f} s   "
-                  f"ratio 2 workers / 1 worker: {two / one:.2f} (target <= 0.60)   "
-                  f"load average {os.getloadavg()[0]:.2f}")
+            print(
+                f"1 worker: {one:.1f} s   2 workers: {two:.1f} s   "
+                f"ratio 2 workers / 1 worker: {two / one:.2f} (target <= 0.60)   "
+                f"load average {os.getloadavg()[0]:.2f}"
+            )
 
 
 if __name__ == "__main__":

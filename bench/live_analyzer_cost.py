@@ -61,11 +61,15 @@ def main() -> int:
     ms_default, cues_default = cost_ms(size, feed, default)
     ms_every, cues_every = cost_ms(size, feed, every)
     print(f"{len(feed)} frames at 30 fps (budget 33.3 ms per frame)")
-    print(f"form check every {default.form_check_s} s: {ms_default:.2f} ms/frame, "
-          f"{cues_default} cues spoken")
+    print(
+        f"form check every {default.form_check_s} s: {ms_default:.2f} ms/frame, "
+        f"{cues_default} cues spoken"
+    )
     print(f"form check every frame:    {ms_every:.2f} ms/frame, {cues_every} cues spoken")
-    print(f"ratio every-frame / default: {ms_every / ms_default:.2f}; "
-          f"default share of the frame budget: {ms_default / 33.3:.3f}")
+    print(
+        f"ratio every-frame / default: {ms_every / ms_default:.2f}; "
+        f"default share of the frame budget: {ms_default / 33.3:.3f}"
+    )
     return 0
 
 

@@ -103,8 +103,13 @@ async def stream(url: str, frames: list[bytes], seconds: float) -> dict:
         elapsed = time.perf_counter() - t0
         await ws.send(json.dumps({"type": "stop"}))
         await asyncio.wait_for(receiver, timeout=60)
-    return {"latencies_ms": latencies, "sent": sent, "answered": answered, "dropped": dropped,
-            "elapsed_s": elapsed}  # fmt: skip
+    return {
+        "latencies_ms": latencies,
+        "sent": sent,
+        "answered": answered,
+        "dropped": dropped,
+        "elapsed_s": elapsed,
+    }
 
 
 async def scenario(url: str, frames: list[bytes], streams: int, seconds: float) -> list[dict]:
@@ -147,22 +152,26 @@ def main() -> int:
     try:
         wait_for_port(port)
         url = f"ws://127.0.0.1:{port}/v1/live"
-        print(f"live latency: {size[0]}x{size[1]} JPEG, camera {CAMERA_FPS:.0f} fps, "
-              f"{args.seconds:.0f} s per scenario, server frame pool "
-              f"{args.workers or 'default'} on {os.cpu_count()} cores")  # fmt: skip
+        print(
+            f"live latency: {size[0]}x{size[1]} JPEG, camera {CAMERA_FPS:.0f} fps, "
+            f"{args.seconds:.0f} s per scenario, server frame pool "
+            f"{args.workers or 'default'} on {os.cpu_count()} cores"
+        )
         for n in (1, 2):
             load = os.getloadavg()[0]
             results = asyncio.run(scenario(url, frames, n, args.seconds))
             lat = np.concatenate([r["latencies_ms"] for r in results])
             fps = [r["answered"] / r["elapsed_s"] for r in results]
             p50, p95 = np.percentile(lat, [50, 95])
-            print(f"{n} stream(s): latency p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-                  f"(target <= {TARGET_P95_MS:.0f}: ratio {p95 / TARGET_P95_MS:.2f}); "
-                  f"processed {min(fps):.1f} frames/s per stream (slowest; target >= "
-                  f"{TARGET_FPS:.0f}: ratio {min(fps) / TARGET_FPS:.2f}); "
-                  f"dropped {sum(r['dropped'] for r in results)} of "
-                  f"{sum(r['sent'] for r in results)} sent; load average {load:.2f} before, "
-                  f"{os.getloadavg()[0]:.2f} after")  # fmt: skip
+            print(
+                f"{n} stream(s): latency p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+                f"(target <= {TARGET_P95_MS:.0f}: ratio {p95 / TARGET_P95_MS:.2f}); "
+                f"processed {min(fps):.1f} frames/s per stream (slowest; target >= "
+                f"{TARGET_FPS:.0f}: ratio {min(fps) / TARGET_FPS:.2f}); "
+                f"dropped {sum(r['dropped'] for r in results)} of "
+                f"{sum(r['sent'] for r in results)} sent; load average {load:.2f} before, "
+                f"{os.getloadavg()[0]:.2f} after"
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -42,10 +42,12 @@ def decode_only(clip: Path, frames: int, max_side: int | None) -> float:
     return n / (time.perf_counter() - start)
 
 
-def ours(clip: Path, frames: int, max_side: int | None, num_poses: int,
-         camera_motion: bool = True) -> tuple[float, float]:
-    opts = ExtractOptions(pose=PoseOptions(num_poses=num_poses), max_side=max_side,
-                          max_frames=frames)  # fmt: skip
+def ours(
+    clip: Path, frames: int, max_side: int | None, num_poses: int, camera_motion: bool = True
+) -> tuple[float, float]:
+    opts = ExtractOptions(
+        pose=PoseOptions(num_poses=num_poses), max_side=max_side, max_frames=frames
+    )
     if not camera_motion:
         opts = replace(opts, camera_motion=None)
     # The model is loaded before the clock starts, as for the plain loop below.
@@ -71,8 +73,9 @@ def plain_loop(clip: Path, frames: int, num_poses: int) -> tuple[float, float]:
         ok, bgr = cap.read()
         if not ok:
             break
-        image = mp.Image(image_format=mp.ImageFormat.SRGB,
-                         data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))  # fmt: skip
+        image = mp.Image(
+            image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        )
         result = landmarker.detect_for_video(image, int(n * 1000 / fps))
         found += bool(result.pose_landmarks)
         n += 1
@@ -96,8 +99,10 @@ def main() -> None:
     our_fps, our_cov = ours(args.clip, args.frames, args.max_side, args.poses)
     still_fps, _ = ours(args.clip, args.frames, args.max_side, args.poses, camera_motion=False)
     base_fps, base_cov = plain_loop(args.clip, args.frames, args.poses)
-    print(f"clip: {args.clip.name}, {args.frames} frames, up to {args.poses} people, "
-          f"max side {args.max_side} px")  # fmt: skip
+    print(
+        f"clip: {args.clip.name}, {args.frames} frames, up to {args.poses} people, "
+        f"max side {args.max_side} px"
+    )
     print(f"decode only:                     {dec:7.1f} frames/s")
     print(f"decode + pose + tracking (ours): {our_fps:7.1f} frames/s  pose in {our_cov:.0%}")
     print(f"... without the camera's motion: {still_fps:7.1f} frames/s")

@@ -54,8 +54,9 @@ def time_walk(seq, cal, truth: dict, label: str) -> Timed:
     test, err, nearer = timed_3mbwt(seq, AnalysisOptions(), cal, truth["time_s"])
     if not np.isfinite(err):
         return Timed(label, np.nan, np.nan, np.nan, None)
-    return Timed(label, err, test["start_s"] - truth["start_s"], test["stop_s"] - truth["stop_s"],
-                 nearer)  # fmt: skip
+    return Timed(
+        label, err, test["start_s"] - truth["start_s"], test["stop_s"] - truth["stop_s"], nearer
+    )
 
 
 def synthetic(seeds: int) -> dict[str, list[Timed]]:
@@ -74,7 +75,8 @@ def synthetic(seeds: int) -> dict[str, list[Timed]]:
                         cal = _test_lines(cam, truth.test_3mbwt, view)
                         label = f"{key} {walk} {view} seed {seed}"
                         groups.setdefault(key, []).append(
-                            time_walk(seq, cal, truth.test_3mbwt, label))
+                            time_walk(seq, cal, truth.test_3mbwt, label)
+                        )
     return groups
 
 
@@ -85,10 +87,12 @@ def summary(label: str, rows: list[Timed]) -> str:
     flagged = [r for r in rows if r.other_nearer is not None]
     if not a.size:
         return f"{label:24s} {len(rows):3d} walks, none timed"
-    return (f"{label:24s} {len(rows):3d} walks, timed {timed.sum():3d}; |error| median "
-            f"{np.median(a):.3f} s, worst {a.max():.3f} s, within 0.2 s {np.mean(a <= 0.2):.0%}; "
-            f"foot at the line {len(flagged)} (other time nearer "
-            f"{sum(r.other_nearer for r in flagged)})")
+    return (
+        f"{label:24s} {len(rows):3d} walks, timed {timed.sum():3d}; |error| median "
+        f"{np.median(a):.3f} s, worst {a.max():.3f} s, within 0.2 s {np.mean(a <= 0.2):.0%}; "
+        f"foot at the line {len(flagged)} (other time nearer "
+        f"{sum(r.other_nearer for r in flagged)})"
+    )
 
 
 def main() -> None:
@@ -105,14 +109,18 @@ def main() -> None:
     for part in ("start", "stop"):
         e = np.array([getattr(r, f"{part}_error_s") for r in every])
         e = e[np.isfinite(e)]
-        print(f"  {part} vs truth over {e.size} timed walks: |error| median "
-              f"{np.median(np.abs(e)):.3f} s, worst {np.abs(e).max():.3f} s, "
-              f"signed median {np.median(e):+.3f} s")
+        print(
+            f"  {part} vs truth over {e.size} timed walks: |error| median "
+            f"{np.median(np.abs(e)):.3f} s, worst {np.abs(e).max():.3f} s, "
+            f"signed median {np.median(e):+.3f} s"
+        )
     if args.v:
         for r in every:
             if not abs(r.error_s) <= 0.2:
-                print(f"    {r.label}: {r.error_s:+.3f} s (start {r.start_error_s:+.3f}, stop "
-                      f"{r.stop_error_s:+.3f}, foot at the line: {r.other_nearer is not None})")
+                print(
+                    f"    {r.label}: {r.error_s:+.3f} s (start {r.start_error_s:+.3f}, stop "
+                    f"{r.stop_error_s:+.3f}, foot at the line: {r.other_nearer is not None})"
+                )
     rendered = [c for c in sample_cases(args.pose_dir) if c.test_3mbwt_s is not None]
     for c in rendered:
         truth = {"time_s": c.test_3mbwt_s, "start_s": np.nan, "stop_s": np.nan}

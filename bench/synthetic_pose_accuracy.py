@@ -35,8 +35,9 @@ from vision.synthetic.camera import Camera  # noqa: E402
 HEIGHTS_M = np.linspace(-0.1, 0.3, 401)
 
 
-def resting_point_height(seq: PoseSequence, cam: Camera, joints: np.ndarray, part: str,
-                         body_height_m: float) -> float:
+def resting_point_height(
+    seq: PoseSequence, cam: Camera, joints: np.ndarray, part: str, body_height_m: float
+) -> float:
     """Median height (fraction of body height) above the true resting ``part`` point at which
     the vertical through it projects onto the detected point; NaN if never seen resting."""
     found = []
@@ -48,9 +49,11 @@ def resting_point_height(seq: PoseSequence, cam: Camera, joints: np.ndarray, par
             px, _ = cam.project(line)
             best = min(
                 (float(d.min()), float(HEIGHTS_M[d.argmin()]))
-                for d in (np.linalg.norm(px - seq.image[i, IDX[f"{s}_{part}"], :2], axis=1)
-                          for s in ("left", "right"))
-            )  # fmt: skip
+                for d in (
+                    np.linalg.norm(px - seq.image[i, IDX[f"{s}_{part}"], :2], axis=1)
+                    for s in ("left", "right")
+                )
+            )
             if best[0] < 15.0:  # px: the detected point really lies on this vertical
                 found.append(best[1] - p[i, 2])
     return float(np.median(found)) / body_height_m if found else float("nan")
@@ -58,13 +61,26 @@ def resting_point_height(seq: PoseSequence, cam: Camera, joints: np.ndarray, par
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--clips", type=Path, action="append", default=[],
-                    help="another folder of rendered clips with truth JSON")
-    ap.add_argument("--pose-dir", type=Path, default=None,
-                    help="folder of saved pose sequences <clip-stem>.npz (read and written)")
+    ap.add_argument(
+        "--clips",
+        type=Path,
+        action="append",
+        default=[],
+        help="another folder of rendered clips with truth JSON",
+    )
+    ap.add_argument(
+        "--pose-dir",
+        type=Path,
+        default=None,
+        help="folder of saved pose sequences <clip-stem>.npz (read and written)",
+    )
     args = ap.parse_args(argv)
-    videos = [v for d in [ROOT / "sample_videos", *args.clips] for v in sorted(d.glob("*.mp4"))
-              if v.with_name(v.stem + ".truth.json").exists()]  # fmt: skip
+    videos = [
+        v
+        for d in [ROOT / "sample_videos", *args.clips]
+        for v in sorted(d.glob("*.mp4"))
+        if v.with_name(v.stem + ".truth.json").exists()
+    ]
     for video in videos:
         doc = json.loads(video.with_name(video.stem + ".truth.json").read_text())
         seq = pose_cached(video, args.pose_dir / f"{video.stem}.npz" if args.pose_dir else None)

@@ -44,10 +44,19 @@ OUTPUT = Path(__file__).resolve().parent / "pose_landmarker_full.task"
 def fetch_wheel(dest: Path) -> Path:
     """pip-download the mediapipe wheel for this platform (no dependencies) into ``dest``."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-         "-d", str(dest), f"mediapipe=={SOURCE_VERSION}"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            str(dest),
+            f"mediapipe=={SOURCE_VERSION}",
+        ],
         check=True,
-    )  # fmt: skip
+    )
     wheels = sorted(dest.glob(f"mediapipe-{SOURCE_VERSION}-*.whl"))
     if not wheels:
         raise SystemExit(f"pip found no mediapipe {SOURCE_VERSION} wheel for this platform")
@@ -69,8 +78,9 @@ def make_writer_env(dest: Path) -> Path:
     venv = dest / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", f"mediapipe=={SOURCE_VERSION}"],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", f"mediapipe=={SOURCE_VERSION}"], check=True
+    )
     return python
 
 
@@ -105,8 +115,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", help="python of an environment with mediapipe 0.10.21")
     parser.add_argument("--output", type=Path, default=OUTPUT)
-    parser.add_argument("--write-bundle", nargs=2, metavar=("DETECTOR", "LANDMARKER"),
-                        help=argparse.SUPPRESS)  # fmt: skip
+    parser.add_argument(
+        "--write-bundle", nargs=2, metavar=("DETECTOR", "LANDMARKER"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.write_bundle:
         write_bundle(Path(args.write_bundle[0]), Path(args.write_bundle[1]), args.output)
@@ -117,10 +128,17 @@ def main() -> None:
         detector, landmarker = extract_models(wheel, tmpdir)
         python = Path(args.python) if args.python else make_writer_env(tmpdir)
         subprocess.run(
-            [str(python), __file__, "--output", str(args.output),
-             "--write-bundle", str(detector), str(landmarker)],
+            [
+                str(python),
+                __file__,
+                "--output",
+                str(args.output),
+                "--write-bundle",
+                str(detector),
+                str(landmarker),
+            ],
             check=True,
-        )  # fmt: skip
+        )
     digest = hashlib.sha256(args.output.read_bytes()).hexdigest()
     print(f"{args.output.name}  {args.output.stat().st_size} bytes  sha256 {digest}")
 

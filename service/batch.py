@@ -38,8 +38,9 @@ MAX_CRASH_RETRIES = 1  # a recording whose process died is tried once more, then
 
 Progress = Callable[["RecordingOutcome"], None]
 # Runs the tasks left to do: (tasks, out_dir, on_outcome) -> outcomes (the local pool by default).
-Runner = Callable[[list[tuple[BatchItem, "RecordingTask"]], Path, "Progress | None"],
-                  list["RecordingOutcome"]]  # fmt: skip
+Runner = Callable[
+    [list[tuple[BatchItem, "RecordingTask"]], Path, "Progress | None"], list["RecordingOutcome"]
+]
 
 
 @dataclass(frozen=True)
@@ -178,9 +179,12 @@ def analyse_recording(task: RecordingTask) -> tuple[str, str | None, float, bool
 
 # Thread pools a worker process would otherwise size to the whole machine.
 SINGLE_THREAD_ENV = {
-    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-    "NUMEXPR_NUM_THREADS": "1", "OPENCV_FOR_THREADS_NUM": "1",
-}  # fmt: skip
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "OPENCV_FOR_THREADS_NUM": "1",
+}
 
 
 def limit_thread_pools() -> None:
@@ -213,8 +217,9 @@ def _worker_init(next_core: Any = None, workers: int = 1) -> None:
     os.sched_setaffinity(0, {cores[n % len(cores)]})
 
 
-def plan(items: list[BatchItem], out_dir: Path, options: BatchOptions
-         ) -> tuple[list[RecordingOutcome], list[tuple[BatchItem, RecordingTask]]]:  # fmt: skip
+def plan(
+    items: list[BatchItem], out_dir: Path, options: BatchOptions
+) -> tuple[list[RecordingOutcome], list[tuple[BatchItem, RecordingTask]]]:
     """Split ``items`` into those already done (skipped, with their stored outcome) and the
     tasks left to run. Hashes every file (cheap next to pose estimation)."""
     done: list[RecordingOutcome] = []
@@ -230,8 +235,9 @@ def plan(items: list[BatchItem], out_dir: Path, options: BatchOptions
             continue
         settings = settings_of(item, options)
         key = batch_key(file_sha, settings)
-        stored = stored_json(result_path, key, lambda d: (d.get("extras") or {}).get("batch", {})
-                         .get("key"))  # fmt: skip
+        stored = stored_json(
+            result_path, key, lambda d: (d.get("extras") or {}).get("batch", {}).get("key")
+        )
         if stored is not None:
             done.append(RecordingOutcome(item, "skipped", document=stored))
             continue
@@ -245,19 +251,33 @@ def plan(items: list[BatchItem], out_dir: Path, options: BatchOptions
             "visit": item.visit(),
             "batch": {"key": key, "content_sha256": file_sha, "settings": settings},
         }
-        task = RecordingTask(item.recording_id, str(item.video), dict(item.options),
-                             options.max_frames, extras, str(result_path))  # fmt: skip
+        task = RecordingTask(
+            item.recording_id,
+            str(item.video),
+            dict(item.options),
+            options.max_frames,
+            extras,
+            str(result_path),
+        )
         todo.append((item, task))
     return done, todo
 
 
-def record_outcome(out_dir: Path, item: BatchItem, task: RecordingTask,
-            result: tuple[str, str | None, float | None, bool]) -> RecordingOutcome:  # fmt: skip
+def record_outcome(
+    out_dir: Path,
+    item: BatchItem,
+    task: RecordingTask,
+    result: tuple[str, str | None, float | None, bool],
+) -> RecordingOutcome:
     status, reason, seconds, permanent = result
     failed_path = out_dir / FAILED_DIR / f"{item.recording_id}.json"
     if status == "failed":
-        record = {"key": task.extras["batch"]["key"], "reason": reason, "recording": item.source,
-                  "permanent": permanent}  # fmt: skip
+        record = {
+            "key": task.extras["batch"]["key"],
+            "reason": reason,
+            "recording": item.source,
+            "permanent": permanent,
+        }
         write_json(failed_path, record)
         return RecordingOutcome(item, "failed", reason, seconds)
     failed_path.unlink(missing_ok=True)
@@ -265,9 +285,13 @@ def record_outcome(out_dir: Path, item: BatchItem, task: RecordingTask,
     return RecordingOutcome(item, "analysed", None, seconds, doc)
 
 
-def run_local(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path, workers: int,
-              on_outcome: Progress | None = None,
-              pin_cores: bool = False) -> list[RecordingOutcome]:  # fmt: skip
+def run_local(
+    tasks: list[tuple[BatchItem, RecordingTask]],
+    out_dir: Path,
+    workers: int,
+    on_outcome: Progress | None = None,
+    pin_cores: bool = False,
+) -> list[RecordingOutcome]:
     """Run ``tasks`` in a pool of ``workers`` processes. A process that dies (a crash in native
     code) takes only its recordings down: they are retried once in a fresh pool, then failed."""
     outcomes: list[RecordingOutcome] = []
@@ -279,8 +303,9 @@ def run_local(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path, worke
         crashed: list[tuple[BatchItem, RecordingTask, int]] = []
         size = min(workers, len(pending))
         next_core = context.Value("i", 0) if pin_cores else None
-        with ProcessPoolExecutor(size, mp_context=context, initializer=_worker_init,
-                                 initargs=(next_core, size)) as pool:  # fmt: skip
+        with ProcessPoolExecutor(
+            size, mp_context=context, initializer=_worker_init, initargs=(next_core, size)
+        ) as pool:
             running: dict[Future, tuple[BatchItem, RecordingTask, int]] = {
                 pool.submit(analyse_recording, task): (item, task, n) for item, task, n in pending
             }
@@ -304,9 +329,13 @@ def run_local(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path, worke
     return outcomes
 
 
-def run_batch(items: list[BatchItem], out_dir: Path, options: BatchOptions | None = None,
-              on_outcome: Progress | None = None,
-              runner: Runner | None = None) -> list[RecordingOutcome]:  # fmt: skip
+def run_batch(
+    items: list[BatchItem],
+    out_dir: Path,
+    options: BatchOptions | None = None,
+    on_outcome: Progress | None = None,
+    runner: Runner | None = None,
+) -> list[RecordingOutcome]:
     """Analyse every item not already done; outcomes in the order of ``items``.
 
     ``runner``: where the analyses run (default: a local pool of ``options.workers``

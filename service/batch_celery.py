@@ -84,8 +84,9 @@ def _patient(session: Session, org_id: int, code: str | None) -> Patient | None:
     return patient
 
 
-def submit_recording(sessions: sessionmaker, settings: Settings, org_name: str,
-                     item: BatchItem, task: RecordingTask) -> str:  # fmt: skip
+def submit_recording(
+    sessions: sessionmaker, settings: Settings, org_name: str, item: BatchItem, task: RecordingTask
+) -> str:
     """Store ``item`` as a queued analysis job (row + copy of the video); returns its id."""
     options = dict(task.options)
     if task.max_frames is not None:
@@ -95,11 +96,17 @@ def submit_recording(sessions: sessionmaker, settings: Settings, org_name: str,
         org = accounts.get_or_create_org(s, org_name)
         patient = _patient(s, org.id, item.patient_id)
         analysis = queue_analysis(
-            s, settings, org_id=org.id, patient_id=patient.id if patient else None,
+            s,
+            settings,
+            org_id=org.id,
+            patient_id=patient.id if patient else None,
             visit_date=date.fromisoformat(item.visit_date) if item.visit_date else date.today(),
-            options=options, video=video, filename=video.name, size_bytes=video.stat().st_size,
+            options=options,
+            video=video,
+            filename=video.name,
+            size_bytes=video.stat().st_size,
             sha256=task.extras["batch"]["content_sha256"],
-        )  # fmt: skip
+        )
         try:
             s.commit()
         except BaseException:
@@ -129,8 +136,9 @@ def _send(dispatcher: Any, settings: Settings, analysis_id: str) -> None:
         ) from exc
 
 
-def _outcome_of(job: Analysis | None, analysis_id: str) -> tuple[str, str | None, float | None,
-                                                                 bool] | None:  # fmt: skip
+def _outcome_of(
+    job: Analysis | None, analysis_id: str
+) -> tuple[str, str | None, float | None, bool] | None:
     """``(status, reason, seconds, permanent)`` for a finished job; None while it runs."""
     if job is None:
         return "failed", f"analysis job {analysis_id} was deleted from the service", None, False
@@ -163,9 +171,13 @@ def _probe_failure(video: str) -> str | None:
     return None
 
 
-def run_celery(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path,
-               options: CeleryBatchOptions, on_outcome: Progress | None = None,
-               on_wait: Waiting | None = None) -> list[RecordingOutcome]:  # fmt: skip
+def run_celery(
+    tasks: list[tuple[BatchItem, RecordingTask]],
+    out_dir: Path,
+    options: CeleryBatchOptions,
+    on_outcome: Progress | None = None,
+    on_wait: Waiting | None = None,
+) -> list[RecordingOutcome]:
     """Send ``tasks`` to the service's workers and wait for them all; outcomes as they end."""
     settings = options.settings
     if not settings.broker_url:
@@ -201,8 +213,9 @@ def run_celery(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path,
                     done(item, task, ("failed", reason, None, True))
                     continue
                 analysis_id = submit_recording(sessions, settings, options.org_name, item, task)
-                write_json(pending, {"key": key, "analysis_id": analysis_id,
-                                     "recording": item.source})  # fmt: skip
+                write_json(
+                    pending, {"key": key, "analysis_id": analysis_id, "recording": item.source}
+                )
                 _send(dispatcher, settings, analysis_id)
             else:
                 analysis_id, status = stored
@@ -213,9 +226,10 @@ def run_celery(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path,
             waiting[analysis_id] = (item, task)
         while waiting:
             with sessions() as s:
-                jobs = {a.id: a for a in s.scalars(
-                    select(Analysis).where(Analysis.id.in_(list(waiting)))
-                )}  # fmt: skip
+                jobs = {
+                    a.id: a
+                    for a in s.scalars(select(Analysis).where(Analysis.id.in_(list(waiting))))
+                }
                 for analysis_id in list(waiting):
                     job = jobs.get(analysis_id)
                     result = _outcome_of(job, analysis_id)
@@ -226,8 +240,10 @@ def run_celery(tasks: list[tuple[BatchItem, RecordingTask]], out_dir: Path,
                         _write_result(job, task)
                     done(item, task, result)
                 if on_wait is not None and waiting:
-                    counts = {st: sum(jobs[i].status == st for i in waiting if i in jobs)
-                              for st in ("queued", "running")}  # fmt: skip
+                    counts = {
+                        st: sum(jobs[i].status == st for i in waiting if i in jobs)
+                        for st in ("queued", "running")
+                    }
                     progress = [jobs[i].progress for i in waiting if i in jobs]
                     on_wait(counts, sum(progress) / len(progress) if progress else 0.0)
             if waiting:

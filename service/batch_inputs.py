@@ -22,8 +22,14 @@ from vision.assess import PRESETS, PROTOCOLS
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"})
 MANIFEST_COLUMNS = (
-    "video", "patient_id", "visit_date", "height_cm", "calibration", "population", "protocol",
-)  # fmt: skip
+    "video",
+    "patient_id",
+    "visit_date",
+    "height_cm",
+    "calibration",
+    "population",
+    "protocol",
+)
 HEIGHT_RANGE_CM = (50.0, 260.0)  # same bounds as the API's height_cm
 
 
@@ -70,14 +76,21 @@ def _unique_ids(items: list[BatchItem]) -> list[BatchItem]:
         n = seen.get(item.recording_id, 0) + 1
         seen[item.recording_id] = n
         if n > 1:
-            item = BatchItem(f"{item.recording_id}-{n}", item.video, item.patient_id,
-                             item.visit_date, item.options, item.source)  # fmt: skip
+            item = BatchItem(
+                f"{item.recording_id}-{n}",
+                item.video,
+                item.patient_id,
+                item.visit_date,
+                item.options,
+                item.source,
+            )
         out.append(item)
     return out
 
 
-def folder_items(folder: Path, exclude: Path | None = None,
-                 defaults: dict[str, Any] | None = None) -> list[BatchItem]:  # fmt: skip
+def folder_items(
+    folder: Path, exclude: Path | None = None, defaults: dict[str, Any] | None = None
+) -> list[BatchItem]:
     """Every video under ``folder`` (sorted). A video in a sub-folder belongs to the patient
     named by its first-level folder (``folder/<patient>/<visit>.mp4``); one at the top level is
     its own patient, named by its file stem. ``exclude``: a folder to leave out (the output)."""
@@ -93,8 +106,16 @@ def folder_items(folder: Path, exclude: Path | None = None,
             continue
         rel = path.relative_to(folder)
         patient = rel.parts[0] if len(rel.parts) > 1 else path.stem
-        items.append(BatchItem(recording_id(rel.as_posix()), path, patient, None,
-                               dict(defaults or {}), rel.as_posix()))  # fmt: skip
+        items.append(
+            BatchItem(
+                recording_id(rel.as_posix()),
+                path,
+                patient,
+                None,
+                dict(defaults or {}),
+                rel.as_posix(),
+            )
+        )
     if not items:
         raise BatchInputError(f"no video files ({', '.join(sorted(VIDEO_SUFFIXES))}) in {folder}")
     return _unique_ids(items)
@@ -152,8 +173,9 @@ def _row_options(row: dict[str, str], where: str, defaults: dict[str, Any]) -> d
     return options
 
 
-def manifest_items(manifest: Path, allow_absolute: bool = False,
-                   defaults: dict[str, Any] | None = None) -> list[BatchItem]:  # fmt: skip
+def manifest_items(
+    manifest: Path, allow_absolute: bool = False, defaults: dict[str, Any] | None = None
+) -> list[BatchItem]:
     """The recordings listed in a manifest CSV, checked row by row before anything runs."""
     manifest = Path(manifest)
     root = manifest.parent
@@ -182,10 +204,16 @@ def manifest_items(manifest: Path, allow_absolute: bool = False,
                 date = dt.date.fromisoformat(date).isoformat()
             except ValueError:
                 raise BatchInputError(f"{where}: visit_date {date!r} is not YYYY-MM-DD") from None
-        items.append(BatchItem(
-            recording_id(row["video"]), video, row.get("patient_id") or None, date,
-            _row_options(row, where, defaults or {}), row["video"],
-        ))  # fmt: skip
+        items.append(
+            BatchItem(
+                recording_id(row["video"]),
+                video,
+                row.get("patient_id") or None,
+                date,
+                _row_options(row, where, defaults or {}),
+                row["video"],
+            )
+        )
     if not items:
         raise BatchInputError(f"{manifest} lists no recordings")
     return _unique_ids(items)

@@ -32,11 +32,21 @@ SUMMARY_METRICS: tuple[tuple[str, str], ...] = (
     ("test_3mbwt_s", "test_3mbwt_s"),
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "recording", "patient_id", "visit_date", "status", "reason",
+    "recording",
+    "patient_id",
+    "visit_date",
+    "status",
+    "reason",
     *(c for c, _ in SUMMARY_METRICS),
-    "scale_method", "scale_uncertainty_pct", "fall_risk_level", "fall_risk_population",
-    "score_overall", "warnings", "analysis_s", "result_json",
-)  # fmt: skip
+    "scale_method",
+    "scale_uncertainty_pct",
+    "fall_risk_level",
+    "fall_risk_population",
+    "score_overall",
+    "warnings",
+    "analysis_s",
+    "result_json",
+)
 
 
 def _cell(value: Any) -> Any:

@@ -93,8 +93,7 @@ def claimable_ids(sessions: sessionmaker, lease_s: float, limit: int = 10) -> li
         )
 
 
-def _update_held(sessions: sessionmaker, analysis_id: str, holder: str, /,
-                 **values: Any) -> bool:
+def _update_held(sessions: sessionmaker, analysis_id: str, holder: str, /, **values: Any) -> bool:
     """Update a running job only while ``holder`` still holds its lease: a worker that lost
     the lease (taken over after a stall) can never overwrite the new holder's work."""
     with sessions.begin() as s:
@@ -113,14 +112,26 @@ def _update_held(sessions: sessionmaker, analysis_id: str, holder: str, /,
 
 def renew(sessions: sessionmaker, analysis_id: str, worker_id: str, progress: float) -> bool:
     """Heartbeat: renew the lease and store progress (0-1). False if the lease is gone."""
-    return _update_held(sessions, analysis_id, worker_id, heartbeat_at=utcnow(),
-                        progress=min(max(progress, 0.0), 0.999))  # fmt: skip
+    return _update_held(
+        sessions,
+        analysis_id,
+        worker_id,
+        heartbeat_at=utcnow(),
+        progress=min(max(progress, 0.0), 0.999),
+    )
 
 
 def release(sessions: sessionmaker, analysis_id: str, worker_id: str) -> None:
     """Hand an unfinished job back to the queue (runner shutting down cleanly)."""
-    _update_held(sessions, analysis_id, worker_id, status="queued", worker_id=None,
-                 heartbeat_at=None, progress=0.0)  # fmt: skip
+    _update_held(
+        sessions,
+        analysis_id,
+        worker_id,
+        status="queued",
+        worker_id=None,
+        heartbeat_at=None,
+        progress=0.0,
+    )
 
 
 def finish(sessions: sessionmaker, analysis_id: str, worker_id: str, **values: Any) -> bool:

@@ -134,7 +134,7 @@ KEY_METRICS: tuple[MetricSpec, ...] = (
         3,
         "sway_relative",
         ("sway",),
-    ),  # fmt: skip
+    ),
     MetricSpec(
         ("test_3mbwt_s",),
         "3 m backward walk test time",

@@ -138,9 +138,11 @@ def _html_template() -> Template:
 
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _RISK_FILL = {
-    "low": (230, 244, 234), "moderate": (255, 244, 224), "high": (253, 231, 231),
+    "low": (230, 244, 234),
+    "moderate": (255, 244, 224),
+    "high": (253, 231, 231),
     "undetermined": (238, 238, 238),
-}  # fmt: skip
+}
 
 
 class _ReportPDF(FPDF):

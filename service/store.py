@@ -231,19 +231,38 @@ def video_suffix(filename: str) -> str:
     return suffix if _SAFE_SUFFIX.match(suffix) else ".video"
 
 
-def queue_analysis(session: Session, settings: Settings, *, org_id: int, patient_id: int | None,
-                   visit_date: date, options: dict[str, Any], video: Path, filename: str,
-                   size_bytes: int, sha256: str, batch_id: str | None = None,
-                   move: bool = False) -> Analysis:
+def queue_analysis(
+    session: Session,
+    settings: Settings,
+    *,
+    org_id: int,
+    patient_id: int | None,
+    visit_date: date,
+    options: dict[str, Any],
+    video: Path,
+    filename: str,
+    size_bytes: int,
+    sha256: str,
+    batch_id: str | None = None,
+    move: bool = False,
+) -> Analysis:
     """A queued analysis row for ``video`` (already checked to be one), the file moved
     (``move``) or copied into the analysis directory and recorded as its video artefact.
 
     The caller commits (and removes the directory with :func:`remove_analysis_files` if that
     fails), then sends the job. A failure to place the file leaves no directory behind.
     """
-    analysis = Analysis(org_id=org_id, patient_id=patient_id, visit_date=visit_date,
-                        options=options, video_filename=filename, video_bytes=size_bytes,
-                        content_sha256=sha256, status="queued", batch_id=batch_id)  # fmt: skip
+    analysis = Analysis(
+        org_id=org_id,
+        patient_id=patient_id,
+        visit_date=visit_date,
+        options=options,
+        video_filename=filename,
+        video_bytes=size_bytes,
+        content_sha256=sha256,
+        status="queued",
+        batch_id=batch_id,
+    )
     session.add(analysis)
     session.flush()  # assigns the id
     folder = analysis_dir(settings, analysis.id)
@@ -254,6 +273,12 @@ def queue_analysis(session: Session, settings: Settings, *, org_id: int, patient
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    session.add(Artefact(analysis_id=analysis.id, kind="video", bytes=stored.stat().st_size,
-                         path=relative_to_data(settings, stored)))  # fmt: skip
+    session.add(
+        Artefact(
+            analysis_id=analysis.id,
+            kind="video",
+            bytes=stored.stat().st_size,
+            path=relative_to_data(settings, stored),
+        )
+    )
     return analysis

@@ -59,8 +59,9 @@ class _MultipartSink:
     its own (its bytes dropped, the reason kept) instead of failing the whole request.
     """
 
-    def __init__(self, upload_dir: Path, max_video_bytes: int, many: bool = False,
-                 max_files: int = 1) -> None:  # fmt: skip
+    def __init__(
+        self, upload_dir: Path, max_video_bytes: int, many: bool = False, max_files: int = 1
+    ) -> None:
         self.videos: list[ReceivedUpload] = []
         self.fields: dict[str, str] = {}
         self._dir = upload_dir

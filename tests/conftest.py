@@ -19,9 +19,15 @@ CHROMIUM_PATHS = (Path("/usr/bin/chromium"),)
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 # Headless and quiet: no GPU, no sandbox (containers), no background network traffic.
 CHROMIUM_ARGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-)  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 @pytest.fixture(scope="session")
@@ -64,8 +70,9 @@ def launch_chromium(playwright_sync_api: ModuleType, chromium_executable: str) -
         browsers = []
 
         def launch(extra_args: tuple[str, ...] | list[str] = ()) -> Any:
-            b = pw.chromium.launch(executable_path=chromium_executable,
-                                   args=[*CHROMIUM_ARGS, *extra_args])  # fmt: skip
+            b = pw.chromium.launch(
+                executable_path=chromium_executable, args=[*CHROMIUM_ARGS, *extra_args]
+            )
             browsers.append(b)
             return b
 

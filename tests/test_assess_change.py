@@ -21,8 +21,10 @@ PUBLISHED_3MBWT = [
 
 
 @pytest.mark.parametrize(("condition", "mdc", "kind", "source"), PUBLISHED_3MBWT)
-@pytest.mark.parametrize(("offset", "verdict"), [(-0.01, "within measurement noise"),
-                                                 (0.0, "real change"), (0.01, "real change")])
+@pytest.mark.parametrize(
+    ("offset", "verdict"),
+    [(-0.01, "within measurement noise"), (0.0, "real change"), (0.01, "real change")],
+)
 def test_3mbwt_published_change(condition, mdc, kind, source, offset, verdict):
     earlier, later = walk(test_3mbwt_s=8.0), walk(test_3mbwt_s=8.0 - (mdc + offset))
     c = compare_visits(earlier, later, condition=condition).get("test_3mbwt_s")
@@ -33,8 +35,9 @@ def test_3mbwt_published_change(condition, mdc, kind, source, offset, verdict):
 
 
 def test_3mbwt_slower_is_worse():
-    c = compare_visits(walk(test_3mbwt_s=5.0), walk(test_3mbwt_s=7.0),
-                       condition="multiple_sclerosis").get("test_3mbwt_s")  # fmt: skip
+    c = compare_visits(
+        walk(test_3mbwt_s=5.0), walk(test_3mbwt_s=7.0), condition="multiple_sclerosis"
+    ).get("test_3mbwt_s")
     assert (c.verdict, c.direction, c.change) == ("real change", "worse", 2.0)
 
 
@@ -44,13 +47,19 @@ def test_3mbwt_without_published_mdc_says_design_choice():
     assert c.threshold_kind == "design choice" and "smallest published MDC" in c.source
 
 
-@pytest.mark.parametrize(("later", "verdict", "direction"), [
-    (0.60, "within measurement noise", None), (0.61, "real change", "better"),
-    (0.62, "real change", "better"), (0.39, "real change", "worse"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("later", "verdict", "direction"),
+    [
+        (0.60, "within measurement noise", None),
+        (0.61, "real change", "better"),
+        (0.62, "real change", "better"),
+        (0.39, "real change", "worse"),
+    ],
+)
 def test_stroke_speed_mdc(later, verdict, direction):
     c = compare_visits(walk(speed_mps=0.50), walk(speed_mps=later), condition="stroke").get(
-        "speed_mps")  # fmt: skip
+        "speed_mps"
+    )
     assert (c.verdict, c.direction, c.threshold) == (verdict, direction, 0.11)
     assert "DeMark" in c.source
 
@@ -71,8 +80,10 @@ def test_speed_change_uses_the_walks_own_repeatability():
     df = (se1**2 + se2**2) ** 2 / (se1**4 / 11 + se2**4 / 13)
     expected = student_t.ppf(0.975, df) * math.hypot(se1, se2)
     assert expected / math.hypot(se1, se2) > 2.1  # a dozen steps: t, not 1.96
-    for later, verdict in ((0.70 + 0.99 * expected, "within measurement noise"),
-                           (0.70 + 1.01 * expected, "real change")):  # fmt: skip
+    for later, verdict in (
+        (0.70 + 0.99 * expected, "within measurement noise"),
+        (0.70 + 1.01 * expected, "real change"),
+    ):
         c = compare_visits(a, walk(steps=steps2, speed_mps=later, scale_pct=0.0)).get("speed_mps")
         assert c.threshold == pytest.approx(expected, abs=1e-4)
         assert c.threshold_kind == "measured repeatability"
@@ -84,15 +95,20 @@ def test_speed_standard_error_adds_the_scale_uncertainty():
     steps = make_steps(12, jitter_s=0.05, jitter_m=0.04)
     r = walk(steps=steps, speed_mps=0.8, scale_pct=5.0)
     assert standard_error("speed_mps", r) == pytest.approx(_speed_se(steps, 0.8, 5.0))
-    assert standard_error("speed_mps", r) > standard_error("speed_mps", walk(
-        steps=steps, speed_mps=0.8, scale_pct=0.0))  # fmt: skip
+    assert standard_error("speed_mps", r) > standard_error(
+        "speed_mps", walk(steps=steps, speed_mps=0.8, scale_pct=0.0)
+    )
 
 
 def test_steadier_walks_detect_smaller_changes():
-    noisy = compare_visits(walk(steps=make_steps(12, jitter_s=0.08, jitter_m=0.06)),
-                           walk(steps=make_steps(12, jitter_s=0.08, jitter_m=0.06)))
-    steady = compare_visits(walk(steps=make_steps(12, jitter_s=0.01, jitter_m=0.01)),
-                            walk(steps=make_steps(12, jitter_s=0.01, jitter_m=0.01)))
+    noisy = compare_visits(
+        walk(steps=make_steps(12, jitter_s=0.08, jitter_m=0.06)),
+        walk(steps=make_steps(12, jitter_s=0.08, jitter_m=0.06)),
+    )
+    steady = compare_visits(
+        walk(steps=make_steps(12, jitter_s=0.01, jitter_m=0.01)),
+        walk(steps=make_steps(12, jitter_s=0.01, jitter_m=0.01)),
+    )
     for metric in ("speed_mps", "cadence_spm"):
         assert steady.get(metric).threshold < noisy.get(metric).threshold
 
@@ -111,13 +127,15 @@ def test_cadence_change_has_no_better_direction():
 
 def test_no_step_data_and_no_published_value_is_not_comparable():
     c = compare_visits(walk(steps=[], step_count=12), walk(steps=[], step_count=12)).get(
-        "speed_mps")  # fmt: skip
+        "speed_mps"
+    )
     assert c.verdict == "not comparable" and "per-step data missing" in c.note
 
 
 def test_trunk_flexion_uses_a_stated_design_choice():
-    c = compare_visits(walk(trunk_flexion_deg=(20.0, 30.0)),
-                       walk(trunk_flexion_deg=(8.0, 15.0))).get("trunk_flexion_deg.mean")
+    c = compare_visits(
+        walk(trunk_flexion_deg=(20.0, 30.0)), walk(trunk_flexion_deg=(8.0, 15.0))
+    ).get("trunk_flexion_deg.mean")
     assert (c.verdict, c.direction, c.threshold) == ("real change", "better", 5.0)
     assert c.threshold_kind == "design choice" and "Stenum" in c.source
 
@@ -151,17 +169,29 @@ def test_visit_change_is_json_ready():
 
 def test_only_steady_steps_set_the_repeatability():
     steps = make_steps(12, jitter_s=0.02, jitter_m=0.02)
-    details = [{"foot": s.foot, "t_contact_s": s.t_contact_s, "duration_s": s.duration_s,
-                "length_m": s.length_m, "steady": True} for s in steps]  # fmt: skip
+    details = [
+        {
+            "foot": s.foot,
+            "t_contact_s": s.t_contact_s,
+            "duration_s": s.duration_s,
+            "length_m": s.length_m,
+            "steady": True,
+        }
+        for s in steps
+    ]
     plain = walk(steps=steps, extras={"step_details": details})
     # A first step from standing and a closing step (feet side by side) are not steady walking.
-    details_more = [dict(details[0], duration_s=0.2, length_m=None, steady=False), *details,
-                    dict(details[-1], duration_s=0.6, length_m=0.07, steady=False)]  # fmt: skip
+    details_more = [
+        dict(details[0], duration_s=0.2, length_m=None, steady=False),
+        *details,
+        dict(details[-1], duration_s=0.6, length_m=0.07, steady=False),
+    ]
     more = walk(steps=steps, extras={"step_details": details_more})
     for metric in ("speed_mps", "cadence_spm"):
         assert standard_error(metric, more) == pytest.approx(standard_error(metric, plain))
-    counted = walk(steps=steps, extras={"step_details": [dict(d, steady=True)
-                                                        for d in details_more]})  # fmt: skip
+    counted = walk(
+        steps=steps, extras={"step_details": [dict(d, steady=True) for d in details_more]}
+    )
     assert standard_error("speed_mps", counted) > standard_error("speed_mps", plain)
 
 
@@ -184,12 +214,21 @@ def test_a_cadence_read_from_the_contacts_keeps_their_standard_error_beside_a_sw
     # sway agrees with them: the error is then the contacts' own, not the sway's.
     ragged = make_steps(12, jitter_s=0.15)
     sway = {"stride_s": 1.2, "cadence_spm": 100.0, "explained": 0.8, "cadence_se_spm": 0.9}
-    by_contacts = walk(steps=ragged, extras={"stumbles": [], "sway_rhythm": sway,
-                                             "metrics_more": {"cadence_source": "contacts"}})
-    by_sway = walk(steps=ragged, extras={"stumbles": [], "sway_rhythm": sway,
-                                         "metrics_more": {"cadence_source": "sway"}})
+    by_contacts = walk(
+        steps=ragged,
+        extras={
+            "stumbles": [],
+            "sway_rhythm": sway,
+            "metrics_more": {"cadence_source": "contacts"},
+        },
+    )
+    by_sway = walk(
+        steps=ragged,
+        extras={"stumbles": [], "sway_rhythm": sway, "metrics_more": {"cadence_source": "sway"}},
+    )
     assert standard_error("cadence_spm", by_contacts) == pytest.approx(
-        standard_error("cadence_spm", walk(steps=ragged)))
+        standard_error("cadence_spm", walk(steps=ragged))
+    )
     assert standard_error("cadence_spm", by_sway) == pytest.approx(0.9)
 
 
@@ -198,14 +237,20 @@ def test_a_sway_read_over_few_strides_widens_the_threshold():
     # called a change real too often (bench/assess_repeatability.py, front view: 11 % of pairs
     # of repeats of one walker, against 7 % with Student's t).
     def sway(df):
-        return {"stumbles": [], "sway_rhythm": {"stride_s": 1.2, "cadence_spm": 100.0,
-                                                "explained": 0.8, "cadence_se_spm": 0.9,
-                                                "cadence_se_df": df}}  # fmt: skip
+        return {
+            "stumbles": [],
+            "sway_rhythm": {
+                "stride_s": 1.2,
+                "cadence_spm": 100.0,
+                "explained": 0.8,
+                "cadence_se_spm": 0.9,
+                "cadence_se_df": df,
+            },
+        }
 
     few = compare_visits(walk(extras=sway(2.0)), walk(extras=sway(2.0), cadence_spm=103.0))
     c = few.get("cadence_spm")
-    assert c.threshold == pytest.approx(student_t.ppf(0.975, 4.0) * math.hypot(0.9, 0.9),
-                                        abs=1e-4)  # fmt: skip
+    assert c.threshold == pytest.approx(student_t.ppf(0.975, 4.0) * math.hypot(0.9, 0.9), abs=1e-4)
     assert c.verdict == "within measurement noise"  # 3 steps/min: under 2.78 x 1.27
     many = compare_visits(walk(extras=sway(200.0)), walk(extras=sway(200.0), cadence_spm=103.0))
     assert many.get("cadence_spm").verdict == "real change"
@@ -213,14 +258,20 @@ def test_a_sway_read_over_few_strides_widens_the_threshold():
 
 def test_a_sway_too_short_for_a_standard_error_gives_none():
     sway = {"stride_s": 1.2, "cadence_spm": 100.0, "explained": 0.8, "cadence_se_spm": None}
-    assert standard_error("cadence_spm", walk(extras={"stumbles": [], "sway_rhythm": sway})) \
-        is None
+    assert standard_error("cadence_spm", walk(extras={"stumbles": [], "sway_rhythm": sway})) is None
 
 
 def test_a_short_sway_is_not_compared_and_says_why():
     # Cadence from the sway of a walk under three whole strides has no standard error: the
     # contacts' step times (from the front or back, the unsure reading) do not stand in.
-    sway = {"stumbles": [], "sway_rhythm": {"stride_s": 1.2, "cadence_spm": 100.0,
-                                            "explained": 0.8, "cadence_se_spm": None}}
+    sway = {
+        "stumbles": [],
+        "sway_rhythm": {
+            "stride_s": 1.2,
+            "cadence_spm": 100.0,
+            "explained": 0.8,
+            "cadence_se_spm": None,
+        },
+    }
     c = compare_visits(walk(extras=sway), walk(extras=sway, cadence_spm=120.0)).get("cadence_spm")
     assert c.verdict == "not comparable" and "fewer than three whole strides" in c.note

@@ -55,16 +55,21 @@ def test_3mbwt_cutoffs(population, seconds, level):
 
 @pytest.mark.parametrize(
     ("other", "borderline"),
-    [({"time_if_short_s": 4.9}, True), ({"time_if_past_s": 3.9}, False),
-     ({"time_if_short_s": 4.4}, False), ({}, False)],
-)  # fmt: skip
+    [
+        ({"time_if_short_s": 4.9}, True),
+        ({"time_if_past_s": 3.9}, False),
+        ({"time_if_short_s": 4.4}, False),
+        ({}, False),
+    ],
+)
 def test_3mbwt_foot_at_the_line_across_a_cut_off_is_borderline(other, borderline):
     """A foot resting at the 3 m line leaves the time a step later (or earlier) had it rested
     on the line's other side; a cut-off between the two makes the verdict borderline, and the
     note says why. The outcome still follows the time as read."""
     result = walk(test_3mbwt_s=4.2, extras={"stumbles": [], "test_3mbwt": {"time_s": 4.2, **other}})
-    scored = apply_assessment(result, AssessOptions(population="community_older_adults",
-                                                    protocol="3mbwt"))  # fmt: skip
+    scored = apply_assessment(
+        result, AssessOptions(population="community_older_adults", protocol="3mbwt")
+    )
     r = reason(scored.fall_risk, "test_3mbwt")
     assert r.outcome == "moderate"  # 3.0-4.5 s as read
     listed = "test_3mbwt" in scored.extras["assessment"]["borderline_rules"]
@@ -74,10 +79,14 @@ def test_3mbwt_foot_at_the_line_across_a_cut_off_is_borderline(other, borderline
 
 @pytest.mark.parametrize(
     ("population", "source_word", "design_choice"),
-    [("community_older_adults", "Carter", False), ("older_adults", "Polo-Ferrero", False),
-     ("nursing_home", "Kapan", False), ("parkinsons", "Carter", False),
-     ("general_adult", "design choice", True)],
-)  # fmt: skip
+    [
+        ("community_older_adults", "Carter", False),
+        ("older_adults", "Polo-Ferrero", False),
+        ("nursing_home", "Kapan", False),
+        ("parkinsons", "Carter", False),
+        ("general_adult", "design choice", True),
+    ],
+)
 def test_3mbwt_reason_names_its_source(population, source_word, design_choice):
     r = reason(risk(walk(test_3mbwt_s=9.0), population=population), "test_3mbwt")
     assert source_word in r.source
@@ -112,9 +121,12 @@ def test_forward_speed_cutoff_studenski(speed, level):
 
 @pytest.mark.parametrize(
     ("sd_ms", "outcome", "level"),
-    [(105.9, "not_flagged", "low"), (106.0, "moderate", "moderate"),
-     (106.1, "moderate", "moderate")],
-)  # fmt: skip
+    [
+        (105.9, "not_flagged", "low"),
+        (106.0, "moderate", "moderate"),
+        (106.1, "moderate", "moderate"),
+    ],
+)
 def test_stride_time_sd_cutoff_hausdorff(sd_ms, outcome, level):
     fr = risk(walk(stride_time_sd_ms=sd_ms))
     r = reason(fr, "stride_time_sd")
@@ -153,8 +165,11 @@ def test_too_few_steps(n_steps, level):
 
 
 def test_forward_walk_where_backward_expected_is_undetermined():
-    fr = risk(walk(walk_direction="forward", test_3mbwt_s=6.0), protocol="3mbwt",
-              population="community_older_adults")  # fmt: skip
+    fr = risk(
+        walk(walk_direction="forward", test_3mbwt_s=6.0),
+        protocol="3mbwt",
+        population="community_older_adults",
+    )
     assert fr.level == "undetermined"
     r = reason(fr, "walk_direction")
     assert (r.value, r.cutoff) == ("forward", "backward")
@@ -171,8 +186,10 @@ def test_no_metric_scale_is_undetermined_with_reason():
     fr = risk(walk(scale_method="none", speed_mps=0.9))
     assert fr.level == "undetermined"
     assert reason(fr, "backward_speed").outcome == "undetermined"
-    assert "neither the 3 m backward walk test time nor a metric walking speed" in reason(
-        fr, "measurable_rule").note  # fmt: skip
+    assert (
+        "neither the 3 m backward walk test time nor a metric walking speed"
+        in reason(fr, "measurable_rule").note
+    )
 
 
 def test_model_prior_scale_does_not_carry_a_verdict():
@@ -206,8 +223,9 @@ def test_indicator_raises_a_low_test_result_to_moderate():
     assert fr.level == "moderate"
 
 
-@pytest.mark.parametrize(("prior_fall", "level"), [(True, "moderate"), (False, "low"),
-                                                   (None, "low")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("prior_fall", "level"), [(True, "moderate"), (False, "low"), (None, "low")]
+)
 def test_prior_fall(prior_fall, level):
     fr = risk(walk(), prior_fall=prior_fall)
     assert fr.level == level
@@ -223,14 +241,17 @@ def test_stumble_is_an_indicator():
 
 
 def test_borderline_value_says_so():
-    scored = apply_assessment(walk(test_3mbwt_s=4.55), AssessOptions(
-        population="community_older_adults", protocol="3mbwt"))  # fmt: skip
+    scored = apply_assessment(
+        walk(test_3mbwt_s=4.55),
+        AssessOptions(population="community_older_adults", protocol="3mbwt"),
+    )
     r = reason(scored.fall_risk, "test_3mbwt")
     assert r.outcome == "high"
     assert "within the measurement uncertainty" in r.note and r.borderline
     assert scored.extras["assessment"]["borderline_rules"] == ["test_3mbwt"]
-    clear = apply_assessment(walk(test_3mbwt_s=5.5), AssessOptions(
-        population="community_older_adults", protocol="3mbwt"))  # fmt: skip
+    clear = apply_assessment(
+        walk(test_3mbwt_s=5.5), AssessOptions(population="community_older_adults", protocol="3mbwt")
+    )
     assert not reason(clear.fall_risk, "test_3mbwt").borderline
     assert clear.extras["assessment"]["borderline_rules"] == []
     # The uncertainty grows with the scale's: 2 frames + 2 % of 4.55 s.
@@ -257,9 +278,12 @@ def test_apply_assessment_leaves_the_input_alone():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"population": "teenagers"}, "known presets"), ({"protocol": "6mwt"}, "known protocols"),
-     ({"max_cues": 0}, "max_cues")],
-)  # fmt: skip
+    [
+        ({"population": "teenagers"}, "known presets"),
+        ({"protocol": "6mwt"}, "known protocols"),
+        ({"max_cues": 0}, "max_cues"),
+    ],
+)
 def test_bad_options_are_refused_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):
         AssessOptions(**kwargs)

@@ -68,8 +68,9 @@ def test_fall_risk_flag_states_it_is_a_screening_aid():
 
 
 def test_low_risk_gives_no_flag():
-    assert "fall_risk_flag" not in codes(walk(test_3mbwt_s=2.8),
-                                         population="community_older_adults")  # fmt: skip
+    assert "fall_risk_flag" not in codes(
+        walk(test_3mbwt_s=2.8), population="community_older_adults"
+    )
 
 
 def test_form_cues_are_ordered_by_how_far_from_good():
@@ -80,8 +81,13 @@ def test_form_cues_are_ordered_by_how_far_from_good():
 
 
 def test_cue_count_is_capped():
-    bad = walk(trunk_flexion_deg=(35.0, 45.0), trunk_lateral_lean_deg=(9.0, 12.0),
-               head_pitch_deg=40.0, step_length_asymmetry_pct=25.0, sway_ml_body_heights=0.06)
+    bad = walk(
+        trunk_flexion_deg=(35.0, 45.0),
+        trunk_lateral_lean_deg=(9.0, 12.0),
+        head_pitch_deg=40.0,
+        step_length_asymmetry_pct=25.0,
+        sway_ml_body_heights=0.06,
+    )
     assert len(cues(bad, max_cues=3)) == 3
     assert len(cues(bad, max_cues=10)) == 5
 
@@ -97,10 +103,18 @@ LIMIT_CASES = [
     ("stride_time_sd_ms", 80.0, 80.1, "uneven_rhythm"),
     ("sway_ml_body_heights", 0.04, 0.0401, "sway"),
     ("step_length_m", (0.25, 0.03, 6.0), (0.249, 0.03, 6.0), "short_steps"),
-    ("extras", {"metrics_more": {"looking_back_fraction": 0.25, "looking_back_s": 1.8}},
-     {"metrics_more": {"looking_back_fraction": 0.26, "looking_back_s": 1.9}}, "looking_back"),
-    ("extras", {"metrics_more": {"arm_swing_deg": 10.0}},
-     {"metrics_more": {"arm_swing_deg": 9.9}}, "arm_swing"),
+    (
+        "extras",
+        {"metrics_more": {"looking_back_fraction": 0.25, "looking_back_s": 1.8}},
+        {"metrics_more": {"looking_back_fraction": 0.26, "looking_back_s": 1.9}},
+        "looking_back",
+    ),
+    (
+        "extras",
+        {"metrics_more": {"arm_swing_deg": 10.0}},
+        {"metrics_more": {"arm_swing_deg": 9.9}},
+        "arm_swing",
+    ),
 ]
 
 
@@ -108,8 +122,9 @@ def test_every_form_limit_is_covered():
     assert {c[3] for c in LIMIT_CASES} == {limit.code for limit in FORM_LIMITS}
 
 
-@pytest.mark.parametrize(("key", "at", "beyond", "code"), LIMIT_CASES,
-                         ids=[c[3] for c in LIMIT_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("key", "at", "beyond", "code"), LIMIT_CASES, ids=[c[3] for c in LIMIT_CASES]
+)
 def test_form_limits_at_and_beyond(key, at, beyond, code):
     assert code not in codes(walk(**{key: at}))
     got = [f for f in cues(walk(**{key: beyond})) if f.code == code]
@@ -135,8 +150,11 @@ def test_uneven_steps_cue_gives_each_foot():
     steps = make_steps(12, length_m=0.40)
     for s in steps:
         s.length_m = 0.46 if s.foot == "right" else 0.34
-    f = next(f for f in cues(walk(steps=steps, step_length_asymmetry_pct=30.0))
-             if f.code == "uneven_steps")  # fmt: skip
+    f = next(
+        f
+        for f in cues(walk(steps=steps, step_length_asymmetry_pct=30.0))
+        if f.code == "uneven_steps"
+    )
     assert "left 0.34 m, right 0.46 m" in f.message
     assert len(f.evidence["steps"]) == 12
 
@@ -153,8 +171,11 @@ def test_uneven_rhythm_cue_names_fastest_and_slowest_strides():
 def test_short_steps_cue_names_the_shortest_step():
     steps = make_steps(10, length_m=0.22)
     steps[4].length_m = 0.15
-    f = next(f for f in cues(walk(steps=steps, step_length_m=(0.213, 0.02, 9.0)))
-             if f.code == "short_steps")  # fmt: skip
+    f = next(
+        f
+        for f in cues(walk(steps=steps, step_length_m=(0.213, 0.02, 9.0)))
+        if f.code == "short_steps"
+    )
     assert f.severity == "info"
     assert "shortest 0.15 m" in f.message and f.evidence["shortest_step"]["index"] == 4
 
@@ -166,10 +187,17 @@ def test_good_walk_gets_praise_backed_by_numbers():
 
 
 def test_no_measurement_no_cue():
-    bare = walk(trunk_flexion_deg=(None, None), trunk_lateral_lean_deg=(None, None),
-                head_pitch_deg=None, step_length_asymmetry_pct=None, stride_time_sd_ms=None,
-                sway_ml_body_heights=None, step_length_m=(None, None, None), speed_mps=None,
-                extras={})  # fmt: skip
+    bare = walk(
+        trunk_flexion_deg=(None, None),
+        trunk_lateral_lean_deg=(None, None),
+        head_pitch_deg=None,
+        step_length_asymmetry_pct=None,
+        stride_time_sd_ms=None,
+        sway_ml_body_heights=None,
+        step_length_m=(None, None, None),
+        speed_mps=None,
+        extras={},
+    )
     assert cues(bare) == []
 
 
@@ -180,27 +208,40 @@ def test_forward_walk_gets_a_redo_cue_not_coaching():
 
 
 def test_a_walk_of_unsure_direction_gets_a_redo_cue_not_coaching():
-    got = cues(walk(walk_direction=None, trunk_flexion_deg=(30.0, 40.0),
-                    segments=[Segment(1.0, 8.2, "forward", "back")],
-                    extras={"stumbles": [], "view": "back", "facing_agreement": 0.62}))
+    got = cues(
+        walk(
+            walk_direction=None,
+            trunk_flexion_deg=(30.0, 40.0),
+            segments=[Segment(1.0, 8.2, "forward", "back")],
+            extras={"stumbles": [], "view": "back", "facing_agreement": 0.62},
+        )
+    )
     assert [f.code for f in got] == ["direction_unsure"]
     assert "from this back view" in got[0].message and "from the side" in got[0].message
     assert got[0].evidence["facing_agreement"] == 0.62
     # Standing only (no walking seen): nothing to say about a direction.
-    still = walk(walk_direction=None, segments=[Segment(0.0, 5.0, "standing", "back")],
-                 steps=[], extras={"stumbles": [], "view": "back"})
+    still = walk(
+        walk_direction=None,
+        segments=[Segment(0.0, 5.0, "standing", "back")],
+        steps=[],
+        extras={"stumbles": [], "view": "back"},
+    )
     assert "direction_unsure" not in [f.code for f in cues(still)]
 
 
 def test_every_cue_code_has_a_text():
-    results = [walk(trunk_flexion_deg=(30.0, 40.0), extras={"stumbles": [STUMBLE]}),
-               walk(walk_direction="forward"), walk()]  # fmt: skip
+    results = [
+        walk(trunk_flexion_deg=(30.0, 40.0), extras={"stumbles": [STUMBLE]}),
+        walk(walk_direction="forward"),
+        walk(),
+    ]
     for r in results:
         for f in cues(r, max_cues=10):
             assert f.code in CUES and f.severity == CUES[f.code].severity
 
 
 # Live coaching helper.
+
 
 def test_live_stumble_stops_coaching():
     f = live_cue(FormMetrics(stumble=True, trunk_flexion_deg=40.0))
@@ -212,16 +253,18 @@ def test_live_lost_person_is_an_alert():
     assert live_cue(FormMetrics(person_visible=False)).code == "person_lost"
 
 
-@pytest.mark.parametrize(("flexion", "code"), [(15.0, None), (15.1, "trunk_flexion"),
-                                               (-10.1, "trunk_extension")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("flexion", "code"), [(15.0, None), (15.1, "trunk_flexion"), (-10.1, "trunk_extension")]
+)
 def test_live_trunk_cue(flexion, code):
     f = live_cue(FormMetrics(trunk_flexion_deg=flexion))
     assert (f.code if f else None) == code
 
 
 def test_live_picks_the_worst_fault_and_needs_strides_for_rhythm():
-    m = FormMetrics(trunk_flexion_deg=16.0, sway_ml_body_heights=0.065, stride_time_sd_ms=300.0,
-                    strides=3)  # fmt: skip
+    m = FormMetrics(
+        trunk_flexion_deg=16.0, sway_ml_body_heights=0.065, stride_time_sd_ms=300.0, strides=3
+    )
     assert live_cue(m).code == "sway"
     assert live_cue(FormMetrics(stride_time_sd_ms=300.0, strides=6)).code == "uneven_rhythm"
     assert live_cue(FormMetrics(trunk_flexion_deg=3.0)) is None

@@ -12,8 +12,9 @@ from vision.result import MeanSd
 STEPS = dict(step_length_m=(0.5, 0.03, 6.0), cadence_spm=120.0)
 
 
-@pytest.mark.parametrize(("speed", "judged"), [(0.5, True), (0.499, False), (1.5, True),
-                                               (1.501, False), (0.02, False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("speed", "judged"), [(0.5, True), (0.499, False), (1.5, True), (1.501, False), (0.02, False)]
+)
 def test_speed_must_agree_with_steps_and_cadence(speed, judged):
     fr = assess(walk(speed_mps=speed, **STEPS)).fall_risk
     rule = next(r for r in fr.reasons if r.rule == "backward_speed")
@@ -43,8 +44,13 @@ def test_stride_variability_must_look_like_walking(sd_ms, judged):
 def test_mixed_recording_is_not_flagged_on_contradictory_numbers():
     # What a recording that walks forward then backward gave before its metrics were split:
     # near-zero net speed from 0.65 m steps at 100 steps/min, and 780 ms stride-time SD.
-    result = with_step_time(0.6, speed_mps=0.0155, step_length_m=(0.65, 0.45, 68.0),
-                            cadence_spm=99.6, stride_time_sd_ms=780.0)  # fmt: skip
+    result = with_step_time(
+        0.6,
+        speed_mps=0.0155,
+        step_length_m=(0.65, 0.45, 68.0),
+        cadence_spm=99.6,
+        stride_time_sd_ms=780.0,
+    )
     scored = apply_assessment(result, AssessOptions(population="community_older_adults"))
     assert scored.fall_risk.level == "undetermined"
     problems = scored.extras["assessment"]["plausibility_problems"]
@@ -54,7 +60,8 @@ def test_mixed_recording_is_not_flagged_on_contradictory_numbers():
 
 
 def test_the_analysis_own_stride_cv_is_preferred():
-    result = with_step_time(0.6, stride_time_sd_ms=120.0,
-                            extras={"metrics_more": {"stride_time_cv_pct": 25.0}})
+    result = with_step_time(
+        0.6, stride_time_sd_ms=120.0, extras={"metrics_more": {"stride_time_cv_pct": 25.0}}
+    )
     rule = next(r for r in assess(result).fall_risk.reasons if r.rule == "stride_time_sd")
     assert rule.outcome == "undetermined" and "25 %" in rule.note

@@ -16,13 +16,19 @@ SUBS = ("overall", "posture", "steps", "balance")
 
 # Plausible ranges of every scored metric (units as in the metric names).
 RANGES = {
-    "trunk_flexion_deg": (-30.0, 60.0), "trunk_flexion_max": (0.0, 80.0),
-    "trunk_lateral_lean_deg": (-20.0, 20.0), "head_pitch_deg": (-40.0, 60.0),
-    "speed_mps": (0.05, 1.6), "step_length_mean": (0.05, 0.8), "step_length_cv": (0.0, 50.0),
-    "step_length_asymmetry_pct": (0.0, 60.0), "stride_time_sd_ms": (5.0, 250.0),
-    "sway_ml_body_heights": (0.0, 0.15), "double_support_pct": (10.0, 80.0),
+    "trunk_flexion_deg": (-30.0, 60.0),
+    "trunk_flexion_max": (0.0, 80.0),
+    "trunk_lateral_lean_deg": (-20.0, 20.0),
+    "head_pitch_deg": (-40.0, 60.0),
+    "speed_mps": (0.05, 1.6),
+    "step_length_mean": (0.05, 0.8),
+    "step_length_cv": (0.0, 50.0),
+    "step_length_asymmetry_pct": (0.0, 60.0),
+    "stride_time_sd_ms": (5.0, 250.0),
+    "sway_ml_body_heights": (0.0, 0.15),
+    "double_support_pct": (10.0, 80.0),
     "stumbles": (0, 3),
-}  # fmt: skip
+}
 # metric -> how to make it worse by d >= 0
 WORSEN = {
     "trunk_flexion_deg": lambda x, d: x + d if x >= 0 else x - d,
@@ -45,13 +51,15 @@ def build(v: dict) -> object:
     return walk(
         trunk_flexion_deg=(v["trunk_flexion_deg"], v["trunk_flexion_max"]),
         trunk_lateral_lean_deg=(v["trunk_lateral_lean_deg"], abs(v["trunk_lateral_lean_deg"])),
-        head_pitch_deg=v["head_pitch_deg"], speed_mps=v["speed_mps"],
+        head_pitch_deg=v["head_pitch_deg"],
+        speed_mps=v["speed_mps"],
         step_length_m=(v["step_length_mean"], 0.03, v["step_length_cv"]),
         step_length_asymmetry_pct=v["step_length_asymmetry_pct"],
-        stride_time_sd_ms=v["stride_time_sd_ms"], sway_ml_body_heights=v["sway_ml_body_heights"],
+        stride_time_sd_ms=v["stride_time_sd_ms"],
+        sway_ml_body_heights=v["sway_ml_body_heights"],
         double_support_pct=v["double_support_pct"],
         extras={"stumbles": [stumble] * int(v["stumbles"])},
-    )  # fmt: skip
+    )
 
 
 def _value(name: str):
@@ -78,8 +86,11 @@ def test_a_worse_metric_never_gives_a_better_score(metric, base, delta):
 
 
 @settings(max_examples=150, deadline=None)
-@given(base=walks, metrics=st.sets(st.sampled_from(sorted(WORSEN)), min_size=2),
-       delta=st.floats(0.0, 30.0))  # fmt: skip
+@given(
+    base=walks,
+    metrics=st.sets(st.sampled_from(sorted(WORSEN)), min_size=2),
+    delta=st.floats(0.0, 30.0),
+)
 def test_several_worse_metrics_never_give_a_better_score(base, metrics, delta):
     worse = dict(base, **{m: WORSEN[m](base[m], delta) for m in metrics})
     before, after = compute_scores(build(base)), compute_scores(build(worse))
@@ -111,8 +122,10 @@ def test_fritz_speed_scores_50():
 
 
 def test_leaning_either_way_costs_the_same():
-    forward, back = compute_scores(walk(trunk_flexion_deg=(20.0, 25.0))), compute_scores(
-        walk(trunk_flexion_deg=(-20.0, 25.0)))  # fmt: skip
+    forward, back = (
+        compute_scores(walk(trunk_flexion_deg=(20.0, 25.0))),
+        compute_scores(walk(trunk_flexion_deg=(-20.0, 25.0))),
+    )
     assert forward.posture == back.posture < 100
 
 
@@ -137,8 +150,9 @@ def test_stride_variability_needs_six_strides():
 
 
 def test_unmeasured_metrics_are_left_out_not_guessed():
-    bare = walk(head_pitch_deg=None, trunk_flexion_deg=(None, None),
-                trunk_lateral_lean_deg=(None, None))  # fmt: skip
+    bare = walk(
+        head_pitch_deg=None, trunk_flexion_deg=(None, None), trunk_lateral_lean_deg=(None, None)
+    )
     assert compute_scores(bare).posture is None
     assert compute_scores(bare).overall is not None
 

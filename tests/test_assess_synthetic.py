@@ -17,12 +17,20 @@ from vision.synthetic.camera import floor_calibration, view_camera
 from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence
 
 BRISK = dict(step_length_m=0.5, cadence_spm=110.0, trunk_flexion_deg=3.0, sway_ml_m=0.03)
-CAUTIOUS = dict(step_length_m=0.2, cadence_spm=70.0, trunk_flexion_deg=25.0, sway_ml_m=0.12,
-                step_variability=0.12, stance_fraction=0.72, lateral_lean_deg=6.0)  # fmt: skip
+CAUTIOUS = dict(
+    step_length_m=0.2,
+    cadence_spm=70.0,
+    trunk_flexion_deg=25.0,
+    sway_ml_m=0.12,
+    step_variability=0.12,
+    stance_fraction=0.72,
+    lateral_lean_deg=6.0,
+)
 
 
-def analysed(view: str = "side", noise: LandmarkNoise | None = None, protocol: str | None = None,
-             **params):
+def analysed(
+    view: str = "side", noise: LandmarkNoise | None = None, protocol: str | None = None, **params
+):
     """Simulate, 'pose-estimate' and analyse one backward walk, floor-calibrated at 3 m."""
     truth = simulate_walk(WalkParams(direction="backward", **params))
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
@@ -66,12 +74,14 @@ def test_cautious_walker_is_flagged_and_coached(side_pair):
 
 
 def test_six_second_3mbwt_is_high_risk_for_community_older_adults():
-    truth, result = analysed(protocol="3mbwt", step_length_m=0.37, cadence_spm=100.0,
-                             distance_m=4.0)  # fmt: skip
+    truth, result = analysed(
+        protocol="3mbwt", step_length_m=0.37, cadence_spm=100.0, distance_m=4.0
+    )
     assert truth.test_3mbwt["time_s"] == pytest.approx(6.0, abs=0.3)
     assert result.metrics.test_3mbwt_s == pytest.approx(truth.test_3mbwt["time_s"], abs=0.2)
-    scored = apply_assessment(result, AssessOptions(population="community_older_adults",
-                                                    protocol="3mbwt"))  # fmt: skip
+    scored = apply_assessment(
+        result, AssessOptions(population="community_older_adults", protocol="3mbwt")
+    )
     assert scored.fall_risk.level == "high"
     rule = next(r for r in scored.fall_risk.reasons if r.rule == "test_3mbwt")
     assert rule.outcome == "high" and rule.cutoff == 4.5 and "Carter" in rule.source

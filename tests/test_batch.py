@@ -27,11 +27,20 @@ def write_manifest(folder: Path, rows: list[dict[str, str]], name: str = "visits
 def test_manifest_rows_become_items_with_options(tmp_path):
     (tmp_path / "P1").mkdir()
     (tmp_path / "P1" / "a.mp4").write_bytes(b"x")
-    manifest = write_manifest(tmp_path, [{
-        "video": "P1/a.mp4", "patient_id": "P1", "visit_date": "2025-03-01", "height_cm": "162",
-        "calibration": '{"distance_m": 3.0}', "population": "community_older_adults",
-        "protocol": "3mbwt",
-    }])  # fmt: skip
+    manifest = write_manifest(
+        tmp_path,
+        [
+            {
+                "video": "P1/a.mp4",
+                "patient_id": "P1",
+                "visit_date": "2025-03-01",
+                "height_cm": "162",
+                "calibration": '{"distance_m": 3.0}',
+                "population": "community_older_adults",
+                "protocol": "3mbwt",
+            }
+        ],
+    )
     (item,) = manifest_items(manifest)
     assert item.video == tmp_path / "P1" / "a.mp4" and item.recording_id == "P1__a.mp4"
     assert item.options == {
@@ -83,8 +92,11 @@ def test_folder_items_name_patients_by_subfolder_and_skip_the_output(tmp_path):
         (tmp_path / rel).write_bytes(b"x")
     items = folder_items(tmp_path, exclude=tmp_path / "out")
     assert [(i.recording_id, i.patient_id) for i in items] == [
-        ("P1__v1.mp4", "P1"), ("P1__v2.MOV", "P1"), ("P2__x__v.avi", "P2"), ("solo.mp4", "solo"),
-    ]  # fmt: skip
+        ("P1__v1.mp4", "P1"),
+        ("P1__v2.MOV", "P1"),
+        ("P2__x__v.avi", "P2"),
+        ("solo.mp4", "solo"),
+    ]
     with pytest.raises(BatchInputError, match="no video files"):
         folder_items(tmp_path / "P2" / "x" / "..", exclude=tmp_path / "P2")
     assert recording_id("a b/c?.mp4") == "a_b__c_.mp4"
@@ -119,26 +131,31 @@ def test_failing_recordings_are_reported_and_not_rerun_unless_asked(tmp_path):
     # Unchanged files with the same settings: the recorded failures stand, nothing runs.
     again = run_batch(items, out, BatchOptions(workers=2))
     assert [(o.status, o.reason, o.analysis_s) for o in again] == [
-        ("failed", reasons["corrupt.mp4"], None), ("failed", reasons["empty.mov"], None),
-    ]  # fmt: skip
+        ("failed", reasons["corrupt.mp4"], None),
+        ("failed", reasons["empty.mov"], None),
+    ]
     retried = run_batch(items, out, BatchOptions(workers=1, retry_failed=True))
     assert all(o.analysis_s is not None for o in retried)
 
 
 def test_cli_writes_the_summary_and_exits_by_outcome(tmp_path, capsys):
     (tmp_path / "bad.mp4").write_bytes(b"\x00" * 2048)
-    manifest = write_manifest(tmp_path, [
-        {"video": "bad.mp4", "patient_id": "P9", "visit_date": "2025-01-02"},
-        {"video": "missing.mp4", "patient_id": "P9", "visit_date": "2025-02-02"},
-    ])  # fmt: skip
+    manifest = write_manifest(
+        tmp_path,
+        [
+            {"video": "bad.mp4", "patient_id": "P9", "visit_date": "2025-01-02"},
+            {"video": "missing.mp4", "patient_id": "P9", "visit_date": "2025-02-02"},
+        ],
+    )
     out = tmp_path / "out"
     assert main(["batch", str(manifest), "-o", str(out), "--workers", "1"]) == 1
     printed = capsys.readouterr().out
     assert "2 recordings: 0 analysed, 0 unchanged (skipped), 2 failed" in printed
     rows = list(csv.DictReader((out / "summary.csv").open()))
     assert [(r["recording"], r["patient_id"], r["status"]) for r in rows] == [
-        ("bad.mp4", "P9", "failed"), ("missing.mp4", "P9", "failed"),
-    ]  # fmt: skip
+        ("bad.mp4", "P9", "failed"),
+        ("missing.mp4", "P9", "failed"),
+    ]
     assert "missing.mp4" in rows[1]["reason"] and "No such file" in rows[1]["reason"]
     assert "speed_mps" in rows[0] and "test_3mbwt_s" in rows[0]
     assert not (out / "reports").exists() or not any((out / "reports").iterdir())
@@ -158,8 +175,9 @@ def test_pinned_workers_each_get_a_core_of_their_own():
     if len(cores) < 2:
         pytest.skip("one core: nothing to pin")
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(2, mp_context=context, initializer=_worker_init,
-                             initargs=(context.Value("i", 0), 2)) as pool:  # fmt: skip
+    with ProcessPoolExecutor(
+        2, mp_context=context, initializer=_worker_init, initargs=(context.Value("i", 0), 2)
+    ) as pool:
         # Two slow-ish calls at once, so both processes answer.
         seen = {frozenset(s) for s in pool.map(_affinity_after, [0.5, 0.5, 0.5, 0.5])}
     assert seen == {frozenset({cores[0]}), frozenset({cores[1]})}

@@ -54,8 +54,12 @@ def workers(tmp_path: Path):
 def _batch(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "service.cli", "batch", *args],
-        cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+        cwd=REPO,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.mark.slow
@@ -98,8 +102,11 @@ def test_batch_runs_on_celery_workers_and_resumes(workers, tmp_path: Path) -> No
         assert patients[job.id] == patient
         assert len(doc["extras"]["batch"]["key"]) == 64
     assert sorted(p.name for p in (out / "reports").iterdir()) == [
-        "P-1.html", "P-1.pdf", "P-2.html", "P-2.pdf",
-    ]  # fmt: skip
+        "P-1.html",
+        "P-1.pdf",
+        "P-2.html",
+        "P-2.pdf",
+    ]
     assert not list((out / "pending").iterdir())
 
     again = _batch(args, env)

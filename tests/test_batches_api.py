@@ -34,8 +34,7 @@ def _send(client: TestClient, paths: list[Path], headers=None, **fields):
         return client.post(
             "/v1/batches",
             files=[
-                ("videos", (p.name, fh, "video/mp4"))
-                for p, fh in zip(paths, handles, strict=True)
+                ("videos", (p.name, fh, "video/mp4")) for p, fh in zip(paths, handles, strict=True)
             ],
             data={k: str(v) for k, v in fields.items()},
             headers=headers or {},
@@ -52,8 +51,13 @@ def test_batch_queues_each_video_and_refuses_bad_files_one_by_one(client, tmp_pa
     text.write_text("not a video\n" * 50)
     big = write_test_video(tmp_path / "big.mp4", seconds=4, size=(320, 240), noise=True)
     assert big.stat().st_size > 0.2 * 1048576  # over this server's limit
-    r = _send(client, [good[0], text, big, good[1]], patient_id="P-7", population="older_adults",
-              visit_date="2025-04-02")  # fmt: skip
+    r = _send(
+        client,
+        [good[0], text, big, good[1]],
+        patient_id="P-7",
+        population="older_adults",
+        visit_date="2025-04-02",
+    )
     assert r.status_code == 202, r.text
     batch = r.json()
     assert batch["patient_id"] == "P-7" and batch["finished"] is False

@@ -39,16 +39,19 @@ def _scene(seed: int = 3) -> np.ndarray:
     return cv2.cvtColor(cv2.normalize(tex, None, 0, 255, cv2.NORM_MINMAX), cv2.COLOR_GRAY2RGB)
 
 
-def _frame(scene: np.ndarray, zoom: float, shift: tuple[float, float],
-           person_x: float) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+def _frame(
+    scene: np.ndarray, zoom: float, shift: tuple[float, float], person_x: float
+) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """The backdrop seen by a camera mapping backdrop point p (relative to the backdrop's
     centre-aligned frame) to zoom * p + shift, with a bright striped "person" at ``person_x``
     that moves on its own."""
     m = np.array([[zoom, 0.0, shift[0] - zoom * W / 2], [0.0, zoom, shift[1] - zoom * H / 2]])
     img = cv2.warpAffine(scene, m, (W, H), flags=cv2.INTER_LINEAR)
     x0, y0, x1, y1 = person_x - 30, 60.0, person_x + 30, 330.0
-    img[int(y0):int(y1), int(x0):int(x1)] = 230
-    img[int(y0):int(y1):12, int(x0):int(x1)] = 20  # stripes: features that move with the person
+    img[int(y0) : int(y1), int(x0) : int(x1)] = 230
+    img[int(y0) : int(y1) : 12, int(x0) : int(x1)] = (
+        20  # stripes: features that move with the person
+    )
     return img, (x0, y0, x1, y1)
 
 
@@ -125,8 +128,9 @@ def test_camera_track_is_kept_by_slicing_reversing_and_saving(tmp_path):
     assert seq.slice(1, 3).camera == pytest.approx(track[1:3])
     assert seq.reversed().camera == pytest.approx(track[::-1])
     assert PoseSequence.load(seq.save(tmp_path / "s.npz")).camera == pytest.approx(track)
-    assert PoseSequence.load(PoseSequence.empty(2, 30.0, W, H).save(tmp_path / "n.npz")).camera \
-        is None
+    assert (
+        PoseSequence.load(PoseSequence.empty(2, 30.0, W, H).save(tmp_path / "n.npz")).camera is None
+    )
     with pytest.raises(ValueError, match="camera"):
         replace(seq, camera=track[:3])
 
@@ -198,15 +202,21 @@ def test_a_rendered_walk_filmed_by_a_following_camera_end_to_end(tmp_path):
     from vision.result import Event
     from vision.synthetic.clips import ClipSpec, make_clip
 
-    spec = ClipSpec(WalkParams(direction="backward", distance_m=3.0, stand_before_s=0.6,
-                               stand_after_s=0.6, seed=4), view="side", floor_lines=True,
-                    follow_s=1.0)  # fmt: skip
+    spec = ClipSpec(
+        WalkParams(
+            direction="backward", distance_m=3.0, stand_before_s=0.6, stand_after_s=0.6, seed=4
+        ),
+        view="side",
+        floor_lines=True,
+        follow_s=1.0,
+    )
     doc = make_clip(spec, tmp_path / "follow.mp4")
     pan = np.array(doc["camera_pan_px"])
     assert np.ptp(pan) > 0.3 * spec.width  # the camera really pans
     two = doc["floor_calibration"]["two_point"]
-    opts = AnalysisOptions(calibration=FloorCalibration(tuple(map(tuple, two["image_px"])),
-                                                        two["distance_m"]))  # fmt: skip
+    opts = AnalysisOptions(
+        calibration=FloorCalibration(tuple(map(tuple, two["image_px"])), two["distance_m"])
+    )
     seq = extract_pose(tmp_path / "follow.mp4")
     assert camera_move(seq.camera, seq.width).moved
     # The background's shift is the pan, to a few pixels (the picture moves right: the room left).

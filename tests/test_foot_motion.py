@@ -16,9 +16,10 @@ FPS = 30.0
 def _legs(left_x: float, right_x: float, y: float = 400.0) -> np.ndarray:
     """(33, 2) landmarks with two upright legs, shank 100 px, feet at ``left_x``/``right_x``."""
     xy = np.full((NUM_LANDMARKS, 2), np.nan)
-    for x, knee, ankle, heel, toe in ((left_x, L_KNEE, L_ANKLE, "left_heel", "left_foot_index"),
-                                      (right_x, R_KNEE, R_ANKLE, "right_heel",
-                                       "right_foot_index")):  # fmt: skip
+    for x, knee, ankle, heel, toe in (
+        (left_x, L_KNEE, L_ANKLE, "left_heel", "left_foot_index"),
+        (right_x, R_KNEE, R_ANKLE, "right_heel", "right_foot_index"),
+    ):
         xy[knee] = (x, y - 100)
         xy[ankle] = (x, y)
         xy[IDX[heel]] = (x - 5, y + 10)
@@ -53,8 +54,13 @@ def test_frames_where_the_camera_moved_are_dropped():
     assert np.isfinite(where_camera_still(motion, None)).all()
 
 
-def _walk(n_steps: int = 6, step_s: float = 0.6, swing_s: float = 0.4, start_s: float = 0.5,
-          tail_s: float = 1.0) -> tuple[np.ndarray, np.ndarray, list[tuple[str, float, float]]]:
+def _walk(
+    n_steps: int = 6,
+    step_s: float = 0.6,
+    swing_s: float = 0.4,
+    start_s: float = 0.5,
+    tail_s: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray, list[tuple[str, float, float]]]:
     """(T, 2) motion of alternating swings (right first), its times, and each swing's
     (foot, start_s, end_s)."""
     t = np.arange(0, start_s + n_steps * step_s + tail_s, 1 / FPS)
@@ -127,9 +133,17 @@ def test_foot_motion_travels_with_the_sequence(tmp_path):
     np.testing.assert_array_equal(rev[1], motion[4])
     np.testing.assert_array_equal(rev[4], motion[1])
     with pytest.raises(ValueError, match="foot_motion"):
-        PoseSequence(t_s=seq.t_s, frame_index=seq.frame_index, image=seq.image, world=seq.world,
-                     visibility=seq.visibility, fps=FPS, width=640, height=480,
-                     foot_motion=np.zeros((n, 3)))
+        PoseSequence(
+            t_s=seq.t_s,
+            frame_index=seq.frame_index,
+            image=seq.image,
+            world=seq.world,
+            visibility=seq.visibility,
+            fps=FPS,
+            width=640,
+            height=480,
+            foot_motion=np.zeros((n, 3)),
+        )
 
 
 def _walk_seen_from_behind(left_x: np.ndarray, right_x: np.ndarray) -> np.ndarray:
@@ -146,8 +160,9 @@ def test_brief_label_swaps_from_the_front_or_back_are_undone():
     motion = np.column_stack([np.linspace(0, 0.5, n), np.zeros(n)])
     out = by_picture_side(motion, image, FPS)
     assert np.array_equal(out[20:24], motion[20:24][:, ::-1])
-    assert np.array_equal(np.delete(out, np.s_[20:24], axis=0),
-                          np.delete(motion, np.s_[20:24], axis=0))  # fmt: skip
+    assert np.array_equal(
+        np.delete(out, np.s_[20:24], axis=0), np.delete(motion, np.s_[20:24], axis=0)
+    )
 
 
 def test_feet_too_close_to_order_and_a_turn_keep_their_labels():

@@ -26,8 +26,9 @@ def _scene(view: str, direction: str = "backward", **kw):
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     x0 = float(truth.steps[0]["footprint"][0])
     marks = floor_calibration(cam, (x0, x0 + 3.0 * truth.travel_sign))["homography"]
-    cal = FloorCalibration(tuple(map(tuple, marks["image_px"])),
-                           floor_m=tuple(map(tuple, marks["floor_m"])))  # fmt: skip
+    cal = FloorCalibration(
+        tuple(map(tuple, marks["image_px"])), floor_m=tuple(map(tuple, marks["floor_m"]))
+    )
     return truth, cam, cal, np.asarray(marks["matrix"])
 
 
@@ -61,13 +62,20 @@ def test_camera_looking_straight_down_is_not_recovered():
 def test_subject_height_measured_through_the_recovered_camera():
     truth, cam, cal, _ = _scene("oblique")
     seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=2)
-    scale = estimate_scale(seq.image, seq.world, cal, image_size=(seq.width, seq.height),
-                           heel_height_fraction=0.02)  # fmt: skip
+    scale = estimate_scale(
+        seq.image, seq.world, cal, image_size=(seq.width, seq.height), heel_height_fraction=0.02
+    )
     assert scale.camera is not None
     assert scale.estimated_height_m == pytest.approx(truth.body_height_m, rel=0.12)
     assert scale.heel_height_m == pytest.approx(0.02 * scale.estimated_height_m)
-    given = estimate_scale(seq.image, seq.world, cal, height_cm=170.0,
-                           image_size=(seq.width, seq.height), heel_height_fraction=0.02)
+    given = estimate_scale(
+        seq.image,
+        seq.world,
+        cal,
+        height_cm=170.0,
+        image_size=(seq.width, seq.height),
+        heel_height_fraction=0.02,
+    )
     assert given.heel_height_m == pytest.approx(0.034)
 
 
@@ -89,8 +97,13 @@ def test_step_length_through_a_homography_with_raised_heel_points(view):
         assert any("only the mean step length" in w for w in res.quality.warnings)
 
     # The first and last resting heel: their distance on the floor, with and without the camera.
-    corrected = estimate_scale(seq.image, seq.world, cal, image_size=(seq.width, seq.height),
-                               heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION[view])
+    corrected = estimate_scale(
+        seq.image,
+        seq.world,
+        cal,
+        image_size=(seq.width, seq.height),
+        heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION[view],
+    )
     plain = estimate_scale(seq.image, seq.world, cal)
     assert corrected.camera is not None and plain.camera is None
     rows = [int(np.searchsorted(truth.t_s, s["t_contact_s"])) + 3 for s in truth.steps[1:-1]]
@@ -120,9 +133,15 @@ def test_footprints_from_the_front_or_back_sit_between_heel_and_toe():
     floor; the midpoint of the two, lifted to their mean height, stays on the foot's midpoint."""
     truth, cam, cal, _ = _scene("back")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
-    scale = estimate_scale(seq.image, seq.world, cal, height_cm=170.0,
-                           image_size=(cam.width, cam.height), heel_height_fraction=0.052,
-                           toe_height_fraction=0.014)  # fmt: skip
+    scale = estimate_scale(
+        seq.image,
+        seq.world,
+        cal,
+        height_cm=170.0,
+        image_size=(cam.width, cam.height),
+        heel_height_fraction=0.052,
+        toe_height_fraction=0.014,
+    )
     heel_m = np.array([2.0, 0.07, 0.052 * 1.7])
     toe_m = np.array([2.0 - 0.22 * truth.travel_sign, 0.07, 0.014 * 1.7])  # toes face away
     seen, _ = cam.project(np.stack([heel_m, toe_m]))

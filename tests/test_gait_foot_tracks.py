@@ -29,11 +29,13 @@ def test_a_brief_dip_in_visibility_is_not_trusted() -> None:
     assert not seen[30:33, 0].any() and seen[:30, 0].all() and seen[33:, 0].all()
     assert not seen[40:50, 1].any()
     # The same dip lasting long enough is kept; with the option off it is not.
-    assert feet_seen(_feet(60), vis, (640, 480), FPS,
-                     FootSeenOptions(hidden_min_s=0.1))[30:33, 0].all()  # fmt: skip
+    assert feet_seen(_feet(60), vis, (640, 480), FPS, FootSeenOptions(hidden_min_s=0.1))[
+        30:33, 0
+    ].all()
     vis[:, 0] = 0.4
-    assert not feet_seen(_feet(60), vis, (640, 480), FPS,
-                         FootSeenOptions(hidden_visibility=0.5))[:, 0].any()  # fmt: skip
+    assert not feet_seen(_feet(60), vis, (640, 480), FPS, FootSeenOptions(hidden_visibility=0.5))[
+        :, 0
+    ].any()
 
 
 def test_a_foot_outside_the_picture_is_not_trusted_however_visible() -> None:

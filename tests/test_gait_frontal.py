@@ -100,8 +100,9 @@ def test_first_step_landing_inside_a_long_gap_is_still_a_step():
     slower step than the others (the first from standing). Bridged by interpolation that swing
     moves too slowly for the moving speed, and was dropped as too small; the hold speed keeps
     it one move, and its landing is searched across the gap."""
-    truth = simulate_walk(WalkParams(direction="forward", n_steps=8, step_length_m=0.55,
-                                     cadence_spm=115.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(direction="forward", n_steps=8, step_length_m=0.55, cadence_spm=115.0)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
     # This seed loses the pose over frames 42-48; the first contact is at 47.5.
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)

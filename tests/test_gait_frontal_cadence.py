@@ -11,15 +11,28 @@ from vision.gait.steps import StepRecord, StepSummary, cadence_standard_error
 
 def _steps(n: int, cadence_spm: float) -> StepSummary:
     step_s = 60.0 / cadence_spm
-    records = [StepRecord("left" if i % 2 else "right", 1.0 + i * step_s, 30 + 17 * i, step_s,
-                          None, None, 0, steady=0 < i < n - 1) for i in range(n)]  # fmt: skip
-    return StepSummary(steps=records, cadence_spm=cadence_spm, step_time_mean_s=step_s,
-                       step_time_sd_s=0.02)  # fmt: skip
+    records = [
+        StepRecord(
+            "left" if i % 2 else "right",
+            1.0 + i * step_s,
+            30 + 17 * i,
+            step_s,
+            None,
+            None,
+            0,
+            steady=0 < i < n - 1,
+        )
+        for i in range(n)
+    ]
+    return StepSummary(
+        steps=records, cadence_spm=cadence_spm, step_time_mean_s=step_s, step_time_sd_s=0.02
+    )
 
 
 def _rhythm(cadence_spm: float, se_spm: float | None = None) -> SwayRhythm:
-    return SwayRhythm(stride_s=120.0 / cadence_spm, cadence_spm=cadence_spm, explained=0.8,
-                      cadence_se_spm=se_spm)  # fmt: skip
+    return SwayRhythm(
+        stride_s=120.0 / cadence_spm, cadence_spm=cadence_spm, explained=0.8, cadence_se_spm=se_spm
+    )
 
 
 def test_contacts_timed_by_the_feet_motion_keep_their_cadence_where_the_sway_agrees():
@@ -56,9 +69,11 @@ def test_of_two_agreeing_readings_the_more_precise_is_taken():
     assert cadence_standard_error([s.duration_s for s in steady.steps if s.steady])[0] == 0.0
     assert cadence_standard_error([s.duration_s for s in ragged.steps if s.steady])[0] > 2.0
     assert settle_frontal_cadence(steady, _rhythm(95.0, 1.0), 5.6, "back", True, []).source == (
-        "contacts")
+        "contacts"
+    )
     assert settle_frontal_cadence(ragged, _rhythm(95.0, 1.0), 5.6, "back", True, []).source == (
-        "sway")
+        "sway"
+    )
     assert ragged.cadence_spm == 95.0
 
 
@@ -66,7 +81,11 @@ def test_without_a_rhythm_the_contacts_stand_and_nothing_is_cross_checked():
     steps, warnings = _steps(9, 100.0), []
     out = settle_frontal_cadence(steps, None, 5.0, "side", False, warnings)
     assert (out.source, out.steps_by_rhythm, steps.cadence_spm, warnings) == (
-        "contacts", None, 100.0, [])
+        "contacts",
+        None,
+        100.0,
+        [],
+    )
 
 
 def test_a_step_count_the_sway_does_not_hold_is_warned_of():

@@ -50,8 +50,14 @@ def _events(*spec: tuple[float, str, str]) -> list[Event]:
 
 
 def test_a_lift_while_the_other_foot_is_in_the_air_is_counted():
-    walk = [(0.0, "right", "contact"), (0.1, "left", "lift"), (0.5, "left", "contact"),
-            (0.6, "right", "lift"), (1.0, "right", "contact"), (1.1, "left", "lift")]
+    walk = [
+        (0.0, "right", "contact"),
+        (0.1, "left", "lift"),
+        (0.5, "left", "contact"),
+        (0.6, "right", "lift"),
+        (1.0, "right", "contact"),
+        (1.1, "left", "lift"),
+    ]
     assert airborne_lifts(_events(*walk)) == 0
     # The right foot's lift found before the left foot lands: both feet would be up.
     early = walk[:2] + [(0.45, "right", "lift"), (0.5, "left", "contact")] + walk[4:]
@@ -81,8 +87,9 @@ def test_a_closing_steps_contact_is_the_mean_of_heel_and_toe():
     """Feet closed side by side: the pose model draws the closing foot's toe onto the resting
     foot before it arrives (rendered side walks: 3-7 frames early), so the earliest kind is not
     the first to land there. A walk whose toes land first keeps the toe's time elsewhere."""
-    steady = [(_fit(1.0 + k, 1.4 + k), _fit(1.0 + k, 1.3 + k + 0.01 * (k % 2)))
-              for k in range(4)]  # toe lands 0.09-0.1 s before the heel: toe first
+    steady = [
+        (_fit(1.0 + k, 1.4 + k), _fit(1.0 + k, 1.3 + k + 0.01 * (k % 2))) for k in range(4)
+    ]  # toe lands 0.09-0.1 s before the heel: toe first
     closing = (SwingFit(5.0, 5.50, 0.0, closing=True), SwingFit(5.0, 5.30, 0.0, closing=True))
     out = _combine([*steady, closing])
     assert [c for _, c in out[:4]] == [f.contact_s for _, f in steady]
@@ -96,8 +103,9 @@ def test_slow_backward_walk_contacts_are_not_timed_early():
     # Short slow steps glide in: each foot point's arrival is timed to about two frames, and
     # taking the earlier of heel and toe per swing timed every contact early (median 1.6
     # frames, all but one early, on this walk with BlazePose-like noise).
-    truth = simulate_walk(WalkParams(direction="backward", n_steps=8, step_length_m=0.25,
-                                     cadence_spm=80.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(direction="backward", n_steps=8, step_length_m=0.25, cadence_spm=80.0)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "side")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
     res = analyze_sequence(seq)
@@ -134,8 +142,9 @@ def test_closing_step_is_followed_until_the_foot_stops(view):
     track stops where the two draw level (within the landmark noise), 3-4 frames before the
     foot lands. Following the closing foot itself (both feet minus the resting one) times the
     landing within about a frame."""
-    truth = simulate_walk(WalkParams(direction="forward", n_steps=8, step_length_m=0.25,
-                                     cadence_spm=80.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(direction="forward", n_steps=8, step_length_m=0.25, cadence_spm=80.0)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
     last = max(e["t_s"] for e in truth.events if e["type"] == "contact")

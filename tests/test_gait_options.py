@@ -18,8 +18,13 @@ def test_calibration_parsing():
     assert two.distance_m == 3.0 and len(two.image_px) == 2
     four = FloorCalibration.parse("100,500,120,600,900,600,880,500,3,1.2")
     assert four.floor_m == ((0.0, 0.0), (0.0, 1.2), (3.0, 1.2), (3.0, 0.0))
-    for bad in ("1,2,3", "a,b,c,d,e", "100,500,100,500,3", "100,500,900,500,0",
-                "0,0,1,1,2,2,3,3,3,1"):
+    for bad in (
+        "1,2,3",
+        "a,b,c,d,e",
+        "100,500,100,500,3",
+        "100,500,900,500,0",
+        "0,0,1,1,2,2,3,3,3,1",
+    ):
         with pytest.raises(CalibrationError):
             FloorCalibration.parse(bad)
 
@@ -44,21 +49,29 @@ def test_no_person_gives_warnings_not_numbers():
 def test_detectors_are_pluggable_by_name():
     assert {"stationarity", "pelvis_relative"} <= set(REGISTRY)
     n = 60
-    tracks = FootTracks(t_s=np.arange(n) / 30.0, frame_index=np.arange(n),
-                        feet=np.zeros((n, 2, 3, 2)), pelvis=np.zeros((n, 2)),
-                        travel=np.zeros(n, np.int8), walking=np.zeros(n, bool),
-                        body_height_px=400.0)
+    tracks = FootTracks(
+        t_s=np.arange(n) / 30.0,
+        frame_index=np.arange(n),
+        feet=np.zeros((n, 2, 3, 2)),
+        pelvis=np.zeros((n, 2)),
+        travel=np.zeros(n, np.int8),
+        walking=np.zeros(n, bool),
+        body_height_px=400.0,
+    )
     for name in REGISTRY:  # a person standing still makes no events with any detector
         assert detect_events(tracks, EventOptions(detector=name)) == []
     with pytest.raises(ValueError, match="unknown event detector"):
         detect_events(tracks, EventOptions(detector="nope"))
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--calibration", "1,2,3"], "expected 5 numbers"),
-    (["--protocol", "3mbwt"], "needs --calibration"),
-    (["--height-cm", "1000"], "height_cm"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--calibration", "1,2,3"], "expected 5 numbers"),
+        (["--protocol", "3mbwt"], "needs --calibration"),
+        (["--height-cm", "1000"], "height_cm"),
+    ],
+)
 def test_cli_rejects_bad_arguments(args, message, capsys, tmp_path):
     rc = main(["analyze", str(tmp_path / "walk.mp4"), *args])
     assert rc == 2
@@ -84,8 +97,11 @@ def test_cli_analyses_saved_pose_with_calibration_sidecar(tmp_path, capsys):
 
     truth, pose, two = _saved_walk(tmp_path)
     video = tmp_path / "walk.mp4"  # the sidecar is found beside the video's name
-    (tmp_path / "walk.calibration.json").write_text(json.dumps(
-        {"points_px": two["image_px"], "distance_m": two["distance_m"], "protocol": "3mbwt"}))
+    (tmp_path / "walk.calibration.json").write_text(
+        json.dumps(
+            {"points_px": two["image_px"], "distance_m": two["distance_m"], "protocol": "3mbwt"}
+        )
+    )
     out = tmp_path / "result.json"
     assert main(["analyze", str(video), "--pose", str(pose), "--json", str(out)]) == 0
     captured = capsys.readouterr()

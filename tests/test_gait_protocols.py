@@ -13,8 +13,9 @@ from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence
 LONG_FAST = dict(step_length_m=0.55, cadence_spm=115.0)
 
 
-def _walk(view: str = "side", noise: LandmarkNoise | None = None, seed: int = 3,
-          fps: float = 30.0, **kw):
+def _walk(
+    view: str = "side", noise: LandmarkNoise | None = None, seed: int = 3, fps: float = 30.0, **kw
+):
     truth = simulate_walk(WalkParams(direction="backward", n_steps=8, seed=seed, **kw), fps=fps)
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     seq = landmark_sequence(truth, cam, noise or LandmarkNoise(), seed=seed)
@@ -29,8 +30,9 @@ def _marked(cam, lines: tuple[float, float], view: str) -> FloorCalibration:
         two = marks["two_point"]
         return FloorCalibration(tuple(map(tuple, two["image_px"])), distance_m=two["distance_m"])
     hom = marks["homography"]
-    return FloorCalibration(tuple(map(tuple, hom["image_px"])),
-                            floor_m=tuple(map(tuple, hom["floor_m"])))  # fmt: skip
+    return FloorCalibration(
+        tuple(map(tuple, hom["image_px"])), floor_m=tuple(map(tuple, hom["floor_m"]))
+    )
 
 
 def _timed(seq, cal: FloorCalibration) -> dict:
@@ -68,8 +70,7 @@ def test_3mbwt_line_crossed_in_the_air_seen_at_an_angle(view):
     the rear-most point crosses the line in the air: read point by point, the crossing came a
     third of a second early from the front and half a second early from the back. Placed within
     the swing from where the feet rested, it is as close as the start."""
-    truth, cam, seq = _walk(view, step_length_m=0.45, cadence_spm=90.0, stand_before_s=1.5,
-                            seed=2)  # fmt: skip
+    truth, cam, seq = _walk(view, step_length_m=0.45, cadence_spm=90.0, stand_before_s=1.5, seed=2)
     test = _timed(seq, _marked(cam, _test_lines(truth), view))
     assert test["stop_s"] == pytest.approx(truth.test_3mbwt["stop_s"], abs=0.1)
     assert test["time_s"] == pytest.approx(truth.test_3mbwt["time_s"], abs=0.2)
@@ -125,10 +126,11 @@ def test_walk_start_and_test_clock_read_the_same_stillness():
     from vision.gait.protocols import ProtocolOptions
 
     truth, cam, seq = _walk(noise=LandmarkNoise.none(), distance_m=4.0, stand_before_s=1.0)
-    base = AnalysisOptions(calibration=_marked(cam, _test_lines(truth), "side"),
-                           protocol="3mbwt")
-    strict = replace(base, protocol_options=ProtocolOptions(
-        movement=MovementOptions(still_s=truth.t_s[-1] + 1.0)))
+    base = AnalysisOptions(calibration=_marked(cam, _test_lines(truth), "side"), protocol="3mbwt")
+    strict = replace(
+        base,
+        protocol_options=ProtocolOptions(movement=MovementOptions(still_s=truth.t_s[-1] + 1.0)),
+    )
     walk_start = {}
     for name, opts in (("default", base), ("strict", strict)):
         res = analyze_sequence(seq, opts)

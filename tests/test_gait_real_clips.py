@@ -46,8 +46,9 @@ def demo():
 
 def _check(events, truth, window, fps):
     for kind in ("contact", "lift"):
-        agree = match_events(events, truth, kind, tolerance_s=0.1, window_s=window,
-                             within_labels=True)
+        agree = match_events(
+            events, truth, kind, tolerance_s=0.1, window_s=window, within_labels=True
+        )
         assert agree.n_reference >= 4
         assert agree.precision == 1.0 and agree.recall == 1.0, kind
         # Contacts are timed to a frame (the figure). Lifts within two: the pose
@@ -84,8 +85,9 @@ def test_demo_walks_forward_then_backward_facing_the_same_way(demo):
     assert fwd[0].start_s * fps <= 60 and fwd[0].end_s * fps >= 150
     assert back[0].start_s * fps <= 200 and back[-1].end_s * fps >= 320
     assert all(s.view == "side" for s in walks)
-    back_contacts = [e for e in res.events if e.type == "contact"
-                     and back[0].start_s <= e.t_s <= back[-1].end_s]
+    back_contacts = [
+        e for e in res.events if e.type == "contact" and back[0].start_s <= e.t_s <= back[-1].end_s
+    ]
     assert len(back_contacts) >= 5
 
 

@@ -31,8 +31,14 @@ def _sway(t: np.ndarray, stride_s: float, harmonic: float = 0.0, seed: int = 0) 
     of its second harmonic, and a pose model's jitter."""
     rng = np.random.default_rng(seed)
     phase = 2 * np.pi * t / stride_s
-    return (300 + 40 * t + 6 * t**2 + 8 * np.sin(phase) + harmonic * 8 * np.sin(2 * phase + 1)
-            + rng.normal(0, 2.0, t.size))  # fmt: skip
+    return (
+        300
+        + 40 * t
+        + 6 * t**2
+        + 8 * np.sin(phase)
+        + harmonic * 8 * np.sin(2 * phase + 1)
+        + rng.normal(0, 2.0, t.size)
+    )
 
 
 def test_stride_read_from_a_drifting_sway():
@@ -93,14 +99,16 @@ def test_cadence_from_the_front_and_back_does_not_rest_on_the_feet(view):
     before the sway was read the cadence was theirs: 26 and 38 steps/min too high here."""
     truth = simulate_walk(WalkParams(direction="backward", n_steps=10, cadence_spm=96.0))
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
-    seq = _scrambled_feet_depth(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(),
-                                                  seed=7))  # fmt: skip
+    seq = _scrambled_feet_depth(
+        landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
+    )
     res = analyze_sequence(seq, AnalysisOptions())
     assert res.extras["view"] == view
     assert res.metrics.cadence_spm == pytest.approx(truth.cadence_spm, abs=2.0)
     assert res.metrics.step_time_s.mean == pytest.approx(60 / res.metrics.cadence_spm, abs=1e-3)
-    assert res.extras["sway_rhythm"]["cadence_spm"] == pytest.approx(res.metrics.cadence_spm,
-                                                                     abs=0.01)  # fmt: skip
+    assert res.extras["sway_rhythm"]["cadence_spm"] == pytest.approx(
+        res.metrics.cadence_spm, abs=0.01
+    )
     assert res.metrics.step_count >= len(truth.steps) + 3
     # The walk's ends, found partly from the feet, are a little off too.
     assert abs(res.extras["metrics_more"]["step_count_by_rhythm"] - len(truth.steps)) <= 1
@@ -112,8 +120,9 @@ def test_side_views_keep_the_contacts_cadence():
     # From the side the sway is along the line of sight: nothing to read.
     truth = simulate_walk(WalkParams(direction="backward", n_steps=8))
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "side")
-    res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7),
-                           AnalysisOptions())  # fmt: skip
+    res = analyze_sequence(
+        landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7), AnalysisOptions()
+    )
     assert res.extras["sway_rhythm"] is None
     assert res.extras["metrics_more"]["step_count_by_rhythm"] is None
     assert res.metrics.cadence_spm == pytest.approx(truth.cadence_spm, abs=2.0)
@@ -133,8 +142,9 @@ def test_the_step_estimate_covers_every_walk_of_the_main_direction():
     # the steps are counted over both (the estimate once covered only the longer: 9 for 18).
     truth = simulate_walk(WalkParams(direction="backward", n_steps=8, turning=True))
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
-    res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7),
-                           AnalysisOptions())  # fmt: skip
+    res = analyze_sequence(
+        landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7), AnalysisOptions()
+    )
     assert sum(g.direction == "backward" for g in res.segments) == 2
     assert res.metrics.step_count == 18
     assert res.extras["metrics_more"]["step_count_by_rhythm"] == 18
@@ -142,8 +152,13 @@ def test_the_step_estimate_covers_every_walk_of_the_main_direction():
 
 
 def _front_walk(seed: int, variability: float, n_steps: int = 10):
-    params = WalkParams(direction="backward", n_steps=n_steps, cadence_spm=(88.0, 100.0, 112.0)[
-        seed % 3], step_variability=variability, seed=seed)  # fmt: skip
+    params = WalkParams(
+        direction="backward",
+        n_steps=n_steps,
+        cadence_spm=(88.0, 100.0, 112.0)[seed % 3],
+        step_variability=variability,
+        seed=seed,
+    )
     truth = simulate_walk(params)
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=seed)

@@ -40,8 +40,9 @@ def _direction(seq: PoseSequence, options: DirectionOptions | None = None):
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
 def test_side_walk_reads_standing_walk_standing(direction):
-    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, stand_before_s=1.0,
-                                     stand_after_s=1.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(n_steps=8, direction=direction, stand_before_s=1.0, stand_after_s=1.0)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "side")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=2)
     d, _ = _direction(seq)
@@ -56,8 +57,9 @@ def test_side_walk_reads_standing_walk_standing(direction):
 
 def test_slow_walk_is_not_cut_into_standing_pieces():
     # 80 steps/min with short steps: the pelvis slows down at every double support.
-    truth = simulate_walk(WalkParams(n_steps=10, direction="backward", cadence_spm=80.0,
-                                     step_length_m=0.25))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(n_steps=10, direction="backward", cadence_spm=80.0, step_length_m=0.25)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "side")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=4)
     d, _ = _direction(seq)
@@ -75,8 +77,14 @@ def test_real_clip_forward_pause_backward():
 
     seq = extract_pose(DEMO)
     d, base = _direction(seq)
-    segs = [(s.direction, int(base.frame_index[np.argmin(np.abs(base.t_s - s.start_s))]),
-             int(base.frame_index[np.argmin(np.abs(base.t_s - s.end_s))])) for s in d.segments]
+    segs = [
+        (
+            s.direction,
+            int(base.frame_index[np.argmin(np.abs(base.t_s - s.start_s))]),
+            int(base.frame_index[np.argmin(np.abs(base.t_s - s.end_s))]),
+        )
+        for s in d.segments
+    ]
     assert [s[0] for s in segs] == ["forward", "standing", "backward"], segs
     (_, f0, f1), (_, s0, s1), (_, b0, b1) = segs
     assert f0 <= 45 and 157 <= f1 <= 167
@@ -85,8 +93,10 @@ def test_real_clip_forward_pause_backward():
     assert all(s.view == "side" for s in d.segments if s.direction != "standing")
 
 
-@pytest.mark.parametrize(("view", "lo", "hi"), [("side", 0.0, 10.0), ("oblique", 20.0, 45.0),
-                                                ("front", 75.0, 90.0), ("back", 75.0, 90.0)])
+@pytest.mark.parametrize(
+    ("view", "lo", "hi"),
+    [("side", 0.0, 10.0), ("oblique", 20.0, 45.0), ("front", 75.0, 90.0), ("back", 75.0, 90.0)],
+)
 def test_path_angle_from_apparent_size_and_position(view, lo, hi):
     truth = simulate_walk(WalkParams(n_steps=8))
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
@@ -128,8 +138,9 @@ def test_back_view_with_narrow_shoulders_is_still_a_back_view(direction):
 def test_front_and_back_walks_read_standing_walk_standing(view, direction):
     """Along the line of sight travel is read from apparent size. Closing the feet at the end
     straightens the legs and lengthens the body, which read as a short walk the other way."""
-    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, stand_before_s=1.0,
-                                     stand_after_s=1.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(n_steps=8, direction=direction, stand_before_s=1.0, stand_after_s=1.0)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
     d, _ = _direction(seq)
@@ -145,8 +156,9 @@ def test_coming_to_rest_is_not_a_short_walk_the_other_way():
     size keeps changing a little (feet closing, weight settling) at about 0.1 BH/s for half a
     second. That carries the pelvis a few hundredths of a body height: standing, not a short
     forward walk that would take the closing step out of the backward walk."""
-    truth = simulate_walk(WalkParams(direction="backward", n_steps=8, asymmetry=0.15,
-                                     sway_ml_m=0.06))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(direction="backward", n_steps=8, asymmetry=0.15, sway_ml_m=0.06)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
     d, _ = _direction(seq)
@@ -163,8 +175,9 @@ def test_back_view_walk_keeps_its_facing_when_left_and_right_flip(direction):
     """Seen from behind, the pose model swaps the shoulders' and hips' left/right order in
     stretches: that must not read as turning round on the spot (nobody turns without showing
     the camera a side)."""
-    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, stand_before_s=0.6,
-                                     stand_after_s=0.6))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(n_steps=8, direction=direction, stand_before_s=0.6, stand_after_s=0.6)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=3)
     image = seq.image.copy()
@@ -245,8 +258,9 @@ def test_standing_before_and_after_a_walk_is_seen_from_the_walks_view():
     """BlazePose draws the shoulders of a back narrow, and a standing body has no path to say
     the view: standing alone it would read as an oblique view. Standing where the walk starts
     and stops, the person faces as they walk: the standing takes the walk's view."""
-    truth = simulate_walk(WalkParams(n_steps=8, direction="backward", stand_before_s=1.0,
-                                     stand_after_s=1.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(n_steps=8, direction="backward", stand_before_s=1.0, stand_after_s=1.0)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "back")
     seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=7)
     walking = [g for g in truth.segments if g["direction"] == "backward"][0]
@@ -289,8 +303,9 @@ def test_a_walk_ends_when_its_last_foot_lands(view, direction):
     the front or back, where the window is twice as long); the last contact ends it."""
     from vision.analysis import analyze_sequence
 
-    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, stand_before_s=1.0,
-                                     stand_after_s=1.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(n_steps=8, direction=direction, stand_before_s=1.0, stand_after_s=1.0)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
     res = analyze_sequence(seq)
@@ -309,8 +324,9 @@ def test_a_slow_walk_of_short_steps_keeps_its_first_and_last_steps(view):
     the first step and the last ones read as standing, until the steps themselves say so."""
     from vision.analysis import analyze_sequence
 
-    truth = simulate_walk(WalkParams(n_steps=8, direction="backward", step_length_m=0.25,
-                                     cadence_spm=80.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(n_steps=8, direction="backward", step_length_m=0.25, cadence_spm=80.0)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7))
     assert [s.direction for s in res.segments] == ["standing", "backward", "standing"]
@@ -330,8 +346,11 @@ def test_a_walk_starts_at_its_first_movement_after_standing_still(view, directio
     the body starts to move (the truth's start: the weight shift before the first lift)."""
     from vision.analysis import analyze_sequence
 
-    truth = simulate_walk(WalkParams(n_steps=8, direction=direction, step_length_m=0.25,
-                                     cadence_spm=80.0, stand_before_s=1.0))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(
+            n_steps=8, direction=direction, step_length_m=0.25, cadence_spm=80.0, stand_before_s=1.0
+        )
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=3))
     walks = [g for g in res.segments if g.direction == direction]
@@ -350,8 +369,9 @@ def test_a_recording_that_stops_soon_after_the_walk_ends_with_standing(view):
     to the end says standing."""
     from vision.analysis import analyze_sequence
 
-    truth = simulate_walk(WalkParams(n_steps=8, direction="forward", stand_before_s=1.0,
-                                     stand_after_s=0.6))  # fmt: skip
+    truth = simulate_walk(
+        WalkParams(n_steps=8, direction="forward", stand_before_s=1.0, stand_after_s=0.6)
+    )
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     res = analyze_sequence(landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=5))
     assert [s.direction for s in res.segments] == ["standing", "forward", "standing"]

@@ -12,8 +12,11 @@ from vision.result import Event
 FPS = 30.0
 
 
-def _walk(contacts_s: list[float], lifts_s: list[float | None] | None = None,
-          options: StepOptions | None = None):
+def _walk(
+    contacts_s: list[float],
+    lifts_s: list[float | None] | None = None,
+    options: StepOptions | None = None,
+):
     """Steps of alternating feet landing at ``contacts_s``, each foot lifting again at
     ``lifts_s`` (default: 0.25 s after it landed; None: not seen)."""
     t = np.arange(0.0, contacts_s[-1] + 1.0, 1.0 / FPS)
@@ -74,7 +77,9 @@ def test_cadence_rests_on_the_lifts_too():
         slope = np.polyfit(np.arange(len(counted)), counted, 1)[0]
         contacts_only.append(abs(60.0 / slope - 100.0))
     assert np.mean(with_lifts) < 0.85 * np.mean(contacts_only), (
-        np.mean(with_lifts), np.mean(contacts_only))
+        np.mean(with_lifts),
+        np.mean(contacts_only),
+    )
 
     # A lift not seen skips a number and the others stay in use: exact lifts pull the slope
     # over noisy contacts toward the truth.
@@ -116,8 +121,10 @@ def _speed_walk(hidden_right_rows: slice):
     events = []
     for k, tc in enumerate(contacts):
         foot = "left" if k % 2 == 0 else "right"
-        events += [Event(int(round(tc * FPS)), tc, foot, "contact"),
-                   Event(int(round((tc + 0.7) * FPS)), tc + 0.7, foot, "lift")]
+        events += [
+            Event(int(round(tc * FPS)), tc, foot, "contact"),
+            Event(int(round((tc + 0.7) * FPS)), tc + 0.7, foot, "lift"),
+        ]
     events.sort(key=lambda e: e.t_s)
     feet = np.zeros((len(t), 2, 3, 2))
     for f in range(2):  # each foot rests where it last landed

@@ -26,17 +26,26 @@ def _walk(view: str, seed: int = 1, **kw) -> PoseSequence:
 
 def _stumbles(seq: PoseSequence, options: StumbleOptions | None = None) -> list[dict]:
     post = seq.filled(0.25).smoothed(6.0)
-    return detect_stumbles(post.image, post.t_s, post.frame_index, options or StumbleOptions(),
-                           visibility=post.visibility, frame_size=(seq.width, seq.height))
+    return detect_stumbles(
+        post.image,
+        post.t_s,
+        post.frame_index,
+        options or StumbleOptions(),
+        visibility=post.visibility,
+        frame_size=(seq.width, seq.height),
+    )
 
 
 @pytest.mark.parametrize("view", VIEWS)
-@pytest.mark.parametrize("walk", [
-    {"direction": "backward"},
-    {"direction": "forward"},
-    # Brisk: long steps lower the hips at double support far more than a slow walk does.
-    {"direction": "forward", "cadence_spm": 120.0, "step_length_m": 0.7},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "walk",
+    [
+        {"direction": "backward"},
+        {"direction": "forward"},
+        # Brisk: long steps lower the hips at double support far more than a slow walk does.
+        {"direction": "forward", "cadence_spm": 120.0, "step_length_m": 0.7},
+    ],
+)
 def test_normal_walks_have_no_stumbles(view, walk):
     for seed in (1, 2):
         assert _stumbles(_walk(view, seed=seed, **walk)) == [], (view, walk, seed)

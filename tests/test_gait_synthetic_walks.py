@@ -55,8 +55,12 @@ def test_contacts_found_in_both_directions(direction):
     assert contacts.median_abs_error_s() <= 1.5 / seq.fps
     assert lifts.recall >= 0.85 and lifts.precision >= 0.85
     # Never swapped: a contact is not reported where the truth has a lift.
-    swapped = match_events(res.events, [Event(**{**e.__dict__, "type": "contact"}) for e in ref
-                                        if e.type == "lift"], "contact", tolerance_s=0.03)
+    swapped = match_events(
+        res.events,
+        [Event(**{**e.__dict__, "type": "contact"}) for e in ref if e.type == "lift"],
+        "contact",
+        tolerance_s=0.03,
+    )
     assert len(swapped.matched) <= 1
     assert contacts.feet_consistent()
 
@@ -127,8 +131,13 @@ def test_a_lean_seen_at_an_angle_reads_as_from_the_side(direction):
     off the image alone is 13 degrees. The world landmarks say how far off the side the camera
     is, and the lean and head pitch are read as from the side."""
     for view in ("side", "oblique"):
-        truth, _, seq = _walk(view, LandmarkNoise.blazepose_like(), seed=4, direction=direction,
-                              trunk_flexion_deg=15.0)  # fmt: skip
+        truth, _, seq = _walk(
+            view,
+            LandmarkNoise.blazepose_like(),
+            seed=4,
+            direction=direction,
+            trunk_flexion_deg=15.0,
+        )
         res = analyze_sequence(seq)
         assert res.metrics.trunk_flexion_deg.mean == pytest.approx(15.0, abs=0.8), view
 
@@ -139,8 +148,13 @@ def test_an_angle_the_camera_does_not_see_is_not_measured(view):
     part of the lean to the side does from an oblique camera: there they would rest on the pose
     model's depth (7-8 deg off for flexion on the rendered front walks), so they are null with
     a warning saying why. The angles the picture shows are given."""
-    truth, _, seq = _walk(view, LandmarkNoise.blazepose_like(), direction="backward",
-                          trunk_flexion_deg=10.0, lateral_lean_deg=4.0)  # fmt: skip
+    truth, _, seq = _walk(
+        view,
+        LandmarkNoise.blazepose_like(),
+        direction="backward",
+        trunk_flexion_deg=10.0,
+        lateral_lean_deg=4.0,
+    )
     res = analyze_sequence(seq)
     m, warnings = res.metrics, res.quality.warnings
     sagittal_seen = view in ("side", "oblique")
@@ -152,18 +166,22 @@ def test_an_angle_the_camera_does_not_see_is_not_measured(view):
     if view == "side":
         assert m.trunk_flexion_deg.mean == pytest.approx(10.0, abs=2.0)
     if not sagittal_seen:
-        assert any(f"trunk flexion and head pitch are not measured from this {view} view" in w
-                   for w in warnings), warnings
+        assert any(
+            f"trunk flexion and head pitch are not measured from this {view} view" in w
+            for w in warnings
+        ), warnings
     if lateral_seen:
         assert m.trunk_lateral_lean_deg.mean == pytest.approx(4.0, abs=2.0)
     else:
-        assert any("lean to the side is not measured from this oblique view" in w
-                   for w in warnings), warnings
+        assert any(
+            "lean to the side is not measured from this oblique view" in w for w in warnings
+        ), warnings
     series = res.extras["series"]
     assert all(v is None for v in series["trunk_flexion_deg"]) != sagittal_seen
     # Steps from behind rest on the pose model's depth of the feet: the result says how poorly
     # that depth did on the rendered back walks.
-    behind = any("steps seen from behind are timed by the pose model's depth" in w
-                 for w in warnings)  # fmt: skip
+    behind = any(
+        "steps seen from behind are timed by the pose model's depth" in w for w in warnings
+    )
     assert behind == (view == "back")
     assert any("found less reliably" in w for w in warnings) == (view == "front")

@@ -34,9 +34,13 @@ def scaleout(tmp_path: Path):
     with celery_queue(tmp_path, "retrogait-test") as (url, queue, env):
         env |= {"RETROGAIT_JOB_LEASE_S": "4", "RETROGAIT_CELERY_VISIBILITY_TIMEOUT_S": "6"}
         settings = Settings(
-            data_dir=tmp_path / "data", broker_url=url, celery_queue=queue, job_lease_s=4,
-            render_overlay=False, _env_file=None,
-        )  # fmt: skip
+            data_dir=tmp_path / "data",
+            broker_url=url,
+            celery_queue=queue,
+            job_lease_s=4,
+            render_overlay=False,
+            _env_file=None,
+        )
         yield settings, env
 
 

@@ -23,8 +23,9 @@ from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
 
 
-def synthetic(params: WalkParams, noise: LandmarkNoise | None = None, fps: float = 30.0,
-              view: str = "side") -> tuple[WalkTruth, PoseSequence]:  # fmt: skip
+def synthetic(
+    params: WalkParams, noise: LandmarkNoise | None = None, fps: float = 30.0, view: str = "side"
+) -> tuple[WalkTruth, PoseSequence]:
     truth = simulate_walk(params, fps=fps)
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view, width=640, height=360)
     return truth, landmark_sequence(truth, cam, noise or LandmarkNoise.blazepose_like(), seed=1)
@@ -40,8 +41,12 @@ def person(seq: PoseSequence, i: int) -> list[PersonPose]:
 Played = tuple[LiveAnalyzer, list[LiveUpdate]]
 
 
-def play(seq: PoseSequence, every: int = 1, start_at_s: float = 0.0,
-         drop: tuple[float, float] | None = None) -> Played:  # fmt: skip
+def play(
+    seq: PoseSequence,
+    every: int = 1,
+    start_at_s: float = 0.0,
+    drop: tuple[float, float] | None = None,
+) -> Played:
     """Feed ``seq`` frame by frame (every ``every``-th frame); start coaching at ``start_at_s``;
     hide the person between the times in ``drop``."""
     live = LiveAnalyzer(seq.width, seq.height)
@@ -82,8 +87,11 @@ def test_backward_walk_steps_direction_and_timing(every: int) -> None:
         assert abs(got[j] - t) <= 0.25, (t, got)
         delay = live.contacts[j].reported_t_s - live.contacts[j].t_s
         assert 0 <= delay < step_s
-    walking = [u.metrics.walk_direction for u in updates if u.metrics.walk_direction
-               not in (None, "standing")]  # fmt: skip
+    walking = [
+        u.metrics.walk_direction
+        for u in updates
+        if u.metrics.walk_direction not in (None, "standing")
+    ]
     assert walking and walking.count("backward") / len(walking) > 0.9
     cadence = [u.metrics.cadence_spm for u in updates if u.metrics.cadence_spm is not None]
     assert cadence and abs(np.median(cadence) - truth.cadence_spm) < 8
@@ -153,7 +161,7 @@ def test_stumble_or_fall_raises_an_alert_and_stops_form_cues(fall: bool) -> None
     assert not [c for c in live.cues_given if c.t_s > alert.t_s and c.severity != "alert"]
     # Each alert is spoken at once, with its cue from the shared table.
     codes = ["stumble_stop", "fall_stop"] if fall else ["stumble_stop"]
-    assert [c.code for c in live.cues_given[-len(kinds):]] == codes
+    assert [c.code for c in live.cues_given[-len(kinds) :]] == codes
 
 
 def test_no_false_alarm_on_normal_walking_with_noise() -> None:
@@ -188,21 +196,49 @@ def test_cue_scheduler_priority_interval_and_repeat() -> None:
 
 
 def test_form_cues_need_evidence_and_say_design_choice() -> None:
-    quiet = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=5.0, head_pitch_deg=12.0,
-                       step_times_s=(0.6, 0.61, 0.59, 0.6) * 2, step_lengths_bh=(0.25,) * 9,
-                       arm_swing_deg=30.0, looking_back_fraction=0.1, window_s=6, walking_s=6)
+    quiet = FormWindow(
+        t_s=10,
+        direction="backward",
+        trunk_flexion_deg=5.0,
+        head_pitch_deg=12.0,
+        step_times_s=(0.6, 0.61, 0.59, 0.6) * 2,
+        step_lengths_bh=(0.25,) * 9,
+        arm_swing_deg=30.0,
+        looking_back_fraction=0.1,
+        window_s=6,
+        walking_s=6,
+    )
     assert [c.code for c in form_cues(quiet)] == ["good_form"]
-    bad = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=28.0, head_pitch_deg=35.0,
-                     step_times_s=(0.4, 0.9, 0.5, 1.0, 0.4, 0.9, 0.6, 1.1),
-                     step_lengths_bh=(0.6,) * 9, arm_swing_deg=4.0, looking_back_fraction=0.5,
-                     window_s=6, walking_s=6)  # fmt: skip
+    bad = FormWindow(
+        t_s=10,
+        direction="backward",
+        trunk_flexion_deg=28.0,
+        head_pitch_deg=35.0,
+        step_times_s=(0.4, 0.9, 0.5, 1.0, 0.4, 0.9, 0.6, 1.1),
+        step_lengths_bh=(0.6,) * 9,
+        arm_swing_deg=4.0,
+        looking_back_fraction=0.5,
+        window_s=6,
+        walking_s=6,
+    )
     cues = form_cues(bad)
-    assert {c.code for c in cues} == {"trunk_flexion", "head_pitch", "long_steps",
-                                      "uneven_rhythm", "arm_swing", "looking_back"}
+    assert {c.code for c in cues} == {
+        "trunk_flexion",
+        "head_pitch",
+        "long_steps",
+        "uneven_rhythm",
+        "arm_swing",
+        "looking_back",
+    }
     assert all(c.evidence.get("design_choice") for c in cues)
     # Rhythm needs 6 strides (two steps each), as in the recorded analysis.
-    few = FormWindow(t_s=10, direction="backward", step_times_s=(0.4, 0.9, 0.5, 1.0),
-                     step_lengths_bh=(0.25,) * 5, walking_s=6)  # fmt: skip
+    few = FormWindow(
+        t_s=10,
+        direction="backward",
+        step_times_s=(0.4, 0.9, 0.5, 1.0),
+        step_lengths_bh=(0.25,) * 5,
+        walking_s=6,
+    )
     assert "uneven_rhythm" not in {c.code for c in form_cues(few)}
     assert form_cues(FormWindow(t_s=1, direction="standing")) == []
 
@@ -210,10 +246,21 @@ def test_form_cues_need_evidence_and_say_design_choice() -> None:
 def test_live_cues_are_the_shared_cue_table() -> None:
     """Live coaching speaks the assessment's cue texts, codes and severities, form limits
     included, so a person hears the same words live as in their report."""
-    bad = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=16.0,
-                     trunk_flexion_max_deg=21.0, step_lengths_bh=(0.6,) * 5, walking_s=6)
-    quiet = FormWindow(t_s=10, direction="backward", trunk_flexion_deg=14.9,
-                       step_lengths_bh=(0.25,) * 5, walking_s=6)  # fmt: skip
+    bad = FormWindow(
+        t_s=10,
+        direction="backward",
+        trunk_flexion_deg=16.0,
+        trunk_flexion_max_deg=21.0,
+        step_lengths_bh=(0.6,) * 5,
+        walking_s=6,
+    )
+    quiet = FormWindow(
+        t_s=10,
+        direction="backward",
+        trunk_flexion_deg=14.9,
+        step_lengths_bh=(0.25,) * 5,
+        walking_s=6,
+    )
     forward = FormWindow(t_s=10, direction="forward", walking_s=6)
     cues = form_cues(bad) + form_cues(quiet) + form_cues(forward)
     assert [c.code for c in cues] == ["trunk_flexion", "long_steps", "good_form", "walking_forward"]
@@ -221,13 +268,17 @@ def test_live_cues_are_the_shared_cue_table() -> None:
         assert c.code in CUES and c.severity == CUES[c.code].severity
         assert c.message.startswith(CUES[c.code].template.split("{")[0])
     assert "(up to 21)" in cues[0].message  # the window's peak, not the mean
-    assert cues[0].evidence["limit"] == next(f.limit for f in FORM_LIMITS
-                                             if f.code == "trunk_flexion")
+    assert cues[0].evidence["limit"] == next(
+        f.limit for f in FORM_LIMITS if f.code == "trunk_flexion"
+    )
     # Every alert is spoken from the table, as the table words it.
     for kind, code in ALERT_CUES.items():
         alert = SafetyAlert(kind, 1.0, {"hip_drop_bh": 0.3})
         assert (alert.code, alert.message, alert.severity) == (
-            code, CUES[code].template, CUES[code].severity)
+            code,
+            CUES[code].template,
+            CUES[code].severity,
+        )
 
 
 def test_recording_resamples_onto_a_uniform_grid() -> None:

@@ -30,8 +30,9 @@ def write_y4m(video: Path, out: Path, size: tuple[int, int] = (640, 360)) -> Pat
             ok, bgr = cap.read()
             if not ok:
                 break
-            yuv = cv2.cvtColor(cv2.resize(bgr, size, interpolation=cv2.INTER_AREA),
-                               cv2.COLOR_BGR2YUV_I420)  # fmt: skip
+            yuv = cv2.cvtColor(
+                cv2.resize(bgr, size, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2YUV_I420
+            )
             fh.write(b"FRAME\n")
             fh.write(yuv.tobytes())
     return out
@@ -59,10 +60,13 @@ def test_live_page_counts_backward_steps_and_coaches(
     server: str, tmp_path: Path, launch_chromium: Callable[..., Any]
 ) -> None:
     y4m = write_y4m(shared_clip(CLIP), tmp_path / "camera.y4m")
-    browser = launch_chromium([
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={y4m}",
-    ])  # fmt: skip
+    browser = launch_chromium(
+        [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}",
+        ]
+    )
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

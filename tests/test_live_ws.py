@@ -208,8 +208,9 @@ def test_api_key_rules_and_saving_to_a_patient(tmp_path: Path, jpegs: list) -> N
         assert patient["analysis_count"] == 1
 
 
-@pytest.mark.parametrize(("size", "factor"), [((640, 480), 1), ((1280, 720), 2), ((1920, 1080), 2),
-                                              ((3840, 2160), 4)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("size", "factor"), [((640, 480), 1), ((1280, 720), 2), ((1920, 1080), 2), ((3840, 2160), 4)]
+)
 def test_large_frames_are_decoded_at_reduced_size(size: tuple[int, int], factor: int) -> None:
     """The size comes from the JPEG header (baseline or progressive); the decoded image is the
     same picture, scaled down by ``factor`` while keeping >= 640 px on its longer side."""

@@ -21,16 +21,26 @@ THICK = SkeletonStyle(thickness_px=8, radius_px=8)
 
 # A front-view stick figure (subject's left on the image's right), joints in pixels at x offset 0.
 FIGURE = {
-    "nose": (0, 60), "left_ear": (15, 55), "right_ear": (-15, 55),
-    "left_shoulder": (35, 120), "right_shoulder": (-35, 120),
-    "left_elbow": (45, 180), "right_elbow": (-45, 180),
-    "left_wrist": (50, 235), "right_wrist": (-50, 235),
-    "left_hip": (22, 250), "right_hip": (-22, 250),
-    "left_knee": (26, 330), "right_knee": (-26, 330),
-    "left_ankle": (28, 410), "right_ankle": (-28, 410),
-    "left_heel": (24, 428), "right_heel": (-24, 428),
-    "left_foot_index": (46, 432), "right_foot_index": (-46, 432),
-}  # fmt: skip
+    "nose": (0, 60),
+    "left_ear": (15, 55),
+    "right_ear": (-15, 55),
+    "left_shoulder": (35, 120),
+    "right_shoulder": (-35, 120),
+    "left_elbow": (45, 180),
+    "right_elbow": (-45, 180),
+    "left_wrist": (50, 235),
+    "right_wrist": (-50, 235),
+    "left_hip": (22, 250),
+    "right_hip": (-22, 250),
+    "left_knee": (26, 330),
+    "right_knee": (-26, 330),
+    "left_ankle": (28, 410),
+    "right_ankle": (-28, 410),
+    "left_heel": (24, 428),
+    "right_heel": (-24, 428),
+    "left_foot_index": (46, 432),
+    "right_foot_index": (-46, 432),
+}
 
 
 def figure_xy(centre_x: float) -> np.ndarray:
@@ -111,8 +121,14 @@ def test_render_overlay_draws_each_frames_pose(tmp_path: Path, suffix: str, code
     clip = make_clip(tmp_path / "walk.mp4", n)
     seq = walking_figure(n, 30.0, no_pose={5, 6})
     fractions: list[float] = []
-    out = render_overlay(clip, seq, tmp_path / f"overlay{suffix}", labels={3: "contact L"},
-                         progress=fractions.append, style=THICK)
+    out = render_overlay(
+        clip,
+        seq,
+        tmp_path / f"overlay{suffix}",
+        labels={3: "contact L"},
+        progress=fractions.append,
+        style=THICK,
+    )
     with av.open(str(out)) as container:  # decodes with PyAV, codec a browser plays
         stream = container.streams.video[0]
         assert stream.codec_context.name == codec
@@ -171,13 +187,15 @@ def test_render_overlay_of_a_rotated_phone_clip_is_upright(tmp_path: Path) -> No
         for _ in range(4):
             container.mux(stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")))
         container.mux(stream.encode(None))
-    out = render_overlay(clip, walking_figure(4, 30.0, no_pose=set()), tmp_path / "o.mp4",
-                         style=THICK)
+    out = render_overlay(
+        clip, walking_figure(4, 30.0, no_pose=set()), tmp_path / "o.mp4", style=THICK
+    )
     info = probe(out)
     assert (info.width, info.height, info.rotation_deg) == (WIDTH, HEIGHT, 0)
     frame = next(iter_frames(out))
-    assert_colour(frame.rgb, *midpoint(figure_xy(100), "left_knee", "left_ankle"),
-                  THICK.left_rgb, 40)
+    assert_colour(
+        frame.rgb, *midpoint(figure_xy(100), "left_knee", "left_ankle"), THICK.left_rgb, 40
+    )
 
 
 def test_cli_overlay_reports_bad_video(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

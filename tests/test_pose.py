@@ -53,6 +53,7 @@ def test_subject_is_the_walking_woman_not_the_man_on_the_box(shared_videos: Path
             shared_videos / "two_people_side_occluded.mp4", est
         )
     seq = sequence_from_frames(frames, fps, width, height)
+
     # The woman walks right to left along the lower part of the frame while the man stands and
     # jumps on the box (upper left); she leaves the frame at about frame 200, when he jumps down
     # and runs off to the right (checked by eye). Until then a detection whose hips are in the

@@ -104,11 +104,24 @@ def test_plots_are_real_pngs_and_absent_when_there_is_nothing_to_draw():
     assert trunk_angle_png(empty_document()) is None
     # From the front only the lean to the side is measured: it is drawn on its own.
     series = doc["extras"]["series"]
-    front = {**doc, "extras": {**doc["extras"], "series": {
-        **series, "trunk_flexion_deg": [None] * len(series["t_s"])}}}
+    front = {
+        **doc,
+        "extras": {
+            **doc["extras"],
+            "series": {**series, "trunk_flexion_deg": [None] * len(series["t_s"])},
+        },
+    }
     assert Image.open(io.BytesIO(trunk_angle_png(front))).format == "PNG"
-    nothing = {**front, "extras": {**front["extras"], "series": {
-        **front["extras"]["series"], "trunk_lateral_lean_deg": [None] * len(series["t_s"])}}}
+    nothing = {
+        **front,
+        "extras": {
+            **front["extras"],
+            "series": {
+                **front["extras"]["series"],
+                "trunk_lateral_lean_deg": [None] * len(series["t_s"]),
+            },
+        },
+    }
     assert trunk_angle_png(nothing) is None
     trend = build_report(three_visits()).trends[0]
     assert Image.open(io.BytesIO(trend_png(trend))).format == "PNG"

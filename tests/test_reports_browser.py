@@ -29,8 +29,10 @@ def test_report_plots_load_and_verdict_is_visible(browser):
     verdicts = page.locator(".verdict")
     assert verdicts.count() == 3
     assert [verdicts.nth(i).get_attribute("data-level") for i in range(3)] == [
-        "high", "high", "moderate",
-    ]  # fmt: skip
+        "high",
+        "high",
+        "moderate",
+    ]
     assert verdicts.first.is_visible() and "Fall risk HIGH" in verdicts.first.inner_text()
     assert page.locator("#screening-statement").is_visible()
     assert "Screening aid, not a diagnosis" in page.locator("#screening-statement").inner_text()

@@ -52,6 +52,11 @@ def test_schema_documents_the_contract(app_with_data, tmp_path: Path) -> None:
     assert {"status", "progress_pct", "result", "links"} <= set(analysis)
     upload = spec["paths"]["/v1/analyses"]["post"]["requestBody"]["content"]
     assert upload["multipart/form-data"]["schema"]["required"] == ["video"]
-    for path in ("/v1/analyses/{analysis_id}", "/v1/patients/{patient_id}", "/healthz",
-                 "/v1/batches", "/v1/batches/{batch_id}"):
+    for path in (
+        "/v1/analyses/{analysis_id}",
+        "/v1/patients/{patient_id}",
+        "/healthz",
+        "/v1/batches",
+        "/v1/batches/{batch_id}",
+    ):
         assert path in spec["paths"]

@@ -128,10 +128,18 @@ def test_a_queued_job_owns_a_copy_of_its_video_and_a_failed_copy_leaves_nothing(
     src.write_bytes(b"\x00" * 1234)
     with sessions() as s:
         org = accounts.get_or_create_org(s, "clinic")
-        job = queue_analysis(s, settings, org_id=org.id, patient_id=None,
-                             visit_date=date(2026, 3, 1), options={"height_cm": 170},
-                             video=src, filename=src.name, size_bytes=1234,
-                             sha256="1" * 64)  # fmt: skip
+        job = queue_analysis(
+            s,
+            settings,
+            org_id=org.id,
+            patient_id=None,
+            visit_date=date(2026, 3, 1),
+            options={"height_cm": 170},
+            video=src,
+            filename=src.name,
+            size_bytes=1234,
+            sha256="1" * 64,
+        )
         s.commit()
         (video,) = job.artefacts
         assert video.kind == "video" and video.bytes == 1234
@@ -141,19 +149,37 @@ def test_a_queued_job_owns_a_copy_of_its_video_and_a_failed_copy_leaves_nothing(
         assert job.status == "queued" and job.options == {"height_cm": 170}
 
         # A name whose extension could be anything is stored under a neutral one.
-        odd = queue_analysis(s, settings, org_id=org.id, patient_id=None,
-                             visit_date=date(2026, 3, 1), options={}, video=src,
-                             filename="x.../../etc", size_bytes=1234, sha256="2" * 64,
-                             move=True)  # fmt: skip
+        odd = queue_analysis(
+            s,
+            settings,
+            org_id=org.id,
+            patient_id=None,
+            visit_date=date(2026, 3, 1),
+            options={},
+            video=src,
+            filename="x.../../etc",
+            size_bytes=1234,
+            sha256="2" * 64,
+            move=True,
+        )
         s.commit()
         assert artefact_path(settings, odd.artefacts[0]).name == "video.video"
         assert not src.exists()  # moved
         kept = sorted([job.id, odd.id])
 
         with pytest.raises(FileNotFoundError):
-            queue_analysis(s, settings, org_id=org.id, patient_id=None,
-                           visit_date=date(2026, 3, 1), options={}, video=src,
-                           filename=src.name, size_bytes=1234, sha256="3" * 64)  # fmt: skip
+            queue_analysis(
+                s,
+                settings,
+                org_id=org.id,
+                patient_id=None,
+                visit_date=date(2026, 3, 1),
+                options={},
+                video=src,
+                filename=src.name,
+                size_bytes=1234,
+                sha256="3" * 64,
+            )
         s.rollback()
     dirs = sorted(p.name for p in analysis_dir(settings, "x").parent.iterdir())
     assert dirs == kept

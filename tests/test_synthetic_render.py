@@ -20,8 +20,13 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 
 
 def test_frames_have_the_clip_size_and_show_the_person() -> None:
-    spec = ClipSpec(WalkParams(n_steps=2, stand_before_s=0.2, stand_after_s=0.2), view="side",
-                    floor_lines=True, width=480, height=270)
+    spec = ClipSpec(
+        WalkParams(n_steps=2, stand_before_s=0.2, stand_after_s=0.2),
+        view="side",
+        floor_lines=True,
+        width=480,
+        height=270,
+    )
     truth = simulate_walk(spec.walk, fps=spec.fps)
     cam = clip_camera(truth, spec)
     first = next(frames(truth, cam, spec))
@@ -38,8 +43,24 @@ def test_synth_command_writes_video_and_truth(tmp_path: Path) -> None:
     from vision.video import probe
 
     out = tmp_path / "walk.mp4"
-    rc = cli_main(["synth", str(out), "--view", "front", "--steps", "2", "--size", "320x180",
-                   "--stand-before-s", "0.3", "--stand-after-s", "0.3", "--limp", "0.1"])
+    rc = cli_main(
+        [
+            "synth",
+            str(out),
+            "--view",
+            "front",
+            "--steps",
+            "2",
+            "--size",
+            "320x180",
+            "--stand-before-s",
+            "0.3",
+            "--stand-after-s",
+            "0.3",
+            "--limp",
+            "0.1",
+        ]
+    )
     assert rc == 0
     doc = json.loads((tmp_path / "walk.truth.json").read_text())
     info = probe(out)
@@ -104,8 +125,9 @@ def test_blazepose_finds_the_synthetic_walker(name: str) -> None:
     joints = np.asarray(doc["joints"])
     true_px = np.asarray(doc["image_joints_px"])[seq.frame_index]
     mid_hip = 0.5 * (joints[:, IDX["left_hip"]] + joints[:, IDX["right_hip"]])
-    height_px = (cam.focal_px * doc["params"]["body_height_m"]
-                 / cam.to_camera(mid_hip)[:, 2])[seq.frame_index]
+    height_px = (cam.focal_px * doc["params"]["body_height_m"] / cam.to_camera(mid_hip)[:, 2])[
+        seq.frame_index
+    ]
     ok = seq.has_pose
     ok[0] = False  # the first detection of a clip can be wild
     pred = seq.image[ok, :, :2]

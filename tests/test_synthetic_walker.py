@@ -37,8 +37,10 @@ def _stances(truth: WalkTruth, foot: str) -> list[tuple[float, float]]:
 @pytest.mark.parametrize("direction", ["backward", "forward"])
 @pytest.mark.parametrize("variability", [0.0, 0.06])
 def test_planted_feet_do_not_slide(direction: str, variability: float) -> None:
-    truth = simulate_walk(WalkParams(direction=direction, n_steps=7, step_variability=variability,
-                                     seed=3), fps=FPS_FINE)
+    truth = simulate_walk(
+        WalkParams(direction=direction, n_steps=7, step_variability=variability, seed=3),
+        fps=FPS_FINE,
+    )
     t = truth.t_s
     for foot in ("left", "right"):
         heel, toe = _point(truth, foot, "heel"), _point(truth, foot, "foot_index")
@@ -151,7 +153,12 @@ def test_three_metre_test_timing_is_consistent() -> None:
 def test_turn_stumble_and_fall() -> None:
     turn = simulate_walk(WalkParams(n_steps=4, turning=True), fps=30.0)
     assert [s["direction"] for s in turn.segments] == [
-        "standing", "backward", "turning", "backward", "standing"]
+        "standing",
+        "backward",
+        "turning",
+        "backward",
+        "standing",
+    ]
     assert abs(turn.facing_deg[-1] - turn.facing_deg[0]) == pytest.approx(180.0, abs=1e-6)
 
     base = simulate_walk(WalkParams(n_steps=8), fps=30.0)
@@ -223,8 +230,10 @@ def test_landmark_sequence_exact_and_noisy() -> None:
 
     noisy = landmark_sequence(truth, cam, LandmarkNoise(), seed=4)
     height_px = noisy.meta["truth"]["body_height_px_mean"]
-    resid = noisy.image[:, [IDX["left_hip"], IDX["nose"]], :2] - exact.image[:, [IDX["left_hip"],
-                                                                              IDX["nose"]], :2]
+    resid = (
+        noisy.image[:, [IDX["left_hip"], IDX["nose"]], :2]
+        - exact.image[:, [IDX["left_hip"], IDX["nose"]], :2]
+    )
     assert np.std(resid) / height_px == pytest.approx(0.007, rel=0.2)
     foot_shift = noisy.image[:, IDX["left_heel"], 1] - exact.image[:, IDX["left_heel"], 1]
     offsets = LandmarkNoise()
@@ -244,8 +253,12 @@ def test_landmark_sequence_exact_and_noisy() -> None:
     assert 0.08 < len(swapped) / len(truth.t_s) < 0.25
     assert 0.0 < 1.0 - bp.coverage < 0.06
     front = view_camera(truth.joints, truth.facing_deg[0], "front")
-    assert landmark_sequence(truth, front, LandmarkNoise.blazepose_like()).meta["truth"][
-        "swapped_frames"] == []
+    assert (
+        landmark_sequence(truth, front, LandmarkNoise.blazepose_like()).meta["truth"][
+            "swapped_frames"
+        ]
+        == []
+    )
 
 
 def test_limp_cadence_is_counted_over_whole_strides() -> None:

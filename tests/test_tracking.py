@@ -67,10 +67,11 @@ def test_identity_kept_through_a_short_occlusion() -> None:
 
 def test_duplicate_detections_of_one_person_are_merged() -> None:
     frames = [
-        FramePoses(index=i, t_s=i / FPS,
-                   people=(_person(1000 - 8 * i, 700), _person(1002 - 8 * i, 701)))
+        FramePoses(
+            index=i, t_s=i / FPS, people=(_person(1000 - 8 * i, 700), _person(1002 - 8 * i, 701))
+        )
         for i in range(60)
-    ]  # fmt: skip
+    ]
     result = track_people(frames, FPS)
     assert len(result.people) == 1
 

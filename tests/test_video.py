@@ -68,9 +68,16 @@ def write_rotated(path: Path, clockwise_deg: int, *, as_tag: bool = False) -> Pa
     return path
 
 
-@pytest.mark.parametrize("suffix, codec", [
-    (".mp4", "h264"), (".mov", "h264"), (".mkv", "h264"), (".webm", "vp9"), (".avi", "mpeg4"),
-])
+@pytest.mark.parametrize(
+    "suffix, codec",
+    [
+        (".mp4", "h264"),
+        (".mov", "h264"),
+        (".mkv", "h264"),
+        (".webm", "vp9"),
+        (".avi", "mpeg4"),
+    ],
+)
 def test_every_container_round_trips(tmp_path: Path, suffix: str, codec: str) -> None:
     frames = noisy_frames(20, seed=1)
     path = write_clip(tmp_path / f"clip{suffix}", frames, fps=25.0)

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(tmp_path: Path):
     """The app on a real port in this process (local pool of one worker); yields (url, app)."""
-    settings = Settings(data_dir=tmp_path / "data", local_workers=1, render_overlay=False,
-                        _env_file=None)  # fmt: skip
+    settings = Settings(
+        data_dir=tmp_path / "data", local_workers=1, render_overlay=False, _env_file=None
+    )
     app = create_app(settings)
     with serve(app) as url:
         yield url, app
@@ -139,7 +140,8 @@ def test_3m_test_batch_carries_the_floor_marked_on_its_first_recording(server, b
     page.click("#send")
     page.wait_for_selector("#batch-files li:not([data-status=uploading])")
     listed = page.evaluate(
-        "async () => (await (await fetch('/v1/analyses?patient_id=P-FLOOR')).json()).items")
+        "async () => (await (await fetch('/v1/analyses?patient_id=P-FLOOR')).json()).items"
+    )
     assert len(listed) == 2
     for item in listed:
         doc = page.evaluate(f"async () => (await fetch('/v1/analyses/{item['id']}')).json()")

@@ -152,7 +152,8 @@ def test_marked_3m_test_is_timed(page) -> None:
         for row in page.locator("#metrics tr").all()
     }
     assert float(metrics["3 m backward walk test"]) == pytest.approx(
-        truth["test_3mbwt"]["time_s"], abs=0.3)
+        truth["test_3mbwt"]["time_s"], abs=0.3
+    )
     assert metrics["Step length, mean"] != "not measured"  # metres from the same marks
 
 

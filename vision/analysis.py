@@ -127,24 +127,29 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     warnings: list[str] = []
     result = AnalysisResult(
         video=VideoSummary(
-            fps=float(seq.fps), frame_count=int(seq.meta.get("frames_decoded", len(seq))),
+            fps=float(seq.fps),
+            frame_count=int(seq.meta.get("frames_decoded", len(seq))),
             duration_s=round(len(seq) / seq.fps, 4) if seq.fps else 0.0,
-            width=int(seq.width), height=int(seq.height),
+            width=int(seq.width),
+            height=int(seq.height),
         ),
         pose=PoseSummary(
             backend=str(seq.meta.get("backend", "unknown")),
             model=str(seq.meta.get("model", "unknown")),
-            frames_with_pose=int(seq.has_pose.sum()), coverage=round(seq.coverage, 4),
+            frames_with_pose=int(seq.has_pose.sum()),
+            coverage=round(seq.coverage, 4),
         ),
         quality=Quality(warnings=warnings),
-    )  # fmt: skip
+    )
     result.fall_risk.population = opts.population
     if len(seq) < 3 or seq.has_pose.sum() < 3:
         warnings.append("no person was seen long enough to analyse (fewer than 3 frames)")
         return result
     if seq.coverage < MIN_COVERAGE:
-        warnings.append(f"the subject is seen in only {100 * seq.coverage:.0f}% of frames; "
-                        "metrics rest on the frames where they are seen")  # fmt: skip
+        warnings.append(
+            f"the subject is seen in only {100 * seq.coverage:.0f}% of frames; "
+            "metrics rest on the frames where they are seen"
+        )
     move = camera_move(seq.camera, seq.width) if seq.camera is not None else None
     # Where the picture is, for what is seen whole: the frame, or each frame's own box in the
     # first frame's background once the camera's motion is undone.
@@ -154,22 +159,28 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         picture = frame_boxes(seq.camera, seq.width, seq.height)
         warnings.append(_moving_camera_warning(move, opts.calibration is not None))
 
-    image, world, vis, swapped = with_consistent_legs(seq.image, seq.world, seq.visibility,
-                                                      seq.t_s)  # fmt: skip
+    image, world, vis, swapped = with_consistent_legs(seq.image, seq.world, seq.visibility, seq.t_s)
     base = replace(seq, image=image, world=world, visibility=vis).filled(opts.max_gap_s)
     ev_seq = replace(base, image=despiked(base.image, base.fps)).smoothed(opts.event_cutoff_hz)
     post_seq = base.smoothed(opts.posture_cutoff_hz)
     t = base.t_s
 
-    direction = analyze_direction(ev_seq.image, t, opts.direction,
-                                   (seq.width, seq.height))
+    direction = analyze_direction(ev_seq.image, t, opts.direction, (seq.width, seq.height))
     walking = np.isin(direction.label, MOVING)
     frontal = direction.view in ("front", "back")
-    tracks = foot_tracks(ev_seq.image, base.visibility, t, base.frame_index,
-                         picture, direction.travel, walking,
-                         direction.body_height_px, frontal=frontal,
-                         raw_image=base.image,
-                         motion=_still_foot_motion(seq, move, frontal))  # fmt: skip
+    tracks = foot_tracks(
+        ev_seq.image,
+        base.visibility,
+        t,
+        base.frame_index,
+        picture,
+        direction.travel,
+        walking,
+        direction.body_height_px,
+        frontal=frontal,
+        raw_image=base.image,
+        motion=_still_foot_motion(seq, move, frontal),
+    )
     detector = opts.event_detector or default_detector(frontal)
     if detector == "foot_motion" and not motion_measured(tracks):
         detector = "separation"  # what it falls back to, named as such in the result
@@ -185,115 +196,172 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     result.events = events
     body = body_points(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), direction.body_height_px)
     # The walk starts at the reading that starts the 3 m test's clock: one MovementOptions.
-    direction = settle_walk_ends(direction, events, t, max_trim_s=opts.direction.standing_window_s,
-                                 min_standing_s=opts.direction.min_standing_s, body=body,
-                                 movement=opts.protocol_options.movement)
+    direction = settle_walk_ends(
+        direction,
+        events,
+        t,
+        max_trim_s=opts.direction.standing_window_s,
+        min_standing_s=opts.direction.min_standing_s,
+        body=body,
+        movement=opts.protocol_options.movement,
+    )
     result.segments = direction.segments
     breaks = alternation_breaks(events)
     if breaks:
-        warnings.append(f"{breaks} pairs of consecutive contacts by the same foot: a step may be "
-                        "missed or the feet confused")  # fmt: skip
+        warnings.append(
+            f"{breaks} pairs of consecutive contacts by the same foot: a step may be "
+            "missed or the feet confused"
+        )
     airborne = airborne_lifts(events)
     if airborne and not frontal:  # front/back: double support is withheld, see below
-        warnings.append(f"{airborne} lifts were found while the other foot was still in the air "
-                        "(walking always has a foot down): they come too early or the landing "
-                        "before them too late, so double support and stance times read "
-                        "short")  # fmt: skip
+        warnings.append(
+            f"{airborne} lifts were found while the other foot was still in the air "
+            "(walking always has a foot down): they come too early or the landing "
+            "before them too late, so double support and stance times read "
+            "short"
+        )
 
-    scale = estimate_scale(post_seq.image, post_seq.world, opts.calibration, opts.height_cm,
-                           image_size=(seq.width, seq.height),
-                           heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION.get(direction.view, 0.0),
-                           toe_height_fraction=TOE_POINT_HEIGHT_FRACTION.get(direction.view, 0.0))
-    result.scale = Scale(method=scale.method, metres_per_pixel=scale.metres_per_pixel,
-                         uncertainty_pct=scale.uncertainty_pct)  # fmt: skip
+    scale = estimate_scale(
+        post_seq.image,
+        post_seq.world,
+        opts.calibration,
+        opts.height_cm,
+        image_size=(seq.width, seq.height),
+        heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION.get(direction.view, 0.0),
+        toe_height_fraction=TOE_POINT_HEIGHT_FRACTION.get(direction.view, 0.0),
+    )
+    result.scale = Scale(
+        method=scale.method,
+        metres_per_pixel=scale.metres_per_pixel,
+        uncertainty_pct=scale.uncertainty_pct,
+    )
     _scale_warnings(scale, direction, warnings)
     if not direction.facing_sure:
-        warnings.append(f"which way the subject faces is unsure from this {direction.view} view "
-                        f"(the pose agrees with it in {100 * direction.facing_agreement:.0f}% of"
-                        " frames): the walk's direction is not given, and forward and backward "
-                        "may be swapped in the segments; film from the side to be "
-                        "sure")  # fmt: skip
+        warnings.append(
+            f"which way the subject faces is unsure from this {direction.view} view "
+            f"(the pose agrees with it in {100 * direction.facing_agreement:.0f}% of"
+            " frames): the walk's direction is not given, and forward and backward "
+            "may be swapped in the segments; film from the side to be "
+            "sure"
+        )
 
     walk_axis = np.array([0.0, 1.0]) if frontal else np.array([1.0, 0.0])
     # Metrics describe the walk in its main direction only: a clip that walks forward to the
     # start and then backward would otherwise mix the two (their speeds even cancel).
     main = direction.walk_direction
     in_main = _in_direction(events, direction.segments, main)
-    others = [e for e, keep in zip(events, in_main, strict=True)
-              if not keep and e.type == "contact"]  # fmt: skip
+    others = [
+        e for e, keep in zip(events, in_main, strict=True) if not keep and e.type == "contact"
+    ]
     main_events = [e for e, keep in zip(events, in_main, strict=True) if keep]
     if others and main in WALKS:
         other = "forward" if main == "backward" else "backward"
-        warnings.append(f"metrics describe the {main} walking only; {len(others)} steps taken "
-                        f"while {other} walking, standing or turning are listed in extras")
+        warnings.append(
+            f"metrics describe the {main} walking only; {len(others)} steps taken "
+            f"while {other} walking, standing or turning are listed in extras"
+        )
     step_feet, step_scale = footprint_points(tracks.feet, scale, direction.view)
     steps = analyze_steps(main_events, step_feet, t, step_scale, walk_axis, opts.steps)
     if depth_unreliable:
-        warnings.append(f"steps are not counted or timed from this {direction.view} view: the "
-                        "pose model reads the subject's front and back in turn, so the feet's "
-                        "depth that times steps from the front or back is unreliable; film from "
-                        "the side for step metrics")  # fmt: skip
+        warnings.append(
+            f"steps are not counted or timed from this {direction.view} view: the "
+            "pose model reads the subject's front and back in turn, so the feet's "
+            "depth that times steps from the front or back is unreliable; film from "
+            "the side for step metrics"
+        )
     else:
-        _frontal_step_limits(steps, direction.view, scale, warnings,
-                             by_motion=detector == "foot_motion")
+        _frontal_step_limits(
+            steps, direction.view, scale, warnings, by_motion=detector == "foot_motion"
+        )
         warnings.extend(steps.warnings)
     # The sway's period is read over the longest walk, the steps counted over every walk.
     walks = _main_walks(direction.segments, main)
     longest = max(walks, key=lambda g: g.end_s - g.start_s, default=None)
-    rhythm = (sway_rhythm(base.image, t, (longest.start_s, longest.end_s), opts.rhythm)
-              if frontal and longest is not None else None)  # fmt: skip
-    cadence = settle_frontal_cadence(steps, rhythm, sum(g.end_s - g.start_s for g in walks),
-                                     direction.view, detector == "foot_motion", warnings)
+    rhythm = (
+        sway_rhythm(base.image, t, (longest.start_s, longest.end_s), opts.rhythm)
+        if frontal and longest is not None
+        else None
+    )
+    cadence = settle_frontal_cadence(
+        steps,
+        rhythm,
+        sum(g.end_s - g.start_s for g in walks),
+        direction.view,
+        detector == "foot_motion",
+        warnings,
+    )
     result.steps = steps.result_steps()
 
-    posture = posture_series(post_seq.image, post_seq.world, direction.facing, direction.view,
-                             opts.posture)  # fmt: skip
+    posture = posture_series(
+        post_seq.image, post_seq.world, direction.facing, direction.view, opts.posture
+    )
     # The labels as settled by the steps (``walking`` above is the pelvis's, for the foot tracks).
-    main_rows = (direction.label == main if main in WALKS
-                 else np.isin(direction.label, MOVING))  # fmt: skip
+    main_rows = direction.label == main if main in WALKS else np.isin(direction.label, MOVING)
     pose_summary = summarise_posture(posture, main_rows, t, opts.posture)
     if depth_unreliable:
         # The side a lateral lean is to is the person's right or left only once front and back
         # are known; its size (the max, unsigned) is the picture's own.
-        pose_summary = replace(pose_summary, trunk_flexion_mean_deg=None,
-                               trunk_flexion_max_deg=None, head_pitch_mean_deg=None,
-                               lateral_lean_mean_deg=None)  # fmt: skip
-        warnings.append(f"trunk flexion and head pitch are not given from this {direction.view} "
-                        "view: they rest on the pose model's depth and its reading of the "
-                        "subject's left and right, which turn over with its reading of front "
-                        "and back; for the same reason a lean to the side is given by its size "
-                        "only, not its side")  # fmt: skip
+        pose_summary = replace(
+            pose_summary,
+            trunk_flexion_mean_deg=None,
+            trunk_flexion_max_deg=None,
+            head_pitch_mean_deg=None,
+            lateral_lean_mean_deg=None,
+        )
+        warnings.append(
+            f"trunk flexion and head pitch are not given from this {direction.view} "
+            "view: they rest on the pose model's depth and its reading of the "
+            "subject's left and right, which turn over with its reading of front "
+            "and back; for the same reason a lean to the side is given by its size "
+            "only, not its side"
+        )
     elif direction.view in ("front", "back"):
-        warnings.append(f"trunk flexion and head pitch are not measured from this "
-                        f"{direction.view} view: the lean toward the camera is not in the "
-                        "picture, and the pose model's depth puts it several degrees off; "
-                        "film from the side for them")  # fmt: skip
+        warnings.append(
+            f"trunk flexion and head pitch are not measured from this "
+            f"{direction.view} view: the lean toward the camera is not in the "
+            "picture, and the pose model's depth puts it several degrees off; "
+            "film from the side for them"
+        )
     elif direction.view == "oblique":
-        warnings.append("the lean to the side is not measured from this oblique view: part of "
-                        "it lies along the camera's line of sight, where the pose model's depth "
-                        "puts it several degrees off; film from the front or back for it")
+        warnings.append(
+            "the lean to the side is not measured from this oblique view: part of "
+            "it lies along the camera's line of sight, where the pose model's depth "
+            "puts it several degrees off; film from the front or back for it"
+        )
 
-    height_m = opts.height_cm / 100.0 if opts.height_cm else (
-        scale.estimated_height_m if scale.method == "floor_calibration" else None)
-    sway = analyze_sway(post_seq.image, t, main_events, direction.view, posture.trunk_flexion_deg,
-                        height_m)  # fmt: skip
+    height_m = (
+        opts.height_cm / 100.0
+        if opts.height_cm
+        else (scale.estimated_height_m if scale.method == "floor_calibration" else None)
+    )
+    sway = analyze_sway(
+        post_seq.image, t, main_events, direction.view, posture.trunk_flexion_deg, height_m
+    )
     warnings.extend(sway.warnings)
 
     test_s = None
     test_extra = None
     if opts.protocol == "3mbwt":
-        test = compute_test_3mbwt(tracks.feet, body, t, main_events,
-                                  scale,
-                                  opts.protocol_options)  # fmt: skip
+        test = compute_test_3mbwt(tracks.feet, body, t, main_events, scale, opts.protocol_options)
         warnings.extend(test.warnings)
         test_s = test.time_s
-        test_extra = {"start_s": test.start_s, "stop_s": test.stop_s, "time_s": test.time_s,
-                      "time_if_short_s": test.time_if_short_s,
-                      "time_if_past_s": test.time_if_past_s}
+        test_extra = {
+            "start_s": test.start_s,
+            "stop_s": test.stop_s,
+            "time_s": test.time_s,
+            "time_if_short_s": test.time_if_short_s,
+            "time_if_past_s": test.time_if_past_s,
+        }
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
-    stumbles = detect_stumbles(post_seq.image, t, base.frame_index, opts.stumbles,
-                               visibility=base.visibility, frame_size=picture)
+    stumbles = detect_stumbles(
+        post_seq.image,
+        t,
+        base.frame_index,
+        opts.stumbles,
+        visibility=base.visibility,
+        frame_size=picture,
+    )
     knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
     result.extras = {
         "event_detector": detector,
@@ -301,30 +369,45 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         "body_height_px": round(direction.body_height_px, 2),
         "facing_agreement": _r(direction.facing_agreement),
         "leg_label_swaps_repaired_frames": int(swapped.sum()),
-        "camera_motion": None if move is None else {
-            "zoom": round(move.zoom, 4), "shift_frame_widths": round(move.shift, 4),
-            "moved": move.moved},
+        "camera_motion": None
+        if move is None
+        else {
+            "zoom": round(move.zoom, 4),
+            "shift_frame_widths": round(move.shift, 4),
+            "moved": move.moved,
+        },
         "stumbles": stumbles,
-        "sway_rhythm": None if rhythm is None else {
-            "stride_s": round(rhythm.stride_s, 4), "cadence_spm": round(rhythm.cadence_spm, 2),
+        "sway_rhythm": None
+        if rhythm is None
+        else {
+            "stride_s": round(rhythm.stride_s, 4),
+            "cadence_spm": round(rhythm.cadence_spm, 2),
             "explained": round(rhythm.explained, 3),
             "cadence_se_spm": _r(rhythm.cadence_se_spm),
-            "cadence_se_df": _r(rhythm.cadence_se_df, 2)},
+            "cadence_se_df": _r(rhythm.cadence_se_df, 2),
+        },
         "steps_outside_main_direction": [
             {"foot": e.foot, "t_contact_s": round(e.t_s, 4), "frame": e.frame} for e in others
         ],
         "step_details": [
-            {"foot": s.foot, "t_contact_s": round(s.t_contact_s, 4), "frame": s.frame,
-             "duration_s": round(s.duration_s, 4) if np.isfinite(s.duration_s) else None,
-             "length_m": _r(s.length) if steps.metric else None,
-             "length_body_heights": _r(s.length_bh), "steady": s.steady, "bout": s.bout,
-             "knee_flexion_at_contact_deg": knee_at_contact.get(round(s.t_contact_s, 4))}
+            {
+                "foot": s.foot,
+                "t_contact_s": round(s.t_contact_s, 4),
+                "frame": s.frame,
+                "duration_s": round(s.duration_s, 4) if np.isfinite(s.duration_s) else None,
+                "length_m": _r(s.length) if steps.metric else None,
+                "length_body_heights": _r(s.length_bh),
+                "steady": s.steady,
+                "bout": s.bout,
+                "knee_flexion_at_contact_deg": knee_at_contact.get(round(s.t_contact_s, 4)),
+            }
             for s in steps.steps
         ],
         "metrics_more": {
             "step_length_body_heights_mean": _r(_mean_bh(steps)),
-            "speed_body_heights_per_s": _r(steps.speed) if not steps.metric else (
-                _r(steps.speed / height_m) if steps.speed and height_m else None),
+            "speed_body_heights_per_s": _r(steps.speed)
+            if not steps.metric
+            else (_r(steps.speed / height_m) if steps.speed and height_m else None),
             "stride_time_cv_pct": _r(steps.stride_time_cv_pct),
             "n_strides": steps.n_strides,
             "knee_flexion_at_contact_deg_mean": _r(_mean(list(knee_at_contact.values()))),
@@ -338,14 +421,15 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
             "cadence_source": cadence.source,
         },
         "series": _series(t, posture),
-    }  # fmt: skip
+    }
     if test_extra is not None:
         result.extras["test_3mbwt"] = test_extra
     return result
 
 
-def _still_foot_motion(seq: PoseSequence, move: CameraMove | None,
-                       frontal: bool) -> np.ndarray | None:
+def _still_foot_motion(
+    seq: PoseSequence, move: CameraMove | None, frontal: bool
+) -> np.ndarray | None:
     """The picture's change around the feet where the camera stood still, each column following
     its foot's side of the picture from the front or back; None when it was not measured or the
     camera moved over the clip (its own motion swamps the feet's)."""
@@ -356,18 +440,21 @@ def _still_foot_motion(seq: PoseSequence, move: CameraMove | None,
 
 
 def _moving_camera_warning(move: CameraMove, calibrated: bool) -> str:
-    text = (f"the camera moved (the background grew or shrank by up to {100 * move.zoom:.0f}% "
-            f"and shifted by up to {100 * move.shift:.0f}% of the frame's width): the subject is "
-            "followed against the background, which undoes a pan or zoom but only part of a "
-            "camera's own travel, so the walk's direction, distances and speed are less sure "
-            "than from a camera on a stand")  # fmt: skip
+    text = (
+        f"the camera moved (the background grew or shrank by up to {100 * move.zoom:.0f}% "
+        f"and shifted by up to {100 * move.shift:.0f}% of the frame's width): the subject is "
+        "followed against the background, which undoes a pan or zoom but only part of a "
+        "camera's own travel, so the walk's direction, distances and speed are less sure "
+        "than from a camera on a stand"
+    )
     if calibrated:
         text += "; the floor calibration holds for the first frame's view only"
     return text
 
 
-def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
-                         warnings: list[str], by_motion: bool) -> None:
+def _frontal_step_limits(
+    steps: StepSummary, view: str, scale: ScaleModel, warnings: list[str], by_motion: bool
+) -> None:
     """Withhold (in place) what steps seen from the front or back cannot measure, with why.
     ``by_motion``: the steps were timed from the picture's change around the feet (else from
     the pose model's depth of the feet)."""
@@ -385,12 +472,16 @@ def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
     steps.step_length_sd = steps.step_length_cv_pct = steps.step_length_asymmetry_pct = None
     if scale.homography is None:
         steps.step_length_mean = steps.speed = None
-        warnings.append(f"step length and speed need a side view or a 4-point floor calibration;"
-                        f" this is a {view} view")  # fmt: skip
+        warnings.append(
+            f"step length and speed need a side view or a 4-point floor calibration;"
+            f" this is a {view} view"
+        )
     else:
-        warnings.append(f"each step's length, their spread and the left/right asymmetry are not "
-                        f"given from this {view} view, only the mean step length: the contacts "
-                        "that mark the footprints are timed too loosely from here")  # fmt: skip
+        warnings.append(
+            f"each step's length, their spread and the left/right asymmetry are not "
+            f"given from this {view} view, only the mean step length: the contacts "
+            "that mark the footprints are timed too loosely from here"
+        )
     # bench/accuracy.py, rendered front and back walks: a foot is seen to start moving before it
     # leaves the floor (forward walks: lifts 3.5-6.1 frames early on average) or, from behind
     # walking backward, after it (the toe rises hidden behind the heel: up to 6.4 frames late).
@@ -402,59 +493,71 @@ def _frontal_step_limits(steps: StepSummary, view: str, scale: ScaleModel,
     if steps.stride_time_sd_ms is not None:
         steps.stride_time_sd_ms = steps.stride_time_cv_pct = None
     if by_motion:
-        warnings.append(f"steps seen from the {view} are timed from the picture's change around "
-                        "each foot: double support and stride-time variability are not reported"
-                        " from this view (a foot starts to move out of sight of the camera, or "
-                        "before it leaves the floor); film from the side for them")  # fmt: skip
+        warnings.append(
+            f"steps seen from the {view} are timed from the picture's change around "
+            "each foot: double support and stride-time variability are not reported"
+            " from this view (a foot starts to move out of sight of the camera, or "
+            "before it leaves the floor); film from the side for them"
+        )
     elif view == "back":
         # bench/accuracy.py, six rendered back views through BlazePose: contact F1 0.11-0.56
         # and the step count exact on none; the rendered front views: F1 0.35-0.83.
-        warnings.append("steps seen from behind are timed by the pose model's depth of the feet,"
-                        " which followed the true depth poorly on test walks (correlation 0.4,"
-                        " against 0.9 from the front): the step count, each step's timing and,"
-                        " where the trunk's sway gives no cadence, the cadence from this back"
-                        " view may be well off; film from the side (or the front) for step"
-                        " metrics;"
-                        " double support and stride-time variability are not reported from this"
-                        " view")
+        warnings.append(
+            "steps seen from behind are timed by the pose model's depth of the feet,"
+            " which followed the true depth poorly on test walks (correlation 0.4,"
+            " against 0.9 from the front): the step count, each step's timing and,"
+            " where the trunk's sway gives no cadence, the cadence from this back"
+            " view may be well off; film from the side (or the front) for step"
+            " metrics;"
+            " double support and stride-time variability are not reported from this"
+            " view"
+        )
     else:
-        warnings.append(f"steps seen from the {view} are found less reliably than from the side"
-                        " (step timing and counts may be off): film from the side for step"
-                        " metrics; double support and stride-time variability are not reported"
-                        " from this view")
+        warnings.append(
+            f"steps seen from the {view} are found less reliably than from the side"
+            " (step timing and counts may be off): film from the side for step"
+            " metrics; double support and stride-time variability are not reported"
+            " from this view"
+        )
 
 
 def _main_walks(segments: list[Segment], main: str | None) -> list[Segment]:
     """The segments walking in the main direction (any walking or turning when there is none)."""
-    return ([g for g in segments if main in WALKS and g.direction == main]
-            or [g for g in segments if g.direction in MOVING])  # fmt: skip
+    return [g for g in segments if main in WALKS and g.direction == main] or [
+        g for g in segments if g.direction in MOVING
+    ]
 
 
-def _in_direction(events: list[Event], segments: list[Segment],
-                  direction: str | None) -> list[bool]:
+def _in_direction(
+    events: list[Event], segments: list[Segment], direction: str | None
+) -> list[bool]:
     """Which events belong to walking in ``direction``: each goes with its nearest walking
     segment (:func:`~vision.gait.walk_bounds.nearest_walks`). Everything belongs when there is
     no segment of that direction."""
     if direction not in MOVING or not any(g.direction == direction for g in segments):
         return [True] * len(events)
-    return [g is not None and g.direction == direction
-            for g in nearest_walks(events, segments)]  # fmt: skip
+    return [g is not None and g.direction == direction for g in nearest_walks(events, segments)]
 
 
 def _scale_warnings(scale: ScaleModel, direction: DirectionAnalysis, warnings: list[str]) -> None:
     if scale.method == "world_landmarks":
-        warnings.append("metres are estimated from the pose model's world landmarks (a prior, "
-                        f"about +-{scale.uncertainty_pct:.0f}%); give the subject's height or a "
-                        "floor calibration for measured distances")  # fmt: skip
+        warnings.append(
+            "metres are estimated from the pose model's world landmarks (a prior, "
+            f"about +-{scale.uncertainty_pct:.0f}%); give the subject's height or a "
+            "floor calibration for measured distances"
+        )
     elif scale.method == "subject_height":
-        warnings.append(f"metres rest on the entered height (about +-{scale.uncertainty_pct:.0f}"
-                        "%, design assumption)")  # fmt: skip
+        warnings.append(
+            f"metres rest on the entered height (about +-{scale.uncertainty_pct:.0f}"
+            "%, design assumption)"
+        )
     elif scale.method == "none":
         warnings.append("no scale: spatial metrics are in body heights and metres are null")
 
 
-def _metrics(direction: DirectionAnalysis, steps: StepSummary, posture, sway,
-             test_s: float | None) -> Metrics:
+def _metrics(
+    direction: DirectionAnalysis, steps: StepSummary, posture, sway, test_s: float | None
+) -> Metrics:
     m = steps.metric
     walk = direction.walk_direction
     return Metrics(
@@ -472,15 +575,17 @@ def _metrics(direction: DirectionAnalysis, steps: StepSummary, posture, sway,
         stride_time_sd_ms=_r(steps.stride_time_sd_ms),
         step_length_asymmetry_pct=_r(steps.step_length_asymmetry_pct),
         double_support_pct=_r(steps.double_support_pct),
-        trunk_flexion_deg=MeanMax(mean=_r(posture.trunk_flexion_mean_deg),
-                                  max=_r(posture.trunk_flexion_max_deg)),
-        trunk_lateral_lean_deg=MeanMax(mean=_r(posture.lateral_lean_mean_deg),
-                                       max=_r(posture.lateral_lean_max_deg)),
+        trunk_flexion_deg=MeanMax(
+            mean=_r(posture.trunk_flexion_mean_deg), max=_r(posture.trunk_flexion_max_deg)
+        ),
+        trunk_lateral_lean_deg=MeanMax(
+            mean=_r(posture.lateral_lean_mean_deg), max=_r(posture.lateral_lean_max_deg)
+        ),
         head_pitch_deg=Mean(mean=_r(posture.head_pitch_mean_deg)),
         sway_ml_m=_r(sway.ml_m),
         sway_ml_body_heights=_r(sway.ml_body_heights),
         test_3mbwt_s=_r(test_s),
-    )  # fmt: skip
+    )
 
 
 def _knee_at_contact(knee: np.ndarray, t: np.ndarray, events) -> dict[float, float]:

@@ -44,22 +44,31 @@ class CameraMotionOptions:
     ransac_px: float = 1.0
 
 
-def background_features(gray: np.ndarray, boxes: list[tuple[float, ...]],
-                        options: CameraMotionOptions = CameraMotionOptions()) -> np.ndarray:
+def background_features(
+    gray: np.ndarray,
+    boxes: list[tuple[float, ...]],
+    options: CameraMotionOptions = CameraMotionOptions(),
+) -> np.ndarray:
     """(N, 1, 2) float32 corner features of ``gray`` (H, W) uint8 outside every person's box
     (x0, y0, x1, y1 px, widened by ``person_margin`` of its height); N may be 0."""
     mask = np.full(gray.shape, 255, np.uint8)
     h_img, w_img = gray.shape
     for x0, y0, x1, y1 in boxes:
         pad = options.person_margin * (y1 - y0)
-        mask[int(max(y0 - pad, 0)) : int(min(y1 + pad, h_img)),
-             int(max(x0 - pad, 0)) : int(min(x1 + pad, w_img))] = 0  # fmt: skip
+        mask[
+            int(max(y0 - pad, 0)) : int(min(y1 + pad, h_img)),
+            int(max(x0 - pad, 0)) : int(min(x1 + pad, w_img)),
+        ] = 0
     pts = cv2.goodFeaturesToTrack(gray, options.max_corners, 0.01, 6, mask=mask)
     return np.zeros((0, 1, 2), np.float32) if pts is None else pts
 
 
-def frame_motion(ref_gray: np.ndarray, ref_pts: np.ndarray, gray: np.ndarray,
-                 options: CameraMotionOptions = CameraMotionOptions()) -> tuple[np.ndarray, int]:
+def frame_motion(
+    ref_gray: np.ndarray,
+    ref_pts: np.ndarray,
+    gray: np.ndarray,
+    options: CameraMotionOptions = CameraMotionOptions(),
+) -> tuple[np.ndarray, int]:
     """The background's motion from ``ref_gray`` to ``gray`` (H, W) uint8, followed from the
     features ``ref_pts`` (N, 1, 2) of the first: (3,) log zoom and shift (x, y) in their pixels,
     mapping a background point ``p`` to ``zoom * p + shift`` (NaN when fewer than
@@ -71,8 +80,9 @@ def frame_motion(ref_gray: np.ndarray, ref_pts: np.ndarray, gray: np.ndarray,
     good = status.ravel() == 1
     if good.sum() < options.min_inliers:
         return unknown, 0
-    fit, inliers = cv2.estimateAffinePartial2D(ref_pts[good], nxt[good], method=cv2.RANSAC,
-                                               ransacReprojThreshold=options.ransac_px)
+    fit, inliers = cv2.estimateAffinePartial2D(
+        ref_pts[good], nxt[good], method=cv2.RANSAC, ransacReprojThreshold=options.ransac_px
+    )
     agree = 0 if fit is None else int(inliers.sum())
     if agree < options.min_inliers:
         return unknown, agree
@@ -84,8 +94,13 @@ def compose(first: np.ndarray, then: np.ndarray) -> np.ndarray:
     """(3,) the motion ``first`` followed by ``then`` (each log zoom, shift x, shift y):
     p -> z2 (z1 p + s1) + s2."""
     z2 = np.exp(then[LOG_ZOOM])
-    return np.array([first[LOG_ZOOM] + then[LOG_ZOOM], z2 * first[SHIFT_X] + then[SHIFT_X],
-                     z2 * first[SHIFT_Y] + then[SHIFT_Y]])  # fmt: skip
+    return np.array(
+        [
+            first[LOG_ZOOM] + then[LOG_ZOOM],
+            z2 * first[SHIFT_X] + then[SHIFT_X],
+            z2 * first[SHIFT_Y] + then[SHIFT_Y],
+        ]
+    )
 
 
 class CameraMotionTracker:
@@ -128,8 +143,11 @@ class CameraMotionTracker:
             step, agree = frame_motion(ref_gray, ref_pts, gray, self.options)
             if agree < 0.5 * len(ref_pts):
                 prev_gray, prev_boxes, prev_total = self._prev
-                self._ref = (prev_gray, background_features(prev_gray, prev_boxes, self.options),
-                             prev_total)  # fmt: skip
+                self._ref = (
+                    prev_gray,
+                    background_features(prev_gray, prev_boxes, self.options),
+                    prev_total,
+                )
                 ref_gray, ref_pts, ref_total = self._ref
                 step, agree = frame_motion(ref_gray, ref_pts, gray, self.options)
             total = compose(ref_total, step) if np.isfinite(step).all() else self._prev[2]
@@ -149,8 +167,9 @@ class CameraMove:
     moved: bool
 
 
-def camera_move(camera: np.ndarray, width_px: int, moved_zoom: float = 0.05,
-                moved_shift: float = 0.1) -> CameraMove:
+def camera_move(
+    camera: np.ndarray, width_px: int, moved_zoom: float = 0.05, moved_shift: float = 0.1
+) -> CameraMove:
     """Summary of a camera track ``camera`` (T, 3) of a video ``width_px`` wide: it moved if the
     background's size changed by more than ``moved_zoom`` or it shifted by more than
     ``moved_shift`` of the frame's width. A camera on a stand measures under 0.003 on both
@@ -184,17 +203,25 @@ def frame_boxes(camera: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.column_stack([x0, y0, x0 + width / zoom, y0 + height / zoom])
 
 
-def inside_frame(points: np.ndarray, frame: tuple[int, int] | np.ndarray,
-                 margin: float = 0.0) -> np.ndarray:
+def inside_frame(
+    points: np.ndarray, frame: tuple[int, int] | np.ndarray, margin: float = 0.0
+) -> np.ndarray:
     """(T, ...) bool: which of ``points`` (T, ..., 2) px lie inside the picture, further than
     ``margin`` of its width (height) from its left and right (top and bottom) edges. ``frame``:
     the video's (width, height), or each frame's box (T, 4) (see :func:`frame_boxes`) when the
     points are stabilised."""
-    box = (np.array([0.0, 0.0, frame[0], frame[1]])[None] if isinstance(frame, tuple)
-           else np.asarray(frame, float))  # fmt: skip
+    box = (
+        np.array([0.0, 0.0, frame[0], frame[1]])[None]
+        if isinstance(frame, tuple)
+        else np.asarray(frame, float)
+    )
     box = box.reshape((len(box),) + (1,) * (points.ndim - 2) + (4,))
     mx, my = margin * (box[..., 2] - box[..., 0]), margin * (box[..., 3] - box[..., 1])
     x, y = points[..., 0], points[..., 1]
     with np.errstate(invalid="ignore"):
-        return ((x >= box[..., 0] + mx) & (x < box[..., 2] - mx)
-                & (y >= box[..., 1] + my) & (y < box[..., 3] - my))  # fmt: skip
+        return (
+            (x >= box[..., 0] + mx)
+            & (x < box[..., 2] - mx)
+            & (y >= box[..., 1] + my)
+            & (y < box[..., 3] - my)
+        )

@@ -19,8 +19,10 @@ import numpy as np
 from vision import landmarks as lm
 
 # [left, right] x [heel, toe, ankle]; the knee sets the box's size.
-_FEET = ((lm.IDX["left_heel"], lm.IDX["left_foot_index"], lm.L_ANKLE),
-         (lm.IDX["right_heel"], lm.IDX["right_foot_index"], lm.R_ANKLE))  # fmt: skip
+_FEET = (
+    (lm.IDX["left_heel"], lm.IDX["left_foot_index"], lm.L_ANKLE),
+    (lm.IDX["right_heel"], lm.IDX["right_foot_index"], lm.R_ANKLE),
+)
 _KNEES = (lm.L_KNEE, lm.R_KNEE)
 
 
@@ -46,8 +48,12 @@ def grey(rgb: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(g, (3, 3), 0).astype(np.int16)
 
 
-def foot_motion(previous: np.ndarray, current: np.ndarray, xy: np.ndarray,
-                options: FootMotionOptions | None = None) -> np.ndarray:
+def foot_motion(
+    previous: np.ndarray,
+    current: np.ndarray,
+    xy: np.ndarray,
+    options: FootMotionOptions | None = None,
+) -> np.ndarray:
     """(2,) fraction (0-1) of the pixels around the [left, right] foot that changed.
 
     Args:
@@ -76,8 +82,13 @@ def foot_motion(previous: np.ndarray, current: np.ndarray, xy: np.ndarray,
     return out
 
 
-def by_picture_side(motion: np.ndarray, image: np.ndarray, fps: float, window_s: float = 1.0,
-                    margin_shank: float = 0.1) -> np.ndarray:
+def by_picture_side(
+    motion: np.ndarray,
+    image: np.ndarray,
+    fps: float,
+    window_s: float = 1.0,
+    margin_shank: float = 0.1,
+) -> np.ndarray:
     """(T, 2) copy of ``motion`` whose [left, right] columns follow each foot's side of the
     picture rather than the pose model's labels of each frame: for a walk seen from the front or
     back, where the feet keep their sides (a step's width apart) while the model swaps their
@@ -96,8 +107,9 @@ def by_picture_side(motion: np.ndarray, image: np.ndarray, fps: float, window_s:
     xy = np.asarray(image, dtype=np.float64)[:, :, :2]
     with np.errstate(all="ignore"):
         x = np.stack([np.nanmean(xy[:, list(points), 0], axis=1) for points in _FEET], axis=1)
-        shank = np.nanmedian(np.linalg.norm(xy[:, list(_KNEES)] - xy[:, [lm.L_ANKLE, lm.R_ANKLE]],
-                                            axis=-1))  # fmt: skip
+        shank = np.nanmedian(
+            np.linalg.norm(xy[:, list(_KNEES)] - xy[:, [lm.L_ANKLE, lm.R_ANKLE]], axis=-1)
+        )
     if not np.isfinite(shank) or len(out) != len(x):
         return out
     apart = x[:, 0] - x[:, 1]
@@ -109,8 +121,12 @@ def by_picture_side(motion: np.ndarray, image: np.ndarray, fps: float, window_s:
     return out
 
 
-def where_camera_still(motion: np.ndarray, camera: np.ndarray | None,
-                       max_shift_px: float = 2.0, max_zoom: float = 0.002) -> np.ndarray:
+def where_camera_still(
+    motion: np.ndarray,
+    camera: np.ndarray | None,
+    max_shift_px: float = 2.0,
+    max_zoom: float = 0.002,
+) -> np.ndarray:
     """(T, 2) copy of ``motion`` with NaN on frames where the camera itself moved since the
     previous frame (its background shifted more than ``max_shift_px`` or grew or shrank by more
     than ``max_zoom``): there the whole picture changes, not the feet. A camera on a stand reads

@@ -4,22 +4,39 @@ from __future__ import annotations
 
 NAMES: tuple[str, ...] = (
     "nose",
-    "left_eye_inner", "left_eye", "left_eye_outer",
-    "right_eye_inner", "right_eye", "right_eye_outer",
-    "left_ear", "right_ear",
-    "mouth_left", "mouth_right",
-    "left_shoulder", "right_shoulder",
-    "left_elbow", "right_elbow",
-    "left_wrist", "right_wrist",
-    "left_pinky", "right_pinky",
-    "left_index", "right_index",
-    "left_thumb", "right_thumb",
-    "left_hip", "right_hip",
-    "left_knee", "right_knee",
-    "left_ankle", "right_ankle",
-    "left_heel", "right_heel",
-    "left_foot_index", "right_foot_index",
-)  # fmt: skip
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "left_ear",
+    "right_ear",
+    "mouth_left",
+    "mouth_right",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_pinky",
+    "right_pinky",
+    "left_index",
+    "right_index",
+    "left_thumb",
+    "right_thumb",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
+)
 
 NUM_LANDMARKS = len(NAMES)
 IDX: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
@@ -40,7 +57,6 @@ LEFT_LEG = (L_HIP, L_KNEE, L_ANKLE, L_HEEL, L_TOE)
 RIGHT_LEG = (R_HIP, R_KNEE, R_ANKLE, R_HEEL, R_TOE)
 
 
-
 def _mirror_name(name: str) -> str:
     swapped = name.replace("left", "@").replace("right", "left").replace("@", "right")
     return swapped
@@ -50,11 +66,24 @@ def _mirror_name(name: str) -> str:
 MIRROR: tuple[int, ...] = tuple(IDX[_mirror_name(n)] for n in NAMES)
 
 SKELETON_EDGES: tuple[tuple[int, int], ...] = (
-    (L_SHOULDER, R_SHOULDER), (L_HIP, R_HIP),
-    (L_SHOULDER, L_HIP), (R_SHOULDER, R_HIP),
-    (L_SHOULDER, L_ELBOW), (L_ELBOW, L_WRIST),
-    (R_SHOULDER, R_ELBOW), (R_ELBOW, R_WRIST),
-    (L_HIP, L_KNEE), (L_KNEE, L_ANKLE), (L_ANKLE, L_HEEL), (L_HEEL, L_TOE), (L_ANKLE, L_TOE),
-    (R_HIP, R_KNEE), (R_KNEE, R_ANKLE), (R_ANKLE, R_HEEL), (R_HEEL, R_TOE), (R_ANKLE, R_TOE),
-    (NOSE, L_EAR), (NOSE, R_EAR),
-)  # fmt: skip
+    (L_SHOULDER, R_SHOULDER),
+    (L_HIP, R_HIP),
+    (L_SHOULDER, L_HIP),
+    (R_SHOULDER, R_HIP),
+    (L_SHOULDER, L_ELBOW),
+    (L_ELBOW, L_WRIST),
+    (R_SHOULDER, R_ELBOW),
+    (R_ELBOW, R_WRIST),
+    (L_HIP, L_KNEE),
+    (L_KNEE, L_ANKLE),
+    (L_ANKLE, L_HEEL),
+    (L_HEEL, L_TOE),
+    (L_ANKLE, L_TOE),
+    (R_HIP, R_KNEE),
+    (R_KNEE, R_ANKLE),
+    (R_ANKLE, R_HEEL),
+    (R_HEEL, R_TOE),
+    (R_ANKLE, R_TOE),
+    (NOSE, L_EAR),
+    (NOSE, R_EAR),
+)

@@ -170,8 +170,9 @@ class LiveAnalyzer:
             direction, speed = self._travel.update(t_s, float(hip[0]), facing, bh)
             # The coach needs a side view (set-up check), so the offline side-view angles apply,
             # read as exactly side on: one frame cannot tell how far off the side the camera is.
-            angles = posture_series(xy[None], pose.world[None], np.array([facing]), "side",
-                                    image_share=1.0)  # fmt: skip
+            angles = posture_series(
+                xy[None], pose.world[None], np.array([facing]), "side", image_share=1.0
+            )
             self._push(self._posture, t_s, angles, o.form_window_s)
         walking = direction in ("backward", "forward", "turning")
         self._track_walking(t_s, walking)
@@ -214,7 +215,7 @@ class LiveAnalyzer:
                     "t_s": round(a.t_s, 3),
                 }
                 for a in self.alerts
-            ],  # fmt: skip
+            ],
         }
 
     def to_sequence(self, **meta: Any) -> PoseSequence:
@@ -260,15 +261,25 @@ class LiveAnalyzer:
         self, t_s: float, xy: np.ndarray | None, bh: float, walking: bool
     ) -> SafetyAlert | None:
         if xy is None:
-            alert = self._safety.update(t_s, hip_y_px=None, feet_y_px=None, hip_x_frac=None,
-                                        body_height_px=bh, walking=walking)  # fmt: skip
+            alert = self._safety.update(
+                t_s,
+                hip_y_px=None,
+                feet_y_px=None,
+                hip_x_frac=None,
+                body_height_px=bh,
+                walking=walking,
+            )
         else:
             hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
             feet_y = float(np.max(xy[[lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE], 1]))
             alert = self._safety.update(
-                t_s, hip_y_px=float(hip[1]), feet_y_px=feet_y,
-                hip_x_frac=float(hip[0]) / self.width, body_height_px=bh, walking=walking,
-            )  # fmt: skip
+                t_s,
+                hip_y_px=float(hip[1]),
+                feet_y_px=feet_y,
+                hip_x_frac=float(hip[0]) / self.width,
+                body_height_px=bh,
+                walking=walking,
+            )
         if alert is not None and self.state == "paused" and self.alerts:
             if _ALERT_RANK[alert.kind] <= _ALERT_RANK[self.alerts[-1].kind]:
                 return None  # already paused for this or something worse: say it once
@@ -295,8 +306,10 @@ class LiveAnalyzer:
         o = self.options
         elapsed = 0.0 if self.start_t_s is None else t_s - self.start_t_s
         # Shown every frame: a plain mean (as summarise_posture's), without its percentiles.
-        trunk = np.concatenate([row.trunk_flexion_deg for t, row in self._posture
-                                if t_s - t <= o.trunk_window_s] or [np.empty(0)])  # fmt: skip
+        trunk = np.concatenate(
+            [row.trunk_flexion_deg for t, row in self._posture if t_s - t <= o.trunk_window_s]
+            or [np.empty(0)]
+        )
         trunk = trunk[np.isfinite(trunk)]
         return LiveMetrics(
             step_count=len(self.contacts),
@@ -337,8 +350,10 @@ class LiveAnalyzer:
             return None  # setting up, or paused after an alert: no form cues
         elif not self._scheduler.may_speak(t_s):
             return None  # too soon after the last cue: spare the work of finding one
-        elif (m.walk_direction not in ("backward", "forward")
-              or t_s - self._form_checked_t_s < self.options.form_check_s):  # fmt: skip
+        elif (
+            m.walk_direction not in ("backward", "forward")
+            or t_s - self._form_checked_t_s < self.options.form_check_s
+        ):
             return None  # form cues are for walking, and the windows change slowly
         else:
             o = self.options
@@ -346,8 +361,11 @@ class LiveAnalyzer:
             run = self._current_run(t_s, o.form_window_s)
             contact_t = [e.t_s for e in run]
             # Posture is judged on backward walking only (see form_cues).
-            recent, longer = (self._posture_summaries(t_s, o.trunk_window_s, o.form_window_s)
-                              if m.walk_direction == "backward" else (None, None))  # fmt: skip
+            recent, longer = (
+                self._posture_summaries(t_s, o.trunk_window_s, o.form_window_s)
+                if m.walk_direction == "backward"
+                else (None, None)
+            )
             window = FormWindow(
                 t_s=t_s,
                 direction=m.walk_direction,
@@ -360,7 +378,7 @@ class LiveAnalyzer:
                 looking_back_fraction=_or_nan(longer and longer.looking_back_fraction),
                 window_s=min(o.form_window_s, t_s - self._posture[0][0]) if self._posture else 0,
                 walking_s=m.walking_s,
-            )  # fmt: skip
+            )
             chosen = self._scheduler.choose(t_s, form_cues(window, self.options.cues))
         if chosen is not None:
             self.cues_given.append(chosen)
@@ -374,9 +392,25 @@ class LiveAnalyzer:
         if not rows:
             return [None] * len(windows_s)
         times = np.array([t for t, _ in rows])
-        series = PostureSeries(*(np.concatenate(cols) for cols in zip(
-            *((r.trunk_flexion_deg, r.trunk_lateral_lean_deg, r.head_pitch_deg, r.head_yaw_deg,
-               r.knee_flexion_deg, r.arm_angle_deg) for _, r in rows), strict=True)))  # fmt: skip
+        series = PostureSeries(
+            *(
+                np.concatenate(cols)
+                for cols in zip(
+                    *(
+                        (
+                            r.trunk_flexion_deg,
+                            r.trunk_lateral_lean_deg,
+                            r.head_pitch_deg,
+                            r.head_yaw_deg,
+                            r.knee_flexion_deg,
+                            r.arm_angle_deg,
+                        )
+                        for _, r in rows
+                    ),
+                    strict=True,
+                )
+            )
+        )
         return [summarise_posture(series, t_s - times <= w, times) for w in windows_s]
 
     @staticmethod

@@ -65,8 +65,7 @@ class LiveCue:
 
     @classmethod
     def from_feedback(cls, feedback: Feedback, t_s: float) -> LiveCue:
-        return cls(feedback.code, feedback.severity, feedback.message, t_s,
-                   dict(feedback.evidence))  # fmt: skip
+        return cls(feedback.code, feedback.severity, feedback.message, t_s, dict(feedback.evidence))
 
     @property
     def praise(self) -> bool:
@@ -77,8 +76,13 @@ class LiveCue:
         return PRAISE_PRIORITY if self.praise else PRIORITY.get(self.severity, 9)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "message": self.message,
-                "t_s": round(self.t_s, 3), "evidence": self.evidence}  # fmt: skip
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "t_s": round(self.t_s, 3),
+            "evidence": self.evidence,
+        }
 
 
 @dataclass(frozen=True)
@@ -141,19 +145,28 @@ def form_cues(w: FormWindow, options: CueOptions | None = None) -> list[LiveCue]
         arm_swing_deg=_known(w.arm_swing_deg) if swing_ok else None,
         looking_back_fraction=_known(w.looking_back_fraction),
         window_s=w.window_s,
-    )  # fmt: skip
+    )
     cues += [LiveCue.from_feedback(f, w.t_s) for f in live_form_cues(metrics)]
     if n_steps >= o.min_steps_for_form:
         mean_len = float(np.mean(w.step_lengths_bh))
         if mean_len > o.step_length_max_bh:
-            evidence = {"step_length_bh": round(mean_len, 3), "limit": o.step_length_max_bh,
-                        "unit": "body heights", "design_choice": True, "steps": n_steps}
-            cues.append(LiveCue.from_feedback(
-                cue("long_steps", evidence, step_length_bh=mean_len, where=" just now"), w.t_s,
-            ))  # fmt: skip
+            evidence = {
+                "step_length_bh": round(mean_len, 3),
+                "limit": o.step_length_max_bh,
+                "unit": "body heights",
+                "design_choice": True,
+                "steps": n_steps,
+            }
+            cues.append(
+                LiveCue.from_feedback(
+                    cue("long_steps", evidence, step_length_bh=mean_len, where=" just now"),
+                    w.t_s,
+                )
+            )
     if not cues and n_steps >= o.min_steps_for_form and w.walking_s >= 2.0:
-        praise = cue("good_form", {"steps_in_window": n_steps},
-                     summary="Good form, tall and steady")  # fmt: skip
+        praise = cue(
+            "good_form", {"steps_in_window": n_steps}, summary="Good form, tall and steady"
+        )
         cues.append(LiveCue.from_feedback(praise, w.t_s))
     return sorted(cues, key=lambda c: c.priority)
 

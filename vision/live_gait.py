@@ -27,9 +27,20 @@ from vision.result import FEET, EventType, Foot
 
 # Landmarks that must be in the frame for the set-up check: head, shoulders, hips and both feet.
 WHOLE_BODY = (
-    lm.NOSE, lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE,
-    lm.L_ANKLE, lm.R_ANKLE, lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE,
-)  # fmt: skip
+    lm.NOSE,
+    lm.L_SHOULDER,
+    lm.R_SHOULDER,
+    lm.L_HIP,
+    lm.R_HIP,
+    lm.L_KNEE,
+    lm.R_KNEE,
+    lm.L_ANKLE,
+    lm.R_ANKLE,
+    lm.L_HEEL,
+    lm.R_HEEL,
+    lm.L_TOE,
+    lm.R_TOE,
+)
 
 
 @dataclass(frozen=True)
@@ -238,9 +249,10 @@ def setup_check(
     if not whole:
         feet_out = not np.all(inside[-6:] & (vis[-6:] >= min_visibility))
         messages.append(
-            "Move back so your feet are in view." if feet_out
+            "Move back so your feet are in view."
+            if feet_out
             else "Make sure your whole body, head to feet, is in view."
-        )  # fmt: skip
+        )
     if not side_on:
         messages.append("Turn side-on to the camera, so it sees you walk across the picture.")
     return SetupCheck(True, whole, side_on, ratio, messages)

@@ -57,9 +57,11 @@ class SafetyOptions:
 
 # The cue (vision.assess.cues.CUES) that tells the person about each kind of alert.
 ALERT_CUES: dict[str, str] = {
-    "stumble": "stumble_stop", "fall": "fall_stop", "lost": "person_lost",
+    "stumble": "stumble_stop",
+    "fall": "fall_stop",
+    "lost": "person_lost",
     "left_view": "left_view",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,14 @@ class LiveMetrics:
             return None if v is None or not math.isfinite(v) else round(v, nd)
 
         return {
-            "step_count": self.step_count, "cadence_spm": r(self.cadence_spm),
-            "walk_direction": self.walk_direction, "speed_bh_s": r(self.speed_bh_s, 3),
-            "trunk_flexion_deg": r(self.trunk_flexion_deg), "walking_s": r(self.walking_s),
+            "step_count": self.step_count,
+            "cadence_spm": r(self.cadence_spm),
+            "walk_direction": self.walk_direction,
+            "speed_bh_s": r(self.speed_bh_s, 3),
+            "trunk_flexion_deg": r(self.trunk_flexion_deg),
+            "walking_s": r(self.walking_s),
             "elapsed_s": r(self.elapsed_s, 2),
-        }  # fmt: skip
+        }
 
 
 @dataclass
@@ -75,15 +78,32 @@ class LiveUpdate:
             "t_s": round(self.t_s, 3),
             "state": self.state,
             "landmarks": pts,
-            "setup": {"ok": s.ok, "person": s.person, "whole_body": s.whole_body,
-                      "side_on": s.side_on, "messages": s.messages},  # fmt: skip
+            "setup": {
+                "ok": s.ok,
+                "person": s.person,
+                "whole_body": s.whole_body,
+                "side_on": s.side_on,
+                "messages": s.messages,
+            },
             "metrics": self.metrics.to_dict(),
-            "events": [{"foot": e.foot, "type": e.type, "t_s": round(e.t_s, 3),
-                        "delay_s": round(e.reported_t_s - e.t_s, 3)} for e in self.events],
+            "events": [
+                {
+                    "foot": e.foot,
+                    "type": e.type,
+                    "t_s": round(e.t_s, 3),
+                    "delay_s": round(e.reported_t_s - e.t_s, 3),
+                }
+                for e in self.events
+            ],
             "cue": self.cue.to_dict() if self.cue else None,
-            "alert": None if self.alert is None else {
-                "kind": self.alert.kind, "code": self.alert.code, "severity": self.alert.severity,
-                "message": self.alert.message, "t_s": round(self.alert.t_s, 3),
+            "alert": None
+            if self.alert is None
+            else {
+                "kind": self.alert.kind,
+                "code": self.alert.code,
+                "severity": self.alert.severity,
+                "message": self.alert.message,
+                "t_s": round(self.alert.t_s, 3),
                 "evidence": {k: round(float(v), 3) for k, v in self.alert.evidence.items()},
             },
-        }  # fmt: skip
+        }

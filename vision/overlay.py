@@ -48,16 +48,19 @@ def _side(index: int) -> str:
     return "left" if name.startswith("left") else "right" if name.startswith("right") else "centre"
 
 
-def draw_skeleton(rgb: np.ndarray, xy: np.ndarray, visibility: np.ndarray,
-                  style: SkeletonStyle = SkeletonStyle()) -> np.ndarray:
+def draw_skeleton(
+    rgb: np.ndarray, xy: np.ndarray, visibility: np.ndarray, style: SkeletonStyle = SkeletonStyle()
+) -> np.ndarray:
     """A copy of ``rgb`` (H, W, 3) uint8 with the skeleton drawn on it.
 
     ``xy`` is (33, 2) pixel coordinates in ``rgb`` (NaN where absent: not drawn); ``visibility``
     is (33,) 0-1.
     """
     if xy.shape != (NUM_LANDMARKS, 2) or visibility.shape != (NUM_LANDMARKS,):
-        raise ValueError(f"xy must be ({NUM_LANDMARKS}, 2) and visibility ({NUM_LANDMARKS},), "
-                         f"got {xy.shape} and {visibility.shape}")
+        raise ValueError(
+            f"xy must be ({NUM_LANDMARKS}, 2) and visibility ({NUM_LANDMARKS},), "
+            f"got {xy.shape} and {visibility.shape}"
+        )
     out = np.ascontiguousarray(rgb).copy()
     height = out.shape[0]
     thickness = style.thickness_px or max(2, round(height / 240))
@@ -80,12 +83,26 @@ def draw_skeleton(rgb: np.ndarray, xy: np.ndarray, visibility: np.ndarray,
                 continue
             side_a, side_b = _side(a), _side(b)
             colour = colours[side_a if side_a == side_b else "centre"]
-            cv2.line(out, pt(a), pt(b), colour if confident else style.uncertain_rgb,
-                     thickness if confident else max(1, thickness // 2), cv2.LINE_AA, shift)
+            cv2.line(
+                out,
+                pt(a),
+                pt(b),
+                colour if confident else style.uncertain_rgb,
+                thickness if confident else max(1, thickness // 2),
+                cv2.LINE_AA,
+                shift,
+            )
         for i in np.flatnonzero(present & (sure == confident)):
             colour = colours[_side(int(i))] if confident else style.uncertain_rgb
-            cv2.circle(out, pt(int(i)), (radius if confident else max(1, radius // 2)) << shift,
-                       colour, -1, cv2.LINE_AA, shift)
+            cv2.circle(
+                out,
+                pt(int(i)),
+                (radius if confident else max(1, radius // 2)) << shift,
+                colour,
+                -1,
+                cv2.LINE_AA,
+                shift,
+            )
     return out
 
 
@@ -99,8 +116,16 @@ def draw_label(rgb: np.ndarray, text: str, *, corner_px: tuple[int, int] = (10, 
         (w, h), baseline = cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
         pad = max(3, h // 3)
         cv2.rectangle(out, (x, y), (x + w + 2 * pad, y + h + baseline + 2 * pad), (0, 0, 0), -1)
-        cv2.putText(out, line, (x + pad, y + pad + h), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                    (255, 255, 255), thickness, cv2.LINE_AA)
+        cv2.putText(
+            out,
+            line,
+            (x + pad, y + pad + h),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            scale,
+            (255, 255, 255),
+            thickness,
+            cv2.LINE_AA,
+        )
         y += h + baseline + 2 * pad
     return out
 

@@ -84,9 +84,10 @@ def detect_people(
         if opts.foot_motion is not None:
             current = grey(frame.rgb)
             if previous is not None and previous.shape == current.shape:
-                people = [replace(p, foot_motion=foot_motion(previous, current, p.xy,
-                                                             opts.foot_motion))
-                          for p in people]  # fmt: skip
+                people = [
+                    replace(p, foot_motion=foot_motion(previous, current, p.xy, opts.foot_motion))
+                    for p in people
+                ]
             previous = current
         moved = None
         if camera is not None:
@@ -94,8 +95,9 @@ def detect_people(
             moved = (float(bg[0]), float(bg[1] * scale), float(bg[2] * scale))
         if scale != 1.0:
             people = [_rescale(p, scale) for p in people]
-        frames.append(FramePoses(index=frame.index, t_s=frame.t_s, people=tuple(people),
-                                 camera=moved))  # fmt: skip
+        frames.append(
+            FramePoses(index=frame.index, t_s=frame.t_s, people=tuple(people), camera=moved)
+        )
         if progress is not None and total:
             progress(min(len(frames) / total, 1.0))
     return frames, info.fps, info.width, info.height
@@ -189,10 +191,16 @@ def extract_pose(
     if not any(f.people for f in frames):
         raise NoPersonError(f"no person was detected in {Path(video_path).name}")
     return sequence_from_frames(
-        frames, fps, width, height, opts.tracking,
-        backend=est.backend, model=est.model, source=Path(video_path).name,
+        frames,
+        fps,
+        width,
+        height,
+        opts.tracking,
+        backend=est.backend,
+        model=est.model,
+        source=Path(video_path).name,
         frames_decoded=len(frames),
-    )  # fmt: skip
+    )
 
 
 def analyze_pose(

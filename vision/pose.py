@@ -36,8 +36,12 @@ class PersonPose:
     def bbox(self) -> tuple[float, float, float, float]:
         """(x_min, y_min, x_max, y_max) in pixels over all landmarks."""
         xy = self.xy
-        return (float(xy[:, 0].min()), float(xy[:, 1].min()),
-                float(xy[:, 0].max()), float(xy[:, 1].max()))  # fmt: skip
+        return (
+            float(xy[:, 0].min()),
+            float(xy[:, 1].min()),
+            float(xy[:, 0].max()),
+            float(xy[:, 1].max()),
+        )
 
 
 @dataclass(frozen=True)

@@ -204,9 +204,12 @@ def result_from_dict(doc: dict[str, Any]) -> AnalysisResult:
     """Rebuild an :class:`AnalysisResult` from its JSON document (unknown keys are ignored)."""
     m = dict(doc.get("metrics") or {})
     for key, cls in (
-        ("step_length_m", MeanSdCv), ("step_time_s", MeanSd), ("trunk_flexion_deg", MeanMax),
-        ("trunk_lateral_lean_deg", MeanMax), ("head_pitch_deg", Mean),
-    ):  # fmt: skip
+        ("step_length_m", MeanSdCv),
+        ("step_time_s", MeanSd),
+        ("trunk_flexion_deg", MeanMax),
+        ("trunk_lateral_lean_deg", MeanMax),
+        ("head_pitch_deg", Mean),
+    ):
         m[key] = _build(cls, m.get(key) or {})
     fr = dict(doc.get("fall_risk") or {})
     fr["reasons"] = [_build(RiskReason, r) for r in fr.get("reasons", [])]

@@ -183,8 +183,11 @@ class PoseSequence:
         camera's motion was not measured."""
         if self.camera is None:
             return self
-        return replace(self, image=camera_motion.stabilised(self.image, self.camera),
-                       meta=dict(self.meta, stabilised=True))  # fmt: skip
+        return replace(
+            self,
+            image=camera_motion.stabilised(self.image, self.camera),
+            meta=dict(self.meta, stabilised=True),
+        )
 
     # -- storage ---------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
@@ -302,4 +305,3 @@ def _reversed_change(change: np.ndarray) -> np.ndarray:
 
 def _fmt(v: float) -> str:
     return "" if not np.isfinite(v) else f"{float(v):.5g}"
-

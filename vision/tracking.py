@@ -102,9 +102,7 @@ def _dedupe(people: Sequence[PersonPose], opts: TrackingOptions) -> list[PersonP
     for p in order:
         c, h = hip_centre(p), body_height_px(p)
         limit = opts.duplicate_body_heights
-        if all(
-            np.linalg.norm(c - hip_centre(q)) > limit * max(h, body_height_px(q)) for q in kept
-        ):
+        if all(np.linalg.norm(c - hip_centre(q)) > limit * max(h, body_height_px(q)) for q in kept):
             kept.append(p)
     return kept
 
@@ -235,9 +233,10 @@ def track_people(
     tracks = merge_fragments(link_tracks(frames, fps, opts), fps)
     summaries = [summarise_track(t, t_s) for t in tracks]
     candidates = [
-        (s.walking_score, t) for s, t in zip(summaries, tracks, strict=True)
+        (s.walking_score, t)
+        for s, t in zip(summaries, tracks, strict=True)
         if s.frames >= opts.min_track_frames
-    ]  # fmt: skip
+    ]
     subject: list[PersonPose | None] = [None] * len(frames)
     if not candidates:
         return TrackingResult(subject=subject, subject_track_id=None, people=summaries)

@@ -172,8 +172,9 @@ def _rotation_cw(frame: av.VideoFrame, stream: av.video.stream.VideoStream) -> i
     return (-ccw) % 360 // 90 * 90
 
 
-def _promised_duration_s(container: av.container.InputContainer,
-                         stream: av.video.stream.VideoStream) -> float | None:
+def _promised_duration_s(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> float | None:
     """Seconds of video the file header announces, or None when it does not say."""
     if stream.duration and stream.time_base:
         return float(stream.duration * stream.time_base)
@@ -189,12 +190,14 @@ def _promised_duration_s(container: av.container.InputContainer,
     return None
 
 
-def _check_complete(name: str, promised_frames: int, got_frames: int,
-                    promised_s: float | None, got_s: float) -> None:
+def _check_complete(
+    name: str, promised_frames: int, got_frames: int, promised_s: float | None, got_s: float
+) -> None:
     """Raise TruncatedVideoError when fewer frames, or fewer seconds, were read than announced."""
     missing = promised_frames - got_frames
-    if promised_frames > 0 and missing > max(_MISSING_FRAMES_TOLERATED,
-                                             _MISSING_FRACTION_TOLERATED * promised_frames):
+    if promised_frames > 0 and missing > max(
+        _MISSING_FRAMES_TOLERATED, _MISSING_FRACTION_TOLERATED * promised_frames
+    ):
         raise TruncatedVideoError(
             f"{name} is truncated or corrupt: the file promises {promised_frames} frames "
             f"but only {got_frames} could be read"
@@ -202,8 +205,12 @@ def _check_complete(name: str, promised_frames: int, got_frames: int,
     frame_s = got_s / max(got_frames, 1)
     # Durations are the fallback for containers without a frame count (Matroska/WebM): a
     # variable-rate clip's last interval makes them looser than frame counts.
-    if promised_frames <= 0 and promised_s is not None and promised_s - got_s > max(
-            _MISSING_FRAMES_TOLERATED * frame_s, _MISSING_FRACTION_TOLERATED * promised_s):
+    if (
+        promised_frames <= 0
+        and promised_s is not None
+        and promised_s - got_s
+        > max(_MISSING_FRAMES_TOLERATED * frame_s, _MISSING_FRACTION_TOLERATED * promised_s)
+    ):
         raise TruncatedVideoError(
             f"{name} is truncated or corrupt: the file promises {promised_s:.2f} s of video "
             f"but only {got_s:.2f} s could be read"
@@ -326,8 +333,13 @@ def iter_frames(path: str | Path, *, max_side: int | None = None) -> Iterator[Fr
         if index == 0:
             raise TruncatedVideoError(f"{path.name}: no frame could be decoded")
         frame_s = 1.0 / nominal_fps if nominal_fps else last_t / max(index - 1, 1)
-        _check_complete(path.name, stream.frames, index,
-                        _promised_duration_s(container, stream), last_t + frame_s)
+        _check_complete(
+            path.name,
+            stream.frames,
+            index,
+            _promised_duration_s(container, stream),
+            last_t + frame_s,
+        )
 
 
 def _encoder_for(path: Path) -> tuple[str, dict[str, str]]:
@@ -339,8 +351,10 @@ def _encoder_for(path: Path) -> tuple[str, dict[str, str]]:
         return "mpeg4", {"qscale": "3"}  # AVI is not for browsers; MPEG-4 part 2 is its norm
     if suffix in (".mp4", ".mov", ".mkv", ".m4v"):
         return "libx264", {"crf": "23", "preset": "veryfast"}
-    raise UnsupportedVideoError(f"cannot write video as {suffix or 'a file without extension'}; "
-                                "use .mp4, .webm, .mov, .mkv or .avi")
+    raise UnsupportedVideoError(
+        f"cannot write video as {suffix or 'a file without extension'}; "
+        "use .mp4, .webm, .mov, .mkv or .avi"
+    )
 
 
 class VideoWriter:
@@ -360,8 +374,11 @@ class VideoWriter:
         self.codec, options = _encoder_for(self.path)
         self.frames_written = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        container_options = {"movflags": "+faststart"} if self.path.suffix.lower() in (
-            ".mp4", ".mov", ".m4v") else {}
+        container_options = (
+            {"movflags": "+faststart"}
+            if self.path.suffix.lower() in (".mp4", ".mov", ".m4v")
+            else {}
+        )
         self._container = av.open(str(self.path), mode="w", options=container_options)
         rate = Fraction(self.fps).limit_denominator(1001)
         self._stream = self._container.add_stream(self.codec, rate=rate, options=options)
@@ -378,8 +395,10 @@ class VideoWriter:
         Without ``t_s`` frames are evenly spaced at ``fps``.
         """
         if rgb.shape != (self.frame_height, self.frame_width, 3) or rgb.dtype != np.uint8:
-            raise ValueError(f"frame must be ({self.frame_height}, {self.frame_width}, 3) uint8, "
-                             f"got {rgb.shape} {rgb.dtype}")
+            raise ValueError(
+                f"frame must be ({self.frame_height}, {self.frame_width}, 3) uint8, "
+                f"got {rgb.shape} {rgb.dtype}"
+            )
         if (self.width, self.height) != (self.frame_width, self.frame_height):
             pad = ((0, self.height - self.frame_height), (0, self.width - self.frame_width), (0, 0))
             rgb = np.pad(rgb, pad, mode="edge")
@@ -402,8 +421,12 @@ class VideoWriter:
     def __enter__(self) -> VideoWriter:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc_type is None:
             self.close()
             return

@@ -139,11 +139,19 @@ def store_analysis(
     """A queued analysis row for a checked upload, its video moved into the analysis
     directory. The caller commits (and removes the directory if that fails), then submits."""
     analysis = queue_analysis(
-        session, settings, org_id=org.id, patient_id=patient.id if patient else None,
-        visit_date=form.visit_date or date.today(), options=form_options(form, patient),
-        video=upload.temp_path, filename=upload.filename, size_bytes=upload.size_bytes,
-        sha256=upload.sha256, batch_id=batch_id, move=True,
-    )  # fmt: skip
+        session,
+        settings,
+        org_id=org.id,
+        patient_id=patient.id if patient else None,
+        visit_date=form.visit_date or date.today(),
+        options=form_options(form, patient),
+        video=upload.temp_path,
+        filename=upload.filename,
+        size_bytes=upload.size_bytes,
+        sha256=upload.sha256,
+        batch_id=batch_id,
+        move=True,
+    )
     upload.temp_path = None
     return analysis
 

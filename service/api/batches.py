@@ -62,10 +62,15 @@ def batch_out(batch: Batch, analyses: list[Analysis]) -> BatchOut:
         for a in analyses
     ]
     files += [
-        BatchFile(filename=r["filename"], status="refused", progress_pct=0.0,
-                  error=r["detail"], status_code=r["status_code"])
+        BatchFile(
+            filename=r["filename"],
+            status="refused",
+            progress_pct=0.0,
+            error=r["detail"],
+            status_code=r["status_code"],
+        )
         for r in batch.refused or []
-    ]  # fmt: skip
+    ]
     counts = BatchCounts()
     for f in files:
         setattr(counts, f.status, getattr(counts, f.status) + 1)
@@ -116,9 +121,11 @@ async def create_batch(request: Request, state: StateDep, session: SessionDep, o
         form = _parse_form(fields)
         patient = form_patient(session, org, form)
         batch = Batch(
-            org_id=org.id, patient_id=patient.id if patient else None,
-            options=form_options(form, patient), refused=[],
-        )  # fmt: skip
+            org_id=org.id,
+            patient_id=patient.id if patient else None,
+            options=form_options(form, patient),
+            refused=[],
+        )
         session.add(batch)
         session.flush()
         refused = []
@@ -126,14 +133,21 @@ async def create_batch(request: Request, state: StateDep, session: SessionDep, o
             if video.refused is None:
                 try:
                     await run_in_threadpool(
-                        uploads.check_video, video.temp_path, settings.max_duration_s,
+                        uploads.check_video,
+                        video.temp_path,
+                        settings.max_duration_s,
                         video.filename,
-                    )  # fmt: skip
+                    )
                 except uploads.UploadRefused as exc:
                     video.refused = exc
             if video.refused is not None:
-                refused.append({"filename": video.filename, "detail": video.refused.detail,
-                                "status_code": video.refused.status_code})  # fmt: skip
+                refused.append(
+                    {
+                        "filename": video.filename,
+                        "detail": video.refused.detail,
+                        "status_code": video.refused.status_code,
+                    }
+                )
                 continue
             stored.append(store_analysis(session, settings, org, video, form, patient, batch.id))
         batch.refused = refused

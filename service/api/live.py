@@ -75,7 +75,7 @@ _REDUCED_RGB = {  # libjpeg scales while decoding (DCT scaling): no full-size im
     2: (cv2.IMREAD_REDUCED_COLOR_2 & ~cv2.IMREAD_COLOR) | cv2.IMREAD_COLOR_RGB,
     4: (cv2.IMREAD_REDUCED_COLOR_4 & ~cv2.IMREAD_COLOR) | cv2.IMREAD_COLOR_RGB,
     8: (cv2.IMREAD_REDUCED_COLOR_8 & ~cv2.IMREAD_COLOR) | cv2.IMREAD_COLOR_RGB,
-}  # fmt: skip
+}
 WORKERS_ENV = "RETROGAIT_LIVE_WORKERS"
 
 
@@ -102,13 +102,16 @@ def parse_frame(data: bytes, received_s: float) -> Frame:
     if len(data) <= HEADER.size:
         raise ProtocolError("bad_frame", f"frame message too short ({len(data)} bytes)")
     if len(data) > MAX_FRAME_BYTES:
-        raise ProtocolError("frame_too_large", f"frame of {len(data)} bytes exceeds "
-                            f"{MAX_FRAME_BYTES} bytes; send a smaller JPEG")  # fmt: skip
+        raise ProtocolError(
+            "frame_too_large",
+            f"frame of {len(data)} bytes exceeds {MAX_FRAME_BYTES} bytes; send a smaller JPEG",
+        )
     capture_ms, frame_id = HEADER.unpack_from(data)
     if not math.isfinite(capture_ms):
         raise ProtocolError("bad_frame", "capture time is not a finite number")
-    return Frame(frame_id, capture_ms, np.frombuffer(data, np.uint8, offset=HEADER.size),
-                 received_s)  # fmt: skip
+    return Frame(
+        frame_id, capture_ms, np.frombuffer(data, np.uint8, offset=HEADER.size), received_s
+    )
 
 
 def jpeg_size(jpeg: np.ndarray | bytes) -> tuple[int, int] | None:
@@ -247,12 +250,17 @@ async def live_socket(websocket: WebSocket) -> None:
         return
     estimator = await asyncio.to_thread(default_estimator)
     conn = LiveConnection(estimator)
-    await websocket.send_json({
-        "type": "ready", "protocol": PROTOCOL_VERSION, "backend": estimator.backend,
-        "model": estimator.model, "max_frame_bytes": MAX_FRAME_BYTES,
-        "skeleton": [list(e) for e in SKELETON_EDGES],
-        "cue": LiveCue.from_feedback(session_start_cue(), 0.0).to_dict(),
-    })  # fmt: skip
+    await websocket.send_json(
+        {
+            "type": "ready",
+            "protocol": PROTOCOL_VERSION,
+            "backend": estimator.backend,
+            "model": estimator.model,
+            "max_frame_bytes": MAX_FRAME_BYTES,
+            "skeleton": [list(e) for e in SKELETON_EDGES],
+            "cue": LiveCue.from_feedback(session_start_cue(), 0.0).to_dict(),
+        }
+    )
     receiver = asyncio.create_task(_receive(websocket, conn))
     try:
         await _process_loop(websocket, conn, org)
@@ -333,10 +341,16 @@ async def _reply_to_frame(websocket: WebSocket, conn: LiveConnection, frame: Fra
     body = update.to_dict(conn.analyzer.width, conn.analyzer.height)
     latency_ms = (time.perf_counter() - frame.received_s) * 1000.0
     conn.latencies_ms.append(latency_ms)
-    await websocket.send_json({
-        "type": "frame", "frame_id": frame.frame_id, "capture_ms": frame.capture_ms,
-        "latency_ms": round(latency_ms, 2), "dropped_frames": conn.dropped, **body,
-    })  # fmt: skip
+    await websocket.send_json(
+        {
+            "type": "frame",
+            "frame_id": frame.frame_id,
+            "capture_ms": frame.capture_ms,
+            "latency_ms": round(latency_ms, 2),
+            "dropped_frames": conn.dropped,
+            **body,
+        }
+    )
 
 
 async def _finish(websocket: WebSocket, conn: LiveConnection, msg: dict[str, Any], org: Any):

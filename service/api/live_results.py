@@ -58,11 +58,13 @@ def live_summary(
         "frames_received": received,
         "frames_processed": len(latencies_ms),
         "frames_dropped": dropped,
-        "latency_ms": None if lat.size == 0 else {
+        "latency_ms": None
+        if lat.size == 0
+        else {
             "p50": round(float(np.percentile(lat, 50)), 1),
             "p95": round(float(np.percentile(lat, 95)), 1),
         },
-    }  # fmt: skip
+    }
 
 
 def analyse_recording(
@@ -116,11 +118,19 @@ def save_result(
         patient_id = owned_patient(session, org, str(code)).id if code else None
         now = utcnow()
         analysis = Analysis(
-            org_id=org.id, patient_id=patient_id, visit_date=date.today(), status="done",
-            progress=1.0, options={"source": "live", "protocol": "free_backward"}, result=doc,
-            video_filename=LIVE_RECORDING_NAME, video_bytes=0,
-            content_sha256=hashlib.sha256(body).hexdigest(), started_at=now, finished_at=now,
-        )  # fmt: skip
+            org_id=org.id,
+            patient_id=patient_id,
+            visit_date=date.today(),
+            status="done",
+            progress=1.0,
+            options={"source": "live", "protocol": "free_backward"},
+            result=doc,
+            video_filename=LIVE_RECORDING_NAME,
+            video_bytes=0,
+            content_sha256=hashlib.sha256(body).hexdigest(),
+            started_at=now,
+            finished_at=now,
+        )
         session.add(analysis)
         session.commit()
         return analysis.id

@@ -22,31 +22,63 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "segments, find foot contacts and lifts, and report steps, cadence, speed, posture, "
         "sway, scores, feedback and fall-risk flags.",
     )
-    parser.add_argument("video", type=Path, nargs="?", default=None,
-                        help="input video (mp4, mov, avi, webm, mkv); a floor calibration "
-                             "VIDEO_STEM.calibration.json beside it is used when --calibration "
-                             "is not given")  # fmt: skip
-    parser.add_argument("--pose", type=Path, default=None, metavar="POSE.npz",
-                        help="analyse landmarks saved by `retrogait pose` instead of running the "
-                             "pose model on VIDEO")  # fmt: skip
-    parser.add_argument("--json", type=Path, default=None, metavar="OUT.json",
-                        help="write the full result document here")
-    parser.add_argument("--height-cm", type=float, default=None, metavar="H",
-                        help="the subject's height in cm (for metres without a floor calibration)")
     parser.add_argument(
-        "--calibration", default=None, metavar="X1,Y1,X2,Y2,METRES",
+        "video",
+        type=Path,
+        nargs="?",
+        default=None,
+        help="input video (mp4, mov, avi, webm, mkv); a floor calibration "
+        "VIDEO_STEM.calibration.json beside it is used when --calibration "
+        "is not given",
+    )
+    parser.add_argument(
+        "--pose",
+        type=Path,
+        default=None,
+        metavar="POSE.npz",
+        help="analyse landmarks saved by `retrogait pose` instead of running the "
+        "pose model on VIDEO",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="OUT.json",
+        help="write the full result document here",
+    )
+    parser.add_argument(
+        "--height-cm",
+        type=float,
+        default=None,
+        metavar="H",
+        help="the subject's height in cm (for metres without a floor calibration)",
+    )
+    parser.add_argument(
+        "--calibration",
+        default=None,
+        metavar="X1,Y1,X2,Y2,METRES",
         help="floor calibration: two floor points in pixels and their distance in metres (the "
-             "first on the start line, toward the 3 m line), or X1,Y1,...,X4,Y4,LENGTH_M,WIDTH_M "
-             "for a floor rectangle (points 1-2 on the start line, 4-3 LENGTH_M further on)",
-    )  # fmt: skip
-    parser.add_argument("--protocol", choices=["3mbwt"], default=None,
-                        help="time a clinical test: 3mbwt = 3 m backward walk test "
-                             "(needs --calibration)")  # fmt: skip
-    parser.add_argument("--population", default="general_adult",
-                        help="population preset for fall-risk cut-offs (default general_adult)")
-    parser.add_argument("--detector", choices=sorted(REGISTRY), default=None,
-                        help=f"foot event detector (default: {DEFAULT_DETECTOR} from the side, "
-                             f"{DEFAULT_FRONTAL_DETECTOR} from the front or back)")
+        "first on the start line, toward the 3 m line), or X1,Y1,...,X4,Y4,LENGTH_M,WIDTH_M "
+        "for a floor rectangle (points 1-2 on the start line, 4-3 LENGTH_M further on)",
+    )
+    parser.add_argument(
+        "--protocol",
+        choices=["3mbwt"],
+        default=None,
+        help="time a clinical test: 3mbwt = 3 m backward walk test (needs --calibration)",
+    )
+    parser.add_argument(
+        "--population",
+        default="general_adult",
+        help="population preset for fall-risk cut-offs (default general_adult)",
+    )
+    parser.add_argument(
+        "--detector",
+        choices=sorted(REGISTRY),
+        default=None,
+        help=f"foot event detector (default: {DEFAULT_DETECTOR} from the side, "
+        f"{DEFAULT_FRONTAL_DETECTOR} from the front or back)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     parser.set_defaults(func=run)
 
@@ -84,19 +116,26 @@ def run(args: argparse.Namespace) -> int:
             calibration, side_protocol, side_path = _sidecar(args.video)
             if calibration is not None:
                 protocol = protocol or side_protocol
-                notes.append(f"floor calibration from {side_path}"
-                             + (f" (protocol {protocol})" if protocol else ""))  # fmt: skip
+                notes.append(
+                    f"floor calibration from {side_path}"
+                    + (f" (protocol {protocol})" if protocol else "")
+                )
         options = AnalysisOptions(
-            height_cm=args.height_cm, calibration=calibration, protocol=protocol,
-            population=args.population, event_detector=args.detector,
-        )  # fmt: skip
+            height_cm=args.height_cm,
+            calibration=calibration,
+            protocol=protocol,
+            population=args.population,
+            event_detector=args.detector,
+        )
         options.validate()
     except (CalibrationError, ValueError) as exc:
         print(f"retrogait analyze: {exc}", file=sys.stderr)
         return 2
     if protocol == "3mbwt" and calibration is None:
-        print("retrogait analyze: --protocol 3mbwt needs --calibration (start line and 3 m line)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "retrogait analyze: --protocol 3mbwt needs --calibration (start line and 3 m line)",
+            file=sys.stderr,
+        )
         return 2
     if not args.quiet:
         for note in notes:
@@ -112,8 +151,9 @@ def run(args: argparse.Namespace) -> int:
             try:
                 seq = PoseSequence.load(args.pose)
             except (OSError, ValueError, KeyError) as exc:
-                print(f"retrogait analyze: cannot read pose file {args.pose}: {exc}",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    f"retrogait analyze: cannot read pose file {args.pose}: {exc}", file=sys.stderr
+                )
                 return 2
             result = analyze_pose(seq, options)
         else:
@@ -152,10 +192,13 @@ def _fmt(value: Any, unit: str, nd: int = 2) -> str:
 def summary_text(doc: dict[str, Any]) -> str:
     """A few lines a person reads: the walk, its steps and the main numbers with units."""
     m, sc = doc["metrics"], doc["scale"]
-    segs = ", ".join(
-        f"{s['direction']} {s['start_s']:.1f}-{s['end_s']:.1f} s ({s['view']})"
-        for s in doc["segments"]
-    ) or "none"
+    segs = (
+        ", ".join(
+            f"{s['direction']} {s['start_s']:.1f}-{s['end_s']:.1f} s ({s['view']})"
+            for s in doc["segments"]
+        )
+        or "none"
+    )
     lines = [
         f"walk: {m['walk_direction'] or 'not found'}; segments: {segs}",
         f"steps: {m['step_count']}   cadence: {_fmt(m['cadence_spm'], 'steps/min', 1)}   "

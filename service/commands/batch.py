@@ -71,12 +71,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--population", default=None, help="population preset for rows that give none")
     p.add_argument("--protocol", default=None, help="protocol for rows that give none")
-    p.set_defaults(func=run)  # fmt: skip
+    p.set_defaults(func=run)
 
 
 def _defaults(args: argparse.Namespace) -> dict:
-    given = {"height_cm": args.height_cm, "population": args.population,
-             "protocol": args.protocol}  # fmt: skip
+    given = {"height_cm": args.height_cm, "population": args.population, "protocol": args.protocol}
     return {k: v for k, v in given.items() if v is not None}
 
 
@@ -111,8 +110,11 @@ def run(args: argparse.Namespace) -> int:
             bar.set_postfix_str(f"{outcome.item.recording_id}: {outcome.status}", refresh=True)
 
         def on_wait(counts: dict[str, int], progress: float) -> None:
-            bar.set_postfix_str(f"{counts['running']} running, {counts['queued']} queued, "
-                                f"{100 * progress:.0f} % of those", refresh=True)  # fmt: skip
+            bar.set_postfix_str(
+                f"{counts['running']} running, {counts['queued']} queued, "
+                f"{100 * progress:.0f} % of those",
+                refresh=True,
+            )
 
         try:
             runner = _runner(args, on_wait)
@@ -123,8 +125,10 @@ def run(args: argparse.Namespace) -> int:
     summary = write_summary(outcomes, args.out)
     reports = [] if args.no_reports else write_reports(outcomes, args.out)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("analysed", "skipped", "failed")}
-    print(f"{len(outcomes)} recordings: {counts['analysed']} analysed, {counts['skipped']} "
-          f"unchanged (skipped), {counts['failed']} failed")  # fmt: skip
+    print(
+        f"{len(outcomes)} recordings: {counts['analysed']} analysed, {counts['skipped']} "
+        f"unchanged (skipped), {counts['failed']} failed"
+    )
     for outcome in outcomes:
         if outcome.status == "failed":
             print(f"  failed: {outcome.item.source}: {outcome.reason}")

@@ -37,8 +37,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     path = seq.save(out)
-    print(f"{path}: {len(seq)} frames, subject's pose in {seq.coverage:.0%} of them "
-          f"({seq.fps:.2f} fps, {seq.width}x{seq.height})")  # fmt: skip
+    print(
+        f"{path}: {len(seq)} frames, subject's pose in {seq.coverage:.0%} of them "
+        f"({seq.fps:.2f} fps, {seq.width}x{seq.height})"
+    )
     others = seq.meta.get("others_seen", [])
     if others:
         print(f"other people seen: {len(others)} (not analysed)")

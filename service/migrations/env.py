@@ -37,8 +37,9 @@ def run_online() -> None:
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":
                 # Released at commit; whoever waited then finds the schema already current.
-                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                                   {"k": MIGRATION_LOCK_KEY})
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY}
+                )
             context.run_migrations()
     engine.dispose()
 

@@ -32,11 +32,23 @@ from .presets import (
 from .scores import ScoreComponent, combine, score_components
 
 __all__ = [
-    "CONDITIONS", "CUES", "PRESETS", "PROTOCOLS", "SCREENING_STATEMENT", "AssessOptions",
+    "CONDITIONS",
+    "CUES",
+    "PRESETS",
+    "PROTOCOLS",
+    "SCREENING_STATEMENT",
+    "AssessOptions",
     "Assessment",
-    "IndicatorCutoffs", "FormMetrics", "MetricChange", "VisitChange", "apply_assessment",
-    "assess", "compare_visits", "live_cue", "session_start_cue",
-]  # fmt: skip
+    "IndicatorCutoffs",
+    "FormMetrics",
+    "MetricChange",
+    "VisitChange",
+    "apply_assessment",
+    "assess",
+    "compare_visits",
+    "live_cue",
+    "session_start_cue",
+]
 
 # Checks after which the walk's metrics are not worth scoring either (no walk, or too little of it).
 _UNSCORABLE = frozenset({"pose_coverage", "step_count", "walk_direction"})
@@ -62,9 +74,11 @@ def assess(result: AnalysisResult, options: AssessOptions | None = None) -> Asse
     options = options or AssessOptions()
     fall_risk = assess_fall_risk(result, options)
     unscorable = [r for r in blocking_reasons(result, options) if r.rule in _UNSCORABLE]
-    components = [] if unscorable else score_components(
-        result, options.indicators.min_strides_for_variability
-    )  # fmt: skip
+    components = (
+        []
+        if unscorable
+        else score_components(result, options.indicators.min_strides_for_variability)
+    )
     scores = combine(components)
     feedback = build_feedback(result, fall_risk, options)
     preset = get_preset(options.population)

@@ -25,8 +25,12 @@ from .scores import metric_value
 
 Verdict = Literal["real change", "within measurement noise", "not comparable"]
 CONDITIONS: tuple[str, ...] = (
-    "general", "multiple_sclerosis", "knee_replacement", "stroke", "parkinsons",
-)  # fmt: skip
+    "general",
+    "multiple_sclerosis",
+    "knee_replacement",
+    "stroke",
+    "parkinsons",
+)
 Z_95 = 1.96  # two-sided 95 %: MDC95 = 1.96 * SE of the difference, for many steps
 
 
@@ -41,14 +45,18 @@ class PublishedChange:
 
 PUBLISHED: dict[tuple[str, str], PublishedChange] = {
     ("test_3mbwt_s", "multiple_sclerosis"): PublishedChange(
-        1.69, "MDC", "Söke et al. 2022 (multiple sclerosis)"),
+        1.69, "MDC", "Söke et al. 2022 (multiple sclerosis)"
+    ),
     ("test_3mbwt_s", "knee_replacement"): PublishedChange(
-        2.94, "SRD", "Unver et al. 2020 (after total knee replacement)"),
+        2.94, "SRD", "Unver et al. 2020 (after total knee replacement)"
+    ),
     ("test_3mbwt_s", "parkinsons"): PublishedChange(
-        2.13, "MDC", "Ir J Med Sci 2023;192(6):3063-3071 (Parkinson's disease)"),
+        2.13, "MDC", "Ir J Med Sci 2023;192(6):3063-3071 (Parkinson's disease)"
+    ),
     ("speed_mps", "stroke"): PublishedChange(
-        0.11, "MDC", "DeMark et al. 2023 (stroke; 0.07-0.11 m/s, the upper end used)"),
-}  # fmt: skip
+        0.11, "MDC", "DeMark et al. 2023 (stroke; 0.07-0.11 m/s, the upper end used)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -65,24 +73,34 @@ class KeyMetric:
 
 KEY_METRICS: tuple[KeyMetric, ...] = (
     KeyMetric(
-        "test_3mbwt_s", "s", "lower", fallback=1.69,
+        "test_3mbwt_s",
+        "s",
+        "lower",
+        fallback=1.69,
         fallback_basis="the smallest published MDC of the 3 m backward walk test (1.69 s, "
         "Söke et al. 2022, multiple sclerosis), for lack of one for this condition",
-    ),  # fmt: skip
+    ),
     KeyMetric("speed_mps", "m/s", "higher"),
     KeyMetric("cadence_spm", "steps/min", None),
     KeyMetric("step_length_m.mean", "m", "higher"),
     KeyMetric("stride_time_sd_ms", "ms", "lower"),
     KeyMetric(
-        "trunk_flexion_deg.mean", "deg", "lower", absolute=True, fallback=5.0,
+        "trunk_flexion_deg.mean",
+        "deg",
+        "lower",
+        absolute=True,
+        fallback=5.0,
         fallback_basis="video joint-angle error of 4.0-5.6 deg against motion capture "
         "(Stenum et al. 2021)",
-    ),  # fmt: skip
+    ),
     KeyMetric(
-        "sway_ml_body_heights", "body heights", "lower", fallback=0.02,
+        "sway_ml_body_heights",
+        "body heights",
+        "lower",
+        fallback=0.02,
         fallback_basis="single-camera sway is not validated (Mehdizadeh 2021); 0.02 body "
         "heights is about 3.5 cm for a 1.75 m person",
-    ),  # fmt: skip
+    ),
 )
 
 
@@ -150,27 +168,45 @@ def _change(
         v1, v2 = (None if v is None else abs(v) for v in (v1, v2))
     if not comparable or v1 is None or v2 is None:
         why = "not measured in both visits" if comparable else "walk directions differ"
-        return MetricChange(key.name, key.unit, v1, v2, None, None, "none", "", "not comparable",
-                            note=why)  # fmt: skip
+        return MetricChange(
+            key.name, key.unit, v1, v2, None, None, "none", "", "not comparable", note=why
+        )
     delta = v2 - v1
     threshold, kind, source = _threshold(key, a, b, condition)
     if threshold is None:
-        return MetricChange(key.name, key.unit, v1, v2, _r(delta), None, "none", "",
-                            "not comparable", note="no repeatability could be measured "
-                            "(per-step data missing, or a trunk's sway of fewer than three whole "
-                            "strides) and none is published")  # fmt: skip
+        return MetricChange(
+            key.name,
+            key.unit,
+            v1,
+            v2,
+            _r(delta),
+            None,
+            "none",
+            "",
+            "not comparable",
+            note="no repeatability could be measured "
+            "(per-step data missing, or a trunk's sway of fewer than three whole "
+            "strides) and none is published",
+        )
     real = abs(delta) >= threshold - 1e-9  # a change exactly at the threshold counts as real
     direction = None
     if real and key.better is not None and delta != 0:
         improved = delta < 0 if key.better == "lower" else delta > 0
         direction = "better" if improved else "worse"
     return MetricChange(
-        metric=key.name, unit=key.unit, earlier=_r(v1), later=_r(v2), change=_r(delta),
-        threshold=_r(threshold), threshold_kind=kind, source=source,
-        verdict="real change" if real else "within measurement noise", direction=direction,
+        metric=key.name,
+        unit=key.unit,
+        earlier=_r(v1),
+        later=_r(v2),
+        change=_r(delta),
+        threshold=_r(threshold),
+        threshold_kind=kind,
+        source=source,
+        verdict="real change" if real else "within measurement noise",
+        direction=direction,
         note=f"{'at or above' if real else 'below'} the smallest real change of "
         f"{threshold:.3g} {key.unit} ({kind})",
-    )  # fmt: skip
+    )
 
 
 def _threshold(
@@ -182,11 +218,12 @@ def _threshold(
     e1, e2 = walk_error(key.name, a), walk_error(key.name, b)
     if e1 is not None and e2 is not None:
         return (
-            _t_95(e1, e2) * math.hypot(e1.se, e2.se), "measured repeatability",
+            _t_95(e1, e2) * math.hypot(e1.se, e2.se),
+            "measured repeatability",
             "measured: Student's t (95 %, Welch's degrees of freedom; 1.96 for many steps) x the "
             "combined standard error of the two walks (their step-to-step spread and scale "
             "uncertainty); no published MDC for this condition",
-        )  # fmt: skip
+        )
     if key.fallback is not None:
         return key.fallback, DESIGN_CHOICE, f"{DESIGN_CHOICE}: {key.fallback_basis}"
     return None, "none", ""

@@ -25,94 +25,161 @@ class Cue:
 
 
 CUES: dict[str, Cue] = {
-    "stumble": Cue("alert", (
-        "Stumble at {t_s:.1f} s (frame {frame}){more}: your hips dropped {drop_body_heights:.2f} "
-        "body heights. Stop, steady yourself, and practise next to a wall or rail with someone "
-        "nearby."
-    )),  # fmt: skip
-    "stumble_stop": Cue("alert", (
-        "That looked like a stumble. Stop and steady yourself; coaching is paused until you say "
-        "you are all right."
-    )),  # fmt: skip
-    "fall_stop": Cue("alert", (
-        "That looked like a fall: your hips stayed low. Coaching has stopped. If you need help, "
-        "call for it now."
-    )),  # fmt: skip
-    "person_lost": Cue("alert", (
-        "I can no longer see you. If you fell, stay still and call for help; otherwise step back "
-        "into view."
-    )),  # fmt: skip
-    "left_view": Cue("warning", (
-        "You walked out of the camera's view. Coaching is paused until you are back in view."
-    )),  # fmt: skip
-    "walking_forward": Cue("info", (
-        "You are walking forwards. For this exercise, walk backwards: face away from where you "
-        "are going."
-    )),  # fmt: skip
-    "long_steps": Cue("advice", (
-        "Steps of {step_length_bh:.2f} body heights{where}: take smaller steps at first, reach "
-        "back with your toes, then roll onto the heel."
-    )),  # fmt: skip
-    "clear_space": Cue("info", (
-        "Before you start, clear the space behind you and keep a wall, rail or a friend within "
-        "reach."
-    )),  # fmt: skip
-    "fall_risk_flag": Cue("warning", (
-        "Fall-risk screen: {level} ({rules}). This is a screening aid, not a diagnosis: discuss "
-        "it with a physiotherapist, and practise with support nearby."
-    )),  # fmt: skip
-    "direction_unsure": Cue("warning", (
-        "Which way you walked could not be told from this {view} view (the front and back of "
-        "the body were read in turn), so the walk was not coached. Film the walk again from "
-        "the side."
-    )),  # fmt: skip
-    "wrong_direction": Cue("warning", (
-        "This clip shows a {walk_direction} walk, not a {expected} one, so it was not coached. "
-        "Film the walk again."
-    )),  # fmt: skip
-    "trunk_flexion": Cue("advice", (
-        "Trunk leaned forward {mean_deg:.0f} degrees on average (up to {max_deg:.0f}){where}; "
-        "aim to stand tall, shoulders over hips."
-    )),  # fmt: skip
-    "trunk_extension": Cue("advice", (
-        "Trunk leaned back {mean_deg:.0f} degrees on average{where}; stand tall with shoulders "
-        "over hips rather than leaning back."
-    )),  # fmt: skip
-    "lateral_lean": Cue("advice", (
-        "Trunk tilted {mean_deg:.0f} degrees to your {side} on average{where}; keep your "
-        "shoulders level over your hips."
-    )),  # fmt: skip
-    "head_pitch": Cue("advice", (
-        "Head was tipped {updown} {mean_deg:.0f} degrees on average{where}; keep your gaze "
-        "ahead and glance back only briefly."
-    )),  # fmt: skip
-    "uneven_steps": Cue("advice", (
-        "Step lengths differed by {asymmetry_pct:.0f} % between your feet{detail}; aim for even "
-        "steps, reaching back the same distance with each foot."
-    )),  # fmt: skip
-    "uneven_rhythm": Cue("advice", (
-        "Stride times varied by {sd_ms:.0f} ms over {strides} strides{range_text}; slow down "
-        "and take short, even steps until the rhythm feels steady."
-    )),  # fmt: skip
-    "sway": Cue("advice", (
-        "Your hips drifted side to side by {sway_body_heights:.2f} body heights{where}; keep a "
-        "steady line, as if walking along a floor seam."
-    )),  # fmt: skip
-    "short_steps": Cue("info", (
-        "Steps averaged {mean_m:.2f} m (shortest {min_m:.2f} m, step {min_step}); once you feel "
-        "steady, reach back a little further with your toes and roll toe-to-heel."
-    )),  # fmt: skip
-    "looking_back": Cue("advice", (
-        "You looked back over your shoulder for {seconds:.1f} s ({pct:.0f} % of the walk); "
-        "glance back only briefly, then face ahead again."
-    )),  # fmt: skip
-    "arm_swing": Cue("info", (
-        "Your arms swung through only {swing_deg:.0f} degrees; let them swing naturally to help "
-        "your balance."
-    )),  # fmt: skip
-    "good_form": Cue("info", (
-        "{summary}: keep it up, and build up your walking time gradually."
-    )),  # fmt: skip
+    "stumble": Cue(
+        "alert",
+        (
+            "Stumble at {t_s:.1f} s (frame {frame}){more}: your hips dropped "
+            "{drop_body_heights:.2f} "
+            "body heights. Stop, steady yourself, and practise next to a wall or rail with someone "
+            "nearby."
+        ),
+    ),
+    "stumble_stop": Cue(
+        "alert",
+        (
+            "That looked like a stumble. Stop and steady yourself; coaching is paused until you "
+            "say "
+            "you are all right."
+        ),
+    ),
+    "fall_stop": Cue(
+        "alert",
+        (
+            "That looked like a fall: your hips stayed low. Coaching has stopped. If you need "
+            "help, "
+            "call for it now."
+        ),
+    ),
+    "person_lost": Cue(
+        "alert",
+        (
+            "I can no longer see you. If you fell, stay still and call for help; otherwise step "
+            "back "
+            "into view."
+        ),
+    ),
+    "left_view": Cue(
+        "warning",
+        ("You walked out of the camera's view. Coaching is paused until you are back in view."),
+    ),
+    "walking_forward": Cue(
+        "info",
+        (
+            "You are walking forwards. For this exercise, walk backwards: face away from where you "
+            "are going."
+        ),
+    ),
+    "long_steps": Cue(
+        "advice",
+        (
+            "Steps of {step_length_bh:.2f} body heights{where}: take smaller steps at first, reach "
+            "back with your toes, then roll onto the heel."
+        ),
+    ),
+    "clear_space": Cue(
+        "info",
+        (
+            "Before you start, clear the space behind you and keep a wall, rail or a friend within "
+            "reach."
+        ),
+    ),
+    "fall_risk_flag": Cue(
+        "warning",
+        (
+            "Fall-risk screen: {level} ({rules}). This is a screening aid, not a diagnosis: "
+            "discuss "
+            "it with a physiotherapist, and practise with support nearby."
+        ),
+    ),
+    "direction_unsure": Cue(
+        "warning",
+        (
+            "Which way you walked could not be told from this {view} view (the front and back of "
+            "the body were read in turn), so the walk was not coached. Film the walk again from "
+            "the side."
+        ),
+    ),
+    "wrong_direction": Cue(
+        "warning",
+        (
+            "This clip shows a {walk_direction} walk, not a {expected} one, so it was not coached. "
+            "Film the walk again."
+        ),
+    ),
+    "trunk_flexion": Cue(
+        "advice",
+        (
+            "Trunk leaned forward {mean_deg:.0f} degrees on average (up to {max_deg:.0f}){where}; "
+            "aim to stand tall, shoulders over hips."
+        ),
+    ),
+    "trunk_extension": Cue(
+        "advice",
+        (
+            "Trunk leaned back {mean_deg:.0f} degrees on average{where}; stand tall with shoulders "
+            "over hips rather than leaning back."
+        ),
+    ),
+    "lateral_lean": Cue(
+        "advice",
+        (
+            "Trunk tilted {mean_deg:.0f} degrees to your {side} on average{where}; keep your "
+            "shoulders level over your hips."
+        ),
+    ),
+    "head_pitch": Cue(
+        "advice",
+        (
+            "Head was tipped {updown} {mean_deg:.0f} degrees on average{where}; keep your gaze "
+            "ahead and glance back only briefly."
+        ),
+    ),
+    "uneven_steps": Cue(
+        "advice",
+        (
+            "Step lengths differed by {asymmetry_pct:.0f} % between your feet{detail}; aim for "
+            "even "
+            "steps, reaching back the same distance with each foot."
+        ),
+    ),
+    "uneven_rhythm": Cue(
+        "advice",
+        (
+            "Stride times varied by {sd_ms:.0f} ms over {strides} strides{range_text}; slow down "
+            "and take short, even steps until the rhythm feels steady."
+        ),
+    ),
+    "sway": Cue(
+        "advice",
+        (
+            "Your hips drifted side to side by {sway_body_heights:.2f} body heights{where}; keep a "
+            "steady line, as if walking along a floor seam."
+        ),
+    ),
+    "short_steps": Cue(
+        "info",
+        (
+            "Steps averaged {mean_m:.2f} m (shortest {min_m:.2f} m, step {min_step}); once you "
+            "feel "
+            "steady, reach back a little further with your toes and roll toe-to-heel."
+        ),
+    ),
+    "looking_back": Cue(
+        "advice",
+        (
+            "You looked back over your shoulder for {seconds:.1f} s ({pct:.0f} % of the walk); "
+            "glance back only briefly, then face ahead again."
+        ),
+    ),
+    "arm_swing": Cue(
+        "info",
+        (
+            "Your arms swung through only {swing_deg:.0f} degrees; let them swing naturally to "
+            "help "
+            "your balance."
+        ),
+    ),
+    "good_form": Cue("info", ("{summary}: keep it up, and build up your walking time gradually.")),
 }
 
 

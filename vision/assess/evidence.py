@@ -13,10 +13,16 @@ def walk_segments(result: AnalysisResult) -> list[dict[str, Any]]:
     """The walking segments (seconds and frames) the whole-walk metrics came from."""
     fps = result.video.fps
     return [
-        {"start_s": s.start_s, "end_s": s.end_s, "direction": s.direction,
-         "start_frame": int(round(s.start_s * fps)), "end_frame": int(round(s.end_s * fps))}
-        for s in result.segments if s.direction in ("backward", "forward")
-    ]  # fmt: skip
+        {
+            "start_s": s.start_s,
+            "end_s": s.end_s,
+            "direction": s.direction,
+            "start_frame": int(round(s.start_s * fps)),
+            "end_frame": int(round(s.end_s * fps)),
+        }
+        for s in result.segments
+        if s.direction in ("backward", "forward")
+    ]
 
 
 def frames_beyond(
@@ -30,8 +36,9 @@ def frames_beyond(
     when there is no series or no sample beyond.
     """
     fps = result.video.fps
-    walking = [(s.start_s, s.end_s) for s in result.segments
-               if s.direction in ("backward", "forward")]  # fmt: skip
+    walking = [
+        (s.start_s, s.end_s) for s in result.segments if s.direction in ("backward", "forward")
+    ]
     for key in SERIES_KEYS:
         series = result.extras.get(key)
         if not isinstance(series, dict) or name not in series:
@@ -43,17 +50,19 @@ def frames_beyond(
         else:
             continue
         samples = [
-            (t, float(v)) for t, v in zip(times, series[name], strict=False)
-            if v is not None and v == v
-            and (not walking or any(a <= t <= b for a, b in walking))
-        ]  # fmt: skip
+            (t, float(v))
+            for t, v in zip(times, series[name], strict=False)
+            if v is not None and v == v and (not walking or any(a <= t <= b for a, b in walking))
+        ]
         hits = [t for t, v in samples if _beyond(v, limit, above, absolute)]
         if hits:
             return {
-                "first_frame": int(round(hits[0] * fps)), "last_frame": int(round(hits[-1] * fps)),
-                "first_s": round(hits[0], 3), "last_s": round(hits[-1], 3),
+                "first_frame": int(round(hits[0] * fps)),
+                "last_frame": int(round(hits[-1] * fps)),
+                "first_s": round(hits[0], 3),
+                "last_s": round(hits[-1], 3),
                 "fraction_of_walk": round(len(hits) / len(samples), 3),
-            }  # fmt: skip
+            }
     return None
 
 

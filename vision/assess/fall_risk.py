@@ -65,31 +65,51 @@ def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[Ris
     reasons: list[RiskReason] = []
     coverage = float(result.pose.coverage)
     if coverage < cut.min_pose_coverage:
-        reasons.append(_undetermined(
-            "pose_coverage", round(coverage, 3), cut.min_pose_coverage, "fraction",
-            f"the person's pose was found in only {coverage:.0%} of frames "
-            f"(at least {cut.min_pose_coverage:.0%} needed)",
-        ))  # fmt: skip
+        reasons.append(
+            _undetermined(
+                "pose_coverage",
+                round(coverage, 3),
+                cut.min_pose_coverage,
+                "fraction",
+                f"the person's pose was found in only {coverage:.0%} of frames "
+                f"(at least {cut.min_pose_coverage:.0%} needed)",
+            )
+        )
     want = expected_direction(options.protocol)
     got = result.metrics.walk_direction
     if got != want:
         what = "no walking was detected" if got in (None, "standing") else f"the walk was {got}"
-        reasons.append(_undetermined(
-            "walk_direction", got, want, None,
-            f"{what}, but the {options.protocol} protocol needs a {want} walk",
-        ))  # fmt: skip
+        reasons.append(
+            _undetermined(
+                "walk_direction",
+                got,
+                want,
+                None,
+                f"{what}, but the {options.protocol} protocol needs a {want} walk",
+            )
+        )
     steps = int(result.metrics.step_count)
     if steps < cut.min_steps:
-        reasons.append(_undetermined(
-            "step_count", steps, cut.min_steps, "steps",
-            f"only {steps} steps were measured (at least {cut.min_steps} needed)",
-        ))  # fmt: skip
+        reasons.append(
+            _undetermined(
+                "step_count",
+                steps,
+                cut.min_steps,
+                "steps",
+                f"only {steps} steps were measured (at least {cut.min_steps} needed)",
+            )
+        )
     if options.protocol == "3mbwt" and result.metrics.test_3mbwt_s is None:
-        reasons.append(_undetermined(
-            "test_3mbwt", None, None, "s",
-            "the 3 m backward walk test time was not measured: it needs the start line and "
-            "the 3 m line calibrated on the floor and both crossings in view",
-        ))  # fmt: skip
+        reasons.append(
+            _undetermined(
+                "test_3mbwt",
+                None,
+                None,
+                "s",
+                "the 3 m backward walk test time was not measured: it needs the start line and "
+                "the 3 m line calibrated on the floor and both crossings in view",
+            )
+        )
     return reasons
 
 
@@ -101,9 +121,12 @@ def test_3mbwt_rule(result: AnalysisResult, options: AssessOptions) -> RiskReaso
     cuts = get_preset(options.population).test_3mbwt
     if result.scale.method not in METRIC_SCALES:
         return _undetermined(
-            "test_3mbwt", time_s, cuts.high_s, "s",
+            "test_3mbwt",
+            time_s,
+            cuts.high_s,
+            "s",
             f"the 3 m distance rests on a {result.scale.method!r} scale, not a measured one",
-        )  # fmt: skip
+        )
     uncertainty = _time_uncertainty_s(time_s, result)
     if time_s >= cuts.high_s:
         outcome, cutoff = "high", cuts.high_s
@@ -116,23 +139,31 @@ def test_3mbwt_rule(result: AnalysisResult, options: AssessOptions) -> RiskReaso
         outcome = "low"
         cutoff = cuts.low_s if cuts.low_s is not None else cuts.high_s
         note = f"took {time_s:.2f} s, " + (
-            f"at or below the low-risk cut-off of {cuts.low_s} s" if cuts.low_s is not None
+            f"at or below the low-risk cut-off of {cuts.low_s} s"
+            if cuts.low_s is not None
             else f"below the cut-off of {cuts.high_s} s"
-        )  # fmt: skip
+        )
     nearest = min(
         (c for c in (cuts.high_s, cuts.low_s) if c is not None), key=lambda c: abs(c - time_s)
     )
-    why = (_borderline(time_s, nearest, uncertainty, "s")
-           or _foot_at_line(result, time_s, (cuts.high_s, cuts.low_s)))  # fmt: skip
+    why = _borderline(time_s, nearest, uncertainty, "s") or _foot_at_line(
+        result, time_s, (cuts.high_s, cuts.low_s)
+    )
     return RiskReason(
-        rule="test_3mbwt", value=round(time_s, 3), cutoff=cutoff, source=cuts.source, unit="s",
-        outcome=outcome, uncertainty=_round(uncertainty), design_choice=cuts.design_choice,
-        note=note + why, borderline=bool(why),
-    )  # fmt: skip
+        rule="test_3mbwt",
+        value=round(time_s, 3),
+        cutoff=cutoff,
+        source=cuts.source,
+        unit="s",
+        outcome=outcome,
+        uncertainty=_round(uncertainty),
+        design_choice=cuts.design_choice,
+        note=note + why,
+        borderline=bool(why),
+    )
 
 
-def _foot_at_line(result: AnalysisResult, time_s: float, cutoffs: tuple[float | None, ...]
-                  ) -> str:
+def _foot_at_line(result: AnalysisResult, time_s: float, cutoffs: tuple[float | None, ...]) -> str:
     """Where a foot came to rest at the 3 m line, the test's time had it rested on the line's
     other side (a step later or earlier, see :mod:`vision.gait.protocols`): when a cut-off lies
     between the two times, the outcome rests on which side the foot was, and the words that say
@@ -145,9 +176,11 @@ def _foot_at_line(result: AnalysisResult, time_s: float, cutoffs: tuple[float | 
     crossed = [c for c in cutoffs if c is not None and lo < c <= hi]
     if not crossed:
         return ""
-    return (f" (a foot came to rest at the 3 m line, within the measurement error: had it rested "
-            f"on the line's other side, the test took {float(other):.2f} s, across the cut-off of "
-            f"{crossed[0]} s)")
+    return (
+        f" (a foot came to rest at the 3 m line, within the measurement error: had it rested "
+        f"on the line's other side, the test took {float(other):.2f} s, across the cut-off of "
+        f"{crossed[0]} s)"
+    )
 
 
 def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
@@ -162,10 +195,13 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
         return _undetermined(rule, None, cutoff, "m/s", "walking speed was not measured")
     if result.scale.method not in METRIC_SCALES:
         return _undetermined(
-            rule, round(speed, 3), cutoff, "m/s",
+            rule,
+            round(speed, 3),
+            cutoff,
+            "m/s",
             f"speed rests on a {result.scale.method!r} scale, not a measured one "
             "(calibrate the floor or enter the person's height)",
-        )  # fmt: skip
+        )
     problem = speed_problem(result)
     if problem is not None:
         return _undetermined(rule, round(speed, 3), cutoff, "m/s", problem)
@@ -176,10 +212,16 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
     )
     why = _borderline(speed, cutoff, uncertainty, "m/s")
     return RiskReason(
-        rule=rule, value=round(speed, 3), cutoff=cutoff, source=source, unit="m/s",
-        outcome="moderate" if flagged else "not_flagged", uncertainty=_round(uncertainty),
-        note=note + why, borderline=bool(why),
-    )  # fmt: skip
+        rule=rule,
+        value=round(speed, 3),
+        cutoff=cutoff,
+        source=source,
+        unit="m/s",
+        outcome="moderate" if flagged else "not_flagged",
+        uncertainty=_round(uncertainty),
+        note=note + why,
+        borderline=bool(why),
+    )
 
 
 def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason | None:
@@ -191,49 +233,74 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
     strides = stride_count(result)
     if strides < cut.min_strides_for_variability:
         return _undetermined(
-            "stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms",
+            "stride_time_sd",
+            round(sd_ms, 1),
+            cut.stride_time_sd_ms,
+            "ms",
             f"only {strides} strides: stride-time variability needs at least "
             f"{cut.min_strides_for_variability}",
-        )  # fmt: skip
+        )
     problem = stride_variability_problem(result)
     if problem is not None:
-        return _undetermined("stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms",
-                             problem)  # fmt: skip
+        return _undetermined(
+            "stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms", problem
+        )
     # Events fall on whole frames: each stride time carries a uniform +-1 frame error.
     uncertainty = 1000.0 / result.video.fps / 6**0.5 if result.video.fps > 0 else None
     flagged = sd_ms >= cut.stride_time_sd_ms
     note = f"stride time varied by {sd_ms:.0f} ms (SD over {strides} strides), " + (
-        f"at or above the fallers' {cut.stride_time_sd_ms:.0f} ms" if flagged
+        f"at or above the fallers' {cut.stride_time_sd_ms:.0f} ms"
+        if flagged
         else f"below the fallers' {cut.stride_time_sd_ms:.0f} ms"
-    )  # fmt: skip
+    )
     if expected_direction(options.protocol) == "backward":
         note += "; the cut-off comes from forward walking"
     why = _borderline(sd_ms, cut.stride_time_sd_ms, uncertainty, "ms")
     return RiskReason(
-        rule="stride_time_sd", value=round(sd_ms, 1), cutoff=cut.stride_time_sd_ms,
-        source=HAUSDORFF_2001, unit="ms", outcome="moderate" if flagged else "not_flagged",
-        uncertainty=_round(uncertainty), note=note + why, borderline=bool(why),
-    )  # fmt: skip
+        rule="stride_time_sd",
+        value=round(sd_ms, 1),
+        cutoff=cut.stride_time_sd_ms,
+        source=HAUSDORFF_2001,
+        unit="ms",
+        outcome="moderate" if flagged else "not_flagged",
+        uncertainty=_round(uncertainty),
+        note=note + why,
+        borderline=bool(why),
+    )
 
 
 def history_and_event_rules(result: AnalysisResult, options: AssessOptions) -> list[RiskReason]:
     """A reported prior fall and stumbles seen in this walk."""
     reasons: list[RiskReason] = []
     if options.prior_fall is not None:
-        reasons.append(RiskReason(
-            rule="prior_fall", value="yes" if options.prior_fall else "no", cutoff="yes",
-            source=PRIOR_FALL_SOURCE, outcome="moderate" if options.prior_fall else "not_flagged",
-            design_choice=True,
-            note="reported a fall in the past year" if options.prior_fall
-            else "reported no fall in the past year",
-        ))  # fmt: skip
+        reasons.append(
+            RiskReason(
+                rule="prior_fall",
+                value="yes" if options.prior_fall else "no",
+                cutoff="yes",
+                source=PRIOR_FALL_SOURCE,
+                outcome="moderate" if options.prior_fall else "not_flagged",
+                design_choice=True,
+                note="reported a fall in the past year"
+                if options.prior_fall
+                else "reported no fall in the past year",
+            )
+        )
     seen = stumbles(result)
     if seen:
         times = ", ".join(f"{s.get('t_s', 0.0):.1f} s" for s in seen)
-        reasons.append(RiskReason(
-            rule="stumble", value=len(seen), cutoff=1, source=STUMBLE_SOURCE, unit="stumbles",
-            outcome="moderate", design_choice=True, note=f"stumbled during the walk at {times}",
-        ))  # fmt: skip
+        reasons.append(
+            RiskReason(
+                rule="stumble",
+                value=len(seen),
+                cutoff=1,
+                source=STUMBLE_SOURCE,
+                unit="stumbles",
+                outcome="moderate",
+                design_choice=True,
+                note=f"stumbled during the walk at {times}",
+            )
+        )
     return reasons
 
 
@@ -263,19 +330,31 @@ def assess_fall_risk(result: AnalysisResult, options: AssessOptions) -> FallRisk
     if indicators:
         levels.append("high" if len(indicators) >= 2 else "moderate")
     if not levels:
-        reasons.append(_undetermined(
-            "measurable_rule", None, None, None,
-            "neither the 3 m backward walk test time nor a metric walking speed was measured, "
-            "so no rule could place the risk",
-        ))  # fmt: skip
+        reasons.append(
+            _undetermined(
+                "measurable_rule",
+                None,
+                None,
+                None,
+                "neither the 3 m backward walk test time nor a metric walking speed was measured, "
+                "so no rule could place the risk",
+            )
+        )
         return FallRisk(level="undetermined", population=population, reasons=reasons)
     level = max(levels, key=LEVEL_ORDER.__getitem__)
     if len(indicators) >= 2 and (primary is None or primary.outcome != "high"):
-        reasons.append(RiskReason(
-            rule="indicator_count", value=len(indicators), cutoff=2, source=TWO_INDICATORS_NOTE,
-            unit="indicators", outcome="high", design_choice=True,
-            note=", ".join(r.rule for r in indicators),
-        ))  # fmt: skip
+        reasons.append(
+            RiskReason(
+                rule="indicator_count",
+                value=len(indicators),
+                cutoff=2,
+                source=TWO_INDICATORS_NOTE,
+                unit="indicators",
+                outcome="high",
+                design_choice=True,
+                note=", ".join(r.rule for r in indicators),
+            )
+        )
     return FallRisk(level=level, population=population, reasons=reasons)
 
 
@@ -285,9 +364,15 @@ def _undetermined(
     design = rule in _DESIGN_CHOICE_CHECKS or any(p in note for p in _PLAUSIBILITY_NOTES)
     source = f"{DESIGN_CHOICE}: plausibility check" if design else "measurement check"
     return RiskReason(
-        rule=rule, value=value, cutoff=cutoff, source=source, unit=unit,
-        outcome="undetermined", design_choice=design, note=note,
-    )  # fmt: skip
+        rule=rule,
+        value=value,
+        cutoff=cutoff,
+        source=source,
+        unit=unit,
+        outcome="undetermined",
+        design_choice=design,
+        note=note,
+    )
 
 
 _DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count"})

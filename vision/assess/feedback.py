@@ -30,9 +30,16 @@ from .presets import SCREENING_STATEMENT, AssessOptions
 from .scores import metric_value
 
 __all__ = [
-    "CUES", "FORM_LIMITS", "Cue", "FormLimit", "FormMetrics", "build_feedback", "cue",
-    "live_cue", "session_start_cue",
-]  # fmt: skip
+    "CUES",
+    "FORM_LIMITS",
+    "Cue",
+    "FormLimit",
+    "FormMetrics",
+    "build_feedback",
+    "cue",
+    "live_cue",
+    "session_start_cue",
+]
 
 
 def build_feedback(
@@ -45,19 +52,34 @@ def build_feedback(
     if redo is not None:
         return (safety + [redo])[: max(options.max_cues, 1)]
     flagged = [
-        r for r in fall_risk.reasons
+        r
+        for r in fall_risk.reasons
         if r.outcome in ("high", "moderate") and r.rule != "indicator_count"
-    ]  # fmt: skip
+    ]
     if fall_risk.level in ("high", "moderate") and flagged:
         rules = "; ".join(_reason_text(r) for r in flagged)
-        safety.append(cue(
-            "fall_risk_flag",
-            {"level": fall_risk.level, "population": fall_risk.population,
-             "statement": SCREENING_STATEMENT,
-             "rules": [{"rule": r.rule, "value": r.value, "cutoff": r.cutoff, "unit": r.unit,
-                        "source": r.source} for r in flagged]},
-            rules=rules, level=fall_risk.level,
-        ))  # fmt: skip
+        safety.append(
+            cue(
+                "fall_risk_flag",
+                {
+                    "level": fall_risk.level,
+                    "population": fall_risk.population,
+                    "statement": SCREENING_STATEMENT,
+                    "rules": [
+                        {
+                            "rule": r.rule,
+                            "value": r.value,
+                            "cutoff": r.cutoff,
+                            "unit": r.unit,
+                            "source": r.source,
+                        }
+                        for r in flagged
+                    ],
+                },
+                rules=rules,
+                level=fall_risk.level,
+            )
+        )
     form = sorted(_form_cues(result), key=lambda pair: -pair[0])
     advice = [f for _, f in form if f.severity != "info"]
     info = [f for _, f in form if f.severity == "info"]
@@ -93,15 +115,19 @@ def _posture_cue(code: str, series_name: str, metric: str) -> Any:
         frames = frames_beyond(result, series_name, limit.limit, limit.above, limit.absolute)
         where = ""
         if frames:
-            where = (f" and beyond {abs(limit.limit):g} degrees in frames "
-                     f"{frames['first_frame']}-{frames['last_frame']}")  # fmt: skip
+            where = (
+                f" and beyond {abs(limit.limit):g} degrees in frames "
+                f"{frames['first_frame']}-{frames['last_frame']}"
+            )
         evidence: dict[str, Any] = {metric: round(value, 1), "segments": walk_segments(result)}
         if frames:
             evidence["frames"] = frames
         fields: dict[str, Any] = {
-            "mean_deg": abs(value), "where": where, "side": "right" if value > 0 else "left",
+            "mean_deg": abs(value),
+            "where": where,
+            "side": "right" if value > 0 else "left",
             "updown": "down" if value > 0 else "up",
-        }  # fmt: skip
+        }
         if code == "trunk_flexion":
             peak = result.metrics.trunk_flexion_deg.max
             fields["max_deg"] = abs(peak) if peak is not None else abs(value)
@@ -134,17 +160,21 @@ def _uneven_rhythm(result: AnalysisResult, value: float) -> Feedback:
     else:
         range_text = ""
     evidence = {
-        "stride_time_sd_ms": round(value, 1), "strides": n,
+        "stride_time_sd_ms": round(value, 1),
+        "strides": n,
         "stride_times_s": [{"t_contact_s": t, "stride_s": round(d, 3)} for t, d in strides],
-    }  # fmt: skip
+    }
     return cue("uneven_rhythm", evidence, sd_ms=value, strides=n, range_text=range_text)
 
 
 def _sway(result: AnalysisResult, value: float) -> Feedback:
     segs = walk_segments(result)
     where = f" between {segs[0]['start_s']:.1f} s and {segs[-1]['end_s']:.1f} s" if segs else ""
-    evidence = {"sway_ml_body_heights": round(value, 3), "sway_ml_m": result.metrics.sway_ml_m,
-                "segments": segs}  # fmt: skip
+    evidence = {
+        "sway_ml_body_heights": round(value, 3),
+        "sway_ml_m": result.metrics.sway_ml_m,
+        "segments": segs,
+    }
     return cue("sway", evidence, sway_body_heights=value, where=where)
 
 
@@ -153,18 +183,32 @@ def _short_steps(result: AnalysisResult, value: float) -> Feedback | None:
     if not measured:
         return None  # the cue names the shortest step: without per-step lengths, no cue
     i, shortest = min(measured, key=lambda pair: pair[1].length_m or 0.0)
-    evidence = {"step_length_m.mean": round(value, 3), "steps": step_refs(result),
-                "shortest_step": {"index": i, "foot": shortest.foot,
-                                  "t_contact_s": shortest.t_contact_s,
-                                  "length_m": shortest.length_m}}  # fmt: skip
-    return cue("short_steps", evidence, mean_m=value, min_m=shortest.length_m,
-               min_step=f"{shortest.foot} foot at {shortest.t_contact_s:.1f} s")  # fmt: skip
+    evidence = {
+        "step_length_m.mean": round(value, 3),
+        "steps": step_refs(result),
+        "shortest_step": {
+            "index": i,
+            "foot": shortest.foot,
+            "t_contact_s": shortest.t_contact_s,
+            "length_m": shortest.length_m,
+        },
+    }
+    return cue(
+        "short_steps",
+        evidence,
+        mean_m=value,
+        min_m=shortest.length_m,
+        min_step=f"{shortest.foot} foot at {shortest.t_contact_s:.1f} s",
+    )
 
 
 def _looking_back(result: AnalysisResult, value: float) -> Feedback:
     seconds = metric_value(result, "extras.metrics_more.looking_back_s") or 0.0
-    evidence = {"looking_back_fraction": round(value, 3), "looking_back_s": round(seconds, 2),
-                "segments": walk_segments(result)}  # fmt: skip
+    evidence = {
+        "looking_back_fraction": round(value, 3),
+        "looking_back_s": round(seconds, 2),
+        "segments": walk_segments(result),
+    }
     return cue("looking_back", evidence, seconds=seconds, pct=100.0 * value)
 
 
@@ -197,10 +241,13 @@ def _stumble_cue(seen: list[dict[str, Any]], result: AnalysisResult) -> Feedback
     for s in seen:
         t_s = float(s.get("t_s") or 0.0)
         frame = s.get("frame")
-        listed.append({
-            "t_s": t_s, "frame": int(round(t_s * result.video.fps)) if frame is None else frame,
-            "drop_body_heights": float(s.get("drop_body_heights") or 0.0),
-        })  # fmt: skip
+        listed.append(
+            {
+                "t_s": t_s,
+                "frame": int(round(t_s * result.video.fps)) if frame is None else frame,
+                "drop_body_heights": float(s.get("drop_body_heights") or 0.0),
+            }
+        )
     first = listed[0]
     more = f" and {len(listed) - 1} more" if len(listed) > 1 else ""
     return cue("stumble", {"stumbles": listed, "count": len(listed)}, more=more, **first)
@@ -240,18 +287,28 @@ def _redo_cue(result: AnalysisResult, want: str) -> Feedback | None:
     got = result.metrics.walk_direction
     walks = walk_segments(result)
     if got in ("forward", "backward") and got != want:
-        return cue("wrong_direction", {"walk_direction": got, "segments": walks},
-                   walk_direction=got, expected=want)  # fmt: skip
+        return cue(
+            "wrong_direction",
+            {"walk_direction": got, "segments": walks},
+            walk_direction=got,
+            expected=want,
+        )
     if got is None and walks:
         view = str(result.extras.get("view", "camera"))
-        return cue("direction_unsure", {"segments": walks, "view": view,
-                                        "facing_agreement": result.extras.get("facing_agreement")},
-                   view=view)  # fmt: skip
+        return cue(
+            "direction_unsure",
+            {
+                "segments": walks,
+                "view": view,
+                "facing_agreement": result.extras.get("facing_agreement"),
+            },
+            view=view,
+        )
     return None
 
 
 def _reason_text(reason: Any) -> str:
-    """"3 m backward walk test 6.00 s, cut-off 4.5 s" (sources travel in the evidence)."""
+    """ "3 m backward walk test 6.00 s, cut-off 4.5 s" (sources travel in the evidence)."""
     label = RULE_LABELS.get(reason.rule, reason.rule.replace("_", " "))
     if reason.rule == "prior_fall":
         return label

@@ -74,22 +74,36 @@ def live_form_cues(metrics: FormMetrics) -> list[Feedback]:
         LOOKING_BACK: metrics.looking_back_fraction,
     }
     crossed = [
-        (limit, value) for limit in FORM_LIMITS
+        (limit, value)
+        for limit in FORM_LIMITS
         if (value := live_names.get(limit.metric)) is not None and limit.crossed(value)
-    ]  # fmt: skip
+    ]
     crossed.sort(key=lambda pair: -deficit(*pair))
     out = []
     for limit, value in crossed:
         peak = metrics.trunk_flexion_max_deg
         fields = {
-            "mean_deg": abs(value), "max_deg": abs(value) if peak is None else abs(peak),
-            "where": " just now", "side": "right" if value > 0 else "left",
-            "updown": "down" if value > 0 else "up", "asymmetry_pct": value, "detail": "",
-            "sd_ms": value, "strides": metrics.strides, "range_text": "",
-            "sway_body_heights": value, "swing_deg": value,
-            "seconds": value * (metrics.window_s or 0.0), "pct": 100.0 * value,
-        }  # fmt: skip
-        evidence = {limit.metric: round(value, 3), "limit": limit.limit, "unit": limit.unit,
-                    "design_choice": True, "window": "live"}  # fmt: skip
+            "mean_deg": abs(value),
+            "max_deg": abs(value) if peak is None else abs(peak),
+            "where": " just now",
+            "side": "right" if value > 0 else "left",
+            "updown": "down" if value > 0 else "up",
+            "asymmetry_pct": value,
+            "detail": "",
+            "sd_ms": value,
+            "strides": metrics.strides,
+            "range_text": "",
+            "sway_body_heights": value,
+            "swing_deg": value,
+            "seconds": value * (metrics.window_s or 0.0),
+            "pct": 100.0 * value,
+        }
+        evidence = {
+            limit.metric: round(value, 3),
+            "limit": limit.limit,
+            "unit": limit.unit,
+            "design_choice": True,
+            "window": "live",
+        }
         out.append(cue(limit.code, evidence, **fields))
     return out

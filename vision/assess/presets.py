@@ -75,10 +75,11 @@ PRESETS: dict[str, PopulationPreset] = {
             name="general_adult",
             label="adult practising backward walking (self-coaching)",
             test_3mbwt=Test3mbwtCutoffs(
-                4.5, 3.0,
+                4.5,
+                3.0,
                 f"{DESIGN_CHOICE}: the cut-offs of {CARTER_2019} applied to adults of any age",
                 design_choice=True,
-            ),  # fmt: skip
+            ),
             note="No backward-walking fall cut-offs are published for younger adults.",
         ),
         PopulationPreset(

@@ -50,24 +50,40 @@ ANCHORS: tuple[Anchor, ...] = (
     Anchor("trunk_lateral_lean_deg.mean", "posture", 3.0, 15.0, 1.0, "deg", absolute=True),
     Anchor("head_pitch_deg.mean", "posture", 15.0, 45.0, 1.0, "deg", absolute=True),
     Anchor(
-        "speed_mps", "steps", 1.0, 0.2, 2.0, "m/s", needs_scale=True,
+        "speed_mps",
+        "steps",
+        1.0,
+        0.2,
+        2.0,
+        "m/s",
+        needs_scale=True,
         basis=f"{DESIGN_CHOICE}; 0.6 m/s, below which all older fallers walked backward "
         f"({FRITZ_2013.split(' (')[0]}), scores 50",
-    ),  # fmt: skip
+    ),
     Anchor("step_length_m.mean", "steps", 0.50, 0.10, 2.0, "m", needs_scale=True),
     Anchor("step_length_asymmetry_pct", "steps", 5.0, 30.0, 1.0, "%"),
     Anchor("step_length_m.cv_pct", "steps", 5.0, 30.0, 1.0, "%"),
     Anchor(
-        "stride_time_sd_ms", "balance", 50.0, 150.0, 2.0, "ms",
+        "stride_time_sd_ms",
+        "balance",
+        50.0,
+        150.0,
+        2.0,
+        "ms",
         basis=f"{DESIGN_CHOICE}; 100 near non-fallers' 49 ms, 44 at fallers' 106 ms "
         f"({HAUSDORFF_2001.split(' (')[0]})",
-    ),  # fmt: skip
+    ),
     Anchor("sway_ml_body_heights", "balance", 0.02, 0.07, 2.0, "body heights"),
     Anchor(
-        "double_support_pct", "balance", 35.0, 65.0, 1.0, "%",
+        "double_support_pct",
+        "balance",
+        35.0,
+        65.0,
+        1.0,
+        "%",
         basis=f"{DESIGN_CHOICE}; backward walking has longer double support than forward "
         "(Laufer 2005), so full marks run to 35 %",
-    ),  # fmt: skip
+    ),
     Anchor("stumble_count", "balance", 0.0, 2.0, 2.0, "stumbles"),
 )
 
@@ -133,11 +149,19 @@ def score_components(result: AnalysisResult, min_strides: int = 6) -> list[Score
         # because it got worse could raise the score. They are reported beside the scores.
         if anchor.metric == "stride_time_sd_ms" and stride_count(result) < min_strides:
             continue
-        out.append(ScoreComponent(
-            metric=anchor.metric, sub_score=anchor.sub_score, value=value, unit=anchor.unit,
-            score=component_score(anchor, value), weight=anchor.weight, good=anchor.good,
-            bad=anchor.bad, basis=anchor.basis,
-        ))  # fmt: skip
+        out.append(
+            ScoreComponent(
+                metric=anchor.metric,
+                sub_score=anchor.sub_score,
+                value=value,
+                unit=anchor.unit,
+                score=component_score(anchor, value),
+                weight=anchor.weight,
+                good=anchor.good,
+                bad=anchor.bad,
+                basis=anchor.basis,
+            )
+        )
     return out
 
 
@@ -151,9 +175,11 @@ def combine(components: list[ScoreComponent]) -> Scores:
     present = [v for v in subs.values() if v is not None]
     overall = sum(present) / len(present) if present else None
     return Scores(
-        overall=_r(overall), posture=_r(subs["posture"]), steps=_r(subs["steps"]),
+        overall=_r(overall),
+        posture=_r(subs["posture"]),
+        steps=_r(subs["steps"]),
         balance=_r(subs["balance"]),
-    )  # fmt: skip
+    )
 
 
 def compute_scores(result: AnalysisResult, min_strides: int = 6) -> Scores:

@@ -118,8 +118,12 @@ def load_event_labels(path: str | Path, fps: float) -> list[Event]:
     with open(path, newline="") as fh:
         rows = list(csv.DictReader(fh))
     return [
-        Event(frame=int(r["frame"]), t_s=(int(r["frame"]) - 0.5) / fps, foot=r["foot"].strip(),
-              type=r["event"].strip())  # type: ignore[arg-type]  # fmt: skip
+        Event(
+            frame=int(r["frame"]),
+            t_s=(int(r["frame"]) - 0.5) / fps,
+            foot=r["foot"].strip(),
+            type=r["event"].strip(),
+        )  # type: ignore[arg-type]
         for r in rows
     ]
 
@@ -129,8 +133,12 @@ def reversed_events(events: Sequence[Event], last_frame: int, fps: float) -> lis
     ``last_frame - t`` and a lift a contact; an event at time s becomes one at
     ``last_frame / fps - s`` (so a time between two frames stays between the same two)."""
     out = [
-        Event(frame=last_frame - e.frame, t_s=last_frame / fps - e.t_s, foot=e.foot,
-              type="lift" if e.type == "contact" else "contact")  # fmt: skip
+        Event(
+            frame=last_frame - e.frame,
+            t_s=last_frame / fps - e.t_s,
+            foot=e.foot,
+            type="lift" if e.type == "contact" else "contact",
+        )
         for e in events
     ]
     return sorted(out, key=lambda e: e.t_s)

@@ -44,6 +44,7 @@ def mid_shoulder(points: np.ndarray) -> np.ndarray:
 def chain_length(points: np.ndarray) -> np.ndarray:
     """(T,) length of ankle -> knee -> hip -> mid-shoulder -> nose, legs averaged (units of
     ``points``; NaN where a landmark is missing)."""
+
     def seg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.linalg.norm(a - b, axis=-1)
 
@@ -174,8 +175,9 @@ def despiked(points: np.ndarray, fps: float, window_s: float = 0.13) -> np.ndarr
     return np.where(np.isfinite(points), med, np.nan).astype(points.dtype)
 
 
-def with_consistent_legs(image: np.ndarray, world: np.ndarray, visibility: np.ndarray,
-                         t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def with_consistent_legs(
+    image: np.ndarray, world: np.ndarray, visibility: np.ndarray, t_s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Copies of (T, 33, 3) ``image``, ``world`` and (T, 33) ``visibility`` with the whole legs'
     labels (hip, knee, ankle, heel, toe) exchanged where :func:`repair_leg_swaps` finds BlazePose
     swapped them; plus the (T,) bool mask of exchanged frames.
@@ -189,7 +191,9 @@ def with_consistent_legs(image: np.ndarray, world: np.ndarray, visibility: np.nd
     for arr in (image, world, visibility):
         a = arr.copy()
         a[np.ix_(swapped, left)], a[np.ix_(swapped, right)] = (
-            arr[np.ix_(swapped, right)], arr[np.ix_(swapped, left)])
+            arr[np.ix_(swapped, right)],
+            arr[np.ix_(swapped, left)],
+        )
         out.append(a)
     return out[0], out[1], out[2], swapped
 

@@ -147,7 +147,8 @@ def width_ratio(image: np.ndarray) -> np.ndarray:
 
 
 def classify_view(
-    image: np.ndarray, options: DirectionOptions = DirectionOptions(),
+    image: np.ndarray,
+    options: DirectionOptions = DirectionOptions(),
     image_size: tuple[int, int] | None = None,
 ) -> View:
     """Camera view of frames ``image`` (T, 33, >=2) px, from the trunk's apparent width,
@@ -161,8 +162,13 @@ def classify_view(
     if r.size == 0:
         return "side"
     ratio = float(np.median(r))
-    view: View = ("side" if ratio < options.side_width_ratio
-                  else "oblique" if ratio < options.frontal_width_ratio else "front")
+    view: View = (
+        "side"
+        if ratio < options.side_width_ratio
+        else "oblique"
+        if ratio < options.frontal_width_ratio
+        else "front"
+    )
     angle = path_angle_deg(image, image_size, options.min_path_bh)
     if np.isfinite(angle):
         if angle >= options.frontal_path_deg:
@@ -193,8 +199,7 @@ def _standing_in_line(segments: list[Segment]) -> list[Segment]:
     for i, g in enumerate(out):
         if g.direction != "standing":
             continue
-        walks = [out[j] for j in (i + 1, i - 1)
-                 if 0 <= j < len(out) and out[j].direction in WALKS]
+        walks = [out[j] for j in (i + 1, i - 1) if 0 <= j < len(out) and out[j].direction in WALKS]
         if walks:
             out[i] = replace(g, view=walks[0].view)
     return out
@@ -221,8 +226,9 @@ def analyze_direction(
     win = max(int(round(options.smooth_s * fps)) | 1, 1)
     if not np.isfinite(h_px) or h_px <= 0:
         empty = np.zeros(n, dtype=np.int8)
-        return DirectionAnalysis(view, empty, empty.copy(), np.full(n, "", dtype=object),
-                                 np.zeros(n), float("nan"))  # fmt: skip
+        return DirectionAnalysis(
+            view, empty, empty.copy(), np.full(n, "", dtype=object), np.zeros(n), float("nan")
+        )
 
     if view in ("front", "back"):
         # Travel along the line of sight: distance in body heights is f / apparent height. The
@@ -236,8 +242,7 @@ def analyze_direction(
             warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
             speed = np.nanmedian(np.stack(speeds), axis=0)
         facing_cue = nanmedian_filter(frontal_facing(image), win)
-        facing = facing_between_turns(facing_cue, width_ratio(image), fps,
-                                      options.side_width_ratio)  # fmt: skip
+        facing = facing_between_turns(facing_cue, width_ratio(image), fps, options.side_width_ratio)
     else:
         x = nanmedian_filter(mid_hip(image[:, :, :2])[:, 0], max(int(round(0.13 * fps)) | 1, 3))
         speed = window_speed(x, t_s, options.standing_window_s) / h_px
@@ -269,17 +274,28 @@ def analyze_direction(
 
     segments = [
         Segment(
-            start_s=float(t_s[a]), end_s=float(t_s[b - 1]), direction=label[a],
+            start_s=float(t_s[a]),
+            end_s=float(t_s[b - 1]),
+            direction=label[a],
             view=classify_view(image[a:b], options, image_size),
         )
         for a, b in _label_runs(label)
         if label[a] != ""
-    ]  # fmt: skip
+    ]
     segments = _standing_in_line(segments)
     told = np.isfinite(facing_cue) & (facing_cue != 0) & (facing != 0)
     agreement = float(np.mean(np.sign(facing_cue[told]) == facing[told])) if told.any() else np.nan
-    return DirectionAnalysis(view, facing, travel, label, speed, h_px, segments, agreement,
-                             facing_sure=not agreement < options.min_facing_agreement)
+    return DirectionAnalysis(
+        view,
+        facing,
+        travel,
+        label,
+        speed,
+        h_px,
+        segments,
+        agreement,
+        facing_sure=not agreement < options.min_facing_agreement,
+    )
 
 
 def _mark_turns(
@@ -305,8 +321,9 @@ def _label_runs(label: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
-def _stand_short_walks(label: np.ndarray, speed_bh_s: np.ndarray, t_s: np.ndarray,
-                       min_bh: float) -> None:
+def _stand_short_walks(
+    label: np.ndarray, speed_bh_s: np.ndarray, t_s: np.ndarray, min_bh: float
+) -> None:
     """Relabel as standing (in place) each forward/backward run whose net travel, the integral
     of ``speed_bh_s`` over it, is under ``min_bh`` body heights."""
     dt = np.gradient(t_s) if len(t_s) > 1 else np.ones_like(t_s)
@@ -322,9 +339,7 @@ def _merge_short_runs(label: np.ndarray, t_s: np.ndarray, min_s: float) -> None:
     first, so a brief glitch inside a long walk disappears but a real pause survives."""
     while True:
         runs = [r for r in _label_runs(label) if label[r[0]] != ""]
-        short = sorted(
-            (t_s[b - 1] - t_s[a], a, b) for a, b in runs if t_s[b - 1] - t_s[a] < min_s
-        )
+        short = sorted((t_s[b - 1] - t_s[a], a, b) for a, b in runs if t_s[b - 1] - t_s[a] < min_s)
         for _, a, b in short:
             left = label[a - 1] if a > 0 else ""
             right = label[b] if b < len(label) else ""

@@ -102,7 +102,8 @@ def stance_mask(tracks: FootTracks, options: EventOptions) -> np.ndarray:
         still[:, f] = close_short_runs(still[:, f], value=True, max_len=options.min_stance_s / dt)
         if options.footprint_radius_bh is not None:
             still[:, f] = _grow_to_footprint(
-                tracks.feet[:, f, :2], still[:, f],
+                tracks.feet[:, f, :2],
+                still[:, f],
                 options.footprint_radius_bh * tracks.body_height_px,
             )
     return still
@@ -243,9 +244,16 @@ def detect_leapfrog(tracks: FootTracks, options: EventOptions) -> list[Event]:
     """Contacts and lifts from the foremost and hindmost foot along travel, blind to the pose
     model's left/right labels (see :mod:`vision.gait.leapfrog`)."""
     points = tracks.readings if tracks.readings is not None else tracks.feet
-    return leapfrog_events(points, tracks.feet, tracks.t_s, tracks.frame_index,
-                           _fill_travel(tracks.travel), tracks.body_height_px, tracks.frontal,
-                           options.leapfrog)  # fmt: skip
+    return leapfrog_events(
+        points,
+        tracks.feet,
+        tracks.t_s,
+        tracks.frame_index,
+        _fill_travel(tracks.travel),
+        tracks.body_height_px,
+        tracks.frontal,
+        options.leapfrog,
+    )
 
 
 def detect_separation(tracks: FootTracks, options: EventOptions) -> list[Event]:
@@ -254,8 +262,14 @@ def detect_separation(tracks: FootTracks, options: EventOptions) -> list[Event]:
     if tracks.depth is None or not np.isfinite(tracks.depth).any():
         return detect_pelvis_relative(tracks, options)
     bh = tracks.body_height_px
-    return frontal_events(tracks.depth / bh, tracks.feet[:, :, :2] / bh, tracks.t_s,
-                          tracks.frame_index, _fill_travel(tracks.travel), options.frontal)
+    return frontal_events(
+        tracks.depth / bh,
+        tracks.feet[:, :, :2] / bh,
+        tracks.t_s,
+        tracks.frame_index,
+        _fill_travel(tracks.travel),
+        options.frontal,
+    )
 
 
 def motion_measured(tracks: FootTracks) -> bool:
@@ -332,8 +346,7 @@ def airborne_lifts(events: list[Event]) -> int:
 def _event(tracks: FootTracks, i: int, foot: Foot, kind: str, between: bool = False) -> Event:
     """Event at row ``i``; with ``between``, timed half-way between rows ``i - 1`` and ``i``."""
     t = 0.5 * (tracks.t_s[i - 1] + tracks.t_s[i]) if between and i > 0 else tracks.t_s[i]
-    return Event(frame=int(tracks.frame_index[i]), t_s=float(t), foot=foot,
-                 type=kind)  # type: ignore[arg-type]  # fmt: skip
+    return Event(frame=int(tracks.frame_index[i]), t_s=float(t), foot=foot, type=kind)  # type: ignore[arg-type]
 
 
 def _sorted(events: list[Event]) -> list[Event]:
@@ -348,7 +361,7 @@ def _fill_travel(travel: np.ndarray) -> np.ndarray:
         return np.ones_like(out)
     nearest = idx[np.clip(np.searchsorted(idx, np.arange(len(out))), 0, idx.size - 1)]
     prev = idx[np.clip(np.searchsorted(idx, np.arange(len(out))) - 1, 0, idx.size - 1)]
-    pick = np.where(np.abs(prev - np.arange(len(out))) < np.abs(nearest - np.arange(len(out))),
-                    prev, nearest)  # fmt: skip
+    pick = np.where(
+        np.abs(prev - np.arange(len(out))) < np.abs(nearest - np.arange(len(out))), prev, nearest
+    )
     return out[pick]
-

@@ -37,8 +37,13 @@ def frontal_facing(image: np.ndarray) -> np.ndarray:
     return (lr + lr_hip) / scale
 
 
-def facing_between_turns(cue: np.ndarray, width_ratio: np.ndarray, fps: float,
-                         side_on_ratio: float, smooth_s: float = 0.25) -> np.ndarray:
+def facing_between_turns(
+    cue: np.ndarray,
+    width_ratio: np.ndarray,
+    fps: float,
+    side_on_ratio: float,
+    smooth_s: float = 0.25,
+) -> np.ndarray:
     """(T,) int8 facing sign (+1 toward the camera) of a walk seen from the front or back.
 
     Per frame, the pose model's left/right order flips at times, most of all seen from behind

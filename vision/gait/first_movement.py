@@ -50,8 +50,9 @@ class MovementOptions:
     hold_s: float = 0.15
 
 
-def body_points(feet: np.ndarray, pelvis: np.ndarray,
-                body_height_px: float) -> tuple[np.ndarray, np.ndarray]:
+def body_points(
+    feet: np.ndarray, pelvis: np.ndarray, body_height_px: float
+) -> tuple[np.ndarray, np.ndarray]:
     """The points whose places say whether a person stands still: (T, 5, 2) body heights, the
     pelvis then the left foot's heel and toe then the right's, from ``feet`` (T, 2, >=2, 2) px
     [left, right] x [heel, toe, ...] and ``pelvis`` (T, 2) px; and (T,) rows where all are
@@ -62,17 +63,27 @@ def body_points(feet: np.ndarray, pelvis: np.ndarray,
     return np.concatenate([pelvis[:, None], pts], axis=1) / body_height_px, ok
 
 
-def movement_after_standing(points: np.ndarray, ok: np.ndarray, fps: float,
-                            options: MovementOptions = MovementOptions(),
-                            ) -> tuple[tuple[int, int] | None, int | None]:
+def movement_after_standing(
+    points: np.ndarray,
+    ok: np.ndarray,
+    fps: float,
+    options: MovementOptions = MovementOptions(),
+) -> tuple[tuple[int, int] | None, int | None]:
     """The first stretch of standing still in ``points`` (rows ``[a, b)``, see
     :func:`standing_still`) and the first movement after it (a row, see
     :func:`first_movement`); None for what is not found."""
     still = standing_still(points, ok, fps, options.still_s, options.radius_bh)
     if still is None:
         return None, None
-    return still, first_movement(points, ok, still, fps, least_bh=options.least_bh,
-                                 noise_factor=options.noise_factor, hold_s=options.hold_s)
+    return still, first_movement(
+        points,
+        ok,
+        still,
+        fps,
+        least_bh=options.least_bh,
+        noise_factor=options.noise_factor,
+        hold_s=options.hold_s,
+    )
 
 
 def label_blind_distance(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -83,12 +94,14 @@ def label_blind_distance(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
     swapped = ref.copy()
     swapped[1 : 1 + n_foot], swapped[1 + n_foot :] = ref[1 + n_foot :], ref[1 : 1 + n_foot]
     with np.errstate(invalid="ignore"):
-        return np.minimum(np.linalg.norm(points - ref, axis=2),
-                          np.linalg.norm(points - swapped, axis=2))  # fmt: skip
+        return np.minimum(
+            np.linalg.norm(points - ref, axis=2), np.linalg.norm(points - swapped, axis=2)
+        )
 
 
-def standing_still(points: np.ndarray, ok: np.ndarray, fps: float, still_s: float,
-                   radius_bh: float) -> tuple[int, int] | None:
+def standing_still(
+    points: np.ndarray, ok: np.ndarray, fps: float, still_s: float, radius_bh: float
+) -> tuple[int, int] | None:
     """Rows ``[a, b)`` of the first stretch of at least ``still_s`` seconds in which every
     point of ``points`` stays within ``radius_bh`` body heights of its median place there
     (after removing single-frame glitches), grown for as long as they stay there; None if there
@@ -119,8 +132,16 @@ def standing_still(points: np.ndarray, ok: np.ndarray, fps: float, still_s: floa
     return a, a + need + (int(left[0]) if left.size else n - a - need)
 
 
-def first_movement(points: np.ndarray, ok: np.ndarray, still: tuple[int, int], fps: float, *,
-                   least_bh: float, noise_factor: float, hold_s: float) -> int | None:
+def first_movement(
+    points: np.ndarray,
+    ok: np.ndarray,
+    still: tuple[int, int],
+    fps: float,
+    *,
+    least_bh: float,
+    noise_factor: float,
+    hold_s: float,
+) -> int | None:
     """First row at which any point of ``points`` has left where it stood over the rows
     ``still`` (see :func:`standing_still`), or None.
 

@@ -44,8 +44,7 @@ class FloorCamera:
         """(N, 2) floor (x, y) metres under (N, 2) image points that lie ``height_m`` above the
         floor (scalar or (N,)). Rays that never reach that height give NaN."""
         pts = np.asarray(points_px, float).reshape(-1, 2)
-        rays_cam = np.column_stack([(pts - self.principal_px) / self.focal_px,
-                                    np.ones(len(pts))])  # fmt: skip
+        rays_cam = np.column_stack([(pts - self.principal_px) / self.focal_px, np.ones(len(pts))])
         rays = rays_cam @ self.rotation  # camera -> floor axes (rotation is orthonormal)
         with np.errstate(divide="ignore", invalid="ignore"):
             s = (np.asarray(height_m, float) - self.centre_m[2]) / rays[:, 2]
@@ -54,13 +53,15 @@ class FloorCamera:
 
     def depth_m(self, floor_points_m: np.ndarray) -> np.ndarray:
         """(N,) distance along the optical axis of (N, 2) floor points, metres."""
-        p = np.column_stack([np.asarray(floor_points_m, float).reshape(-1, 2),
-                             np.zeros(len(floor_points_m))])  # fmt: skip
+        p = np.column_stack(
+            [np.asarray(floor_points_m, float).reshape(-1, 2), np.zeros(len(floor_points_m))]
+        )
         return ((p - self.centre_m) @ self.rotation.T)[:, 2]
 
 
-def camera_from_homography(image_to_floor: np.ndarray,
-                           image_size: tuple[int, int]) -> FloorCamera | None:
+def camera_from_homography(
+    image_to_floor: np.ndarray, image_size: tuple[int, int]
+) -> FloorCamera | None:
     """The camera implied by a (3, 3) image px -> floor metres homography, for an image of
     ``image_size`` (width, height) px with its principal point at the centre.
 
@@ -74,8 +75,12 @@ def camera_from_homography(image_to_floor: np.ndarray,
     g = shift @ g
     # Columns 1 and 2 of diag(1/f, 1/f, 1) @ g are the floor axes, scaled alike: orthogonal and
     # of equal length. Both are linear in w = 1/f^2; least squares over the pair.
-    a = np.array([g[0, 0] * g[0, 1] + g[1, 0] * g[1, 1],
-                  g[0, 0] ** 2 + g[1, 0] ** 2 - g[0, 1] ** 2 - g[1, 1] ** 2])
+    a = np.array(
+        [
+            g[0, 0] * g[0, 1] + g[1, 0] * g[1, 1],
+            g[0, 0] ** 2 + g[1, 0] ** 2 - g[0, 1] ** 2 - g[1, 1] ** 2,
+        ]
+    )
     b = np.array([g[2, 0] * g[2, 1], g[2, 0] ** 2 - g[2, 1] ** 2])
     denom = float(a @ a)
     if denom <= 0 or not np.isfinite(denom):

@@ -30,8 +30,13 @@ class FootSeenOptions:
     hidden_min_s: float = 0.2
 
 
-def feet_seen(feet: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, int] | np.ndarray,
-              fps: float, options: FootSeenOptions = FootSeenOptions()) -> np.ndarray:
+def feet_seen(
+    feet: np.ndarray,
+    visibility: np.ndarray,
+    frame_size: tuple[int, int] | np.ndarray,
+    fps: float,
+    options: FootSeenOptions = FootSeenOptions(),
+) -> np.ndarray:
     """(T, 2) bool: where each foot of ``feet`` (T, 2, K, 2) pixels is trusted, given its
     ``visibility`` (T, 2) (the better of heel and toe, 0..1): every point inside the picture
     (``frame_size``: (width, height), or each frame's box (T, 4) for stabilised points, see
@@ -105,8 +110,13 @@ def foot_tracks(
     guesses such points, and a guessed foot must not make events.
     """
     feet = foot_points(image)
-    vis = np.stack([visibility[:, [lm.L_HEEL, lm.L_TOE]].max(axis=1),
-                    visibility[:, [lm.R_HEEL, lm.R_TOE]].max(axis=1)], axis=1)  # fmt: skip
+    vis = np.stack(
+        [
+            visibility[:, [lm.L_HEEL, lm.L_TOE]].max(axis=1),
+            visibility[:, [lm.R_HEEL, lm.R_TOE]].max(axis=1),
+        ],
+        axis=1,
+    )
     seen = feet_seen(feet, vis, frame_size, frame_rate(t_s), options)
     feet[~seen] = np.nan
     readings = None
@@ -118,7 +128,16 @@ def foot_tracks(
     if image.shape[-1] >= 3:
         depth = image[:, [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE], 2].reshape(-1, 2, 2)
         depth = np.where(seen[:, :, None], depth, np.nan)
-    return FootTracks(t_s=t_s, frame_index=frame_index, feet=feet,
-                      pelvis=mid_hip(image[:, :, :2]), travel=travel, walking=walking,
-                      body_height_px=body_height_px, frontal=frontal,
-                      readings=readings, depth=depth, motion=motion)  # fmt: skip
+    return FootTracks(
+        t_s=t_s,
+        frame_index=frame_index,
+        feet=feet,
+        pelvis=mid_hip(image[:, :, :2]),
+        travel=travel,
+        walking=walking,
+        body_height_px=body_height_px,
+        frontal=frontal,
+        readings=readings,
+        depth=depth,
+        motion=motion,
+    )

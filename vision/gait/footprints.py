@@ -170,19 +170,24 @@ def _close(mask: np.ndarray, value: bool, max_len: int) -> np.ndarray:
     return out
 
 
-def _occupancy(feet: np.ndarray, heel_rest: np.ndarray, toe_rest: np.ndarray,
-               radius_px: float) -> tuple[np.ndarray, np.ndarray]:
+def _occupancy(
+    feet: np.ndarray, heel_rest: np.ndarray, toe_rest: np.ndarray, radius_px: float
+) -> tuple[np.ndarray, np.ndarray]:
     """(T,) readings touching a footprint per frame and (T, 2) which readings do."""
     dh = np.linalg.norm(feet[:, :, HEEL] - heel_rest, axis=-1)
     dt = np.linalg.norm(feet[:, :, TOE] - toe_rest, axis=-1)
     with np.errstate(invalid="ignore"):
-        touch = (np.fmin(dh, dt) <= radius_px)
+        touch = np.fmin(dh, dt) <= radius_px
     return touch.sum(axis=1), touch
 
 
-def find_stances(feet: np.ndarray, labels_left: np.ndarray, t_s: np.ndarray,
-                 body_height_px: float, options: FootprintOptions = FootprintOptions()
-                 ) -> FootprintAnalysis:
+def find_stances(
+    feet: np.ndarray,
+    labels_left: np.ndarray,
+    t_s: np.ndarray,
+    body_height_px: float,
+    options: FootprintOptions = FootprintOptions(),
+) -> FootprintAnalysis:
     """Stances of both feet, label-free, from (T, 2, >=2, 2) foot readings in pixels.
 
     Args:
@@ -203,8 +208,11 @@ def find_stances(feet: np.ndarray, labels_left: np.ndarray, t_s: np.ndarray,
     gap = max(int(round(options.link_gap_s / dt)), 1)
     min_stance = max(int(round(options.min_stance_s / dt)), 2)
     min_swing = max(int(round(options.min_swing_s / dt)), 1)
-    touch_r = (options.touch_radius_bh if options.touch_radius_bh is not None
-               else 0.6 * options.still_radius_bh) * bh
+    touch_r = (
+        options.touch_radius_bh
+        if options.touch_radius_bh is not None
+        else 0.6 * options.still_radius_bh
+    ) * bh
     valid = np.isfinite(feet[:, :, :2]).all(axis=(2, 3)).all(axis=1)
     # A change counts only when both feet were seen for a swing's time before it (contact) or
     # after it (lift): a foot entering or leaving the picture, or the pose model's unsteady
@@ -230,8 +238,10 @@ def find_stances(feet: np.ndarray, labels_left: np.ndarray, t_s: np.ndarray,
             continue
         heel_rest = np.median(np.stack([feet[t, f, HEEL] for t, f in group]), axis=0)
         toe_rest = np.median(np.stack([feet[t, f, TOE] for t, f in group]), axis=0)
-        if any(np.linalg.norm(heel_rest - h) <= touch_r and ts.min() < b0 and ts.max() >= a0
-               for h, a0, b0 in accepted):
+        if any(
+            np.linalg.norm(heel_rest - h) <= touch_r and ts.min() < b0 and ts.max() >= a0
+            for h, a0, b0 in accepted
+        ):
             continue  # the same footprint found twice
         occ, touch = _occupancy(feet, heel_rest, toe_rest, touch_r)
         # Occupancy only counts in the run of touching frames around the flat-still core.
@@ -248,12 +258,16 @@ def find_stances(feet: np.ndarray, labels_left: np.ndarray, t_s: np.ndarray,
         place = len(out.places_heel_px)
         out.places_heel_px.append(heel_rest)
         accepted.append((heel_rest, a, b))
-        found = _stances_from_levels(level, a, b, place, heel_rest, toe_rest, touch,
-                                     labels_left, seen_before, seen_after)
+        found = _stances_from_levels(
+            level, a, b, place, heel_rest, toe_rest, touch, labels_left, seen_before, seen_after
+        )
         for st in found:
             if options.refine:  # contacts only, see below
-                st.contact_f = None if st.contact_i is None else arrival_row(
-                    feet, heel_rest, toe_rest, st.contact_i, bh, leaving=False)
+                st.contact_f = (
+                    None
+                    if st.contact_i is None
+                    else arrival_row(feet, heel_rest, toe_rest, st.contact_i, bh, leaving=False)
+                )
                 # Lifts keep the touch-radius timing: on real feet the toe pivots while the heel
                 # rises, which the approach model does not describe (it timed hand-labelled
                 # lifts 1.5 frames early).
@@ -263,8 +277,7 @@ def find_stances(feet: np.ndarray, labels_left: np.ndarray, t_s: np.ndarray,
     return out
 
 
-def _clean_levels(level: np.ndarray, a: int, b: int, min_stance: int, min_swing: int
-                  ) -> np.ndarray:
+def _clean_levels(level: np.ndarray, a: int, b: int, min_stance: int, min_swing: int) -> np.ndarray:
     """Remove brief rises (a foot passing by) and brief dips (noise) of the occupancy."""
     out = level.copy()
     seg = out[a:b]
@@ -277,9 +290,18 @@ def _clean_levels(level: np.ndarray, a: int, b: int, min_stance: int, min_swing:
     return out
 
 
-def _stances_from_levels(level: np.ndarray, a: int, b: int, place: int, heel_rest: np.ndarray,
-                         toe_rest: np.ndarray, touch: np.ndarray, labels_left: np.ndarray,
-                         seen_before: np.ndarray, seen_after: np.ndarray) -> list[Stance]:
+def _stances_from_levels(
+    level: np.ndarray,
+    a: int,
+    b: int,
+    place: int,
+    heel_rest: np.ndarray,
+    toe_rest: np.ndarray,
+    touch: np.ndarray,
+    labels_left: np.ndarray,
+    seen_before: np.ndarray,
+    seen_after: np.ndarray,
+) -> list[Stance]:
     """Open a stance at each rise of the occupancy, close the oldest at each fall (the foot that
     came first leaves first, as in walking)."""
     stances: list[Stance] = []
@@ -312,9 +334,16 @@ APPROACH_POWER = 1.5
 FIT_REACH_BH = 0.08
 
 
-def arrival_row(feet: np.ndarray, heel_rest: np.ndarray, toe_rest: np.ndarray, i: int,
-                body_height_px: float, leaving: bool = False, before: int = 8,
-                after: int = 6) -> float:
+def arrival_row(
+    feet: np.ndarray,
+    heel_rest: np.ndarray,
+    toe_rest: np.ndarray,
+    i: int,
+    body_height_px: float,
+    leaving: bool = False,
+    before: int = 8,
+    after: int = 6,
+) -> float:
     """Fractional frame row at which a foot arrives at (``leaving``: departs from) its resting
     place, near the first touching row ``i``.
 
@@ -381,8 +410,12 @@ def _name_feet(stances: list[Stance]) -> None:
             stances[i].foot = "left" if is_left else "right"
 
 
-def footprint_events(stances: list[Stance], t_s: np.ndarray, frame_index: np.ndarray,
-                     walking: np.ndarray | None = None) -> list[Event]:
+def footprint_events(
+    stances: list[Stance],
+    t_s: np.ndarray,
+    frame_index: np.ndarray,
+    walking: np.ndarray | None = None,
+) -> list[Event]:
     """Contact and lift events of ``stances``, timed half-way between the last frame before the
     change and the first after it, numbered with the first frame of the new state.
 
@@ -403,6 +436,7 @@ def footprint_events(stances: list[Stance], t_s: np.ndarray, frame_index: np.nda
                 t = float(np.interp(fi, rows, t_s))
             else:
                 t = 0.5 * (t_s[i - 1] + t_s[i])
-            events.append(Event(frame=int(frame_index[i]), t_s=float(t), foot=s.foot or "left",
-                                type=kind))  # type: ignore[arg-type]  # fmt: skip
+            events.append(
+                Event(frame=int(frame_index[i]), t_s=float(t), foot=s.foot or "left", type=kind)
+            )  # type: ignore[arg-type]
     return sorted(events, key=lambda e: (e.t_s, e.foot, e.type))

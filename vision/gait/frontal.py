@@ -118,8 +118,11 @@ def find_moves(s: np.ndarray, fps: float, opts: FrontalOptions) -> list[Move]:
             merged.append(m)
         elif prev.sign == m.sign and m.start - prev.stop < min_stance:
             continue  # see the docstring
-        elif (prev.sign != m.sign and m.start - prev.stop <= min_rest
-              and _amplitude(s, m) < 0.5 * _amplitude(s, prev)):  # fmt: skip
+        elif (
+            prev.sign != m.sign
+            and m.start - prev.stop <= min_rest
+            and _amplitude(s, m) < 0.5 * _amplitude(s, prev)
+        ):
             # A swing must start from a rest of both feet (double support); a smaller move
             # back straight after a landing is the pose model overshooting the new footprint and
             # settling: the landing ends where the settling does.
@@ -135,9 +138,14 @@ def _amplitude(s: np.ndarray, m: Move) -> float:
     return float(m.sign * (s[min(b, len(s) - 1)] - s[a]))
 
 
-def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
-                opts: FrontalOptions, bridged: np.ndarray
-                ) -> list[tuple[float, float]]:
+def swing_times(
+    s: np.ndarray,
+    t: np.ndarray,
+    moves: list[Move],
+    fps: float,
+    opts: FrontalOptions,
+    bridged: np.ndarray,
+) -> list[tuple[float, float]]:
     """(lift_s, contact_s) of each move; NaN where that end is not seen resting (the walker
     enters or leaves the view moving, or the next move follows without a rest).
 
@@ -152,8 +160,11 @@ def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
         prev_stop = moves[k - 1].stop if k > 0 else 0
         next_start = moves[k + 1].start if k + 1 < len(moves) else len(s)
         seg = slice(m.start, m.stop)
-        peak = m.start + int(np.argmax(m.sign * np.gradient(s[seg]))) if m.stop - m.start > 1 \
+        peak = (
+            m.start + int(np.argmax(m.sign * np.gradient(s[seg])))
+            if m.stop - m.start > 1
             else m.start
+        )
         contact = lift = float("nan")
         r_start, r_stop = m.reach
         if next_start - m.stop >= min_rest:
@@ -161,22 +172,34 @@ def swing_times(s: np.ndarray, t: np.ndarray, moves: list[Move], fps: float,
             level = segment_median(s, stop, min(next_start, stop + settle))
             hi = min(stop + near, next_start)
             t_a, t_b = float(t[min(m.stop, len(t) - 1)]), float(t[min(stop, len(t) - 1)])
-            contact, _ = fit_arrival(t[peak:hi], m.sign * s[peak:hi], m.sign * level,
-                                     0.5 * (t_a + t_b), opts.search_s + 0.5 * (t_b - t_a))
+            contact, _ = fit_arrival(
+                t[peak:hi],
+                m.sign * s[peak:hi],
+                m.sign * level,
+                0.5 * (t_a + t_b),
+                opts.search_s + 0.5 * (t_b - t_a),
+            )
         if m.start - prev_stop >= min_rest:
-            start = max(r_start, prev_stop + min_rest) if bridged[r_start : m.start].any() \
-                else m.start
+            start = (
+                max(r_start, prev_stop + min_rest) if bridged[r_start : m.start].any() else m.start
+            )
             level = segment_median(s, max(prev_stop, start - settle), start)
             lo = max(start - near, prev_stop)
             t_a, t_b = float(t[start]), float(t[m.start])
-            lift, _ = fit_departure(t[lo : peak + 1], m.sign * s[lo : peak + 1], m.sign * level,
-                                    0.5 * (t_a + t_b), opts.search_s + 0.5 * (t_b - t_a))
+            lift, _ = fit_departure(
+                t[lo : peak + 1],
+                m.sign * s[lo : peak + 1],
+                m.sign * level,
+                0.5 * (t_a + t_b),
+                opts.search_s + 0.5 * (t_b - t_a),
+            )
         out.append((lift, contact))
     return out
 
 
-def name_feet(moves: list[Move], image: np.ndarray, fps: float, opts: FrontalOptions,
-               fallback: np.ndarray) -> list[Foot]:
+def name_feet(
+    moves: list[Move], image: np.ndarray, fps: float, opts: FrontalOptions, fallback: np.ndarray
+) -> list[Foot]:
     """Which foot swings in each move.
 
     The swinging foot is the one whose resting place in the picture changes across the move: the
@@ -213,9 +236,14 @@ def _resting_place(points: np.ndarray) -> np.ndarray:
         return np.nanmedian(points, axis=0)
 
 
-def frontal_events(depth: np.ndarray, image: np.ndarray, t_s: np.ndarray,
-                   frame_index: np.ndarray, travel: np.ndarray,
-                   options: FrontalOptions | None = None) -> list[Event]:
+def frontal_events(
+    depth: np.ndarray,
+    image: np.ndarray,
+    t_s: np.ndarray,
+    frame_index: np.ndarray,
+    travel: np.ndarray,
+    options: FrontalOptions | None = None,
+) -> list[Event]:
     """Contacts and lifts of a walk seen from the front or back.
 
     Args:

@@ -45,9 +45,14 @@ class FrontalCadence:
     steps_by_rhythm: int | None
 
 
-def settle_frontal_cadence(steps: StepSummary, rhythm: SwayRhythm | None, walking_s: float,
-                           view: str, contacts_by_motion: bool,
-                           warnings: list[str]) -> FrontalCadence:
+def settle_frontal_cadence(
+    steps: StepSummary,
+    rhythm: SwayRhythm | None,
+    walking_s: float,
+    view: str,
+    contacts_by_motion: bool,
+    warnings: list[str],
+) -> FrontalCadence:
     """Settle (in place on ``steps``) the cadence of a walk seen from the front or back, and
     cross-check the step count against the sway's rhythm. Without a rhythm (side views, or a
     walk too short to read one) the contacts' cadence stands.
@@ -66,33 +71,43 @@ def settle_frontal_cadence(steps: StepSummary, rhythm: SwayRhythm | None, walkin
     if rhythm is None:
         return FrontalCadence("contacts", None)
     counted = steps.cadence_spm
-    agree = (counted is not None
-             and abs(counted / rhythm.cadence_spm - 1.0) <= CADENCE_DISAGREEMENT)  # fmt: skip
+    agree = counted is not None and abs(counted / rhythm.cadence_spm - 1.0) <= CADENCE_DISAGREEMENT
     # The contacts' standard error as a visit comparison reads it (the steady steps' spread).
     e = cadence_standard_error([x.duration_s for x in steps.steps if x.steady])
     se = None if e is None else e[0]
-    if (contacts_by_motion and agree and se is not None
-            and (rhythm.cadence_se_spm is None or se <= rhythm.cadence_se_spm)):
+    if (
+        contacts_by_motion
+        and agree
+        and se is not None
+        and (rhythm.cadence_se_spm is None or se <= rhythm.cadence_se_spm)
+    ):
         source: CadenceSource = "contacts"
-        warnings.append(f"cadence from this {view} view is read from the foot contacts, timed "
-                        "from the picture's change around each foot; the trunk's side-to-side "
-                        f"sway agrees ({rhythm.cadence_spm:.0f} steps/min)")  # fmt: skip
+        warnings.append(
+            f"cadence from this {view} view is read from the foot contacts, timed "
+            "from the picture's change around each foot; the trunk's side-to-side "
+            f"sway agrees ({rhythm.cadence_spm:.0f} steps/min)"
+        )
     else:
         source = "sway"
         steps.cadence_spm = rhythm.cadence_spm
         steps.step_time_mean_s = 60.0 / rhythm.cadence_spm
         steps.step_time_sd_s = None  # the sway gives the mean rhythm only
-        warnings.append(f"cadence from this {view} view is read from the trunk's side-to-side "
-                        "sway (one sway to each side per stride), not from the foot contacts; "
-                        "step time is its mean only")  # fmt: skip
+        warnings.append(
+            f"cadence from this {view} view is read from the trunk's side-to-side "
+            "sway (one sway to each side per stride), not from the foot contacts; "
+            "step time is its mean only"
+        )
         if counted is not None and not agree:
-            warnings.append(f"the foot contacts give a cadence of {counted:.0f} steps/min, the "
-                            f"trunk's sway {rhythm.cadence_spm:.0f}: steps may have been missed "
-                            "or found twice")  # fmt: skip
+            warnings.append(
+                f"the foot contacts give a cadence of {counted:.0f} steps/min, the "
+                f"trunk's sway {rhythm.cadence_spm:.0f}: steps may have been missed "
+                "or found twice"
+            )
     expected = round(rhythm.steps_over(walking_s))
     if steps.steps and expected != len(steps.steps):
-        warnings.append(f"{len(steps.steps)} steps were found, but the walk's time at the sway's "
-                        f"cadence holds about {expected}: the step count from this {view} view "
-                        "may be off")  # fmt: skip
+        warnings.append(
+            f"{len(steps.steps)} steps were found, but the walk's time at the sway's "
+            f"cadence holds about {expected}: the step count from this {view} view "
+            "may be off"
+        )
     return FrontalCadence(source, expected)
-

@@ -114,8 +114,9 @@ def travel_axis(points: np.ndarray, frontal: bool) -> np.ndarray:
     return axis if axis @ ref > 0 else -axis
 
 
-def order_tracks(points: np.ndarray, axis: np.ndarray, sign: np.ndarray,
-                 body_height_px: float) -> tuple[np.ndarray, np.ndarray]:
+def order_tracks(
+    points: np.ndarray, axis: np.ndarray, sign: np.ndarray, body_height_px: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Foremost and hindmost positions along travel, (T, 2) each for [heel, toe], body heights.
 
     ``points`` (T, 2 feet, >=2 [heel, toe, ...], 2) pixels; ``sign`` (T,) +1/-1 travel sign
@@ -130,12 +131,14 @@ def _moves(x: np.ndarray, fps: float, opts: LeapfrogOptions) -> list[tuple[int, 
     """Row ranges (start, stop) where the track ``x`` (body heights, increasing along travel for
     the foremost track when it moves) moves forward by at least ``min_move_bh``."""
     moving = moving_mask(np.gradient(x) * fps, fps, opts.moving_fraction, opts.min_moving_bh_s)
-    return [(a, b) for a, b in true_runs(moving)
-            if x[min(b, len(x) - 1)] - x[a] >= opts.min_move_bh]  # fmt: skip
+    return [
+        (a, b) for a, b in true_runs(moving) if x[min(b, len(x) - 1)] - x[a] >= opts.min_move_bh
+    ]
 
 
-def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
-            opts: LeapfrogOptions) -> list[SwingFit]:
+def _swings(
+    lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float, opts: LeapfrogOptions
+) -> list[SwingFit]:
     """Swings of one point kind (heels or toes) from its foremost and hindmost tracks.
 
     While one foot swings the other rests at a level P, and {foremost, hindmost} is {swinging,
@@ -159,8 +162,11 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
         rest_until = lead_moves[k + 1][0] if k + 1 < len(lead_moves) else len(lead)
         landed = rest_until - bl >= min_rest  # else still moving when the view ends
         stance = segment_median(lead, al - rest // 2, al)  # the foremost foot before this move
-        match = [m for m, (at, bt) in enumerate(trail_moves)
-                 if at < al and abs(bt - al) <= pass_rows and m not in used_trail]  # fmt: skip
+        match = [
+            m
+            for m, (at, bt) in enumerate(trail_moves)
+            if at < al and abs(bt - al) <= pass_rows and m not in used_trail
+        ]
         lift_search = opts.search_s
         if match:
             m = min(match, key=lambda m: abs(trail_moves[m][1] - al))
@@ -174,16 +180,24 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
                 if landed:
                     end_level = segment_median(lead, bl, min(rest_until, bl + settle))
                     hi = min(bl + near, len(lead))
-                    c, _ = fit_arrival(t[al:hi], lead[al:hi], end_level, float(t[bl]),
-                                       opts.search_s, powers=opts.powers)  # fmt: skip
+                    c, _ = fit_arrival(
+                        t[al:hi],
+                        lead[al:hi],
+                        end_level,
+                        float(t[bl]),
+                        opts.search_s,
+                        powers=opts.powers,
+                    )
                     out.append(SwingFit(lift_s=float("nan"), contact_s=c, rms=float("nan")))
                 continue
         else:
             # From feet side by side (gait initiation): the move starts at the lift, after both
             # feet were seen resting for a while (not a walker coming into view mid-stride).
             at = al
-            quiet_from = max(lead_moves[k - 1][1] if k > 0 else 0,
-                             max((b for _, b in trail_moves if b <= al), default=0))
+            quiet_from = max(
+                lead_moves[k - 1][1] if k > 0 else 0,
+                max((b for _, b in trail_moves if b <= al), default=0),
+            )
             if not landed or al - quiet_from < rest:
                 continue
             start_level = stance
@@ -197,16 +211,27 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
             start_level = segment_median(swing, 0, settle)
         if not landed:  # a lift whose landing is not seen: time the lift alone
             if np.isfinite([start_level]).all() and bl - lo >= 4:
-                lift, _ = fit_departure(t[lo:bl], swing[: bl - lo], start_level, float(t[at]),
-                                        lift_search)  # fmt: skip
+                lift, _ = fit_departure(
+                    t[lo:bl], swing[: bl - lo], start_level, float(t[at]), lift_search
+                )
                 out.append(SwingFit(lift_s=lift, contact_s=float("nan"), rms=float("nan")))
             continue
         end_level = segment_median(lead, bl, min(rest_until, bl + settle))
         if not np.isfinite([start_level, end_level, stance]).all() or hi - lo < 6:
             continue
-        out.append(fit_swing_ends(t[lo:hi], swing, start_level, end_level, float(t[at]),
-                             float(t[min(bl, len(t) - 1)]), opts.search_s,
-                             powers=opts.powers, lift_search_s=lift_search))  # fmt: skip
+        out.append(
+            fit_swing_ends(
+                t[lo:hi],
+                swing,
+                start_level,
+                end_level,
+                float(t[at]),
+                float(t[min(bl, len(t) - 1)]),
+                opts.search_s,
+                powers=opts.powers,
+                lift_search_s=lift_search,
+            )
+        )
     # A closing step: the hindmost foot moves up beside the other and rests, and no foremost
     # move follows it (it did not pass the other foot).
     for m, (at, bt) in enumerate(trail_moves):
@@ -220,17 +245,32 @@ def _swings(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float,
         start_level = segment_median(trail, max(prev_end, at - settle), at)
         end_level = segment_median(trail, bt, min(rest_until, bt + settle))
         if np.isfinite([start_level, end_level]).all() and hi - lo >= 6:
-            fit = fit_swing_ends(t[lo:hi], trail[lo:hi], start_level, end_level, float(t[at]),
-                                 float(t[min(bt, len(t) - 1)]), opts.search_s,
-                                 powers=opts.powers)  # fmt: skip
+            fit = fit_swing_ends(
+                t[lo:hi],
+                trail[lo:hi],
+                start_level,
+                end_level,
+                float(t[at]),
+                float(t[min(bt, len(t) - 1)]),
+                opts.search_s,
+                powers=opts.powers,
+            )
             closing = _closing_arrival(fit, lead, trail, t, at, bt, rest_until, fps, opts)
             out.append(replace(closing, closing=True))
     return sorted(out, key=lambda f: np.nanmin([f.lift_s, f.contact_s]))
 
 
-def _closing_arrival(fit: SwingFit, lead: np.ndarray, trail: np.ndarray, t: np.ndarray,
-                     at: int, bt: int, rest_until: int, fps: float, opts: LeapfrogOptions
-                     ) -> SwingFit:
+def _closing_arrival(
+    fit: SwingFit,
+    lead: np.ndarray,
+    trail: np.ndarray,
+    t: np.ndarray,
+    at: int,
+    bt: int,
+    rest_until: int,
+    fps: float,
+    opts: LeapfrogOptions,
+) -> SwingFit:
     """A closing step's contact followed past where the hindmost track stops.
 
     The hindmost track follows the closing foot only until it draws level with the other one,
@@ -257,13 +297,15 @@ def _closing_arrival(fit: SwingFit, lead: np.ndarray, trail: np.ndarray, t: np.n
     hi = min(stop + int(round(0.15 * fps)), rest_until)
     if not np.isfinite(end_level) or hi - peak < 4:
         return fit
-    contact, _ = fit_arrival(t[peak:hi], swing[peak:hi], end_level, float(t[stop]),
-                             opts.search_s, powers=opts.powers)  # fmt: skip
+    contact, _ = fit_arrival(
+        t[peak:hi], swing[peak:hi], end_level, float(t[stop]), opts.search_s, powers=opts.powers
+    )
     return SwingFit(lift_s=fit.lift_s, contact_s=max(contact, fit.contact_s), rms=fit.rms)
 
 
-def _foot_shift(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, lift_s: float,
-                contact_s: float, window: int) -> float:
+def _foot_shift(
+    lead: np.ndarray, trail: np.ndarray, t: np.ndarray, lift_s: float, contact_s: float, window: int
+) -> float:
     """How far the swinging foot moved along travel from its lift to its contact, body heights,
     from one point kind's foremost and hindmost tracks (T,): while one foot rests, lead + trail
     is the swinging foot plus a constant, whichever foot is in front. Levels are medians over
@@ -276,9 +318,12 @@ def _foot_shift(lead: np.ndarray, trail: np.ndarray, t: np.ndarray, lift_s: floa
     return segment_median(both, j, j + window) - segment_median(both, i - window, i)
 
 
-def _rigid(pair: tuple[SwingFit | None, SwingFit | None],
-           tracks: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
-           t: np.ndarray, window: int) -> bool:
+def _rigid(
+    pair: tuple[SwingFit | None, SwingFit | None],
+    tracks: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    t: np.ndarray,
+    window: int,
+) -> bool:
     """Whether a swing is a move of a whole foot. Heel and toe are one rigid foot: a swing seen
     in one kind's tracks only must show in the other kind's as a shift of at least half its
     length (the rest is the foot's roll and the noise), else it is the pose model's foot point
@@ -296,8 +341,9 @@ def _rigid(pair: tuple[SwingFit | None, SwingFit | None],
     return not np.isfinite([shift, seen]).all() or seen >= 0.5 * shift
 
 
-def _room_for_lone_swings(pairs: list[tuple[SwingFit | None, SwingFit | None]]
-                          ) -> list[tuple[SwingFit | None, SwingFit | None]]:
+def _room_for_lone_swings(
+    pairs: list[tuple[SwingFit | None, SwingFit | None]],
+) -> list[tuple[SwingFit | None, SwingFit | None]]:
     """Drop swings seen in one point kind only that do not fit between the swings seen in both
     around them: one foot is in the air at a time, so a lone swing needs the time from the
     previous paired swing's contact to the next one's lift. Shorter, it is the pose model's
@@ -395,8 +441,11 @@ def leapfrog_events(
             if b - a < 8:
                 continue
             t = t_s[a:b]
-            smooth = [median_lowpass(track[a:b, k], fps, opts.cutoff_hz, opts.median_s)
-                      for track in (lead, trail) for k in (HEEL, TOE)]  # fmt: skip
+            smooth = [
+                median_lowpass(track[a:b, k], fps, opts.cutoff_hz, opts.median_s)
+                for track in (lead, trail)
+                for k in (HEEL, TOE)
+            ]
             heel = _swings(smooth[0], smooth[2], t, fps, opts)
             toe = _swings(smooth[1], smooth[3], t, fps, opts)
             pairs = pair_swings(heel, toe, opts.pair_s)
@@ -411,16 +460,21 @@ def leapfrog_events(
     contacts.sort()
     lifts.sort()
     feet = _name_feet(contacts, labelled, axis, travel_sign)
-    events = [event_at(te, t_s, frame_index, foot, "contact")
-              for (te, _), foot in zip(contacts, feet, strict=True)]  # fmt: skip
+    events = [
+        event_at(te, t_s, frame_index, foot, "contact")
+        for (te, _), foot in zip(contacts, feet, strict=True)
+    ]
     lift_feet = name_lifts(lifts, [tc for tc, _ in contacts], feet, opts.min_swing_s)
-    events += [event_at(te, t_s, frame_index, foot, "lift")
-               for te, foot in zip(lifts, lift_feet, strict=True)]  # fmt: skip
+    events += [
+        event_at(te, t_s, frame_index, foot, "lift")
+        for te, foot in zip(lifts, lift_feet, strict=True)
+    ]
     return sorted(events, key=lambda e: (e.t_s, e.type))
 
 
-def name_lifts(lifts_s: list[float], contacts_s: list[float], contact_feet: list[Foot],
-               min_swing_s: float) -> list[Foot]:
+def name_lifts(
+    lifts_s: list[float], contacts_s: list[float], contact_feet: list[Foot], min_swing_s: float
+) -> list[Foot]:
     """The foot of each lift (times in seconds, ``contacts_s`` sorted with their feet).
 
     The foot that lifts is the one that lands next, at least ``min_swing_s`` later: a lift found
@@ -437,8 +491,12 @@ def name_lifts(lifts_s: list[float], contacts_s: list[float], contact_feet: list
     return out
 
 
-def _name_feet(contacts: list[tuple[float, int]], labelled: np.ndarray, axis: np.ndarray,
-               travel_sign: np.ndarray) -> list[Foot]:
+def _name_feet(
+    contacts: list[tuple[float, int]],
+    labelled: np.ndarray,
+    axis: np.ndarray,
+    travel_sign: np.ndarray,
+) -> list[Foot]:
     """Alternate left/right along the contacts, in the phase most labels agree with: at each
     contact, the labelled foot whose toe is foremost over the next few frames votes."""
     votes = []
@@ -448,7 +506,6 @@ def _name_feet(contacts: list[tuple[float, int]], labelled: np.ndarray, axis: np
         ahead = np.nanmean(along, axis=0) if np.isfinite(along).any() else np.full(2, np.nan)
         votes.append(0 if not np.isfinite(ahead).all() else (1 if ahead[1] > ahead[0] else -1))
     # +1 votes "right", -1 "left"; phase p: contact k is right when (k + p) is even.
-    score = [sum(v * (1 if (k + p) % 2 == 0 else -1) for k, v in enumerate(votes))
-             for p in (0, 1)]  # fmt: skip
+    score = [sum(v * (1 if (k + p) % 2 == 0 else -1) for k, v in enumerate(votes)) for p in (0, 1)]
     p = int(np.argmax(score))
     return ["right" if (k + p) % 2 == 0 else "left" for k in range(len(contacts))]

@@ -71,8 +71,9 @@ class Swing:
     fall_s: float
 
 
-def find_swings(motion: np.ndarray, t_s: np.ndarray,
-                options: MotionOptions | None = None) -> list[Swing]:
+def find_swings(
+    motion: np.ndarray, t_s: np.ndarray, options: MotionOptions | None = None
+) -> list[Swing]:
     """Swings of both feet in time order.
 
     Args:
@@ -127,8 +128,10 @@ def stride_time_s(swings: list[Swing], default_s: float) -> float:
     """Median time between the ends of one foot's consecutive swings, seconds; twice the median
     time between consecutive ends of either foot where no foot has two; ``default_s`` where
     there are not even two."""
-    by_foot = {foot: [s.fall_s for s in swings if s.foot == foot and np.isfinite(s.fall_s)]
-               for foot in FEET}  # fmt: skip
+    by_foot = {
+        foot: [s.fall_s for s in swings if s.foot == foot and np.isfinite(s.fall_s)]
+        for foot in FEET
+    }
     own = [d for ends in by_foot.values() for d in np.diff(ends)]
     if own:
         return float(np.median(own))
@@ -136,8 +139,12 @@ def stride_time_s(swings: list[Swing], default_s: float) -> float:
     return float(2 * np.median(np.diff(ends))) if len(ends) > 1 else default_s
 
 
-def motion_events(motion: np.ndarray, t_s: np.ndarray, frame_index: np.ndarray,
-                  options: MotionOptions | None = None) -> list[Event]:
+def motion_events(
+    motion: np.ndarray,
+    t_s: np.ndarray,
+    frame_index: np.ndarray,
+    options: MotionOptions | None = None,
+) -> list[Event]:
     """Contacts and lifts from the motion around each foot (see the module docstring).
 
     Args:

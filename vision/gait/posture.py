@@ -119,8 +119,12 @@ def sagittal_image_share(fwd: np.ndarray, up: np.ndarray) -> float:
 
 
 def posture_series(
-    image: np.ndarray, world: np.ndarray, facing: np.ndarray, view: View,
-    options: PostureOptions = PostureOptions(), image_share: float | None = None,
+    image: np.ndarray,
+    world: np.ndarray,
+    facing: np.ndarray,
+    view: View,
+    options: PostureOptions = PostureOptions(),
+    image_share: float | None = None,
 ) -> PostureSeries:
     """Posture angles per frame.
 
@@ -144,10 +148,14 @@ def posture_series(
         unmeasured = np.full(len(img), np.nan)
         if view in ("side", "oblique"):
             share = sagittal_image_share(fwd, up) if image_share is None else image_share
-            flexion = np.degrees(np.arctan(
-                np.tan(np.radians(_angle_from_vertical_image(trunk_img, sign))) / share))
-            lateral = (np.degrees(np.arctan2(np.sum(trunk_w * right, 1), trunk_w @ up))
-                       if view == "side" else unmeasured)  # fmt: skip
+            flexion = np.degrees(
+                np.arctan(np.tan(np.radians(_angle_from_vertical_image(trunk_img, sign))) / share)
+            )
+            lateral = (
+                np.degrees(np.arctan2(np.sum(trunk_w * right, 1), trunk_w @ up))
+                if view == "side"
+                else unmeasured
+            )
         else:
             flexion = unmeasured
             # Seen from the front the person's right is image left; from the back, image right.
@@ -165,8 +173,13 @@ def posture_series(
         sh_axis = w[:, lm.R_SHOULDER] - w[:, lm.L_SHOULDER]
         yaw = _horizontal_angle(ear_axis, sh_axis)
 
-        knee = np.stack([_knee_flexion(img if view in ("side", "oblique") else w, side)
-                         for side in ("left", "right")], axis=1)  # fmt: skip
+        knee = np.stack(
+            [
+                _knee_flexion(img if view in ("side", "oblique") else w, side)
+                for side in ("left", "right")
+            ],
+            axis=1,
+        )
         arms = []
         for s_idx, w_idx in ((lm.L_SHOULDER, lm.L_WRIST), (lm.R_SHOULDER, lm.R_WRIST)):
             arm = img[:, w_idx] - img[:, s_idx]
@@ -204,10 +217,15 @@ class PostureSummary:
     arm_swing_deg: float | None
 
 
-def summarise_posture(series: PostureSeries, walking: np.ndarray, t_s: np.ndarray,
-                      options: PostureOptions = PostureOptions()) -> PostureSummary:
+def summarise_posture(
+    series: PostureSeries,
+    walking: np.ndarray,
+    t_s: np.ndarray,
+    options: PostureOptions = PostureOptions(),
+) -> PostureSummary:
     """Means over the walking frames; "max" is the 98th percentile of the absolute angle, so one
     bad frame cannot set it."""
+
     def mean(x: np.ndarray) -> float | None:
         v = x[walking & np.isfinite(x)]
         return float(v.mean()) if v.size else None
@@ -223,8 +241,11 @@ def summarise_posture(series: PostureSeries, walking: np.ndarray, t_s: np.ndarra
     arm = series.arm_angle_deg[walking]
     swing = None
     if np.isfinite(arm).sum() > 10:
-        per_arm = [np.nanpercentile(arm[:, k], 95) - np.nanpercentile(arm[:, k], 5)
-                   for k in range(2) if np.isfinite(arm[:, k]).sum() > 10]  # fmt: skip
+        per_arm = [
+            np.nanpercentile(arm[:, k], 95) - np.nanpercentile(arm[:, k], 5)
+            for k in range(2)
+            if np.isfinite(arm[:, k]).sum() > 10
+        ]
         swing = float(np.mean(per_arm)) if per_arm else None
     return PostureSummary(
         trunk_flexion_mean_deg=mean(series.trunk_flexion_deg),

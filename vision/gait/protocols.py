@@ -52,8 +52,9 @@ class TimedTest:
     warnings: list[str] = field(default_factory=list)
 
 
-def floor_progress_m(scale: ScaleModel, points_px: np.ndarray,
-                     height_m: float | None = None) -> np.ndarray:
+def floor_progress_m(
+    scale: ScaleModel, points_px: np.ndarray, height_m: float | None = None
+) -> np.ndarray:
     """(N,) distance in metres from the start line toward the far mark of (N, 2) image foot
     points (2-point: along the line from point 1 to point 2; 4-point: floor x, the points
     placed ``height_m`` above the floor, see :meth:`ScaleModel.floor_m`)."""
@@ -65,8 +66,12 @@ def floor_progress_m(scale: ScaleModel, points_px: np.ndarray,
 
 
 def compute_test_3mbwt(
-    feet: np.ndarray, body: tuple[np.ndarray, np.ndarray], t_s: np.ndarray, events: list[Event],
-    scale: ScaleModel, options: ProtocolOptions = ProtocolOptions(),
+    feet: np.ndarray,
+    body: tuple[np.ndarray, np.ndarray],
+    t_s: np.ndarray,
+    events: list[Event],
+    scale: ScaleModel,
+    options: ProtocolOptions = ProtocolOptions(),
 ) -> TimedTest:
     """Time the 3MBWT.
 
@@ -81,8 +86,10 @@ def compute_test_3mbwt(
     """
     out = TimedTest()
     if scale.method != "floor_calibration":
-        out.warnings.append("3 m backward walk test needs a floor calibration (start line and "
-                            "3 m line); test_3mbwt_s not measured")  # fmt: skip
+        out.warnings.append(
+            "3 m backward walk test needs a floor calibration (start line and "
+            "3 m line); test_3mbwt_s not measured"
+        )
         return out
     points, ok = body
     if ok.sum() < 3:
@@ -93,8 +100,10 @@ def compute_test_3mbwt(
     fps = frame_rate(t_s)
     still, moved = movement_after_standing(points, ok, fps, options.movement)
     if still is None:
-        out.warnings.append("3 m backward walk test: the recording must begin with the person "
-                            "standing still on the start line")  # fmt: skip
+        out.warnings.append(
+            "3 m backward walk test: the recording must begin with the person "
+            "standing still on the start line"
+        )
         return out
     start_i = still[0]
     lifts = [e.t_s for e in events if e.type == "lift" and e.t_s >= t_s[start_i]]
@@ -112,8 +121,9 @@ def compute_test_3mbwt(
     # after it, wherever the swings seen allow. Along a side view's line, height does not move a
     # point: there, and where the swings cannot say, the rear-most point's own reading decides.
     # One way or the other for every line, so the at-the-line check compares like with like.
-    swings = (_swing_rests(trail, lead, t_s, events, out.start_s) if scale.camera is not None
-              else None)
+    swings = (
+        _swing_rests(trail, lead, t_s, events, out.start_s) if scale.camera is not None else None
+    )
     if swings is not None and _swing_crossing_s(*swings, TEST_DISTANCE_M) is None:
         swings = None
     with warnings.catch_warnings():
@@ -129,34 +139,39 @@ def compute_test_3mbwt(
 
     stop = stop_at(TEST_DISTANCE_M)
     if stop is None:
-        out.warnings.append("3 m backward walk test: the rear-most foot never crossed the 3 m "
-                            "line in view")  # fmt: skip
+        out.warnings.append(
+            "3 m backward walk test: the rear-most foot never crossed the 3 m line in view"
+        )
         return out
     out.stop_s = stop
     out.time_s = out.stop_s - out.start_s
     margin = options.line_margin_m
-    _flag_foot_at_line(out, stop_at(TEST_DISTANCE_M + margin), stop_at(TEST_DISTANCE_M - margin),
-                       margin)  # fmt: skip
+    _flag_foot_at_line(
+        out, stop_at(TEST_DISTANCE_M + margin), stop_at(TEST_DISTANCE_M - margin), margin
+    )
     return out
 
 
-def _trail_and_lead(scale: ScaleModel, feet: np.ndarray, ok: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def _trail_and_lead(
+    scale: ScaleModel, feet: np.ndarray, ok: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(T, 2) progress (m) of the hindmost and the foremost foot's [heel, toe] points, NaN where
     the feet are not seen (``ok`` False). Heel and toe points sit at different heights above the
     floor, which matters where the floor is seen at an angle."""
     n = len(feet)
     prog = np.full((n, 2, 2), np.nan)
     for k, height in ((0, scale.heel_height_m), (1, scale.toe_height_m)):
-        prog[ok, :, k] = floor_progress_m(scale, feet[ok][:, :, k, :2].reshape(-1, 2),
-                                          height).reshape(-1, 2)  # fmt: skip
+        prog[ok, :, k] = floor_progress_m(
+            scale, feet[ok][:, :, k, :2].reshape(-1, 2), height
+        ).reshape(-1, 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without the feet stay NaN
         return np.nanmin(prog, axis=1), np.nanmax(prog, axis=1)
 
 
-def _swing_rests(trail: np.ndarray, lead: np.ndarray, t_s: np.ndarray, events: list[Event],
-                 after_s: float) -> tuple[list[tuple[float, float]], np.ndarray] | None:
+def _swing_rests(
+    trail: np.ndarray, lead: np.ndarray, t_s: np.ndarray, events: list[Event], after_s: float
+) -> tuple[list[tuple[float, float]], np.ndarray] | None:
     """The swings seen in ``events`` after ``after_s`` as (lift, contact) times (s), and where
     each foot rested around them: (2 kinds, swings + 2) progress (m) of [heel, toe]; None when
     the events are not one swing after another.
@@ -168,13 +183,19 @@ def _swing_rests(trail: np.ndarray, lead: np.ndarray, t_s: np.ndarray, events: l
     as the foot rolls off before it leaves and onto its heel after it lands.
     """
     swings: list[tuple[float, float]] = []
-    for lift in sorted((e for e in events if e.type == "lift" and e.t_s >= after_s),
-                       key=lambda e: e.t_s):  # fmt: skip
+    for lift in sorted(
+        (e for e in events if e.type == "lift" and e.t_s >= after_s), key=lambda e: e.t_s
+    ):
         # The same foot's next contact: a lift timed a little early can come before the other
         # foot's contact.
-        tc = min((e.t_s for e in events
-                  if e.type == "contact" and e.foot == lift.foot and e.t_s > lift.t_s),
-                 default=None)  # fmt: skip
+        tc = min(
+            (
+                e.t_s
+                for e in events
+                if e.type == "contact" and e.foot == lift.foot and e.t_s > lift.t_s
+            ),
+            default=None,
+        )
         if tc is None:
             break
         swings.append((lift.t_s, tc))
@@ -185,16 +206,19 @@ def _swing_rests(trail: np.ndarray, lead: np.ndarray, t_s: np.ndarray, events: l
         return segment_median(x, *np.searchsorted(t_s, [a_s, b_s], side="right"))
 
     t0 = swings[0][0]
-    rests = np.array([
-        [rest(trail[:, k], t0 - 0.35, t0 - 0.1), rest(lead[:, k], t0 - 0.35, t0 - 0.1)]
-        + [rest(lead[:, k], tc + 0.05, tc + 0.2) for _, tc in swings]
-        for k in range(trail.shape[1])
-    ])  # fmt: skip
+    rests = np.array(
+        [
+            [rest(trail[:, k], t0 - 0.35, t0 - 0.1), rest(lead[:, k], t0 - 0.35, t0 - 0.1)]
+            + [rest(lead[:, k], tc + 0.05, tc + 0.2) for _, tc in swings]
+            for k in range(trail.shape[1])
+        ]
+    )
     return swings, rests
 
 
-def _swing_crossing_s(swings: list[tuple[float, float]], rests: np.ndarray,
-                      level: float) -> float | None:
+def _swing_crossing_s(
+    swings: list[tuple[float, float]], rests: np.ndarray, level: float
+) -> float | None:
     """When the rear-most foot point passed ``level`` (m), placed within the swing that carried
     it there (see :func:`_swing_rests`); None when the swings cannot say.
 
@@ -241,8 +265,9 @@ def _crossing_s(progress: np.ndarray, t_s: np.ndarray, j: int, level: float) -> 
     return float(t_s[j])
 
 
-def _flag_foot_at_line(out: TimedTest, stop_past_s: float | None, stop_short_s: float | None,
-                       margin_m: float) -> None:
+def _flag_foot_at_line(
+    out: TimedTest, stop_past_s: float | None, stop_short_s: float | None, margin_m: float
+) -> None:
     """When the rear-most point came to rest within ``margin_m`` of the line, which side of the
     line that foot rests on is within the landmarks' error. The time stays the crossing as
     read; the other one, with a warning, is ``time_if_short_s`` for a foot read just past the
@@ -263,4 +288,5 @@ def _flag_foot_at_line(out: TimedTest, stop_past_s: float | None, stop_short_s: 
     out.warnings.append(
         f"3 m backward walk test: a foot came to rest within {100 * margin_m:.0f} cm {side} the "
         f"3 m line, inside the landmarks' error; had it rested {had} the line, the test took "
-        f"{other:.2f} s, not {out.time_s:.2f} s")
+        f"{other:.2f} s, not {out.time_s:.2f} s"
+    )

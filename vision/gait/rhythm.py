@@ -77,8 +77,12 @@ def lateral_sway(image: np.ndarray) -> np.ndarray:
     return 0.5 * (mid_hip(xy) + mid_shoulder(xy))[:, 0]
 
 
-def sway_rhythm(image: np.ndarray, t_s: np.ndarray, walk_s: tuple[float, float],
-                options: RhythmOptions = RhythmOptions()) -> SwayRhythm | None:
+def sway_rhythm(
+    image: np.ndarray,
+    t_s: np.ndarray,
+    walk_s: tuple[float, float],
+    options: RhythmOptions = RhythmOptions(),
+) -> SwayRhythm | None:
     """The stride period of the trunk's sway over the walk ``walk_s`` (start, end seconds), from
     ``image`` (T, 33, >=2) pixels at frame times ``t_s`` (T,). None when the walk is too short
     for ``options.min_strides`` periods or the sway is not periodic."""
@@ -120,13 +124,18 @@ def sway_rhythm(image: np.ndarray, t_s: np.ndarray, walk_s: tuple[float, float],
         return None
     stride = p / fps
     se = cadence_standard_error(x, drift, p, fps)
-    return SwayRhythm(stride_s=stride, cadence_spm=120.0 / stride, explained=float(explained),
-                      cadence_se_spm=None if se is None else se[0],
-                      cadence_se_df=None if se is None else se[1])
+    return SwayRhythm(
+        stride_s=stride,
+        cadence_spm=120.0 / stride,
+        explained=float(explained),
+        cadence_se_spm=None if se is None else se[0],
+        cadence_se_df=None if se is None else se[1],
+    )
 
 
-def cadence_standard_error(x: np.ndarray, drift: np.ndarray, period: float, fps: float
-                           ) -> tuple[float, float] | None:
+def cadence_standard_error(
+    x: np.ndarray, drift: np.ndarray, period: float, fps: float
+) -> tuple[float, float] | None:
     """Standard error (steps/min) of the cadence read from the sway ``x`` (N,), sampled at
     ``fps`` frames per second, at its best ``period`` (frames), and its degrees of freedom;
     ``drift`` (N, K) is the drift fitted with the sinusoid. None with fewer than three whole
@@ -155,8 +164,10 @@ def cadence_standard_error(x: np.ndarray, drift: np.ndarray, period: float, fps:
     h = 0.01 * period
     res = _residuals(_with_sinusoid(drift, period), x)
     best = float(np.sum(res**2))
-    above, below = (float(np.sum(_residuals(_with_sinusoid(drift, q), x) ** 2))
-                    for q in (period + h, period - h))  # fmt: skip
+    above, below = (
+        float(np.sum(_residuals(_with_sinusoid(drift, q), x) ** 2))
+        for q in (period + h, period - h)
+    )
     curvature = (above - 2.0 * best + below) / h**2
     if curvature <= 0:
         return None
@@ -178,8 +189,11 @@ def cadence_standard_error(x: np.ndarray, drift: np.ndarray, period: float, fps:
     # cadence = 120 fps / period: its slope against the period is 120 fps / period^2.
     se = 120.0 * fps / period**2 * float(np.sqrt(var_fit + var_strides))
     # The fit's part has hundreds of degrees of freedom: only the strides' part counts.
-    df = (var_fit + var_strides) ** 2 / (var_strides**2 / (strides.size - 1)) \
-        if var_strides > 0 else float("inf")
+    df = (
+        (var_fit + var_strides) ** 2 / (var_strides**2 / (strides.size - 1))
+        if var_strides > 0
+        else float("inf")
+    )
     return se, float(df)
 
 

@@ -108,7 +108,6 @@ class FloorCalibration:
         cal.validate()
         return cal
 
-
     @classmethod
     def from_dict(cls, doc: dict) -> FloorCalibration:
         """From a calibration document: ``{"points_px": [[x1, y1], [x2, y2]], "distance_m": 3.0}``
@@ -120,9 +119,11 @@ class FloorCalibration:
         try:
             pts = tuple((float(x), float(y)) for x, y in doc["points_px"])
             floor = doc.get("floor_m")
-            cal = cls(image_px=pts,
-                      distance_m=float(doc["distance_m"]) if doc.get("distance_m") else None,
-                      floor_m=tuple((float(x), float(y)) for x, y in floor) if floor else None)
+            cal = cls(
+                image_px=pts,
+                distance_m=float(doc["distance_m"]) if doc.get("distance_m") else None,
+                floor_m=tuple((float(x), float(y)) for x, y in floor) if floor else None,
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise CalibrationError(
                 f"calibration document: expected points_px [[x, y], ...] and distance_m or "
@@ -258,9 +259,15 @@ def estimate_scale(
             axis = pts[1] - pts[0]
             dist_px = float(np.linalg.norm(axis))
             mpp = float(calibration.distance_m) / dist_px  # type: ignore[arg-type]
-            return ScaleModel("floor_calibration", mpp, FLOOR_2POINT_UNCERTAINTY_PCT, h_px,
-                              line_origin_px=pts[0], line_axis=axis / dist_px,
-                              estimated_height_m=h_px * mpp)  # fmt: skip
+            return ScaleModel(
+                "floor_calibration",
+                mpp,
+                FLOOR_2POINT_UNCERTAINTY_PCT,
+                h_px,
+                line_origin_px=pts[0],
+                line_axis=axis / dist_px,
+                estimated_height_m=h_px * mpp,
+            )
         import cv2  # the homography fit; OpenCV is a core dependency
 
         floor = np.asarray(calibration.floor_m, float)
@@ -269,8 +276,13 @@ def estimate_scale(
         c = pts.mean(axis=0)
         probe = np.array([c, c + [1.0, 0.0]])
         q = _apply_homography(hom, probe)
-        model = ScaleModel("floor_calibration", float(np.linalg.norm(q[1] - q[0])),
-                           FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT, h_px, homography=hom)  # fmt: skip
+        model = ScaleModel(
+            "floor_calibration",
+            float(np.linalg.norm(q[1] - q[0])),
+            FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT,
+            h_px,
+            homography=hom,
+        )
         cam = camera_from_homography(hom, image_size) if image_size else None
         if cam is None:
             return model
@@ -286,18 +298,28 @@ def estimate_scale(
             raise ValueError(f"height_cm={height_cm} is outside 50-250 cm")
         if not math.isfinite(h_px) or h_px <= 0:
             return ScaleModel("none", None, None, h_px)
-        return ScaleModel("subject_height", height_cm / 100.0 / h_px,
-                          SUBJECT_HEIGHT_UNCERTAINTY_PCT, h_px,
-                          estimated_height_m=height_cm / 100.0)  # fmt: skip
+        return ScaleModel(
+            "subject_height",
+            height_cm / 100.0 / h_px,
+            SUBJECT_HEIGHT_UNCERTAINTY_PCT,
+            h_px,
+            estimated_height_m=height_cm / 100.0,
+        )
     h_world = _robust_height(chain_length(world))
     if math.isfinite(h_world) and math.isfinite(h_px) and h_px > 0 and h_world > 0:
-        return ScaleModel("world_landmarks", h_world / h_px, WORLD_LANDMARKS_UNCERTAINTY_PCT,
-                          h_px, estimated_height_m=h_world)  # fmt: skip
+        return ScaleModel(
+            "world_landmarks",
+            h_world / h_px,
+            WORLD_LANDMARKS_UNCERTAINTY_PCT,
+            h_px,
+            estimated_height_m=h_world,
+        )
     return ScaleModel("none", None, None, h_px)
 
 
-def footprint_points(feet: np.ndarray, scale: ScaleModel, view: str
-                     ) -> tuple[np.ndarray, ScaleModel]:
+def footprint_points(
+    feet: np.ndarray, scale: ScaleModel, view: str
+) -> tuple[np.ndarray, ScaleModel]:
     """The point that places each foot on the floor for its footprints and the walk's speed, in
     the heel's slot of a copy of (T, 2, >=2 [heel, toe, ...], 2) ``feet`` pixels, and the scale
     that lifts it to its height above the floor.

@@ -80,11 +80,14 @@ class StepSummary:
     def result_steps(self) -> list[Step]:
         """Steps for :class:`~vision.result.AnalysisResult` (length in metres or None)."""
         return [
-            Step(foot=s.foot, t_contact_s=round(s.t_contact_s, 4),
-                 duration_s=round(s.duration_s, 4),
-                 length_m=(round(s.length, 4) if self.metric and s.length is not None else None))
+            Step(
+                foot=s.foot,
+                t_contact_s=round(s.t_contact_s, 4),
+                duration_s=round(s.duration_s, 4),
+                length_m=(round(s.length, 4) if self.metric and s.length is not None else None),
+            )
             for s in self.steps
-        ]  # fmt: skip
+        ]
 
 
 def stance_intervals(events: list[Event], foot: Foot, t_end_s: float) -> list[tuple[float, float]]:
@@ -100,8 +103,9 @@ def stance_intervals(events: list[Event], foot: Foot, t_end_s: float) -> list[tu
     return out
 
 
-def footprint_px(feet: np.ndarray, t_s: np.ndarray, foot: int, start_s: float,
-                 stop_s: float) -> np.ndarray | None:
+def footprint_px(
+    feet: np.ndarray, t_s: np.ndarray, foot: int, start_s: float, stop_s: float
+) -> np.ndarray | None:
     """(2,) median heel pixel of ``foot`` (0 left, 1 right) while it rests in [start_s, stop_s];
     ``feet`` is (T, 2, >=2, 2). None when the heel is never seen then."""
     rows = (t_s >= start_s - 1e-9) & (t_s <= stop_s + 1e-9)
@@ -134,8 +138,9 @@ def analyze_steps(
         f: [(a, b, footprint_px(feet, t_s, k, a, b)) for a, b in stances[f]]
         for k, f in enumerate(("left", "right"))
     }
-    scale = scale.with_walk_line(np.array([p[2] for f in prints.values() for p in f
-                                           if p[2] is not None]).reshape(-1, 2))  # fmt: skip
+    scale = scale.with_walk_line(
+        np.array([p[2] for f in prints.values() for p in f if p[2] is not None]).reshape(-1, 2)
+    )
     contacts = [e for e in events if e.type == "contact"]
     bout = 0
     prev: Event | None = None
@@ -158,8 +163,9 @@ def analyze_steps(
         if prev is not None:
             duration = e.t_s - prev.t_s
         else:
-            lifts = [x.t_s for x in events if x.foot == e.foot and x.type == "lift"
-                     and x.t_s < e.t_s]  # fmt: skip
+            lifts = [
+                x.t_s for x in events if x.foot == e.foot and x.type == "lift" and x.t_s < e.t_s
+            ]
             duration = e.t_s - lifts[-1] if lifts else float("nan")
         out.steps.append(StepRecord(e.foot, e.t_s, e.frame, duration, length, length_bh, bout))
         prev = e
@@ -175,8 +181,9 @@ def cadence_standard_error(step_times_s: list[float]) -> tuple[float, int] | Non
     return mean_standard_error([60.0 / d for d in step_times_s if d > 0])
 
 
-def _feet_midpoint_px(feet: np.ndarray, t_s: np.ndarray, t: float,
-                      within_s: float) -> np.ndarray | None:
+def _feet_midpoint_px(
+    feet: np.ndarray, t_s: np.ndarray, t: float, within_s: float
+) -> np.ndarray | None:
     """(2,) midpoint of the two heels in the frame nearest ``t`` (a contact, both feet down)
     where both are seen, looking no further than ``within_s`` away (both feet stay down for the
     double support after a contact); None where no such frame is."""
@@ -196,8 +203,7 @@ def _mark_steady(steps: list[StepRecord]) -> None:
             steps[i].steady = True
 
 
-def _step_period_s(steady: list[StepRecord], lifts: list[float],
-                   options: StepOptions) -> float:
+def _step_period_s(steady: list[StepRecord], lifts: list[float], options: StepOptions) -> float:
     """Mean step time (s): the least-squares slope of event time over step number, pooled over
     series that each keep their own offset: per bout, the steady steps' contacts (each counted
     with the contact that began it), and the ``lifts`` (s, time order) between them (one foot
@@ -242,8 +248,10 @@ def _step_period_s(steady: list[StepRecord], lifts: list[float],
     residuals = [ts - robust * k - np.mean(ts - robust * k) for k, ts in series]
     sigma = 1.4826 * float(np.median(np.abs(np.concatenate(residuals))))
     cut = max(options.outlier_k * sigma, options.outlier_floor_s)
-    kept = [(k[np.abs(r) <= cut], ts[np.abs(r) <= cut])
-            for (k, ts), r in zip(series, residuals, strict=True)]  # fmt: skip
+    kept = [
+        (k[np.abs(r) <= cut], ts[np.abs(r) <= cut])
+        for (k, ts), r in zip(series, residuals, strict=True)
+    ]
     refit = _pooled_slope(kept)
     return refit if refit is not None else mean_step_s
 
@@ -285,10 +293,16 @@ def _pooled_slope(series: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
     return num / den if den > 0 and num > 0 else None
 
 
-def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
-               lifts: list[float], feet: np.ndarray, t_s: np.ndarray, scale: ScaleModel,
-               walk_axis_px: np.ndarray,
-               options: StepOptions) -> None:
+def _summarise(
+    out: StepSummary,
+    stances: dict[str, list[tuple[float, float]]],
+    lifts: list[float],
+    feet: np.ndarray,
+    t_s: np.ndarray,
+    scale: ScaleModel,
+    walk_axis_px: np.ndarray,
+    options: StepOptions,
+) -> None:
     steady = [s for s in out.steps if s.steady and np.isfinite(s.duration_s)]
     if len(steady) < 2:
         out.warnings.append(
@@ -306,8 +320,10 @@ def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
         out.step_length_sd = float(lengths.std(ddof=1))
         if out.step_length_mean > 0:  # feet that never moved apart have no CV
             out.step_length_cv_pct = 100.0 * out.step_length_sd / out.step_length_mean
-        by_foot = {f: [s.length for s in steady if s.foot == f and s.length is not None]
-                   for f in ("left", "right")}  # fmt: skip
+        by_foot = {
+            f: [s.length for s in steady if s.foot == f and s.length is not None]
+            for f in ("left", "right")
+        }
         if all(len(v) >= 2 for v in by_foot.values()):
             ml, mr = float(np.mean(by_foot["left"])), float(np.mean(by_foot["right"]))
             if ml + mr > 0:
@@ -319,11 +335,15 @@ def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
     t0, t1 = steady[0].t_contact_s, steady[-1].t_contact_s
     mids = [_feet_midpoint_px(feet, t_s, t, options.speed_read_s) for t in (t0, t1)]
     if steady[0].bout != steady[-1].bout:
-        out.warnings.append("speed not measured: the steady steps span a pause, so no one bout "
-                            "of walking holds them all")  # fmt: skip
+        out.warnings.append(
+            "speed not measured: the steady steps span a pause, so no one bout "
+            "of walking holds them all"
+        )
     elif any(m is None for m in mids):
-        out.warnings.append("speed not measurable: both feet were not seen together at the first"
-                            " and last steady contacts")  # fmt: skip
+        out.warnings.append(
+            "speed not measurable: both feet were not seen together at the first"
+            " and last steady contacts"
+        )
     elif t1 > t0:
         pos = scale.along_walk(np.stack(mids), walk_axis_px)  # type: ignore[arg-type]
         out.speed = float(abs(pos[1] - pos[0]) / (t1 - t0))
@@ -333,8 +353,11 @@ def _summarise(out: StepSummary, stances: dict[str, list[tuple[float, float]]],
     strides: list[float] = []
     for f in ("left", "right"):
         own = [s for s in out.steps if s.foot == f and s.steady]
-        strides += [b.t_contact_s - a.t_contact_s for a, b in zip(own, own[1:], strict=False)
-                    if a.bout == b.bout]  # fmt: skip
+        strides += [
+            b.t_contact_s - a.t_contact_s
+            for a, b in zip(own, own[1:], strict=False)
+            if a.bout == b.bout
+        ]
     out.n_strides = len(strides)
     if len(strides) >= options.min_strides_for_variability:
         sd = float(np.std(strides, ddof=1))

@@ -35,9 +35,20 @@ StumbleKind = Literal["stumble", "fall"]
 
 # Points that must be inside the picture for the hip-over-floor height to mean anything.
 _JUDGED_POINTS = (
-    lm.NOSE, lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP, lm.L_KNEE, lm.R_KNEE,
-    lm.L_ANKLE, lm.R_ANKLE, lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE,
-)  # fmt: skip
+    lm.NOSE,
+    lm.L_SHOULDER,
+    lm.R_SHOULDER,
+    lm.L_HIP,
+    lm.R_HIP,
+    lm.L_KNEE,
+    lm.R_KNEE,
+    lm.L_ANKLE,
+    lm.R_ANKLE,
+    lm.L_HEEL,
+    lm.R_HEEL,
+    lm.L_TOE,
+    lm.R_TOE,
+)
 _FOOT_POINTS = (lm.L_ANKLE, lm.R_ANKLE, lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE)
 
 
@@ -79,8 +90,9 @@ class StumbleOptions:
     max_leg_mismatch: float = 0.35
 
 
-def hip_height_body_heights(image: np.ndarray, fps: float, height_window_s: float = 0.3,
-                            max_leg_mismatch: float = 0.35) -> np.ndarray:
+def hip_height_body_heights(
+    image: np.ndarray, fps: float, height_window_s: float = 0.3, max_leg_mismatch: float = 0.35
+) -> np.ndarray:
     """(T,) height of the mid-hip above the floor under the person, in apparent body heights.
 
     ``image`` is (T, 33, >=2) pixels (y down); NaN where a point is missing. The yardstick is the
@@ -92,8 +104,9 @@ def hip_height_body_heights(image: np.ndarray, fps: float, height_window_s: floa
     """
     xy = image[:, :, :2].astype(np.float64)
     hip, shoulder = mid_hip(xy), mid_shoulder(xy)
-    upper = (np.linalg.norm(shoulder - hip, axis=-1)
-             + np.linalg.norm(xy[:, lm.NOSE] - shoulder, axis=-1))  # fmt: skip
+    upper = np.linalg.norm(shoulder - hip, axis=-1) + np.linalg.norm(
+        xy[:, lm.NOSE] - shoulder, axis=-1
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = height_series_px(xy) / upper
     ratio = ratio[np.isfinite(ratio)]
@@ -107,15 +120,21 @@ def hip_height_body_heights(image: np.ndarray, fps: float, height_window_s: floa
         legs_ok = np.abs(height_series_px(xy) / h - 1.0) <= max_leg_mismatch
         # Each foot's lowest point, then their mean: in front and back views the nearer foot
         # sits lower in the picture, so the lowest of all points would follow the stepping.
-        floor_y = 0.5 * (np.max(xy[:, list(_FOOT_POINTS[0::2]), 1], axis=1)
-                         + np.max(xy[:, list(_FOOT_POINTS[1::2]), 1], axis=1))
+        floor_y = 0.5 * (
+            np.max(xy[:, list(_FOOT_POINTS[0::2]), 1], axis=1)
+            + np.max(xy[:, list(_FOOT_POINTS[1::2]), 1], axis=1)
+        )
         out = (floor_y - hip[:, 1]) / np.where(h > 0, h, np.nan)
     return np.where(legs_ok, out, np.nan)
 
 
-def judged_frames(image: np.ndarray, visibility: np.ndarray | None,
-                  frame_size: tuple[int, int] | np.ndarray | None, t_s: np.ndarray,
-                  options: StumbleOptions = StumbleOptions()) -> np.ndarray:
+def judged_frames(
+    image: np.ndarray,
+    visibility: np.ndarray | None,
+    frame_size: tuple[int, int] | np.ndarray | None,
+    t_s: np.ndarray,
+    options: StumbleOptions = StumbleOptions(),
+) -> np.ndarray:
     """(T,) bool: frames where the whole body is seen well enough to judge a drop.
 
     ``image`` (T, 33, >=2) pixels; ``visibility`` (T, 33) 0-1 or None; ``frame_size`` (width,
@@ -200,16 +219,20 @@ def detect_stumbles(
         if b - a < min_len:
             continue
         k = a + int(np.nanargmax(drop[a:b]))
-        out.append({
-            "t_s": round(float(t_s[a]), 3), "frame": int(frame_index[a]),
-            "drop_body_heights": round(float(drop[k]), 3),
-            "kind": _kind(hh, level[a], a, t_s, options),
-        })  # fmt: skip
+        out.append(
+            {
+                "t_s": round(float(t_s[a]), 3),
+                "frame": int(frame_index[a]),
+                "drop_body_heights": round(float(drop[k]), 3),
+                "kind": _kind(hh, level[a], a, t_s, options),
+            }
+        )
     return out
 
 
-def _kind(hh: np.ndarray, level: float, start: int, t_s: np.ndarray,
-          options: StumbleOptions) -> StumbleKind:
+def _kind(
+    hh: np.ndarray, level: float, start: int, t_s: np.ndarray, options: StumbleOptions
+) -> StumbleKind:
     """A fall when, within ``window_s + fall_hold_s`` of the drop, the hips go under
     ``fall_fraction`` of the person's level and stay there for ``fall_hold_s``, or until the
     person is no longer judged (one cannot see them get up)."""

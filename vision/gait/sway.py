@@ -57,8 +57,12 @@ def _excursion(t: np.ndarray, x: np.ndarray) -> float | None:
 
 
 def analyze_sway(
-    image: np.ndarray, t_s: np.ndarray, events: list[Event], view: View,
-    trunk_flexion_deg: np.ndarray, height_m: float | None = None,
+    image: np.ndarray,
+    t_s: np.ndarray,
+    events: list[Event],
+    view: View,
+    trunk_flexion_deg: np.ndarray,
+    height_m: float | None = None,
 ) -> SwaySummary:
     """Sway per stride.
 
@@ -86,8 +90,9 @@ def analyze_sway(
             "head": img[:, lm.NOSE, 0] / h,
         }
         for name, x in parts.items():
-            vals = [_excursion(t_s[m], x[m]) for a, b in spans
-                    if (m := (t_s >= a) & (t_s <= b)).any()]  # fmt: skip
+            vals = [
+                _excursion(t_s[m], x[m]) for a, b in spans if (m := (t_s >= a) & (t_s <= b)).any()
+            ]
             vals = [v for v in vals if v is not None]
             if vals:
                 out.ml_parts_body_heights[name] = float(np.mean(vals))
@@ -95,12 +100,16 @@ def analyze_sway(
         if out.ml_body_heights is not None and height_m:
             out.ml_m = out.ml_body_heights * height_m
         elif out.ml_body_heights is not None:
-            out.warnings.append("sway in metres needs the subject's height: reported in body "
-                                "heights only")  # fmt: skip
+            out.warnings.append(
+                "sway in metres needs the subject's height: reported in body heights only"
+            )
     else:
         out.warnings.append(f"mediolateral sway needs a front or back view; this is a {view} view")
-    ranges = [float(np.ptp(v[np.isfinite(v)])) for a, b in spans
-              if np.isfinite(v := trunk_flexion_deg[(t_s >= a) & (t_s <= b)]).sum() > 3]
+    ranges = [
+        float(np.ptp(v[np.isfinite(v)]))
+        for a, b in spans
+        if np.isfinite(v := trunk_flexion_deg[(t_s >= a) & (t_s <= b)]).sum() > 3
+    ]
     if ranges and view in ("side", "oblique"):
         out.trunk_sway_deg = float(np.mean(ranges))
     return out

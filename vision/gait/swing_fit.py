@@ -66,8 +66,13 @@ def fit_arrival(
 
 
 def fit_departure(
-    t: np.ndarray, x: np.ndarray, level: float, guess_s: float, search_s: float = 0.2,
-    step_s: float = 0.004, powers: tuple[float, ...] = ARRIVAL_POWERS,
+    t: np.ndarray,
+    x: np.ndarray,
+    level: float,
+    guess_s: float,
+    search_s: float = 0.2,
+    step_s: float = 0.004,
+    powers: tuple[float, ...] = ARRIVAL_POWERS,
 ) -> tuple[float, float]:
     """Time (s) a move leaves its resting ``level`` (an arrival seen backwards in time)."""
     tr, rms = fit_arrival(-t[::-1], -x[::-1], -level, -guess_s, search_s, step_s, powers)
@@ -75,9 +80,15 @@ def fit_departure(
 
 
 def fit_swing_ends(
-    t: np.ndarray, x: np.ndarray, start_level: float, end_level: float, lift_guess_s: float,
-    contact_guess_s: float, search_s: float = 0.2,
-    powers: tuple[float, ...] = ARRIVAL_POWERS, lift_search_s: float | None = None,
+    t: np.ndarray,
+    x: np.ndarray,
+    start_level: float,
+    end_level: float,
+    lift_guess_s: float,
+    contact_guess_s: float,
+    search_s: float = 0.2,
+    powers: tuple[float, ...] = ARRIVAL_POWERS,
+    lift_search_s: float | None = None,
 ) -> SwingFit:
     """Lift and contact of one swing, each from its own end of the movement (split at the
     swing's peak speed), so a brisk landing and a slow push-off are each fitted as they are."""
@@ -86,10 +97,17 @@ def fit_swing_ends(
     v = np.gradient(x, t) * np.sign(end_level - start_level)
     inside = (t >= lift_guess_s) & (t <= contact_guess_s)
     peak = int(np.argmax(np.where(inside, v, -np.inf))) if inside.any() else len(t) // 2
-    contact, rms_c = fit_arrival(t[peak:], x[peak:], end_level, contact_guess_s, search_s,
-                                 powers=powers)  # fmt: skip
-    lift, rms_l = fit_departure(t[: peak + 1], x[: peak + 1], start_level, lift_guess_s,
-                                lift_search_s or search_s, powers=powers)  # fmt: skip
+    contact, rms_c = fit_arrival(
+        t[peak:], x[peak:], end_level, contact_guess_s, search_s, powers=powers
+    )
+    lift, rms_l = fit_departure(
+        t[: peak + 1],
+        x[: peak + 1],
+        start_level,
+        lift_guess_s,
+        lift_search_s or search_s,
+        powers=powers,
+    )
     return SwingFit(lift_s=lift, contact_s=contact, rms=max(rms_c, rms_l))
 
 
@@ -112,8 +130,9 @@ def same_swing(a: SwingFit, b: SwingFit, pair_s: float) -> bool:
     return bool(np.isfinite([a.lift_s, b.lift_s]).all() and abs(a.lift_s - b.lift_s) <= pair_s)
 
 
-def pair_swings(heel: list[SwingFit], toe: list[SwingFit], pair_s: float
-                ) -> list[tuple[SwingFit | None, SwingFit | None]]:
+def pair_swings(
+    heel: list[SwingFit], toe: list[SwingFit], pair_s: float
+) -> list[tuple[SwingFit | None, SwingFit | None]]:
     """(heel, toe) swing pairs of the same swing (see :func:`same_swing`), in time order; a
     swing seen by one kind only is paired with None."""
     out: list[tuple[SwingFit | None, SwingFit | None]] = []
@@ -127,8 +146,9 @@ def pair_swings(heel: list[SwingFit], toe: list[SwingFit], pair_s: float
         used.add(j)
         out.append((h, toe[j]))
     out += [(None, f) for j, f in enumerate(toe) if j not in used]
-    return sorted(out, key=lambda p: min(np.nanmin([f.lift_s, f.contact_s])
-                                         for f in p if f is not None))  # fmt: skip
+    return sorted(
+        out, key=lambda p: min(np.nanmin([f.lift_s, f.contact_s]) for f in p if f is not None)
+    )
 
 
 def difference_noise(diff_s: np.ndarray) -> float:
@@ -160,8 +180,9 @@ def leading_kind(diff_s: np.ndarray, min_pairs: int = 3) -> int | None:
     return 1 if med < 0 else 0
 
 
-def merge_kinds(times_s: tuple[float, float], kind: int | None, noise_s: float,
-                earliest: bool) -> float:
+def merge_kinds(
+    times_s: tuple[float, float], kind: int | None, noise_s: float, earliest: bool
+) -> float:
     """One event time (s) from two point kinds' estimates ``times_s`` (NaN: not seen).
 
     ``kind`` (see :func:`leading_kind`) is the walk's usual first (``earliest``) or last kind:
@@ -182,8 +203,9 @@ def merge_kinds(times_s: tuple[float, float], kind: int | None, noise_s: float,
     return extreme if abs(extreme - chosen) > tol else chosen
 
 
-def moving_mask(v: np.ndarray, fps: float, fraction: float, min_speed: float,
-                sign: float = 1.0) -> np.ndarray:
+def moving_mask(
+    v: np.ndarray, fps: float, fraction: float, min_speed: float, sign: float = 1.0
+) -> np.ndarray:
     """(T,) where the track moves the ``sign`` way: its speed ``sign * v`` (track units per
     second) above ``fraction`` of the typical peak speed (95th percentile of ``|v|``) and never
     below ``min_speed`` (the noise floor); dips of up to 0.06 s inside a move are noise and
@@ -193,9 +215,7 @@ def moving_mask(v: np.ndarray, fps: float, fraction: float, min_speed: float,
     return close_short_runs(moving, value=False, max_len=max(int(round(0.06 * fps)), 1))
 
 
-def event_at(te: float, t_s: np.ndarray, frame_index: np.ndarray, foot: Foot,
-             kind: str) -> Event:
+def event_at(te: float, t_s: np.ndarray, frame_index: np.ndarray, foot: Foot, kind: str) -> Event:
     """The event of ``kind`` at time ``te`` (s), named for the first frame at or after it."""
     i = int(np.clip(np.searchsorted(t_s, te - 1e-9), 0, len(t_s) - 1))
-    return Event(frame=int(frame_index[i]), t_s=round(float(te), 4), foot=foot,
-                 type=kind)  # type: ignore[arg-type]  # fmt: skip
+    return Event(frame=int(frame_index[i]), t_s=round(float(te), 4), foot=foot, type=kind)  # type: ignore[arg-type]

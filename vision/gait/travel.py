@@ -21,8 +21,9 @@ from vision.gait.body import (
 )
 
 
-def path_angle_deg(image: np.ndarray, image_size: tuple[int, int] | None = None,
-                   min_path_bh: float = 0.6) -> float:
+def path_angle_deg(
+    image: np.ndarray, image_size: tuple[int, int] | None = None, min_path_bh: float = 0.6
+) -> float:
     """Angle in degrees between the path the pelvis walks and the image plane: 0 across the
     image, 90 straight toward or away from the camera; NaN when the subject travels less than
     ``min_path_bh`` body heights.
@@ -101,10 +102,12 @@ def frontal_sizes_px(image: np.ndarray) -> list[np.ndarray]:
     once, so travel takes their median."""
     p = image[:, :, :2]
     whole = height_series_px(image)
-    upper = (np.linalg.norm(mid_hip(p) - mid_shoulder(p), axis=-1)
-             + np.linalg.norm(mid_shoulder(p) - p[:, lm.NOSE], axis=-1))  # fmt: skip
-    width = (np.abs(p[:, lm.L_SHOULDER, 0] - p[:, lm.R_SHOULDER, 0])
-             + np.abs(p[:, lm.L_HIP, 0] - p[:, lm.R_HIP, 0]))  # fmt: skip
+    upper = np.linalg.norm(mid_hip(p) - mid_shoulder(p), axis=-1) + np.linalg.norm(
+        mid_shoulder(p) - p[:, lm.NOSE], axis=-1
+    )
+    width = np.abs(p[:, lm.L_SHOULDER, 0] - p[:, lm.R_SHOULDER, 0]) + np.abs(
+        p[:, lm.L_HIP, 0] - p[:, lm.R_HIP, 0]
+    )
     out = [whole]
     for part in (upper, width):
         ok = np.isfinite(part) & np.isfinite(whole) & (part > 0)

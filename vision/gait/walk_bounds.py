@@ -63,10 +63,16 @@ def _chained(events: list[Event], t0: float, max_gap_s: float, forward: bool) ->
     return out
 
 
-def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.ndarray,
-                     max_trim_s: float = 0.4, max_gap_s: float = 0.8, min_standing_s: float = 0.4,
-                     body: tuple[np.ndarray, np.ndarray] | None = None,
-                     movement: MovementOptions | None = None) -> DirectionAnalysis:
+def settle_walk_ends(
+    direction: DirectionAnalysis,
+    events: list[Event],
+    t_s: np.ndarray,
+    max_trim_s: float = 0.4,
+    max_gap_s: float = 0.8,
+    min_standing_s: float = 0.4,
+    body: tuple[np.ndarray, np.ndarray] | None = None,
+    movement: MovementOptions | None = None,
+) -> DirectionAnalysis:
     """``direction`` with each forward/backward walk next to standing bounded by its steps (the
     frame at or after each event; the frames given up or taken over relabelled):
 
@@ -112,14 +118,21 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
         own.setdefault(id(g), []).append(e)
     for before, g in zip(segs, segs[1:], strict=False):
         a = _frame_of(t_s, g.start_s)
-        if (g.direction not in WALKS or before.direction != "standing"
-                or _frame_of(t_s, before.end_s) != a - 1):
+        if (
+            g.direction not in WALKS
+            or before.direction != "standing"
+            or _frame_of(t_s, before.end_s) != a - 1
+        ):
             continue
-        lifts = [e for e in _chained(own.get(id(g), []), g.start_s, max_gap_s, forward=False)
-                 if e.type == "lift"]  # fmt: skip
+        lifts = [
+            e
+            for e in _chained(own.get(id(g), []), g.start_s, max_gap_s, forward=False)
+            if e.type == "lift"
+        ]
         i = _frame_of(t_s, lifts[-1].t_s) if lifts else a
-        first_lift = next((_frame_of(t_s, e.t_s) for e in own.get(id(g), [])
-                           if e.type == "lift"), None)  # fmt: skip
+        first_lift = next(
+            (_frame_of(t_s, e.t_s) for e in own.get(id(g), []) if e.type == "lift"), None
+        )
         if body is not None and first_lift is not None:
             # Read no further than a movement before the first lift could need to be held.
             r0 = max(_frame_of(t_s, before.start_s), min(i, first_lift) - round(reach_s * fps))
@@ -129,8 +142,10 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
             # The movement that starts a walk comes before its first lift and not long before
             # its start; one read after the first lift is a step seen small (walking toward or
             # away from the camera), one long before is a shuffle during the wait.
-            if (moved is not None
-                    and min(i, first_lift) - int(round(max_gap_s * fps)) <= moved <= first_lift):
+            if (
+                moved is not None
+                and min(i, first_lift) - int(round(max_gap_s * fps)) <= moved <= first_lift
+            ):
                 i = moved
         if _frame_of(t_s, before.start_s) < i < a:
             label[i:a] = g.direction
@@ -142,8 +157,12 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
     for g, after in zip(segs, segs[1:], strict=False):
         b = _frame_of(t_s, g.end_s)
         mine = own.get(id(g), [])
-        if (g.direction not in WALKS or after.direction != "standing" or not mine
-                or _frame_of(t_s, after.start_s) != b + 1):
+        if (
+            g.direction not in WALKS
+            or after.direction != "standing"
+            or not mine
+            or _frame_of(t_s, after.start_s) != b + 1
+        ):
             continue
         on = _chained(mine, g.end_s, max_gap_s, forward=True)
         inside = [e for e in mine if e.t_s <= g.end_s]
@@ -157,19 +176,35 @@ def settle_walk_ends(direction: DirectionAnalysis, events: list[Event], t_s: np.
             continue
         j = _frame_of(t_s, last.t_s)
         if _frame_of(t_s, g.start_s) < j < _frame_of(t_s, after.end_s):
-            label[min(b, j) + 1:max(b, j) + 1] = "standing" if j < b else g.direction
+            label[min(b, j) + 1 : max(b, j) + 1] = "standing" if j < b else g.direction
             g.end_s, after.start_s = float(t_s[j]), float(t_s[j + 1])
     if body is not None and segs and segs[-1].direction in WALKS:
-        segs += _standing_at_the_end(segs[-1], own.get(id(segs[-1]), []), label, t_s, body,
-                                     fps, movement, max_trim_s, min_standing_s)  # fmt: skip
+        segs += _standing_at_the_end(
+            segs[-1],
+            own.get(id(segs[-1]), []),
+            label,
+            t_s,
+            body,
+            fps,
+            movement,
+            max_trim_s,
+            min_standing_s,
+        )
     segs = _join_double_supports(segs, label, t_s, min_standing_s)
     return replace(direction, label=label, segments=segs)
 
 
-def _standing_at_the_end(walk: Segment, events: list[Event], label: np.ndarray,
-                         t_s: np.ndarray, body: tuple[np.ndarray, np.ndarray], fps: float,
-                         movement: MovementOptions, settle_s: float,
-                         min_standing_s: float) -> list[Segment]:
+def _standing_at_the_end(
+    walk: Segment,
+    events: list[Event],
+    label: np.ndarray,
+    t_s: np.ndarray,
+    body: tuple[np.ndarray, np.ndarray],
+    fps: float,
+    movement: MovementOptions,
+    settle_s: float,
+    min_standing_s: float,
+) -> list[Segment]:
     """The standing that ends a recording whose last ``walk`` its travel read as running to the
     end (read over a window, travel lags the stop; seen from the front or back, by up to 0.8 s):
     when the person stands still from within ``settle_s`` after the walk's last event, a contact,
@@ -184,18 +219,23 @@ def _standing_at_the_end(walk: Segment, events: list[Event], label: np.ndarray,
     points, ok = body
     # Backward in time from the last frame, the stillness must start there and reach back to
     # within the settling after the contact.
-    still = standing_still(points[j:][::-1], ok[j:][::-1], fps, movement.still_s,
-                           movement.radius_bh)  # fmt: skip
+    still = standing_still(
+        points[j:][::-1], ok[j:][::-1], fps, movement.still_s, movement.radius_bh
+    )
     if still is None or still[0] > 1 or (n - j - still[1]) > settle_s * fps:
         return []
-    label[j + 1:] = "standing"
+    label[j + 1 :] = "standing"
     walk.end_s = float(t_s[j])
-    return [Segment(start_s=float(t_s[j + 1]), end_s=float(t_s[-1]), direction="standing",
-                    view=walk.view)]
+    return [
+        Segment(
+            start_s=float(t_s[j + 1]), end_s=float(t_s[-1]), direction="standing", view=walk.view
+        )
+    ]
 
 
-def _join_double_supports(segs: list[Segment], label: np.ndarray, t_s: np.ndarray,
-                          min_standing_s: float) -> list[Segment]:
+def _join_double_supports(
+    segs: list[Segment], label: np.ndarray, t_s: np.ndarray, min_standing_s: float
+) -> list[Segment]:
     """``segs`` with each standing shorter than ``min_standing_s`` between two walks the same
     way made part of one walk (``label`` relabelled in place): one walk's end at its last
     contact and the next one's start at its first lift leave its double support between them,
@@ -205,11 +245,16 @@ def _join_double_supports(segs: list[Segment], label: np.ndarray, t_s: np.ndarra
     i = 0
     while i < len(segs):
         g = segs[i]
-        if (out and i + 1 < len(segs) and g.direction == "standing"
-                and out[-1].direction in WALKS and segs[i + 1].direction == out[-1].direction
-                and g.end_s - g.start_s < min_standing_s):
+        if (
+            out
+            and i + 1 < len(segs)
+            and g.direction == "standing"
+            and out[-1].direction in WALKS
+            and segs[i + 1].direction == out[-1].direction
+            and g.end_s - g.start_s < min_standing_s
+        ):
             prev, nxt = out[-1], segs[i + 1]
-            label[_frame_of(t_s, g.start_s):_frame_of(t_s, g.end_s) + 1] = prev.direction
+            label[_frame_of(t_s, g.start_s) : _frame_of(t_s, g.end_s) + 1] = prev.direction
             longer = max(prev, nxt, key=lambda x: x.end_s - x.start_s)
             out[-1] = replace(prev, end_s=nxt.end_s, view=longer.view)
             i += 2

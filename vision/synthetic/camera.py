@@ -30,8 +30,9 @@ class Camera:
     def rotation(self) -> np.ndarray:
         """(3, 3) matrix whose rows are the camera's right, down and forward axes in world."""
         yaw, pitch = math.radians(self.yaw_deg), math.radians(self.pitch_deg)
-        fwd = np.array([math.cos(pitch) * math.cos(yaw), math.cos(pitch) * math.sin(yaw),
-                        math.sin(pitch)])
+        fwd = np.array(
+            [math.cos(pitch) * math.cos(yaw), math.cos(pitch) * math.sin(yaw), math.sin(pitch)]
+        )
         right = np.array([math.sin(yaw), -math.cos(yaw), 0.0])
         down = np.cross(fwd, right)
         return np.stack([right, down, fwd])
@@ -48,8 +49,13 @@ class Camera:
         cam = self.to_camera(points_m)
         depth = cam[..., 2]
         safe = np.where(depth > 1e-6, depth, np.nan)
-        px = np.stack([self.focal_px * cam[..., 0] / safe + 0.5 * self.width,
-                       self.focal_px * cam[..., 1] / safe + 0.5 * self.height], -1)
+        px = np.stack(
+            [
+                self.focal_px * cam[..., 0] / safe + 0.5 * self.width,
+                self.focal_px * cam[..., 1] / safe + 0.5 * self.height,
+            ],
+            -1,
+        )
         return px, depth
 
     def to_dict(self) -> dict:
@@ -64,8 +70,13 @@ class Camera:
         return cls(**d)
 
 
-def look_at(position_m: np.ndarray, target_m: np.ndarray, focal_px: float, width: int = 960,
-            height: int = 540) -> Camera:
+def look_at(
+    position_m: np.ndarray,
+    target_m: np.ndarray,
+    focal_px: float,
+    width: int = 960,
+    height: int = 540,
+) -> Camera:
     """A camera at ``position_m`` aimed at ``target_m`` (both (3,) world metres), no roll."""
     d = np.asarray(target_m, float) - np.asarray(position_m, float)
     yaw = math.degrees(math.atan2(d[1], d[0]))
@@ -73,10 +84,18 @@ def look_at(position_m: np.ndarray, target_m: np.ndarray, focal_px: float, width
     return Camera(tuple(float(v) for v in position_m), yaw, pitch, focal_px, width, height)
 
 
-def view_camera(joints_m: np.ndarray, facing_deg: float, view: str = "side",
-                azimuth_deg: float | None = None, distance_m: float | None = None,
-                height_m: float = 1.1, width: int = 960, height: int = 540,
-                hfov_deg: float = 60.0, margin: float = 0.9) -> Camera:
+def view_camera(
+    joints_m: np.ndarray,
+    facing_deg: float,
+    view: str = "side",
+    azimuth_deg: float | None = None,
+    distance_m: float | None = None,
+    height_m: float = 1.1,
+    width: int = 960,
+    height: int = 540,
+    hfov_deg: float = 60.0,
+    margin: float = 0.9,
+) -> Camera:
     """A camera that keeps the whole walk ``joints_m`` (T, 33, 3) in frame.
 
     ``azimuth_deg`` places the camera around the walk, measured from the way the person faces
@@ -110,17 +129,23 @@ def view_camera(joints_m: np.ndarray, facing_deg: float, view: str = "side",
     for _ in range(200):
         cam = camera_at(dist)
         px, depth = cam.project(pts)
-        inside = (depth > 0.3).all() and np.all(np.abs(px[:, 0] - 0.5 * width) <= 0.5 * margin
-                                               * width) and np.all(
-            np.abs(px[:, 1] - 0.5 * height) <= 0.5 * margin * height)
+        inside = (
+            (depth > 0.3).all()
+            and np.all(np.abs(px[:, 0] - 0.5 * width) <= 0.5 * margin * width)
+            and np.all(np.abs(px[:, 1] - 0.5 * height) <= 0.5 * margin * height)
+        )
         if inside:
             return cam
         dist *= 1.05
     raise ValueError("could not frame the walk: it is too large for the field of view")
 
 
-def floor_calibration(camera: Camera, line_x_m: tuple[float, float], centre_y_m: float = 0.0,
-                      half_length_m: float = 0.6) -> dict:
+def floor_calibration(
+    camera: Camera,
+    line_x_m: tuple[float, float],
+    centre_y_m: float = 0.0,
+    half_length_m: float = 0.6,
+) -> dict:
     """Image points of two floor lines across the walk at ``line_x_m`` (metres along x).
 
     Returns ``two_point`` {image_px: [[u, v], [u, v]], distance_m} (the lines' centres on the
@@ -128,13 +153,18 @@ def floor_calibration(camera: Camera, line_x_m: tuple[float, float], centre_y_m:
     homogeneous image pixels to floor metres (x, y)}.
     """
     xs = [float(v) for v in line_x_m]
-    floor = np.array([[xs[0], centre_y_m - half_length_m], [xs[0], centre_y_m + half_length_m],
-                      [xs[1], centre_y_m + half_length_m], [xs[1], centre_y_m - half_length_m]])
+    floor = np.array(
+        [
+            [xs[0], centre_y_m - half_length_m],
+            [xs[0], centre_y_m + half_length_m],
+            [xs[1], centre_y_m + half_length_m],
+            [xs[1], centre_y_m - half_length_m],
+        ]
+    )
     img, _ = camera.project(np.column_stack([floor, np.zeros(4)]))
     centres, _ = camera.project(np.array([[xs[0], centre_y_m, 0.0], [xs[1], centre_y_m, 0.0]]))
     return {
-        "two_point": {"image_px": np.round(centres, 3).tolist(),
-                      "distance_m": abs(xs[1] - xs[0])},
+        "two_point": {"image_px": np.round(centres, 3).tolist(), "distance_m": abs(xs[1] - xs[0])},
         "homography": floor_homography(np.round(img, 3), floor),
         "lines_x_m": xs,
     }

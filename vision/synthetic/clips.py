@@ -86,9 +86,16 @@ def frames(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> Iterator[np.ndar
 
 
 def clip_camera(truth: WalkTruth, spec: ClipSpec) -> Camera:
-    return view_camera(truth.joints, float(truth.facing_deg[0]), spec.view,
-                       azimuth_deg=spec.azimuth_deg, distance_m=spec.distance_m,
-                       height_m=spec.camera_height_m, width=spec.width, height=spec.height)
+    return view_camera(
+        truth.joints,
+        float(truth.facing_deg[0]),
+        spec.view,
+        azimuth_deg=spec.azimuth_deg,
+        distance_m=spec.distance_m,
+        height_m=spec.camera_height_m,
+        width=spec.width,
+        height=spec.height,
+    )
 
 
 def truth_document(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> dict:
@@ -102,10 +109,15 @@ def truth_document(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> dict:
     doc["image_joints_px"] = np.round(px, 3).tolist()
     lines = _floor_lines(truth)
     doc["floor_lines_drawn"] = spec.floor_lines
-    doc["floor_calibration"] = (floor_calibration(camera, (lines[0].x_m, lines[1].x_m))
-                                if len(lines) == 2 else None)
-    doc["video"] = {"fps": spec.fps, "width": spec.width, "height": spec.height,
-                    "frame_count": truth.frame_count}
+    doc["floor_calibration"] = (
+        floor_calibration(camera, (lines[0].x_m, lines[1].x_m)) if len(lines) == 2 else None
+    )
+    doc["video"] = {
+        "fps": spec.fps,
+        "width": spec.width,
+        "height": spec.height,
+        "frame_count": truth.frame_count,
+    }
     return doc
 
 
@@ -117,8 +129,9 @@ def pan_to_follow(truth: WalkTruth, camera: Camera, spec: ClipSpec) -> tuple[Cam
     wide = replace(camera, width=spec.width + extra)
     pelvis, _ = wide.project(0.5 * (truth.joints[:, 23] + truth.joints[:, 24]))
     k = max(int(round((spec.follow_s or 0.0) * spec.fps / 2)), 1)
-    smooth = np.convolve(np.pad(pelvis[:, 0], k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1),
-                         mode="valid")  # fmt: skip
+    smooth = np.convolve(
+        np.pad(pelvis[:, 0], k, mode="edge"), np.ones(2 * k + 1) / (2 * k + 1), mode="valid"
+    )
     return wide, np.clip(np.round(smooth - spec.width / 2), 0, extra).astype(int)
 
 
@@ -141,13 +154,16 @@ def shifted_marks(marks: dict, dx_px: float) -> dict:
     shift = np.array([dx_px, 0.0])
     two = marks["two_point"]
     hom = marks["homography"]
-    return {**marks,
-            "two_point": {**two, "image_px": (np.asarray(two["image_px"]) + shift).tolist()},
-            "homography": floor_homography(np.asarray(hom["image_px"]) + shift, hom["floor_m"])}
+    return {
+        **marks,
+        "two_point": {**two, "image_px": (np.asarray(two["image_px"]) + shift).tolist()},
+        "homography": floor_homography(np.asarray(hom["image_px"]) + shift, hom["floor_m"]),
+    }
 
 
-def make_clip(spec: ClipSpec, out_path: str | Path,
-              progress: Callable[[float], None] | None = None) -> dict:
+def make_clip(
+    spec: ClipSpec, out_path: str | Path, progress: Callable[[float], None] | None = None
+) -> dict:
     """Render ``spec`` to ``out_path`` (.mp4, .webm ...) and write its truth JSON beside it.
 
     Returns the truth document.
@@ -169,14 +185,20 @@ def make_clip(spec: ClipSpec, out_path: str | Path,
             writer.write(img)
             if progress is not None:
                 progress((i + 1) / truth.frame_count)
-    doc = truth_document(truth, camera, spec) if pan is None else _panned_document(
-        truth, shot, pan, spec)  # fmt: skip
+    doc = (
+        truth_document(truth, camera, spec)
+        if pan is None
+        else _panned_document(truth, shot, pan, spec)
+    )
     import json
 
     truth_path_for(out_path).write_text(json.dumps(doc, allow_nan=False))
     if spec.floor_lines and doc["floor_calibration"] is not None:
         # The taped lines as `retrogait analyze` reads them beside the video (start line first).
         two = doc["floor_calibration"]["two_point"]
-        calibration_sidecar(out_path).write_text(json.dumps(
-            {"points_px": two["image_px"], "distance_m": two["distance_m"], "protocol": "3mbwt"}))
+        calibration_sidecar(out_path).write_text(
+            json.dumps(
+                {"points_px": two["image_px"], "distance_m": two["distance_m"], "protocol": "3mbwt"}
+            )
+        )
     return doc

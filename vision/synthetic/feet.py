@@ -40,8 +40,9 @@ def min_jerk(u: np.ndarray) -> np.ndarray:
     return u**3 * (10.0 - 15.0 * u + 6.0 * u * u)
 
 
-def _stance_pose(pl: Placement, t: np.ndarray, style: RollStyle, dims: BodyDims
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def _stance_pose(
+    pl: Placement, t: np.ndarray, style: RollStyle, dims: BodyDims
+) -> tuple[np.ndarray, np.ndarray]:
     """Heel (n, 3) and pitch (n,) of a planted foot at times ``t`` inside its stance."""
     heel_flat = np.array([pl.heel_xy[0], pl.heel_xy[1], 0.0])
     fwd = np.array([math.cos(pl.yaw_rad), math.sin(pl.yaw_rad), 0.0])
@@ -59,13 +60,15 @@ def _stance_pose(pl: Placement, t: np.ndarray, style: RollStyle, dims: BodyDims
     # Heel-up pitch (< 0) pivots on the toe tip; toe-up pitch (> 0) pivots on the heel.
     on_toe = pitch < 0
     if on_toe.any():
-        heel[on_toe] = heel_from_toe(np.tile(toe_flat, (on_toe.sum(), 1)), yaw[on_toe],
-                                     pitch[on_toe], dims)
+        heel[on_toe] = heel_from_toe(
+            np.tile(toe_flat, (on_toe.sum(), 1)), yaw[on_toe], pitch[on_toe], dims
+        )
     return heel, pitch
 
 
-def foot_trajectory(placements: list[Placement], t: np.ndarray, style: RollStyle,
-                    dims: BodyDims) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def foot_trajectory(
+    placements: list[Placement], t: np.ndarray, style: RollStyle, dims: BodyDims
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Heel point (T, 3), yaw (T,) and pitch (T,) of one foot over times ``t`` (T,) seconds.
 
     ``placements`` are that foot's stances in time order.
@@ -94,7 +97,8 @@ def foot_trajectory(placements: list[Placement], t: np.ndarray, style: RollStyle
         yaw[swing] = pl.yaw_rad + dyaw * m
         heel[swing, :2] = h0[0, :2] + (h1[0, :2] - h0[0, :2]) * m[:, None]
         # The lowest sole point (heel or toe) rises by the clearance profile and no lower.
-        heel[swing, 2] = (-np.minimum(0.0, dims.foot_length_m * np.sin(pitch_s))
-                          + style.clearance_m * np.sin(np.pi * u))
+        heel[swing, 2] = -np.minimum(
+            0.0, dims.foot_length_m * np.sin(pitch_s)
+        ) + style.clearance_m * np.sin(np.pi * u)
         pitch[swing] = pitch_s
     return heel, yaw, pitch

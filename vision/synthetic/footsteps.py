@@ -64,8 +64,7 @@ def stance_fractions(p: WalkParams) -> dict[str, float]:
     return {p.limp_side: limp, other_foot(p.limp_side): sound}
 
 
-def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.0
-                   ) -> FootstepPlan:
+def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.0) -> FootstepPlan:
     """Placements and segments of the whole walk described by ``p``.
 
     The first movement is at ``p.stand_before_s``; the leading foot then rolls for
@@ -127,31 +126,34 @@ def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.
                 placements.append(Placement(foot, heel, new_yaw, t, "turn", seg_index))
                 pos[foot], yaw[foot] = heel, new_yaw
                 foot = other_foot(foot)
-            segments.append({"start_s": segments[-1]["end_s"], "end_s": t,
-                             "direction": "turning"})
+            segments.append({"start_s": segments[-1]["end_s"], "end_s": t, "direction": "turning"})
             facing += math.pi
             travel = -travel
     # Stances end where the same foot's next stance begins.
     fall_s = None
     if p.stumble is not None and p.stumble.fall:
         fall_s = p.stumble.t_s
-        keep = next((i for i, pl in enumerate(placements) if pl.contact_s > fall_s),
-                    len(placements) - 1)
+        keep = next(
+            (i for i, pl in enumerate(placements) if pl.contact_s > fall_s), len(placements) - 1
+        )
         placements = placements[: keep + 1]
         segments = [s for s in segments if s["start_s"] < fall_s]
         segments[-1]["end_s"] = min(segments[-1]["end_s"], fall_s)
     _assign_lifts(placements, t0 + first_roll_s, st, sf)
     end = max(pl.contact_s for pl in placements) + p.stand_after_s
     if fall_s is None:
-        segments.append({"start_s": segments[-1]["end_s"], "end_s": end,
-                         "direction": "standing"})
+        segments.append({"start_s": segments[-1]["end_s"], "end_s": end, "direction": "standing"})
     else:
         segments.append({"start_s": fall_s, "end_s": end, "direction": "fallen"})
     return FootstepPlan(placements, segments, t0, end, fall_s)
 
 
-def _assign_lifts(placements: list[Placement], start_s: float, step_time_s: float,
-                  stance_fraction: dict[str, float]) -> None:
+def _assign_lifts(
+    placements: list[Placement],
+    start_s: float,
+    step_time_s: float,
+    stance_fraction: dict[str, float],
+) -> None:
     """Set each stance's lift time from the same foot's next contact (in place)."""
     n = len(placements)
     for i, pl in enumerate(placements):

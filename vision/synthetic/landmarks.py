@@ -29,8 +29,9 @@ from vision.sequence import PoseSequence
 from vision.synthetic.camera import Camera
 from vision.synthetic.truth import WalkTruth
 
-FOOT_IDX = tuple(IDX[f"{s}_{n}"] for s in ("left", "right")
-                 for n in ("ankle", "heel", "foot_index"))
+FOOT_IDX = tuple(
+    IDX[f"{s}_{n}"] for s in ("left", "right") for n in ("ankle", "heel", "foot_index")
+)
 HEEL_AND_ANKLE_IDX = tuple(IDX[f"{s}_{n}"] for s in ("left", "right") for n in ("ankle", "heel"))
 
 
@@ -70,8 +71,9 @@ class LandmarkNoise:
         return cls(dropout_fraction=0.02, swap_fraction=0.15, wild_first_frame=True)
 
 
-def _runs_mask(n: int, fraction: float, run: int, rng: np.random.Generator,
-               allowed: np.ndarray | None = None) -> np.ndarray:
+def _runs_mask(
+    n: int, fraction: float, run: int, rng: np.random.Generator, allowed: np.ndarray | None = None
+) -> np.ndarray:
     """(n,) bool with about ``fraction`` of the allowed frames set, in runs of ~``run``."""
     mask = np.zeros(n, bool)
     if fraction <= 0 or n == 0:
@@ -83,12 +85,13 @@ def _runs_mask(n: int, fraction: float, run: int, rng: np.random.Generator,
             break
         start = int(rng.integers(0, n))
         length = max(1, int(rng.poisson(run)))
-        mask[start:start + length] |= allowed[start:start + length]
+        mask[start : start + length] |= allowed[start : start + length]
     return mask
 
 
-def landmark_sequence(truth: WalkTruth, camera: Camera, noise: LandmarkNoise | None = None,
-                      seed: int = 0) -> PoseSequence:
+def landmark_sequence(
+    truth: WalkTruth, camera: Camera, noise: LandmarkNoise | None = None, seed: int = 0
+) -> PoseSequence:
     """The walk as a pose estimator would report it through ``camera``.
 
     Returns a :class:`vision.sequence.PoseSequence` with the truth's frame timing: ``image``
@@ -151,13 +154,23 @@ def landmark_sequence(truth: WalkTruth, camera: Camera, noise: LandmarkNoise | N
     visibility[dropped] = 0.0
 
     return PoseSequence(
-        t_s=truth.t_s.copy(), frame_index=np.arange(n), image=image, world=world,
-        visibility=visibility, fps=truth.fps, width=camera.width, height=camera.height,
-        meta={"backend": "synthetic-landmarks", "model": "kinematic walker",
-              "source": "vision.synthetic", "truth": {
-                  "swapped_frames": np.nonzero(swapped)[0].tolist(),
-                  "dropped_frames": np.nonzero(dropped)[0].tolist(),
-                  "wild_first_frame": noise.wild_first_frame,
-                  "body_height_px_mean": float(np.mean(height_px))}},
+        t_s=truth.t_s.copy(),
+        frame_index=np.arange(n),
+        image=image,
+        world=world,
+        visibility=visibility,
+        fps=truth.fps,
+        width=camera.width,
+        height=camera.height,
+        meta={
+            "backend": "synthetic-landmarks",
+            "model": "kinematic walker",
+            "source": "vision.synthetic",
+            "truth": {
+                "swapped_frames": np.nonzero(swapped)[0].tolist(),
+                "dropped_frames": np.nonzero(dropped)[0].tolist(),
+                "wild_first_frame": noise.wild_first_frame,
+                "body_height_px_mean": float(np.mean(height_px)),
+            },
+        },
     )
-

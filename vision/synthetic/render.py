@@ -35,12 +35,30 @@ class Appearance:
 
 OUTFITS = {
     "blue": Appearance(),
-    "red": Appearance(skin=(141, 85, 56), hair=(20, 18, 16), shirt=(170, 40, 45),
-                      trousers=(35, 45, 90), shoes=(30, 30, 30), girth=1.1),
-    "green": Appearance(skin=(241, 204, 178), hair=(150, 110, 60), shirt=(60, 130, 70),
-                        trousers=(120, 105, 85), shoes=(90, 60, 40), girth=0.9),
-    "grey": Appearance(skin=(198, 134, 96), hair=(200, 200, 200), shirt=(150, 150, 155),
-                       trousers=(30, 30, 35), shoes=(120, 30, 30), girth=1.2),
+    "red": Appearance(
+        skin=(141, 85, 56),
+        hair=(20, 18, 16),
+        shirt=(170, 40, 45),
+        trousers=(35, 45, 90),
+        shoes=(30, 30, 30),
+        girth=1.1,
+    ),
+    "green": Appearance(
+        skin=(241, 204, 178),
+        hair=(150, 110, 60),
+        shirt=(60, 130, 70),
+        trousers=(120, 105, 85),
+        shoes=(90, 60, 40),
+        girth=0.9,
+    ),
+    "grey": Appearance(
+        skin=(198, 134, 96),
+        hair=(200, 200, 200),
+        shirt=(150, 150, 155),
+        trousers=(30, 30, 35),
+        shoes=(120, 30, 30),
+        girth=1.2,
+    ),
 }
 
 
@@ -73,8 +91,9 @@ def _parts(j: np.ndarray, h: float, a: Appearance) -> list[tuple]:
     left = left / max(float(np.linalg.norm(left)), 1e-9)
     up = np.array([0.0, 0.0, 1.0])
     behind = np.cross(up, left)
-    seat = [mid_hip + 0.05 * h * behind + side * 0.04 * h * left - 0.03 * h * up
-            for side in (1.0, -1.0)]
+    seat = [
+        mid_hip + 0.05 * h * behind + side * 0.04 * h * left - 0.03 * h * up for side in (1.0, -1.0)
+    ]
     parts.append((seat[0], seat[1], 0.05 * g, 0.05 * g, a.trousers, -0.01))
     for s in ("left", "right"):
         hip, sh = p(f"{s}_hip"), p(f"{s}_shoulder")
@@ -85,16 +104,28 @@ def _parts(j: np.ndarray, h: float, a: Appearance) -> list[tuple]:
             (p(f"{s}_knee"), p(f"{s}_ankle"), 0.045 * g, 0.03 * g, a.trousers, 0.0),
             (sh, p(f"{s}_elbow"), 0.034 * g, 0.028 * g, a.shirt, -0.01),
             (p(f"{s}_elbow"), p(f"{s}_wrist"), 0.025 * g, 0.019 * g, a.skin, -0.01),
-            (p(f"{s}_wrist"), 0.5 * (p(f"{s}_index") + p(f"{s}_pinky")), 0.02 * g, 0.017 * g,
-             a.skin, -0.015),
+            (
+                p(f"{s}_wrist"),
+                0.5 * (p(f"{s}_index") + p(f"{s}_pinky")),
+                0.02 * g,
+                0.017 * g,
+                a.skin,
+                -0.015,
+            ),
         ]
         heel, toe, ankle = p(f"{s}_heel"), p(f"{s}_foot_index"), p(f"{s}_ankle")
         # Shoe: the sole sits on the heel-toe line, so lift the tube by its radius.
         foot_up = ankle - (heel + 0.25 * (toe - heel))
         foot_up = foot_up / max(np.linalg.norm(foot_up), 1e-9)
         parts += [
-            (heel + 0.022 * h * foot_up, toe + 0.014 * h * foot_up, 0.022 * h, 0.014 * h,
-             a.shoes, -0.02),
+            (
+                heel + 0.022 * h * foot_up,
+                toe + 0.014 * h * foot_up,
+                0.022 * h,
+                0.014 * h,
+                a.shoes,
+                -0.02,
+            ),
             (ankle, heel + 0.022 * h * foot_up, 0.024 * h, 0.022 * h, a.shoes, -0.02),
         ]
     return parts
@@ -110,31 +141,57 @@ def _capsule_poly(a: np.ndarray, b: np.ndarray, ra: float, rb: float) -> np.ndar
     return np.array([a + n * ra, b + n * rb, b - n * rb, a - n * ra])
 
 
-def _fill_capsule(img: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: float,
-                  colour: tuple[int, int, int]) -> None:
+def _fill_capsule(
+    img: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    ra: float,
+    rb: float,
+    colour: tuple[int, int, int],
+) -> None:
     pts = np.round(_capsule_poly(a, b, ra, rb) * SCALE).astype(np.int32)
     cv2.fillConvexPoly(img, pts, colour, cv2.LINE_AA, SHIFT)
     for c, r in ((a, ra), (b, rb)):
-        cv2.circle(img, tuple(np.round(c * SCALE).astype(int)), int(round(r * SCALE)), colour,
-                   -1, cv2.LINE_AA, SHIFT)
+        cv2.circle(
+            img,
+            tuple(np.round(c * SCALE).astype(int)),
+            int(round(r * SCALE)),
+            colour,
+            -1,
+            cv2.LINE_AA,
+            SHIFT,
+        )
 
 
-def _draw_shaded(img: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: float,
-                 colour: tuple[int, int, int], lambert: float, toward_light: np.ndarray) -> None:
+def _draw_shaded(
+    img: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    ra: float,
+    rb: float,
+    colour: tuple[int, int, int],
+    lambert: float,
+    toward_light: np.ndarray,
+) -> None:
     """A capsule (a == b: a sphere) in three bands: shadowed rim, body, lit stripe."""
     base = 0.45 + 0.65 * lambert
     _fill_capsule(img, a, b, ra, rb, _shade(colour, 0.75 * base))
     off = toward_light * 0.15
     _fill_capsule(img, a + off * ra, b + off * rb, 0.8 * ra, 0.8 * rb, _shade(colour, base))
     off = toward_light * 0.35
-    _fill_capsule(img, a + off * ra, b + off * rb, 0.35 * ra, 0.35 * rb,
-                  _shade(colour, 1.12 * base))
+    _fill_capsule(
+        img, a + off * ra, b + off * rb, 0.35 * ra, 0.35 * rb, _shade(colour, 1.12 * base)
+    )
 
 
-def draw_person(img: np.ndarray, joints_m: np.ndarray, camera: Camera, body_height_m: float,
-                appearance: Appearance = Appearance()) -> None:
-    """Draw one frame's person ``joints_m`` (33, 3) world metres onto ``img`` (H, W, 3) in place.
-    """
+def draw_person(
+    img: np.ndarray,
+    joints_m: np.ndarray,
+    camera: Camera,
+    body_height_m: float,
+    appearance: Appearance = Appearance(),
+) -> None:
+    """Draw one frame's person ``joints_m`` (33, 3) world metres onto ``img`` (H, W, 3) in place."""
     h = body_height_m
     cam_pos = np.asarray(camera.position_m, float)
     rot = camera.rotation()
@@ -147,14 +204,31 @@ def draw_person(img: np.ndarray, joints_m: np.ndarray, camera: Camera, body_heig
         items.append(("capsule", p0, p1, r0, r1, colour, bias))
     head = _head_frame(joints_m)
     centre, fwd, left, up = head
-    items.append(("capsule", centre - 0.014 * h * fwd + 0.012 * h * up,
-                  centre - 0.014 * h * fwd + 0.012 * h * up, 0.06 * h, 0.06 * h,
-                  appearance.hair, 0.0))
-    items.append(("capsule", centre + 0.012 * h * fwd - 0.006 * h * up,
-                  centre + 0.008 * h * fwd - 0.02 * h * up, 0.056 * h, 0.05 * h,
-                  appearance.skin, 0.0))
-    depth_of = [float(np.mean((np.stack([it[1], it[2]]) - cam_pos) @ rot[2])) + it[6]
-                for it in items]
+    items.append(
+        (
+            "capsule",
+            centre - 0.014 * h * fwd + 0.012 * h * up,
+            centre - 0.014 * h * fwd + 0.012 * h * up,
+            0.06 * h,
+            0.06 * h,
+            appearance.hair,
+            0.0,
+        )
+    )
+    items.append(
+        (
+            "capsule",
+            centre + 0.012 * h * fwd - 0.006 * h * up,
+            centre + 0.008 * h * fwd - 0.02 * h * up,
+            0.056 * h,
+            0.05 * h,
+            appearance.skin,
+            0.0,
+        )
+    )
+    depth_of = [
+        float(np.mean((np.stack([it[1], it[2]]) - cam_pos) @ rot[2])) + it[6] for it in items
+    ]
     for k in np.argsort(depth_of)[::-1]:
         _, p0, p1, r0, r1, colour, _ = items[k]
         px, depth = camera.project(np.stack([p0, p1]))
@@ -195,8 +269,15 @@ def _draw_face(img: np.ndarray, head: tuple, camera: Camera, h: float, a: Appear
         px, depth = camera.project(point[None])
         if depth[0] > 0.05:
             r = max(1.0, camera.focal_px * radius_m / depth[0])
-            cv2.circle(img, tuple(np.round(px[0] * SCALE).astype(int)), int(r * SCALE), colour,
-                       -1, cv2.LINE_AA, SHIFT)
+            cv2.circle(
+                img,
+                tuple(np.round(px[0] * SCALE).astype(int)),
+                int(r * SCALE),
+                colour,
+                -1,
+                cv2.LINE_AA,
+                SHIFT,
+            )
 
     for sign in (1.0, -1.0):
         ear = centre + sign * 0.052 * h * left - 0.004 * h * up
@@ -217,16 +298,20 @@ def _draw_face(img: np.ndarray, head: tuple, camera: Camera, h: float, a: Appear
     nose = centre + 0.068 * h * fwd - 0.008 * h * up
     dot(nose, 0.008 * h, _shade(a.skin, 0.88))
     for k in np.linspace(-1.0, 1.0, 5):
-        dot(centre + 0.058 * h * fwd - 0.03 * h * up + k * 0.012 * h * left, 0.0035 * h,
-            (150, 60, 60))
+        dot(
+            centre + 0.058 * h * fwd - 0.03 * h * up + k * 0.012 * h * left,
+            0.0035 * h,
+            (150, 60, 60),
+        )
 
 
 def _draw_shadow(img: np.ndarray, j: np.ndarray, camera: Camera, h: float) -> None:
     """A soft dark ellipse on the floor under the body."""
     mid = 0.5 * (j[IDX["left_hip"]] + j[IDX["right_hip"]])
     ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    ring = np.column_stack([mid[0] + 0.16 * h * np.cos(ang), mid[1] + 0.12 * h * np.sin(ang),
-                            np.zeros_like(ang)])
+    ring = np.column_stack(
+        [mid[0] + 0.16 * h * np.cos(ang), mid[1] + 0.12 * h * np.sin(ang), np.zeros_like(ang)]
+    )
     px, depth = camera.project(ring)
     if not np.all(depth > 0.05):
         return
@@ -235,6 +320,6 @@ def _draw_shadow(img: np.ndarray, j: np.ndarray, camera: Camera, h: float) -> No
     x, y, w, hh = cv2.boundingRect(mask)
     if w == 0 or hh == 0:
         return
-    roi = img[y:y + hh, x:x + w]
-    m = cv2.GaussianBlur(mask[y:y + hh, x:x + w], (0, 0), 3)[..., None] / 255.0
+    roi = img[y : y + hh, x : x + w]
+    m = cv2.GaussianBlur(mask[y : y + hh, x : x + w], (0, 0), 3)[..., None] / 255.0
     roi[:] = (roi * (1.0 - 0.3 * m)).astype(np.uint8)

@@ -51,19 +51,30 @@ def room_bounds(points_xy: np.ndarray, camera: Camera, style: RoomStyle) -> tupl
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
 
 
-def render_room(camera: Camera, bounds: tuple[float, ...], style: RoomStyle = RoomStyle(),
-                floor_lines: tuple[FloorLine, ...] = ()) -> np.ndarray:
+def render_room(
+    camera: Camera,
+    bounds: tuple[float, ...],
+    style: RoomStyle = RoomStyle(),
+    floor_lines: tuple[FloorLine, ...] = (),
+) -> np.ndarray:
     """(height, width, 3) uint8 RGB image of the empty room seen by ``camera``."""
     w, h = camera.width, camera.height
     u, v = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
-    rays_cam = np.stack([(u - 0.5 * w) / camera.focal_px, (v - 0.5 * h) / camera.focal_px,
-                         np.ones_like(u)], -1)
+    rays_cam = np.stack(
+        [(u - 0.5 * w) / camera.focal_px, (v - 0.5 * h) / camera.focal_px, np.ones_like(u)], -1
+    )
     rays = rays_cam @ camera.rotation()  # camera -> world directions
     origin = np.asarray(camera.position_m, float)
     x0, x1, y0, y1 = bounds
     zc = style.wall_height_m
-    planes = [(2, 0.0, (0, 0, 1)), (2, zc, (0, 0, -1)), (0, x0, (1, 0, 0)), (0, x1, (-1, 0, 0)),
-              (1, y0, (0, 1, 0)), (1, y1, (0, -1, 0))]
+    planes = [
+        (2, 0.0, (0, 0, 1)),
+        (2, zc, (0, 0, -1)),
+        (0, x0, (1, 0, 0)),
+        (0, x1, (-1, 0, 0)),
+        (1, y0, (0, 1, 0)),
+        (1, y1, (0, -1, 0)),
+    ]
     best_t = np.full((h, w), np.inf)
     best_k = np.full((h, w), -1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -110,16 +121,22 @@ def _floor_texture(p: np.ndarray, style: RoomStyle, lines: tuple[FloorLine, ...]
     c = np.asarray(style.floor_colour, float)[None] * (tone * grain * (1 - seam))[:, None]
     for line in lines:
         on = (np.abs(p[:, 0] - line.x_m) <= 0.5 * line.width_m) & (
-            np.abs(p[:, 1] - line.centre_y_m) <= line.half_length_m)
+            np.abs(p[:, 1] - line.centre_y_m) <= line.half_length_m
+        )
         c[on] = line.colour
     return c
 
 
-def _wall_texture(along: np.ndarray, z: np.ndarray, style: RoomStyle, wall: int,
-                  bounds: tuple[float, ...]) -> np.ndarray:
+def _wall_texture(
+    along: np.ndarray, z: np.ndarray, style: RoomStyle, wall: int, bounds: tuple[float, ...]
+) -> np.ndarray:
     """Colours (n, 3) of wall points: painted plaster, skirting board, a framed picture."""
-    base = np.asarray(style.wall_colour, float) * (0.97 + 0.03 * _hash01(np.floor(
-        along * 40) + np.floor(z * 40) * 977, style.seed + wall))[:, None]
+    base = (
+        np.asarray(style.wall_colour, float)
+        * (0.97 + 0.03 * _hash01(np.floor(along * 40) + np.floor(z * 40) * 977, style.seed + wall))[
+            :, None
+        ]
+    )
     base = base * (1.0 - 0.04 * (wall % 2))  # neighbouring walls differ a little
     c = base.copy()
     c[z < 0.1] = style.skirting_colour
@@ -128,7 +145,13 @@ def _wall_texture(along: np.ndarray, z: np.ndarray, style: RoomStyle, wall: int,
     frame = (np.abs(along - mid - 0.8) < 0.45) & (np.abs(z - 1.6) < 0.32)
     inner = (np.abs(along - mid - 0.8) < 0.4) & (np.abs(z - 1.6) < 0.27)
     c[frame] = (70, 50, 35)
-    picture = np.stack([90 + 60 * np.sin(along * 9), 120 + 40 * np.cos(z * 13),
-                        110 + 50 * np.sin((along + z) * 5)], -1)
+    picture = np.stack(
+        [
+            90 + 60 * np.sin(along * 9),
+            120 + 40 * np.cos(z * 13),
+            110 + 50 * np.sin((along + z) * 5),
+        ],
+        -1,
+    )
     c[inner] = picture[inner]
     return c

@@ -113,8 +113,9 @@ def foot_points(
     return {"heel": heel, "toe": toe, "ankle": ankle}
 
 
-def heel_from_toe(toe: np.ndarray, yaw_rad: np.ndarray, pitch_rad: np.ndarray,
-                  dims: BodyDims) -> np.ndarray:
+def heel_from_toe(
+    toe: np.ndarray, yaw_rad: np.ndarray, pitch_rad: np.ndarray, dims: BodyDims
+) -> np.ndarray:
     """Heel (T, 3) of a foot pivoting about a fixed toe tip ``toe`` (T, 3)."""
     fwd, _ = heading_axes(yaw_rad)
     up = np.array([0.0, 0.0, 1.0])
@@ -122,8 +123,9 @@ def heel_from_toe(toe: np.ndarray, yaw_rad: np.ndarray, pitch_rad: np.ndarray,
     return toe - dims.foot_length_m * sole
 
 
-def two_bone_ik(root: np.ndarray, end: np.ndarray, len_a: float, len_b: float,
-                bend_dir: np.ndarray) -> np.ndarray:
+def two_bone_ik(
+    root: np.ndarray, end: np.ndarray, len_a: float, len_b: float, bend_dir: np.ndarray
+) -> np.ndarray:
     """Middle joint (T, 3) of a two-segment chain from ``root`` to ``end`` (T, 3).
 
     The joint lies in the plane of the chain and ``bend_dir`` (T, 3), on the side ``bend_dir``
@@ -140,8 +142,9 @@ def two_bone_ik(root: np.ndarray, end: np.ndarray, len_a: float, len_b: float,
     return root + along * axis + off * perp
 
 
-def head_points(centre: np.ndarray, fwd: np.ndarray, left: np.ndarray, up: np.ndarray,
-                body_height_m: float) -> dict[str, np.ndarray]:
+def head_points(
+    centre: np.ndarray, fwd: np.ndarray, left: np.ndarray, up: np.ndarray, body_height_m: float
+) -> dict[str, np.ndarray]:
     """Face points (T, 3) from the point between the ears and the head axes (T, 3) each."""
     h = body_height_m
 
@@ -163,8 +166,13 @@ def head_points(centre: np.ndarray, fwd: np.ndarray, left: np.ndarray, up: np.nd
     }
 
 
-def hand_points(wrist: np.ndarray, along: np.ndarray, palm_out: np.ndarray, fwd: np.ndarray,
-                body_height_m: float) -> dict[str, np.ndarray]:
+def hand_points(
+    wrist: np.ndarray,
+    along: np.ndarray,
+    palm_out: np.ndarray,
+    fwd: np.ndarray,
+    body_height_m: float,
+) -> dict[str, np.ndarray]:
     """Pinky, index and thumb points (T, 3) of a hand hanging from ``wrist``.
 
     ``along`` points from wrist to fingers, ``palm_out`` away from the body, ``fwd`` forward.

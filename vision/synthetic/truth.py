@@ -85,8 +85,7 @@ class WalkTruth:
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> WalkTruth:
         kw = dict(doc)
-        for name in ("t_s", "joints", "facing_deg", "trunk_flexion_deg",
-                     "trunk_lateral_lean_deg"):
+        for name in ("t_s", "joints", "facing_deg", "trunk_flexion_deg", "trunk_lateral_lean_deg"):
             kw[name] = np.asarray(kw[name], float)
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in kw.items() if k in names})
@@ -98,7 +97,6 @@ class WalkTruth:
         if not text.lstrip().startswith("{"):
             text = Path(text_or_path).read_text()
         return cls.from_dict(json.loads(text))
-
 
 
 def params_dict(p: WalkParams) -> dict[str, Any]:
@@ -115,15 +113,27 @@ def params_from_dict(d: dict[str, Any]) -> WalkParams:
     return WalkParams(**d)
 
 
-def build_truth(p: WalkParams, fps: float, t: np.ndarray, joints: np.ndarray,
-                plan: FootstepPlan, heading: np.ndarray) -> WalkTruth:
+def build_truth(
+    p: WalkParams,
+    fps: float,
+    t: np.ndarray,
+    joints: np.ndarray,
+    plan: FootstepPlan,
+    heading: np.ndarray,
+) -> WalkTruth:
     """Collect the truth of a simulated walk (see :func:`vision.synthetic.walker.simulate_walk`)."""
     events = []
     for pl in plan.placements:
         for kind, ts in (("contact", pl.contact_s), ("lift", pl.lift_s)):
             if math.isfinite(ts) and 0.0 <= ts <= t[-1]:
-                events.append({"frame": int(round(ts * fps)), "t_s": round(ts, 6),
-                               "foot": pl.foot, "type": kind})
+                events.append(
+                    {
+                        "frame": int(round(ts * fps)),
+                        "t_s": round(ts, 6),
+                        "foot": pl.foot,
+                        "type": kind,
+                    }
+                )
     events.sort(key=lambda e: e["t_s"])
 
     steps = []
@@ -133,14 +143,16 @@ def build_truth(p: WalkParams, fps: float, t: np.ndarray, joints: np.ndarray,
         if pl.contact_s > t[-1]:
             break
         before = prev.contact_s if math.isfinite(prev.contact_s) else plan.start_s
-        steps.append({
-            "foot": pl.foot,
-            "t_contact_s": round(pl.contact_s, 6),
-            "duration_s": round(pl.contact_s - before, 6),
-            "length_m": round(abs(float(pl.heel_xy[0] - prev.heel_xy[0])), 6),
-            "footprint": [round(float(v), 6) for v in pl.heel_xy],
-            "kind": pl.kind,
-        })
+        steps.append(
+            {
+                "foot": pl.foot,
+                "t_contact_s": round(pl.contact_s, 6),
+                "duration_s": round(pl.contact_s - before, 6),
+                "length_m": round(abs(float(pl.heel_xy[0] - prev.heel_xy[0])), 6),
+                "footprint": [round(float(v), 6) for v in pl.heel_xy],
+                "kind": pl.kind,
+            }
+        )
 
     mid_hip = 0.5 * (joints[:, IDX["left_hip"]] + joints[:, IDX["right_hip"]])
     mid_sh = 0.5 * (joints[:, IDX["left_shoulder"]] + joints[:, IDX["right_shoulder"]])
@@ -167,19 +179,33 @@ def build_truth(p: WalkParams, fps: float, t: np.ndarray, joints: np.ndarray,
             sway = float(np.ptp(mid_hip[inside, 1]))
 
     return WalkTruth(
-        fps=float(fps), t_s=t, joints=joints, events=events, steps=steps,
-        segments=[{k: (round(v, 6) if isinstance(v, float) else v) for k, v in s.items()}
-                  for s in plan.segments],
-        facing_deg=np.degrees(heading), trunk_flexion_deg=flexion,
-        trunk_lateral_lean_deg=lateral, params=params_dict(p), direction=p.direction,
-        travel_sign=p.travel_sign, cadence_spm=cadence, speed_mps=speed, step_length_m=step_len,
-        sway_ml_m=sway, test_3mbwt=_test_3mbwt(t, joints, plan, p),
+        fps=float(fps),
+        t_s=t,
+        joints=joints,
+        events=events,
+        steps=steps,
+        segments=[
+            {k: (round(v, 6) if isinstance(v, float) else v) for k, v in s.items()}
+            for s in plan.segments
+        ],
+        facing_deg=np.degrees(heading),
+        trunk_flexion_deg=flexion,
+        trunk_lateral_lean_deg=lateral,
+        params=params_dict(p),
+        direction=p.direction,
+        travel_sign=p.travel_sign,
+        cadence_spm=cadence,
+        speed_mps=speed,
+        step_length_m=step_len,
+        sway_ml_m=sway,
+        test_3mbwt=_test_3mbwt(t, joints, plan, p),
         stumble=None if p.stumble is None else dataclasses.asdict(p.stumble),
     )
 
 
-def _test_3mbwt(t: np.ndarray, joints: np.ndarray, plan: FootstepPlan,
-                p: WalkParams) -> dict | None:
+def _test_3mbwt(
+    t: np.ndarray, joints: np.ndarray, plan: FootstepPlan, p: WalkParams
+) -> dict | None:
     """3 m walk timing: start at the first movement, stop when the rear-most foot point passes
     the line 3 m beyond the start line (the start line touches the front-most foot point of the
     standing person, in the travel direction)."""
@@ -194,7 +220,8 @@ def _test_3mbwt(t: np.ndarray, joints: np.ndarray, plan: FootstepPlan,
     j = over[0]
     stop = float(np.interp(goal, [rear[j - 1], rear[j]], [t[j - 1], t[j]]))
     return {
-        "start_s": round(plan.start_s, 6), "stop_s": round(stop, 6),
+        "start_s": round(plan.start_s, 6),
+        "stop_s": round(stop, 6),
         "time_s": round(stop - plan.start_s, 6),
         "start_line_x_m": round(start_line * p.travel_sign, 6),
         "end_line_x_m": round(goal * p.travel_sign, 6),

@@ -41,12 +41,22 @@ SIDES = ("left", "right")
 def roll_style(p: WalkParams) -> RollStyle:
     stance_s = 2.0 * p.step_time_s * p.stance_fraction
     if p.direction == "backward":
-        return RollStyle(True, -math.radians(p.toe_angle_at_contact_deg),
-                         math.radians(0.5 * p.lift_angle_deg), 0.15 * stance_s,
-                         0.25 * stance_s, p.foot_clearance_m)
-    return RollStyle(False, math.radians(p.heel_angle_at_contact_deg),
-                     -math.radians(p.lift_angle_deg), 0.12 * stance_s, 0.3 * stance_s,
-                     p.foot_clearance_m)
+        return RollStyle(
+            True,
+            -math.radians(p.toe_angle_at_contact_deg),
+            math.radians(0.5 * p.lift_angle_deg),
+            0.15 * stance_s,
+            0.25 * stance_s,
+            p.foot_clearance_m,
+        )
+    return RollStyle(
+        False,
+        math.radians(p.heel_angle_at_contact_deg),
+        -math.radians(p.lift_angle_deg),
+        0.12 * stance_s,
+        0.3 * stance_s,
+        p.foot_clearance_m,
+    )
 
 
 def _pchip(times: list[float], values: list, t: np.ndarray) -> np.ndarray:
@@ -73,8 +83,9 @@ def _pelvis_knots(plan: FootstepPlan, p: WalkParams, dims: BodyDims) -> dict[str
     h_top = h_stand - 0.01  # a slightly flexed stance knee at mid-stance
 
     def ankle_xy(pl) -> np.ndarray:
-        return pl.heel_xy + dims.ankle_from_heel_m * np.array([math.cos(pl.yaw_rad),
-                                                               math.sin(pl.yaw_rad)])
+        return pl.heel_xy + dims.ankle_from_heel_m * np.array(
+            [math.cos(pl.yaw_rad), math.sin(pl.yaw_rad)]
+        )
 
     k: dict[str, list] = {"t": [], "xy": [], "yaw": [], "st": [], "sway": [], "zt": [], "z": []}
 
@@ -143,8 +154,9 @@ def simulate_walk(params: WalkParams, fps: float = 30.0) -> WalkTruth:
     t = np.arange(n) / fps
     feet = {}
     for side in SIDES:
-        heel, yaw, pitch = foot_trajectory([pl for pl in plan.placements if pl.foot == side],
-                                           t, style, dims)
+        heel, yaw, pitch = foot_trajectory(
+            [pl for pl in plan.placements if pl.foot == side], t, style, dims
+        )
         feet[side] = foot_points(heel, yaw, pitch, dims)
 
     knots = _pelvis_knots(plan, p, dims)
@@ -170,7 +182,8 @@ def simulate_walk(params: WalkParams, fps: float = 30.0) -> WalkTruth:
         if d_xy.max() > reach:
             raise ValueError(
                 f"step_length_m={p.step_length_m} is too long for body_height_m="
-                f"{p.body_height_m}: the legs cannot reach the feet")
+                f"{p.body_height_m}: the legs cannot reach the feet"
+            )
         z_max = np.minimum(z_max, feet[side]["ankle"][:, 2] + np.sqrt(reach**2 - d_xy**2))
     z = np.minimum(z, z_max)
     z = z + _stumble_offset_m(t, p, dims, z)
@@ -190,9 +203,17 @@ def simulate_walk(params: WalkParams, fps: float = 30.0) -> WalkTruth:
     return build_truth(p, fps, t, joints, plan, heading)
 
 
-def _upper_body(joints: np.ndarray, pelvis: np.ndarray, heading: np.ndarray,
-                pelvis_yaw: np.ndarray, spread: np.ndarray, sway: np.ndarray, t: np.ndarray,
-                p: WalkParams, dims: BodyDims) -> None:
+def _upper_body(
+    joints: np.ndarray,
+    pelvis: np.ndarray,
+    heading: np.ndarray,
+    pelvis_yaw: np.ndarray,
+    spread: np.ndarray,
+    sway: np.ndarray,
+    t: np.ndarray,
+    p: WalkParams,
+    dims: BodyDims,
+) -> None:
     """Trunk, head and arms written into ``joints`` (T, 33, 3) in place."""
     up = np.array([0.0, 0.0, 1.0])
     fwd, left = heading_axes(heading)
@@ -211,8 +232,10 @@ def _upper_body(joints: np.ndarray, pelvis: np.ndarray, heading: np.ndarray,
     thorax_left = unit(thorax_left - np.sum(thorax_left * trunk_up, -1, keepdims=True) * trunk_up)
     thorax_fwd = np.cross(thorax_left, trunk_up)
     mid_shoulder = pelvis + dims.trunk_m * trunk_up
-    shoulders = {"left": mid_shoulder + 0.5 * dims.shoulder_width_m * thorax_left,
-                 "right": mid_shoulder - 0.5 * dims.shoulder_width_m * thorax_left}
+    shoulders = {
+        "left": mid_shoulder + 0.5 * dims.shoulder_width_m * thorax_left,
+        "right": mid_shoulder - 0.5 * dims.shoulder_width_m * thorax_left,
+    }
 
     # The neck holds the head more upright than the trunk.
     head_pitch = np.radians(0.4 * flex)[:, None]
@@ -220,8 +243,7 @@ def _upper_body(joints: np.ndarray, pelvis: np.ndarray, heading: np.ndarray,
     head_fwd = unit(fwd - np.sum(fwd * head_up, -1, keepdims=True) * head_up)
     head_left = np.cross(head_up, head_fwd)
     centre = mid_shoulder + dims.body_height_m * (0.06 * trunk_up + 0.045 * head_up)
-    for name, pts in head_points(centre, head_fwd, head_left, head_up,
-                                 dims.body_height_m).items():
+    for name, pts in head_points(centre, head_fwd, head_left, head_up, dims.body_height_m).items():
         joints[:, IDX[name]] = pts
 
     swing = math.radians(0.5 * p.arm_swing_deg)
@@ -231,16 +253,17 @@ def _upper_body(joints: np.ndarray, pelvis: np.ndarray, heading: np.ndarray,
         out = sign * thorax_left
         # Each arm swings with the opposite leg.
         alpha = (-sign * swing * spread)[:, None]
-        upper = unit(np.cos(alpha) * -trunk_up + np.sin(alpha) * thorax_fwd
-                     + math.sin(abduction) * out)
+        upper = unit(
+            np.cos(alpha) * -trunk_up + np.sin(alpha) * thorax_fwd + math.sin(abduction) * out
+        )
         bend = alpha + math.radians(20.0)
-        lower = unit(np.cos(bend) * -trunk_up + np.sin(bend) * thorax_fwd
-                     + 0.5 * math.sin(abduction) * out)
+        lower = unit(
+            np.cos(bend) * -trunk_up + np.sin(bend) * thorax_fwd + 0.5 * math.sin(abduction) * out
+        )
         elbow = shoulders[side] + dims.upper_arm_m * upper
         wrist = elbow + dims.forearm_m * lower
         joints[:, IDX[f"{side}_shoulder"]] = shoulders[side]
         joints[:, IDX[f"{side}_elbow"]] = elbow
         joints[:, IDX[f"{side}_wrist"]] = wrist
-        for name, pts in hand_points(wrist, lower, out, thorax_fwd,
-                                     dims.body_height_m).items():
+        for name, pts in hand_points(wrist, lower, out, thorax_fwd, dims.body_height_m).items():
             joints[:, IDX[f"{side}_{name}"]] = pts
