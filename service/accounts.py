@@ -1,14 +1,18 @@
 """Organisations and their API keys.
 
 A key is shown once, when created; the database keeps only its SHA-256 (keys are 256-bit random
-tokens, so a fast hash is enough: there is nothing to brute-force). With no key in the database
-the service is single-user: every request belongs to the built-in organisation ``local``, and
-``retrogait serve`` then binds to the loopback interface only.
+tokens, so a fast hash is enough: there is nothing to brute-force).
+
+Whether a request needs a key is decided by :func:`auth_required` at every request, from the
+settings, the bind address and whether a key was *ever* issued: revoking every key never turns
+a shared server back into an open one. A single-user server (loopback, no key ever issued)
+gives every request to the built-in organisation ``local``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 
@@ -16,6 +20,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.settings import Settings
 from service.store import ApiKey, Organisation, utcnow
 
 KEY_PREFIX = "rg_"
@@ -83,10 +88,37 @@ def keys_configured(session: Session) -> bool:
     return bool(session.scalar(select(exists().where(ApiKey.revoked_at.is_(None)))))
 
 
+def keys_ever_issued(session: Session) -> bool:
+    """True once any key was created, revoked or not."""
+    return bool(session.scalar(select(exists().where(ApiKey.id.is_not(None)))))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def auth_required(settings: Settings, session: Session) -> bool:
+    """Whether a request must carry a valid key: by configuration, bind address and key
+    history, never by whether an active key happens to exist right now."""
+    if settings.require_api_key is not None:
+        return settings.require_api_key or not is_loopback(settings.host)
+    return not is_loopback(settings.host) or keys_ever_issued(session)
+
+
+def active_key(session: Session, key: str) -> ApiKey | None:
+    """The active key row for the secret ``key`` (its organisation loaded), else None."""
+    return session.scalar(
+        select(ApiKey).where(ApiKey.key_sha256 == hash_key(key), ApiKey.revoked_at.is_(None))
+    )
+
+
 def org_for_key(session: Session, key: str) -> Organisation | None:
     """The organisation owning an active ``key``, else None."""
-    return session.scalar(
-        select(Organisation)
-        .join(ApiKey, ApiKey.org_id == Organisation.id)
-        .where(ApiKey.key_sha256 == hash_key(key), ApiKey.revoked_at.is_(None))
-    )
+    row = active_key(session, key)
+    return row.organisation if row is not None else None

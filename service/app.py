@@ -24,7 +24,6 @@ from service import migrations
 from service.api import analyses, health, patients
 from service.deps import AppState, JobDispatcher
 from service.local_pool import LocalWorkerPool
-from service.metrics import make_registry
 from service.settings import Settings
 from service.store import make_engine, session_factory
 from vision import __version__
@@ -75,7 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.retrogait = state
-    app.state.metrics_registry = make_registry(sessions)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import sessionmaker
 
 from service.store import JOB_STATUSES, Analysis
@@ -22,23 +22,27 @@ ANALYSIS_SECONDS_BUCKETS: tuple[float, ...] = (5, 10, 20, 30, 60, 120, 300, 600,
 
 
 class JobCollector(Collector):
-    def __init__(self, sessions: sessionmaker) -> None:
+    """Jobs of one organisation (``org_id``) or of all of them (None)."""
+
+    def __init__(self, sessions: sessionmaker, org_id: int | None = None) -> None:
         self._sessions = sessions
+        self._org_id = org_id
+
+    def _where(self, query: Select) -> Select:
+        return query if self._org_id is None else query.where(Analysis.org_id == self._org_id)
 
     def collect(self) -> Iterator[GaugeMetricFamily | HistogramMetricFamily]:
         with self._sessions() as s:
-            counts = dict(
-                s.execute(select(Analysis.status, func.count()).group_by(Analysis.status)).all()
-            )
+            by_status = select(Analysis.status, func.count()).group_by(Analysis.status)
+            counts = dict(s.execute(self._where(by_status)).all())
             cols = [
                 func.sum(case((Analysis.analysis_s <= b, 1), else_=0))
                 for b in ANALYSIS_SECONDS_BUCKETS
             ]
-            row = s.execute(
-                select(func.count(Analysis.analysis_s), func.sum(Analysis.analysis_s), *cols).where(
-                    Analysis.analysis_s.is_not(None)
-                )
-            ).one()
+            durations = select(
+                func.count(Analysis.analysis_s), func.sum(Analysis.analysis_s), *cols
+            ).where(Analysis.analysis_s.is_not(None))
+            row = s.execute(self._where(durations)).one()
         jobs = GaugeMetricFamily("retrogait_jobs", "Analysis jobs by status", labels=["status"])
         for status in JOB_STATUSES:
             jobs.add_metric([status], float(counts.get(status, 0)))
@@ -57,7 +61,8 @@ class JobCollector(Collector):
         )
 
 
-def make_registry(sessions: sessionmaker) -> CollectorRegistry:
+def make_registry(sessions: sessionmaker, org_id: int | None = None) -> CollectorRegistry:
+    """A registry reading the jobs of ``org_id`` (None: every organisation's)."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(JobCollector(sessions))
+    registry.register(JobCollector(sessions, org_id))
     return registry

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,10 +29,24 @@ class Settings(BaseSettings):
         None, description="Celery broker (redis://...). Unset: jobs run in the local worker pool."
     )
     celery_queue: str = Field("retrogait", description="Celery queue the API and workers share.")
-    celery_visibility_timeout_s: float = Field(
-        300.0, gt=0, description="Redis broker: an unacknowledged job is redelivered after this."
+    celery_visibility_timeout_s: float | None = Field(
+        None,
+        gt=0,
+        description="Redis broker: an unacknowledged job is redelivered after this many seconds "
+        "(default: twice the job lease, so the broker agrees with the database on who is gone).",
     )
     host: str = "127.0.0.1"
+    require_api_key: bool | None = Field(
+        None,
+        description="True: every request needs an API key. None (default): required when bound "
+        "beyond loopback or once any key was ever issued (revoking keys never reopens the "
+        "server). False: single-user, allowed on loopback only.",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token a Prometheus server sends to scrape /metrics for every "
+        "organisation (an organisation's own key sees its own jobs only).",
+    )
     port: int = Field(8000, ge=1, le=65535)
     max_upload_mb: float = Field(500.0, gt=0, description="Largest accepted upload, megabytes.")
     max_batch_files: int = Field(50, ge=1, description="Most videos in one batch upload.")
@@ -41,7 +55,7 @@ class Settings(BaseSettings):
         default_factory=default_pool_size, ge=0, description="Local pool size; 0 disables it."
     )
     job_lease_s: float = Field(
-        60.0, gt=0, description="A running job whose worker is silent this long is taken over."
+        15.0, gt=0, description="A running job whose worker is silent this long is taken over."
     )
     job_poll_s: float = Field(1.0, gt=0, description="How often idle local workers look for jobs.")
     render_overlay: bool = Field(True, description="Write the annotated overlay video per job.")
@@ -49,6 +63,17 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def heartbeat_s(self) -> float:
+        """Seconds between lease renewals (and watchdog scans): a quarter of the lease, so a
+        worker misses three heartbeats before it loses its job, and a smooth progress bar."""
+        return min(max(self.job_lease_s / 4, 0.2), 2.0)
+
+    @property
+    def visibility_timeout_s(self) -> float:
+        """The Redis broker's redelivery delay in use (see ``celery_visibility_timeout_s``)."""
+        return self.celery_visibility_timeout_s or 2 * self.job_lease_s
 
     @property
     def sqlalchemy_url(self) -> str:

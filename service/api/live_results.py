@@ -15,7 +15,7 @@ import numpy as np
 from fastapi import HTTPException, WebSocket
 
 from service.api.patients import owned_patient
-from service.deps import current_org
+from service.deps import resolve_caller
 from service.store import Analysis, Organisation, utcnow
 from vision.live import LiveAnalyzer
 from vision.live_recording import RecordingTooShortError
@@ -26,7 +26,7 @@ LIVE_RECORDING_NAME = "live session"
 
 
 def authorise(websocket: WebSocket) -> Organisation | None:
-    """The caller's organisation, by the same rules as the HTTP API (:func:`current_org`).
+    """The caller's organisation, by the same rules as the HTTP API (:func:`resolve_caller`).
 
     The key comes from the ``api_key`` query parameter, else the ``X-API-Key`` or
     ``Authorization: Bearer`` header. Returns None when the app has no database (the router
@@ -42,8 +42,9 @@ def authorise(websocket: WebSocket) -> Organisation | None:
     auth = websocket.headers.get("authorization", "")
     if not key and auth.lower().startswith("bearer "):
         key = auth[7:].strip()
+    client = websocket.client.host if websocket.client is not None else None
     with state.sessions() as session:
-        org = current_org(session, bearer=None, header_key=key or None)
+        org = resolve_caller(state, session, key or None, client).org
         session.expunge(org)
         return org
 

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 
 from service import accounts, migrations
 from service.settings import Settings
 from service.store import make_engine, session_factory
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,15 +40,22 @@ def run(args: argparse.Namespace) -> int:
     migrations.upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings)
     with session_factory(engine)() as session:
-        single_user = not accounts.keys_configured(session)
+        single_user = not accounts.auth_required(settings, session)
+        usable_key = accounts.keys_configured(session)
     engine.dispose()
-    if single_user and not is_loopback(settings.host):
+    if not accounts.is_loopback(settings.host) and not usable_key:
         print(
-            f"refusing to listen on {settings.host}: no API key exists, so anyone reaching it "
-            "would have full access. Create one first: retrogait keys create --org NAME",
+            f"refusing to listen on {settings.host}: no active API key exists, so the server "
+            "would answer nobody. Create one first: retrogait keys create --org NAME",
             file=sys.stderr,
         )
         return 2
+    if not single_user and not usable_key:
+        print(
+            "warning: API keys are required and none is active, so every request will get 401. "
+            "Create one: retrogait keys create --org NAME",
+            file=sys.stderr,
+        )
 
     import uvicorn
 
