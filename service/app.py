@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from service import migrations
-from service.api import analyses, health, patients
+from service.api import analyses, audit, health, patients
 from service.deps import AppState, JobDispatcher
 from service.local_pool import LocalWorkerPool
 from service.settings import Settings
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(analyses.router)
     app.include_router(patients.router)
+    app.include_router(audit.router)
     for optional in ("service.api.batches", "service.api.live"):
         try:
             module = importlib.import_module(optional)

@@ -3,8 +3,9 @@
 Tables: organisations, api_keys (SHA-256 of the key, never the key), patients (a pseudonymous
 code chosen by the clinic, height, notes), analyses (one uploaded video: status, progress,
 options, result document, error, timestamps, content hash), artefacts (files an analysis
-owns, by path relative to the data directory so the directory can move) and batches (several
-recordings uploaded at once: their analyses point to the batch, files refused are listed).
+owns, by path relative to the data directory so the directory can move), batches (several
+recordings uploaded at once: their analyses point to the batch, files refused are listed) and
+audit_log (who read, exported or deleted what; append-only).
 
 The schema is created and upgraded by Alembic (:mod:`service.migrations`), never by
 ``create_all``; a test checks that the migrations and these models agree.
@@ -157,6 +158,8 @@ class Analysis(Base):
     batch_id: Mapped[str | None] = mapped_column(
         ForeignKey("batches.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    # When its message last went to the broker (None: not sent, or to send again).
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     patient: Mapped[Patient | None] = relationship()
     artefacts: Mapped[list[Artefact]] = relationship(
@@ -178,6 +181,24 @@ class Artefact(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     analysis: Mapped[Analysis] = relationship(back_populates="artefacts")
+
+
+class AuditEntry(Base):
+    """Who read, exported or deleted what, when and from where. Append-only (the database
+    refuses updates and deletes), and it holds no health data: ids and codes only, never
+    results, notes or heights, so it outlives the patient it names."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    key_prefix: Mapped[str] = mapped_column(String(16))  # "local" on a single-user server
+    action: Mapped[str] = mapped_column(String(16))  # read | list | export | delete
+    resource: Mapped[str] = mapped_column(String(32))  # analysis | patient | batch | ...
+    resource_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")  # e.g. report.pdf
+    client: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 def make_engine(settings: Settings) -> Engine:

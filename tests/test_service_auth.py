@@ -82,3 +82,45 @@ def test_metrics_show_an_organisation_its_own_jobs(tmp_path: Path) -> None:
         every = c.get("/metrics", headers={"Authorization": "Bearer scrape-secret-0123456789"})
         assert every.status_code == 200 and f"{queued} 3.0" in every.text
         assert c.get("/metrics", headers={"X-API-Key": "scrape-secret-wrong"}).status_code == 401
+
+
+def _entries(client: TestClient, headers: dict[str, str], **params: str) -> list[dict]:
+    r = client.get("/v1/audit", headers=headers, params=params)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def test_audit_trail_records_reads_exports_and_deletes(tmp_path: Path) -> None:
+    video = write_test_video(tmp_path / "clip.mp4", seconds=1.5)
+    with TestClient(create_app(_settings(tmp_path))) as c:
+        key_a, key_b = _new_key(c, "clinic-a"), _new_key(c, "clinic-b")
+        a, b = {"X-API-Key": key_a}, {"X-API-Key": key_b}
+        prefix_a = key_a[:9]
+        r = c.post("/v1/patients", json={"id": "P-7", "height_cm": 171, "notes": "knee"}, headers=a)
+        assert r.status_code == 201
+        with video.open("rb") as fh:
+            r = c.post(
+                "/v1/analyses",
+                files={"video": ("c.mp4", fh)},
+                data={"patient_id": "P-7"},
+                headers=a,
+            )
+        job = r.json()["id"]
+        assert c.get(f"/v1/analyses/{job}", headers=a).status_code == 200
+        assert c.get(f"/v1/analyses/{job}/report.pdf", headers=a).status_code == 409  # not done
+        assert c.get("/v1/patients/P-7", headers=a).status_code == 200
+        assert c.get(f"/v1/analyses/{job}", headers=b).status_code == 404
+        r = c.delete("/v1/patients/P-7", params={"with_analyses": "true"}, headers=a)
+        assert r.status_code == 204
+        trail = _entries(c, a)
+        assert [(e["action"], e["resource"], e["resource_id"]) for e in trail] == [
+            ("delete", "patient", "P-7"),
+            ("delete", "analysis", job),
+            ("read", "patient", "P-7"),
+            ("read", "analysis", job),
+        ]
+        assert {e["key_prefix"] for e in trail} == {prefix_a}
+        assert all(e["client"] for e in trail)
+        assert "knee" not in str(trail) and "171" not in str(trail)  # no health data kept
+        assert _entries(c, b) == []  # an organisation sees its own trail only
+        assert [e["action"] for e in _entries(c, a, resource_id="P-7")] == ["delete", "read"]

@@ -205,3 +205,20 @@ def test_services_starting_together_on_a_new_postgresql_database_all_come_up() -
         engine.dispose()
     finally:
         gen.close()
+
+
+def test_audit_log_is_append_only(sessions) -> None:
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DatabaseError
+
+    from service.store import AuditEntry
+
+    with sessions.begin() as s:
+        org = accounts.get_or_create_org(s, "clinic")
+        s.add(AuditEntry(org_id=org.id, key_prefix="rg_abc", action="read", resource="patient"))
+    for change in (update(AuditEntry).values(key_prefix="forged"), delete(AuditEntry)):
+        with sessions() as s, pytest.raises(DatabaseError, match="append-only"):
+            s.execute(change)
+            s.commit()
+    with sessions() as s:
+        assert s.scalars(select(AuditEntry.key_prefix)).all() == ["rg_abc"]

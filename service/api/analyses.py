@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from service import uploads
+from service import audit, uploads
 from service.api.schemas import (
     PATIENT_CODE_PATTERN,
     AnalysisLinks,
@@ -272,6 +272,7 @@ async def create_analysis(request: Request, state: StateDep, session: SessionDep
 
 @router.get("", response_model=AnalysisList, responses=ERRORS)
 def list_analyses(
+    request: Request,
     session: SessionDep,
     org: OrgDep,
     status: JobStatusName | None = None,
@@ -288,22 +289,28 @@ def list_analyses(
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     page = q.order_by(Analysis.created_at.desc()).limit(limit).offset(offset)
     # Each summary names its patient: one query for the page's patients, not one per row.
-    rows = session.scalars(page.options(selectinload(Analysis.patient)))
-    return AnalysisList(items=[summary(a) for a in rows], total=total)
+    items = [summary(a) for a in session.scalars(page.options(selectinload(Analysis.patient)))]
+    audit.record_now(session, request, "list", "analysis", patient_id, f"{len(items)} analyses")
+    return AnalysisList(items=items, total=total)
 
 
 @router.get("/{analysis_id}", response_model=AnalysisOut, responses=ERRORS)
-def get_analysis(analysis_id: str, session: SessionDep, org: OrgDep) -> AnalysisOut:
+def get_analysis(
+    analysis_id: str, request: Request, session: SessionDep, org: OrgDep
+) -> AnalysisOut:
     """Status, progress and, once done, the result document."""
-    return detail(owned_analysis(session, org, analysis_id))
+    out = detail(owned_analysis(session, org, analysis_id))
+    audit.record_now(session, request, "read", "analysis", analysis_id)
+    return out
 
 
 @router.delete("/{analysis_id}", status_code=204, responses=ERRORS)
 def delete_analysis(
-    analysis_id: str, state: StateDep, session: SessionDep, org: OrgDep
+    analysis_id: str, request: Request, state: StateDep, session: SessionDep, org: OrgDep
 ) -> Response:
     """Delete the analysis, its video and every artefact (a running job is stopped)."""
     a = owned_analysis(session, org, analysis_id)
+    audit.record(session, request, "delete", "analysis", analysis_id)
     session.delete(a)
     session.commit()
     state.dispatcher.cancel(analysis_id)
@@ -327,7 +334,9 @@ def visit_document(a: Analysis) -> dict[str, Any]:
     return doc
 
 
-def _report(kind: str, analysis_id: str, session: SessionDep, org: OrgDep) -> str | bytes:
+def _report(
+    kind: str, analysis_id: str, request: Request, session: SessionDep, org: OrgDep
+) -> str | bytes:
     a = owned_analysis(session, org, analysis_id)
     visits = [visit_document(a)]
     patient: dict[str, Any] | None = None
@@ -345,9 +354,11 @@ def _report(kind: str, analysis_id: str, session: SessionDep, org: OrgDep) -> st
         )
         visits = [visit_document(x) for x in earlier] + visits
     try:
-        return render_report(kind, visits, patient)
+        report = render_report(kind, visits, patient)
     except ReportsUnavailable as exc:
         raise HTTPException(501, str(exc)) from exc
+    audit.record_now(session, request, "export", "analysis", analysis_id, f"report.{kind}")
+    return report
 
 
 _REPORT_ERRORS = {
@@ -358,9 +369,11 @@ _REPORT_ERRORS = {
 
 
 @router.get("/{analysis_id}/report.html", response_class=HTMLResponse, responses=_REPORT_ERRORS)
-def report_html(analysis_id: str, session: SessionDep, org: OrgDep) -> HTMLResponse:
+def report_html(
+    analysis_id: str, request: Request, session: SessionDep, org: OrgDep
+) -> HTMLResponse:
     """The report as a web page (with the patient's earlier visits when linked to a patient)."""
-    return HTMLResponse(_report("html", analysis_id, session, org))
+    return HTMLResponse(_report("html", analysis_id, request, session, org))
 
 
 @router.get(
@@ -368,9 +381,9 @@ def report_html(analysis_id: str, session: SessionDep, org: OrgDep) -> HTMLRespo
     response_class=Response,
     responses={**_REPORT_ERRORS, 200: {"content": {"application/pdf": {}}}},
 )
-def report_pdf(analysis_id: str, session: SessionDep, org: OrgDep) -> Response:
+def report_pdf(analysis_id: str, request: Request, session: SessionDep, org: OrgDep) -> Response:
     """The report as PDF."""
-    pdf = _report("pdf", analysis_id, session, org)
+    pdf = _report("pdf", analysis_id, request, session, org)
     disposition = f'inline; filename="{analysis_id}.pdf"'
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
@@ -384,10 +397,14 @@ def report_pdf(analysis_id: str, session: SessionDep, org: OrgDep) -> Response:
         200: {"content": {"video/mp4": {}}},
     },
 )
-def overlay_video(analysis_id: str, state: StateDep, session: SessionDep, org: OrgDep):
+def overlay_video(
+    analysis_id: str, request: Request, state: StateDep, session: SessionDep, org: OrgDep
+) -> FileResponse:
     """The video with the skeleton, events and cues drawn on it (written after the analysis)."""
     a = owned_analysis(session, org, analysis_id)
     art = next((x for x in a.artefacts if x.kind == "overlay"), None)
     if art is None or not artefact_path(state.settings, art).is_file():
         raise HTTPException(409, f"analysis {a.id} has no overlay video ({a.status})")
-    return FileResponse(artefact_path(state.settings, art), media_type="video/mp4")
+    path = artefact_path(state.settings, art)
+    audit.record_now(session, request, "export", "analysis", analysis_id, "overlay.mp4")
+    return FileResponse(path, media_type="video/mp4")

@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
-from service import uploads
+from service import audit, uploads
 from service.api.analyses import (
     _UPLOAD_SCHEMA,
     ERRORS,
@@ -176,9 +176,11 @@ async def create_batch(request: Request, state: StateDep, session: SessionDep, o
 
 
 @router.get("/{batch_id}", response_model=BatchOut, responses=_ERRORS)
-def get_batch(batch_id: str, session: SessionDep, org: OrgDep) -> BatchOut:
+def get_batch(batch_id: str, request: Request, session: SessionDep, org: OrgDep) -> BatchOut:
     """Counts by status, progress, and each file's analysis id and status."""
     batch = session.get(Batch, batch_id)
     if batch is None or batch.org_id != org.id:  # another organisation's batch looks like none
         raise HTTPException(404, f"no batch {batch_id}")
-    return batch_out(batch, _batch_analyses(session, batch.id))
+    out = batch_out(batch, _batch_analyses(session, batch.id))
+    audit.record_now(session, request, "read", "batch", batch_id)
+    return out

@@ -5,10 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from service import audit
 from service.api.analyses import ERRORS, summary
 from service.api.schemas import (
     PATIENT_CODE_PATTERN,
@@ -74,6 +75,7 @@ def create_patient(body: PatientIn, session: SessionDep, org: OrgDep) -> Patient
 
 @router.get("", response_model=PatientList, responses=ERRORS)
 def list_patients(
+    request: Request,
     session: SessionDep,
     org: OrgDep,
     limit: int = Query(100, ge=1, le=1000),
@@ -82,11 +84,15 @@ def list_patients(
     q = select(Patient).where(Patient.org_id == org.id)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = session.scalars(q.order_by(Patient.code).limit(limit).offset(offset))
-    return PatientList(items=[_out(session, p) for p in rows], total=total)
+    items = [_out(session, p) for p in rows]
+    audit.record_now(session, request, "list", "patient", None, f"{len(items)} patients")
+    return PatientList(items=items, total=total)
 
 
 @router.get("/{patient_id}", response_model=PatientDetail, responses=_ERRORS)
-def get_patient(session: SessionDep, org: OrgDep, patient_id: str = PatientCode) -> PatientDetail:
+def get_patient(
+    request: Request, session: SessionDep, org: OrgDep, patient_id: str = PatientCode
+) -> PatientDetail:
     """The patient and their analyses, oldest visit first (to follow them over visits)."""
     p = owned_patient(session, org, patient_id)
     rows = session.scalars(
@@ -94,7 +100,9 @@ def get_patient(session: SessionDep, org: OrgDep, patient_id: str = PatientCode)
         .where(Analysis.patient_id == p.id)
         .order_by(Analysis.visit_date, Analysis.created_at)
     )
-    return PatientDetail(**_out(session, p).model_dump(), analyses=[summary(a) for a in rows])
+    out = PatientDetail(**_out(session, p).model_dump(), analyses=[summary(a) for a in rows])
+    audit.record_now(session, request, "read", "patient", patient_id)
+    return out
 
 
 @router.patch("/{patient_id}", response_model=PatientOut, responses=_ERRORS)
@@ -117,6 +125,7 @@ def update_patient(
     responses={**_ERRORS, 409: {"model": Problem, "description": "Patient has analyses"}},
 )
 def delete_patient(
+    request: Request,
     state: StateDep,
     session: SessionDep,
     org: OrgDep,
@@ -132,7 +141,9 @@ def delete_patient(
             f"patient {patient_id} has {len(ids)} analyses; delete them or pass with_analyses=true",
         )
     for a in session.scalars(select(Analysis).where(Analysis.id.in_(ids))):
+        audit.record(session, request, "delete", "analysis", a.id, f"with patient {patient_id}")
         session.delete(a)
+    audit.record(session, request, "delete", "patient", patient_id)
     session.delete(p)
     session.commit()
     for analysis_id in ids:

@@ -188,7 +188,10 @@ class Health(BaseModel):
     version: str
     database: str
     jobs: Literal["local", "celery"]
-    single_user: bool = Field(description="True while no API key exists (loopback only).")
+    single_user: bool = Field(
+        description="True when requests need no key: bound to loopback, no key ever issued and "
+        "none required by configuration."
+    )
 
 
 BatchFileStatus = Literal["queued", "running", "done", "failed", "refused"]
@@ -222,3 +225,20 @@ class BatchOut(_UtcModel):
     progress_pct: float = Field(description="0-100, over the accepted files.")
     finished: bool = Field(description="True once no accepted file is queued or running.")
     files: list[BatchFile] = Field(description="Accepted files in upload order, then refused.")
+
+
+class AuditEntryOut(_UtcModel):
+    """Who did what to which record, when and from where (no health data)."""
+
+    at: datetime
+    key_prefix: str = Field(description="The first characters of the key used ('local': none).")
+    action: Literal["read", "list", "export", "delete"]
+    resource: Literal["analysis", "patient", "batch"]
+    resource_id: str | None = Field(None, description="Analysis or batch id, or patient code.")
+    detail: str = Field("", description="What was exported (report.pdf ...), or listed.")
+    client: str | None = Field(None, description="The client's network address.")
+
+
+class AuditList(BaseModel):
+    items: list[AuditEntryOut] = Field(description="Newest first.")
+    total: int
