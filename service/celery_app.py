@@ -3,28 +3,38 @@
 
 Delivery is at least once and the result is written exactly once:
 
-* ``acks_late`` + ``reject_on_worker_lost``: the broker keeps a message until its task finished,
-  so a worker killed mid-job (SIGKILL, lost machine) loses nothing; with Redis the message comes
-  back after ``visibility_timeout`` and another worker takes it.
-* The task first *claims* the job row (:func:`service.jobs.claim`). A duplicate delivery while a
-  live worker holds the lease is retried later (so it is there should that worker die); one
-  for a finished job does nothing. Only the lease holder can write the result.
+* The database lease decides: a :class:`service.job_recovery.Watchdog` in the API and in every
+  worker requeues a job whose worker stopped renewing its lease and sends it again, so a killed
+  worker's job is taken over about one lease after its last heartbeat. It also sends the jobs
+  uploaded while the broker was unreachable once it is back.
+* ``acks_late`` + ``reject_on_worker_lost`` keep the message until its task finished, as a
+  second line: with Redis it comes back after ``visibility_timeout`` (twice the lease unless
+  set), even with no watchdog running.
+* The task first *claims* the job row (:func:`service.jobs.claim`). A delivery for a job a live
+  worker holds, or a finished one, does nothing (the watchdog resends it should that worker
+  die). Only the lease holder can write the result.
 """
 
 from __future__ import annotations
 
-from celery import Celery
-from sqlalchemy import select
+import logging
 
-from service import jobs
+from celery import Celery
+from celery.signals import worker_ready, worker_shutdown
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from service import job_recovery, jobs
 from service.settings import Settings
 from service.store import Analysis, make_engine, session_factory
 
 TASK_NAME = "retrogait.analyze"
+log = logging.getLogger(__name__)
 
 
-def make_celery(settings: Settings) -> Celery:
-    """The Celery app for ``settings`` (API side: to send; worker side: to run)."""
+def make_celery(settings: Settings, sessions: sessionmaker | None = None) -> Celery:
+    """The Celery app for ``settings`` (API side: to send; worker side: to run), with the
+    database's ``sessions`` (default: a new engine's)."""
     app = Celery("retrogait", broker=settings.broker_url)
     app.conf.update(
         task_acks_late=True,
@@ -33,26 +43,42 @@ def make_celery(settings: Settings) -> Celery:
         task_default_queue=settings.celery_queue,
         task_ignore_result=True,  # results live in the database
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": settings.celery_visibility_timeout_s},
+        broker_transport_options={"visibility_timeout": settings.visibility_timeout_s},
         worker_hijack_root_logger=False,
     )
-    engine = make_engine(settings)
-    sessions = session_factory(engine)
+    if sessions is None:
+        sessions = session_factory(make_engine(settings))
 
-    @app.task(name=TASK_NAME, bind=True, max_retries=None)
-    def analyze(self, analysis_id: str) -> str:  # noqa: ANN001 - Celery's bound task
+    @app.task(name=TASK_NAME)
+    def analyze(analysis_id: str) -> str:
         worker_id = jobs.new_worker_id("celery")
-        lease_s = settings.job_lease_s
-        if not jobs.claim(sessions, analysis_id, worker_id, lease_s):
+        if not jobs.claim(sessions, analysis_id, worker_id, settings.job_lease_s):
             with sessions() as s:
                 status = s.scalar(select(Analysis.status).where(Analysis.id == analysis_id))
-            if status in (None, "done", "failed"):
-                return status or "deleted"
-            # Another worker holds a live lease: look again once it could have expired.
-            raise self.retry(countdown=lease_s)
+            return status or "deleted"  # held by a live worker, or finished
         return jobs.execute(settings, sessions, analysis_id, worker_id)
 
+    def watchdog_send(analysis_id: str) -> None:
+        send(app, settings, sessions, analysis_id)
+
+    watchdog = job_recovery.Watchdog(
+        sessions, watchdog_send, settings.job_lease_s, settings.heartbeat_s
+    )
+
+    def start_watchdog(**_kwargs: object) -> None:
+        job_recovery.requeue_orphans(sessions)
+        watchdog.start()
+
+    worker_ready.connect(start_watchdog, weak=False)
+    worker_shutdown.connect(lambda **_kwargs: watchdog.stop(), weak=False)
     return app
+
+
+def send(app: Celery, settings: Settings, sessions: sessionmaker, analysis_id: str) -> None:
+    """Give the broker the job's message and record that it has it (raises while the broker is
+    unreachable; the job then stays unsent for a watchdog to send)."""
+    app.send_task(TASK_NAME, args=[analysis_id], queue=settings.celery_queue)
+    job_recovery.mark_enqueued(sessions, analysis_id)
 
 
 class CeleryDispatcher:
@@ -61,17 +87,25 @@ class CeleryDispatcher:
     kind = "celery"
 
     def __init__(self, settings: Settings) -> None:
-        self._app = make_celery(settings)
-        self._queue = settings.celery_queue
+        self._settings = settings
+        self._sessions = session_factory(make_engine(settings))
+        self._app = make_celery(settings, self._sessions)
+        self._watchdog = job_recovery.Watchdog(
+            self._sessions, self.submit, settings.job_lease_s, settings.heartbeat_s
+        )
 
     def submit(self, analysis_id: str) -> None:
-        self._app.send_task(TASK_NAME, args=[analysis_id], queue=self._queue)
+        """Send the job (raises while the broker is unreachable: the watchdog sends it later)."""
+        send(self._app, self._settings, self._sessions, analysis_id)
 
     def cancel(self, analysis_id: str) -> None:
         """Nothing to send: the running worker sees its row gone at its next heartbeat."""
 
     def start(self) -> None:
-        pass
+        """Requeue jobs of this machine's dead workers, then watch leases and unsent jobs."""
+        job_recovery.requeue_orphans(self._sessions)
+        self._watchdog.start()
 
     def stop(self) -> None:
+        self._watchdog.stop()
         self._app.close()

@@ -140,7 +140,7 @@ def finish(sessions: sessionmaker, analysis_id: str, worker_id: str, **values: A
 
 
 class _Heartbeat:
-    """Renews the lease every ``lease_s / 4`` seconds from a thread; the analysis's progress
+    """Renews the lease every ``interval_s`` seconds from a thread; the analysis's progress
     callback only records the fraction (cheap) and raises :class:`JobCancelled` once the lease
     is lost, which unwinds the analysis."""
 
@@ -149,12 +149,11 @@ class _Heartbeat:
         sessions: sessionmaker,
         analysis_id: str,
         worker_id: str,
-        lease_s: float,
+        interval_s: float,
         parent_pid: int | None,
     ) -> None:
         self._args = (sessions, analysis_id, worker_id)
-        # Often enough for a smooth progress bar, and well inside the lease.
-        self._interval_s = min(max(lease_s / 4, 0.2), 2.0)
+        self._interval_s = interval_s
         self._parent_pid = parent_pid
         self.progress = 0.0
         self.lost = threading.Event()
@@ -246,7 +245,7 @@ def execute(
     out_dir = analysis_dir(settings, analysis_id)
     started = time.perf_counter()
     try:
-        with _Heartbeat(sessions, analysis_id, worker_id, settings.job_lease_s, parent_pid) as hb:
+        with _Heartbeat(sessions, analysis_id, worker_id, settings.heartbeat_s, parent_pid) as hb:
             doc, pose_path = pipeline_bridge.analyse(video, options, out_dir, hb.report)
             if settings.render_overlay and pose_path is not None:
                 overlay = pipeline_bridge.render_overlay(video, pose_path, out_dir)

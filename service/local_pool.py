@@ -4,7 +4,8 @@ its own child process.
 ``size`` threads each claim the oldest claimable job (see :mod:`service.jobs`) and run it in a
 spawned child process, so a heavy analysis never holds the API's interpreter lock and a deleted
 job's process can simply be stopped. Restart-safe: on a clean shutdown unfinished jobs go back to
-the queue; after a crash their leases expire and the next server takes them over.
+the queue; after a crash the next server on this machine takes them back at start-up (their
+worker process is gone), and another machine's server once their leases expire.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import threading
 
 from sqlalchemy.orm import sessionmaker
 
-from service import jobs
+from service import job_recovery, jobs
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class LocalWorkerPool:
         self._context = multiprocessing.get_context("spawn")
 
     def start(self) -> None:
+        for analysis_id in job_recovery.requeue_orphans(self.sessions):
+            log.info("job %s: its server ended mid-job; resuming it", analysis_id)
         for n in range(self.size):
             t = threading.Thread(target=self._loop, name=f"local-worker-{n}", daemon=True)
             t.start()

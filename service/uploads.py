@@ -3,14 +3,18 @@ is a video by decoding it, not by its name.
 
 Nothing half-written survives a refused or broken upload: the bytes go to a temporary file in
 the uploads directory, which is deleted on any refusal; only an accepted video is moved into
-the analysis directory (the caller then writes the database row).
+the analysis directory (the caller then writes the database row). A temporary file names the
+server process writing it, so one left by a server that was killed is removed when the next
+starts (:func:`remove_dead_uploads`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +27,45 @@ VIDEO_FIELD = "video"
 VIDEOS_FIELD = ("videos", "video")  # a batch's files: repeated "videos" (or "video") parts
 _MAX_FIELD_BYTES = 64 * 1024  # a form field (options) is small text
 _MULTIPART_OVERHEAD_BYTES = 64 * 1024  # boundaries and the option fields around the video
+
+
+# A temporary upload file nobody wrote for this long belongs to no live request.
+STALE_UPLOAD_S = 3600.0
+
+
+def _part_prefix() -> str:
+    """``upload-PID@HOST-``: which process writes the file (``@`` is never in a host name)."""
+    return f"upload-{os.getpid()}@{socket.gethostname()}-"
+
+
+def _writer_gone(name: str, hostname: str) -> bool:
+    """Whether the process named in a temporary file's ``name`` ran here and has ended."""
+    pid, _, rest = name.removeprefix("upload-").partition("@")
+    if not pid.isdigit() or rest[: rest.rfind("-")] != hostname:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def remove_dead_uploads(upload_dir: Path, stale_s: float = STALE_UPLOAD_S) -> list[Path]:
+    """Delete temporary upload files whose request cannot finish: written by a process of this
+    machine that has ended, or untouched for ``stale_s`` seconds. Returns what was removed."""
+    removed: list[Path] = []
+    hostname, now = socket.gethostname(), time.time()
+    for path in upload_dir.glob("*.part"):
+        try:
+            stale = now - path.stat().st_mtime > stale_s
+            if stale or _writer_gone(path.name, hostname):
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:  # its request just finished
+            continue
+    return removed
 
 
 class UploadRefused(Exception):
@@ -106,7 +149,14 @@ class _MultipartSink:
         _, params = parse_options_header(self._headers.get("content-disposition", ""))
         name = params.get(b"name", b"").decode("utf-8", "replace")
         self._name = name
-        if name in (VIDEOS_FIELD if self._many else (VIDEO_FIELD,)):
+        video_fields = VIDEOS_FIELD if self._many else (VIDEO_FIELD,)
+        if name not in video_fields and b"filename" in params:
+            raise UploadRefused(
+                422,
+                f"field {name[:40]!r} carries a file; send the video in the field "
+                f"{video_fields[0]!r}",
+            )
+        if name in video_fields:
             if self.videos and not self._many:
                 raise UploadRefused(422, "send one video per upload")
             if len(self.videos) >= self._max_files:
@@ -117,7 +167,7 @@ class _MultipartSink:
             )
             self.videos.append(video)
             self._hash = hashlib.sha256()
-            fd, tmp = tempfile.mkstemp(dir=self._dir, prefix="upload-", suffix=".part")
+            fd, tmp = tempfile.mkstemp(dir=self._dir, prefix=_part_prefix(), suffix=".part")
             video.temp_path = Path(tmp)
             self._file = os.fdopen(fd, "wb")
 
@@ -231,6 +281,25 @@ async def receive_uploads(
     return sink.videos, sink.fields
 
 
+# What the service takes, checked before a job is queued: container families as the demuxer
+# names them, and the video codecs cameras, phones and browsers record with.
+ACCEPTED_CONTAINERS: dict[str, str] = {
+    "mov": "MP4/MOV",
+    "matroska": "MKV/WebM",
+    "avi": "AVI",
+}
+ACCEPTED_CODECS: tuple[str, ...] = ("h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "mjpeg")
+# Shorter clips hold no step to measure; a still image has one frame.
+MIN_DURATION_S = 1.0
+MIN_FRAMES = 2
+
+
+def accepted_formats() -> str:
+    """The accepted containers and codecs, as one sentence part for refusals."""
+    containers = ", ".join(ACCEPTED_CONTAINERS.values())
+    return f"{containers} with {', '.join(c.upper() for c in ACCEPTED_CODECS)} video"
+
+
 @dataclass(frozen=True)
 class CheckedVideo:
     duration_s: float
@@ -240,8 +309,19 @@ class CheckedVideo:
     fps: float
 
 
+def _check_format(container: str, codec: str, name: str) -> None:
+    if container not in ACCEPTED_CONTAINERS or codec not in ACCEPTED_CODECS:
+        raise UploadRefused(
+            415,
+            f"{name} is {container} with {codec} video, which is not accepted; "
+            f"send {accepted_formats()}",
+        )
+
+
 def check_video(path: Path, max_duration_s: float, display_name: str) -> CheckedVideo:
-    """Probe the container and decode the first frame; refuse non-videos and over-long clips."""
+    """Probe the container and decode the first frame; refuse non-videos, formats not in
+    :data:`ACCEPTED_CONTAINERS` / :data:`ACCEPTED_CODECS`, stills and clips under
+    :data:`MIN_DURATION_S` (422), and over-long clips (413)."""
     try:
         info = probe(path)
         next(iter(iter_frames(path, max_side=64)))
@@ -251,6 +331,13 @@ def check_video(path: Path, max_duration_s: float, display_name: str) -> Checked
         raise UploadRefused(415, f"not a usable video: {message}") from exc
     except StopIteration:
         raise UploadRefused(415, "not a usable video: no frame could be decoded") from None
+    _check_format(info.container, info.codec, display_name or "the upload")
+    if info.frame_count < MIN_FRAMES or info.duration_s < MIN_DURATION_S - 1e-6:
+        raise UploadRefused(
+            422,
+            f"{display_name or 'the upload'} holds {info.frame_count} frame(s), "
+            f"{info.duration_s:.2f} s: a walk needs at least {MIN_DURATION_S:.0f} s of video",
+        )
     if info.duration_s > max_duration_s:
         raise UploadRefused(
             413,

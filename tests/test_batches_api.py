@@ -46,7 +46,7 @@ def _send(client: TestClient, paths: list[Path], headers=None, **fields):
 
 def test_batch_queues_each_video_and_refuses_bad_files_one_by_one(client, tmp_path) -> None:
     client.post("/v1/patients", json={"id": "P-7", "height_cm": 164})
-    good = [write_test_video(tmp_path / f"visit{i}.mp4", seconds=0.5) for i in (1, 2)]
+    good = [write_test_video(tmp_path / f"visit{i}.mp4", seconds=1.0) for i in (1, 2)]
     text = tmp_path / "notes.mp4"
     text.write_text("not a video\n" * 50)
     big = write_test_video(tmp_path / "big.mp4", seconds=4, size=(320, 240), noise=True)
@@ -81,7 +81,7 @@ def test_batch_queues_each_video_and_refuses_bad_files_one_by_one(client, tmp_pa
 
 
 def test_batch_requests_refused_as_a_whole(client, tmp_path) -> None:
-    clip = write_test_video(tmp_path / "a.mp4", seconds=0.5)
+    clip = write_test_video(tmp_path / "a.mp4", seconds=1.0)
     r = _send(client, [clip], patient_id="NOBODY")
     assert r.status_code == 422 and "no patient NOBODY" in r.json()["detail"]
     r = _send(client, [clip], protocol="sprint")
@@ -96,7 +96,7 @@ def test_batch_requests_refused_as_a_whole(client, tmp_path) -> None:
 
 
 def test_too_many_files_in_one_batch(tmp_path) -> None:
-    clip = write_test_video(tmp_path / "a.mp4", seconds=0.5)
+    clip = write_test_video(tmp_path / "a.mp4", seconds=1.0)
     with TestClient(create_app(_settings(tmp_path, max_batch_files=2))) as c:
         r = _send(c, [clip, clip, clip])
     assert r.status_code == 413 and "more than 2 videos" in r.json()["detail"]
@@ -109,7 +109,7 @@ def test_other_organisations_batch_is_not_found(client, tmp_path) -> None:
         key_a = accounts.create_key(s, "clinic-a").key
         key_b = accounts.create_key(s, "clinic-b").key
         s.commit()
-    clip = write_test_video(tmp_path / "a.mp4", seconds=0.5)
+    clip = write_test_video(tmp_path / "a.mp4", seconds=1.0)
     a = {"Authorization": f"Bearer {key_a}"}
     b = {"Authorization": f"Bearer {key_b}"}
     assert _send(client, [clip]).status_code == 401

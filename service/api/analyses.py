@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import logging
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -37,6 +38,7 @@ from service.store import (
 from vision.assess.presets import PRESETS, PROTOCOLS
 
 router = APIRouter(prefix="/v1/analyses", tags=["analyses"])
+log = logging.getLogger(__name__)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Missing or unknown API key"},
@@ -54,7 +56,16 @@ class UploadForm(BaseModel):
     population: str | None = Field(None, description="Population preset for the cut-offs.")
     protocol: str = Field("free_backward", description="What was recorded.")
     patient_id: str | None = Field(None, pattern=PATIENT_CODE_PATTERN)
-    visit_date: date | None = None
+    visit_date: date | None = Field(None, description="Not in the future (a day's slack).")
+
+    @field_validator("visit_date")
+    @classmethod
+    def _not_in_future(cls, value: date | None) -> date | None:
+        # A day's slack: the clinic's calendar day may be ahead of the server's UTC one.
+        latest = datetime.now(UTC).date() + timedelta(days=1)
+        if value is not None and value > latest:
+            raise ValueError(f"{value.isoformat()} is in the future (latest {latest.isoformat()})")
+        return value
 
 
 _UPLOAD_SCHEMA = {
@@ -86,7 +97,13 @@ _UPLOAD_SCHEMA = {
 
 
 def _parse_form(fields: dict[str, str]) -> UploadForm:
-    data: dict[str, Any] = {k: v for k, v in fields.items() if k in UploadForm.model_fields and v}
+    # An empty calibration means none (the schema allows any string); any other empty field
+    # is refused like any other value its schema does not allow.
+    data: dict[str, Any] = {
+        k: v
+        for k, v in fields.items()
+        if k in UploadForm.model_fields and (v or k != "calibration")
+    }
     if "calibration" in data:
         try:
             data["calibration"] = json.loads(data["calibration"])
@@ -154,6 +171,17 @@ def store_analysis(
     )
     upload.temp_path = None
     return analysis
+
+
+def send_jobs(state: StateDep, analysis_ids: list[str]) -> None:
+    """Hand stored jobs to the runner. A broker that cannot be reached loses nothing: the jobs
+    stay queued in the database and the job watchdog sends them once it is back."""
+    for analysis_id in analysis_ids:
+        try:
+            state.dispatcher.submit(analysis_id)
+        except Exception as exc:
+            log.warning("job %s stays queued until the broker is back: %s", analysis_id, exc)
+            return
 
 
 def summary(a: Analysis) -> AnalysisSummary:
@@ -260,13 +288,7 @@ async def create_analysis(request: Request, state: StateDep, session: SessionDep
     finally:
         upload.discard()
     session.refresh(analysis)
-    try:
-        state.dispatcher.submit(analysis.id)
-    except Exception as exc:  # broker unreachable: refuse rather than leave a job nobody runs
-        session.delete(analysis)
-        session.commit()
-        remove_analysis_files(settings, analysis.id)
-        raise HTTPException(503, f"job queue unavailable, try again later: {exc}") from exc
+    send_jobs(state, [analysis.id])
     return detail(analysis)
 
 

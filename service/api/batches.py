@@ -21,6 +21,7 @@ from service.api.analyses import (
     _parse_form,
     form_options,
     form_patient,
+    send_jobs,
     store_analysis,
 )
 from service.api.schemas import AnalysisOptionsOut, BatchCounts, BatchFile, BatchOut, Problem
@@ -102,7 +103,6 @@ def _batch_analyses(session: SessionDep, batch_id: str) -> list[Analysis]:
         413: {"model": Problem, "description": "Too many files in one batch"},
         415: {"model": Problem, "description": "Not a multipart upload"},
         422: {"model": Problem, "description": "Invalid option or no video"},
-        503: {"model": Problem, "description": "Job queue unavailable"},
     },
 )
 async def create_batch(request: Request, state: StateDep, session: SessionDep, org: OrgDep):
@@ -160,17 +160,7 @@ async def create_batch(request: Request, state: StateDep, session: SessionDep, o
     finally:
         for video in videos:
             video.discard()
-    try:
-        for a in stored:
-            state.dispatcher.submit(a.id)
-    except Exception as exc:  # broker unreachable: refuse rather than leave jobs nobody runs
-        for a in stored:
-            session.delete(a)
-        session.delete(batch)
-        session.commit()
-        for a in stored:
-            remove_analysis_files(settings, a.id)
-        raise HTTPException(503, f"job queue unavailable, try again later: {exc}") from exc
+    send_jobs(state, [a.id for a in stored])
     # Just committed, in upload order (the session keeps objects loaded after a commit).
     return batch_out(batch, stored)
 

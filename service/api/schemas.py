@@ -80,6 +80,36 @@ class Problem(BaseModel):
     detail: str
 
 
+def problem_responses(spec: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document saying what the service answers on errors: a :class:`Problem` as
+    JSON, for 422 too (FastAPI's default documents a list of errors there), for routes whose
+    success is HTML, PDF or video, and for the 400 of an unreadable request body."""
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault(
+                    "400",
+                    {"description": "Body unreadable (malformed JSON or multipart)"},
+                )
+                operation["responses"]["400"]["content"] = {"application/json": {"schema": problem}}
+            for status, response in operation.get("responses", {}).items():
+                if status[:1] not in ("4", "5"):
+                    continue
+                content = response.get("content", {})
+                schemas = [body.get("schema", {}) for body in content.values()]
+                if any(
+                    x.get("$ref", "").endswith(("/Problem", "/HTTPValidationError"))
+                    for x in schemas
+                ):
+                    response["content"] = {"application/json": {"schema": dict(problem)}}
+    schemas = spec.get("components", {}).get("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas.setdefault("Problem", Problem.model_json_schema())
+    return spec
+
+
 class AnalysisLinks(BaseModel):
     self: str
     report_html: str
