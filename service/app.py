@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,7 +21,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
 
 from service import migrations, uploads
 from service.api import analyses, audit, health, patients
@@ -54,13 +54,13 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at the request's path (Starlette's 405 names only the
-    first route that matched the path)."""
+    """Every method the OpenAPI document gives the request's path (Starlette's 405 names only
+    the methods of the first route that matched the path)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "__any__"})
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {m.upper() for m in operations}
     return sorted(methods)
 
 
