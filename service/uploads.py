@@ -157,6 +157,8 @@ class _MultipartSink:
                 f"{video_fields[0]!r}",
             )
         if name in video_fields:
+            if b"filename" not in params:
+                raise UploadRefused(422, f"field {name!r} holds text; send the video as a file")
             if self.videos and not self._many:
                 raise UploadRefused(422, "send one video per upload")
             if len(self.videos) >= self._max_files:

@@ -65,6 +65,10 @@ def test_a_video_in_the_wrong_field_is_named(client, tmp_path: Path) -> None:
     with clip.open("rb") as fh:
         r = client.post("/v1/batches", files={"upload": ("clip.mp4", fh)})
     assert r.status_code == 422 and "field 'videos'" in r.json()["detail"]
+    r = client.post("/v1/batches", files={"videos": (None, b"{}")})
+    assert r.json() == {"detail": "field 'videos' holds text; send the video as a file"}
+    r = client.post("/v1/analyses", files={"video": (None, b"some text")})
+    assert r.json() == {"detail": "field 'video' holds text; send the video as a file"}
 
 
 def test_visit_dates_are_not_in_the_future(client, tmp_path: Path) -> None:
