@@ -61,6 +61,25 @@ def playwright_sync_api() -> ModuleType:
     return sync_api
 
 
+class TestBrowser:
+    """A Playwright browser whose pages bypass the service's Content-Security-Policy unless asked
+    otherwise (``new_page(bypass_csp=False)``): Playwright runs string predicates
+    (``page.wait_for_function``) with ``eval``, which the policy forbids.
+    tests/test_security_headers_browser.py opens the pages under the real policy."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    def new_page(self, **kwargs: Any) -> Any:
+        return self._browser.new_page(**{"bypass_csp": True, **kwargs})
+
+    def new_context(self, **kwargs: Any) -> Any:
+        return self._browser.new_context(**{"bypass_csp": True, **kwargs})
+
+
 @pytest.fixture
 def launch_chromium(playwright_sync_api: ModuleType, chromium_executable: str) -> Iterator[Any]:
     """A function ``launch(extra_args=())`` that starts headless Chromium with
@@ -74,7 +93,7 @@ def launch_chromium(playwright_sync_api: ModuleType, chromium_executable: str) -
                 executable_path=chromium_executable, args=[*CHROMIUM_ARGS, *extra_args]
             )
             browsers.append(b)
-            return b
+            return TestBrowser(b)
 
         yield launch
         for b in browsers:
