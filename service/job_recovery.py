@@ -2,19 +2,19 @@
 
 The database lease decides who holds a job (:mod:`service.jobs`); this module acts on it:
 
-* :func:`requeue_orphans`: at start-up, a running job whose worker was a process of this machine
-  that no longer exists goes back to the queue at once, without waiting for its lease.
+* :func:`requeue_orphans`: a running job whose worker was a process of this machine that no
+  longer exists goes back to the queue at once, without waiting for its lease (at start-up, and
+  at every watchdog round).
 * :func:`requeue_expired`: a running job whose lease nobody renewed goes back to the queue.
-* :class:`Watchdog`: with Celery, a thread that every heartbeat interval requeues expired leases
-  and sends the broker every queued job it has not received (an upload taken while the broker
-  was unreachable, a requeued job), so nothing waits for the broker's visibility timeout.
+* :class:`Watchdog`: with Celery, a thread that every heartbeat interval requeues orphaned jobs
+  and expired leases and sends the broker every queued job it has not received (an upload
+  taken while the broker was unreachable, a requeued job), so nothing waits for the broker's
+  visibility timeout.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
+from service.processes import process_gone
 from service.store import Analysis, utcnow
 
 log = logging.getLogger(__name__)
@@ -30,24 +31,14 @@ log = logging.getLogger(__name__)
 SEND_GRACE_S = 2.0
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, someone else's
-        return True
-    return True
-
-
-def worker_is_gone(worker_id: str, hostname: str | None = None) -> bool:
-    """Whether ``worker_id`` (``kind:host:pid:tag``, see :func:`service.jobs.new_worker_id`)
+def worker_is_gone(worker_id: str) -> bool:
+    """Whether ``worker_id`` (``kind:scope:pid:tag``, see :func:`service.jobs.new_worker_id`)
     names a process of this machine that has ended. Other machines' workers are judged by their
     lease only."""
     parts = worker_id.split(":")
     if len(parts) != 4 or not parts[2].isdigit():
         return False
-    return parts[1] == (hostname or socket.gethostname()) and not _process_alive(int(parts[2]))
+    return process_gone(parts[1], int(parts[2]))
 
 
 def _requeue(sessions: sessionmaker, analysis_id: str, worker_id: str | None) -> bool:
@@ -155,6 +146,8 @@ class Watchdog:
 
     def sweep(self) -> int:
         """One round; returns how many jobs were sent."""
+        for job_id in requeue_orphans(self._sessions):
+            log.warning("job %s: its worker process on this machine ended; requeued", job_id)
         for job_id in requeue_expired(self._sessions, self._lease_s):
             log.warning("job %s: its worker stopped renewing its lease; requeued", job_id)
         sent = 0

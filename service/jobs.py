@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 import time
 import traceback
@@ -27,6 +26,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import sessionmaker
 
 from service import pipeline_bridge
+from service.processes import process_scope
 from service.settings import Settings
 from service.store import (
     Analysis,
@@ -47,7 +47,9 @@ class JobCancelled(Exception):
 
 
 def new_worker_id(kind: str) -> str:
-    return f"{kind}:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """``kind:scope:pid:tag``: the scope and PID let a successor on the same machine see that
+    the worker has ended (:func:`service.job_recovery.worker_is_gone`)."""
+    return f"{kind}:{process_scope()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _claimable(lease_s: float, now: datetime):  # noqa: ANN202 - SQL expression

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from service.processes import process_gone, process_scope
 from vision.video import VideoError, iter_frames, probe
 
 VIDEO_FIELD = "video"
@@ -34,33 +34,25 @@ STALE_UPLOAD_S = 3600.0
 
 
 def _part_prefix() -> str:
-    """``upload-PID@HOST-``: which process writes the file (``@`` is never in a host name)."""
-    return f"upload-{os.getpid()}@{socket.gethostname()}-"
+    """``upload-PID@SCOPE-``: which process writes the file (``@`` is never in a host name)."""
+    return f"upload-{os.getpid()}@{process_scope()}-"
 
 
-def _writer_gone(name: str, hostname: str) -> bool:
-    """Whether the process named in a temporary file's ``name`` ran here and has ended."""
+def _writer_gone(name: str) -> bool:
+    """Whether the process named in a temporary file's ``name`` has ended."""
     pid, _, rest = name.removeprefix("upload-").partition("@")
-    if not pid.isdigit() or rest[: rest.rfind("-")] != hostname:
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return pid.isdigit() and "-" in rest and process_gone(rest[: rest.rfind("-")], int(pid))
 
 
 def remove_dead_uploads(upload_dir: Path, stale_s: float = STALE_UPLOAD_S) -> list[Path]:
     """Delete temporary upload files whose request cannot finish: written by a process of this
     machine that has ended, or untouched for ``stale_s`` seconds. Returns what was removed."""
     removed: list[Path] = []
-    hostname, now = socket.gethostname(), time.time()
+    now = time.time()
     for path in upload_dir.glob("*.part"):
         try:
             stale = now - path.stat().st_mtime > stale_s
-            if stale or _writer_gone(path.name, hostname):
+            if stale or _writer_gone(path.name):
                 path.unlink()
                 removed.append(path)
         except FileNotFoundError:  # its request just finished

@@ -4,7 +4,6 @@ response carries, and temporary uploads of dead requests removed at start-up."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from service_support import write_test_video
 
 from service import uploads
 from service.app import create_app
+from service.processes import process_scope
 from service.settings import Settings
 
 
@@ -109,7 +109,7 @@ def test_temporary_uploads_of_dead_requests_are_removed_at_start(tmp_path: Path)
         capture_output=True,
         text=True,
     )
-    host = socket.gethostname()
+    host = process_scope()
     dead = upload_dir / f"upload-{ended.stdout.strip()}@{host}-abc123.part"
     live = upload_dir / f"upload-{os.getpid()}@{host}-def456.part"
     other_host = upload_dir / "upload-1@elsewhere-ghi789.part"
