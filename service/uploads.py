@@ -325,13 +325,16 @@ def check_video(path: Path, max_duration_s: float, display_name: str) -> Checked
         raise UploadRefused(415, f"not a usable video: {message}") from exc
     except StopIteration:
         raise UploadRefused(415, "not a usable video: no frame could be decoded") from None
-    _check_format(info.container, info.codec, display_name or "the upload")
-    if info.frame_count < MIN_FRAMES or info.duration_s < MIN_DURATION_S - 1e-6:
+    name = display_name or "the upload"
+    if info.frame_count < MIN_FRAMES:
+        raise UploadRefused(422, f"{name} holds a single frame, a still image: send a video")
+    if info.duration_s < MIN_DURATION_S - 1e-6:
         raise UploadRefused(
             422,
-            f"{display_name or 'the upload'} holds {info.frame_count} frame(s), "
-            f"{info.duration_s:.2f} s: a walk needs at least {MIN_DURATION_S:.0f} s of video",
+            f"{name} is {info.duration_s:.2f} s long ({info.frame_count} frames): a walk needs "
+            f"at least {MIN_DURATION_S:.0f} s of video",
         )
+    _check_format(info.container, info.codec, name)
     if info.duration_s > max_duration_s:
         raise UploadRefused(
             413,

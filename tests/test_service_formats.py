@@ -38,7 +38,8 @@ def test_stills_gifs_and_short_clips_are_refused_with_why(client, tmp_path: Path
     still = tmp_path / "still.gif"
     Image.new("RGB", (64, 48), (200, 40, 40)).save(still)
     r = _post(client, still)
-    assert r.status_code in (415, 422), r.text
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "still.gif holds a single frame, a still image: send a video"
     frames = [Image.new("RGB", (64, 48), (i * 20, 40, 40)) for i in range(12)]
     animated = tmp_path / "walk.gif"
     frames[0].save(animated, save_all=True, append_images=frames[1:], duration=100)
@@ -48,10 +49,13 @@ def test_stills_gifs_and_short_clips_are_refused_with_why(client, tmp_path: Path
 
     one_frame = write_test_video(tmp_path / "one.mp4", seconds=0.1)
     r = _post(client, one_frame)
-    assert r.status_code == 422 and "one.mp4 holds 1 frame(s)" in r.json()["detail"]
+    assert r.status_code == 422 and "one.mp4 holds a single frame" in r.json()["detail"]
     short = write_test_video(tmp_path / "short.mp4", seconds=0.5)
     r = _post(client, short)
-    assert r.status_code == 422 and "at least 1 s" in r.json()["detail"]
+    assert (
+        r.json()["detail"]
+        == "short.mp4 is 0.50 s long (5 frames): a walk needs at least 1 s of video"
+    )
     assert _post(client, write_test_video(tmp_path / "ok.mp4", seconds=1.0)).status_code == 202
     assert list((tmp_path / "data" / "uploads").iterdir()) == []
 
