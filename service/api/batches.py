@@ -15,16 +15,9 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from service import audit, uploads
-from service.api.analyses import (
-    _UPLOAD_SCHEMA,
-    ERRORS,
-    _parse_form,
-    form_options,
-    form_patient,
-    send_jobs,
-    store_analysis,
-)
+from service.api.analyses import ERRORS, send_jobs, store_analysis
 from service.api.schemas import AnalysisOptionsOut, BatchCounts, BatchFile, BatchOut, Problem
+from service.api.upload_form import UPLOAD_SCHEMA, form_options, form_patient, parse_form
 from service.deps import OrgDep, SessionDep, StateDep
 from service.store import Analysis, Batch, remove_analysis_files
 
@@ -38,7 +31,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 def _batch_upload_schema() -> dict[str, Any]:
     """The single upload's form, with ``videos`` (one or more files) instead of ``video``."""
-    schema = copy.deepcopy(_UPLOAD_SCHEMA)
+    schema = copy.deepcopy(UPLOAD_SCHEMA)
     form = schema["requestBody"]["content"]["multipart/form-data"]["schema"]
     del form["properties"]["video"]
     form["properties"]["videos"] = {
@@ -118,7 +111,7 @@ async def create_batch(request: Request, state: StateDep, session: SessionDep, o
         raise HTTPException(exc.status_code, exc.detail) from exc
     stored: list[Analysis] = []
     try:
-        form = _parse_form(fields)
+        form = parse_form(fields)
         patient = form_patient(session, org, form)
         batch = Batch(
             org_id=org.id,
