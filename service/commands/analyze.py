@@ -167,8 +167,8 @@ def _check_files(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     notes: list[str] = []
     try:
-        _check_files(args)
         options = _options(args, notes)
+        _check_files(args)
     except InputError as exc:
         return _fail(str(exc))
 
