@@ -7,9 +7,9 @@ they are mounted here under :data:`ASSETS_URL` and the pages point at them.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import (
     get_redoc_html,
@@ -28,7 +28,7 @@ FAVICON = "favicon.png"
 
 def assets_dir() -> Path:
     """The folder of the installed Swagger UI and ReDoc bundles."""
-    return Path(str(files("fastapi_offline") / "static"))
+    return Path(fastapi_offline.__file__).parent / "static"
 
 
 def mount_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc") -> None:
