@@ -72,6 +72,14 @@ def test_help_lists_every_allowed_value() -> None:
     assert "--verbose" in text
 
 
+def test_help_states_the_librarys_default_population() -> None:
+    from service.commands.analyze import DEFAULT_POPULATION
+    from vision.analysis import AnalysisOptions
+    from vision.assess.presets import DEFAULT_PRESET
+
+    assert DEFAULT_POPULATION == DEFAULT_PRESET == AnalysisOptions().population
+
+
 @pytest.fixture(scope="module")
 def pose_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample clips' landmarks, extracted once by ``retrogait pose`` (the model's one run)."""

@@ -13,12 +13,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from service.commands.lazy_choices import (
+    LazyChoices,
+    event_detectors,
+    populations,
+    timed_protocols,
+)
+
+# Stated in --help without importing the presets (a test holds it equal to the library's).
+DEFAULT_POPULATION = "general_adult"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from vision.analysis import PROTOCOLS
-    from vision.assess.presets import DEFAULT_PRESET, PRESETS
-    from vision.gait.events import DEFAULT_DETECTOR, DEFAULT_FRONTAL_DETECTOR, REGISTRY
-
     parser = subparsers.add_parser(
         "analyze",
         help="measure gait, posture and sway of a (backward) walk in a video",
@@ -68,26 +74,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--protocol",
-        choices=PROTOCOLS,
+        choices=LazyChoices(timed_protocols),
         default=None,
+        metavar="PROTOCOL",
         help="time a clinical test, one of: %(choices)s (3mbwt = 3 m backward walk test; "
         "needs --calibration or a calibration file beside the video)",
     )
     parser.add_argument(
         "--population",
-        choices=sorted(PRESETS),
-        default=DEFAULT_PRESET,
+        choices=LazyChoices(populations),
+        default=None,
         metavar="POPULATION",
         help="population whose published cut-offs the fall-risk screen uses, one of: "
-        "%(choices)s (default %(default)s)",
+        f"%(choices)s (default: {DEFAULT_POPULATION})",
     )
     parser.add_argument(
         "--detector",
-        choices=sorted(REGISTRY),
+        choices=LazyChoices(event_detectors),
         default=None,
         metavar="DETECTOR",
-        help="foot event detector, one of: %(choices)s (default: "
-        f"{DEFAULT_DETECTOR} from the side, {DEFAULT_FRONTAL_DETECTOR} from the front or back)",
+        help="foot event detector, one of: %(choices)s (default: the one suited to the camera "
+        "view)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     parser.set_defaults(func=run, native_logs=True)
@@ -136,8 +143,9 @@ def _options(args: argparse.Namespace, notes: list[str]) -> Any:
             height_cm=args.height_cm,
             calibration=calibration,
             protocol=protocol,
-            population=args.population,
             event_detector=args.detector,
+            # Not given: the library's default preset applies.
+            **({"population": args.population} if args.population else {}),
         )
         options.validate()
     except (CalibrationError, ValueError) as exc:
@@ -167,8 +175,8 @@ def _check_files(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     notes: list[str] = []
     try:
+        _check_files(args)  # first: it needs no more than the video decoder's import
         options = _options(args, notes)
-        _check_files(args)
     except InputError as exc:
         return _fail(str(exc))
 

@@ -20,8 +20,8 @@ from service.batch import BatchOptions, RecordingOutcome, Runner, run_batch
 from service.batch_celery import CeleryBatchOptions, CeleryEngineError, Waiting, run_celery
 from service.batch_inputs import BatchInputError, folder_items, manifest_items
 from service.batch_outputs import write_reports, write_summary
+from service.commands.lazy_choices import LazyChoices, assessed_protocols, populations
 from service.commands.progress import stderr_is_terminal
-from vision.assess.presets import PRESETS, PROTOCOLS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -73,15 +73,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--population",
-        choices=sorted(PRESETS),
+        choices=LazyChoices(populations),
         default=None,
         metavar="POPULATION",
         help="population preset for rows that give none, one of: %(choices)s",
     )
     p.add_argument(
         "--protocol",
-        choices=PROTOCOLS,
+        choices=LazyChoices(assessed_protocols),
         default=None,
+        metavar="PROTOCOL",
         help="protocol for rows that give none, one of: %(choices)s",
     )
     p.set_defaults(func=run, native_logs=True)
