@@ -43,6 +43,7 @@ def _bad_inputs(tmp: Path) -> list[tuple[list[str | Path], str]]:
         ([SAMPLE, "--calibration", "1,2,3"], "X1,Y1,X2,Y2,METRES"),
         ([SAMPLE, "--height-cm", "17"], "50-250 cm"),
         ([SAMPLE, "--json", folder], "is a folder"),
+        ([SAMPLE, "--json", not_a_video / "result.json"], "notes.mp4 is a file, not a folder"),
         ([SAMPLE, "--detector", "magic"], "invalid choice"),
         ([], "give a VIDEO"),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -168,8 +169,17 @@ def _check_files(args: argparse.Namespace) -> None:
             probe(args.video)
         except VideoError as exc:
             raise InputError(str(exc)) from None
-    if args.json is not None and str(args.json) != "-" and args.json.is_dir():
-        raise InputError(f"--json {args.json} is a folder; give a file name such as result.json")
+    if args.json is not None and str(args.json) != "-":
+        if args.json.is_dir():
+            raise InputError(
+                f"--json {args.json} is a folder; give a file name such as result.json"
+            )
+        # Minutes of analysis must not end in a result that cannot be saved.
+        folder = next(p for p in args.json.absolute().parents if p.exists())
+        if not folder.is_dir():
+            raise InputError(f"--json {args.json}: {folder} is a file, not a folder")
+        if not os.access(folder, os.W_OK):
+            raise InputError(f"--json {args.json}: cannot write in {folder}")
 
 
 def run(args: argparse.Namespace) -> int:
