@@ -1,8 +1,8 @@
 """Allowed values of a command-line option, read from the library only when they are needed.
 
-The value tables live in modules whose imports (SciPy among them) take most of a second. argparse
-needs an option's choices only to check a value that was given or to print help, so a bad file
-name or a ``--help`` for another option is answered without that import.
+The value tables live in modules whose imports are slow (they bring in SciPy). argparse needs an
+option's choices only to check a value that was given or to print help, so a bad file name is
+answered without that import.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Keep the native libraries' logging (MediaPipe, TensorFlow Lite/LiteRT, absl) off the terminal.
 
 Those libraries write straight to file descriptor 2 from C++, around every model they create
-(dozens of INFO and "Sparsity tensors" lines), whatever Python's logging says. Commands that run
+(INFO lines and "Sparsity tensors" warnings), whatever Python's logging says. Commands that run
 the pose model point descriptor 2 at the null device while Python's own ``sys.stderr`` keeps
 writing to the real terminal, so errors, warnings and progress bars still reach the user.
 """
