@@ -269,7 +269,8 @@ def execute(
             sessions,
             analysis_id,
             worker_id,
-            f"{ANALYSIS_CRASHED} {type(exc).__name__}: {exc}",
+            f"{ANALYSIS_CRASHED} {type(exc).__name__}: "
+            + pipeline_bridge.in_user_terms(str(exc), video, display_name),
         )
     elapsed_s = time.perf_counter() - started
     if finish(
