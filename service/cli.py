@@ -36,6 +36,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
             raise
         module.register(sub)
     for command in sub.choices.values():
+        if not command.get_default("native_logs"):
+            continue  # runs no pose model: nothing to show
         command.add_argument(
             "--verbose",
             action="store_true",

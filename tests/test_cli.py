@@ -81,6 +81,23 @@ def test_help_states_the_librarys_default_population() -> None:
     assert DEFAULT_POPULATION == DEFAULT_PRESET == AnalysisOptions().population
 
 
+def test_native_writes_to_descriptor_2_are_silenced_python_messages_are_not() -> None:
+    code = (
+        "import os, sys\n"
+        "from service.commands.quiet import native_stderr_silenced\n"
+        "with native_stderr_silenced():\n"
+        "    os.write(2, b'native log line\\n')\n"
+        "    print('python message', file=sys.stderr)\n"
+        "os.write(2, b'after the block\\n')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "python message\nafter the block\n"
+
+
 @pytest.fixture(scope="module")
 def pose_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample clips' landmarks, extracted once by ``retrogait pose`` (the model's one run)."""
