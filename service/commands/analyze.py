@@ -125,8 +125,11 @@ class InputError(ValueError):
 
 def _options(args: argparse.Namespace, notes: list[str]) -> Any:
     """Validated :class:`~vision.analysis.AnalysisOptions` from the command line and the floor
-    calibration file beside the video (its use is appended to ``notes``)."""
-    from vision.analysis import AnalysisOptions
+    calibration file beside the video (its use is appended to ``notes``).
+
+    The calibration is read before the analysis module is imported: a malformed one is reported
+    without that slow import.
+    """
     from vision.gait.scale import CalibrationError, FloorCalibration
 
     try:
@@ -140,6 +143,13 @@ def _options(args: argparse.Namespace, notes: list[str]) -> Any:
                     f"floor calibration from {side_path}"
                     + (f" (protocol {protocol})" if protocol else "")
                 )
+        if calibration is not None:
+            calibration.validate()
+        if protocol == "3mbwt" and calibration is None:
+            raise InputError("--protocol 3mbwt needs --calibration (start line and 3 m line)")
+
+        from vision.analysis import AnalysisOptions
+
         options = AnalysisOptions(
             height_cm=args.height_cm,
             calibration=calibration,
@@ -151,8 +161,6 @@ def _options(args: argparse.Namespace, notes: list[str]) -> Any:
         options.validate()
     except (CalibrationError, ValueError) as exc:
         raise InputError(str(exc)) from None
-    if protocol == "3mbwt" and calibration is None:
-        raise InputError("--protocol 3mbwt needs --calibration (start line and 3 m line)")
     return options
 
 
