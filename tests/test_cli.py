@@ -153,7 +153,7 @@ def test_forward_clip_says_why_it_is_not_coached(pose_files: dict[str, Path]) ->
     r = retrogait("analyze", "--pose", pose_files[FORWARD_SAMPLE.stem])
     assert r.returncode == 0 and r.stderr == "", r.stderr
     assert "fall risk (general_adult): undetermined" in r.stdout
-    assert "walk_direction: forward" in r.stdout
+    assert "walk_direction: forward, needs backward -> undetermined" in r.stdout
     assert "so it was not coached" in r.stdout
     assert "scores (0-100): overall n/a" in r.stdout
 

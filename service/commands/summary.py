@@ -88,8 +88,11 @@ def fall_risk_lines(doc: dict[str, Any]) -> list[str]:
     for r in reasons:
         unit = r.get("unit")
         outcome = str(r.get("outcome") or "").replace("_", " ")
-        if r.get("cutoff") is None:
+        cutoff = r.get("cutoff")
+        if cutoff is None:
             measured = _quantity(r.get("value"), unit)
+        elif isinstance(cutoff, str):  # a condition, such as the walk's direction
+            measured = f"{r.get('value')}, needs {cutoff}"
         else:
             measured = (
                 f"{_quantity(r.get('value'), unit)}, cut-off {_quantity(r['cutoff'], unit, False)}"
