@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 
 from service import migrations
 from service.api import analyses, health, patients
+from service.api.docs import mount_docs
 from service.deps import AppState, JobDispatcher
 from service.local_pool import LocalWorkerPool
 from service.metrics import make_registry
@@ -73,9 +74,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Gait and balance assessment of backward walking from video. "
         "A screening aid, not a diagnosis.",
         lifespan=lifespan,
+        docs_url=None,  # served from installed assets by mount_docs, not from a CDN
+        redoc_url=None,
     )
     app.state.retrogait = state
     app.state.metrics_registry = make_registry(sessions)
+    mount_docs(app)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
