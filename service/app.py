@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 
 from service import migrations, uploads
 from service.api import analyses, audit, health, patients
+from service.api.docs import mount_docs
 from service.api.schemas import problem_responses
 from service.deps import AppState, JobDispatcher
 from service.local_pool import LocalWorkerPool
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Gait and balance assessment of backward walking from video. "
         "A screening aid, not a diagnosis.",
         lifespan=lifespan,
+        docs_url=None,  # served from installed assets by mount_docs, not from a CDN
+        redoc_url=None,
     )
     app.state.retrogait = state
     app.add_middleware(SecurityHeaders)
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    mount_docs(app)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -135,7 +135,7 @@ class CameraMotionTracker:
         small = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else rgb
         gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
         small_boxes = [tuple(v * f for v in b) for b in boxes]
-        if self._prev is None or self._prev[0].shape != gray.shape:
+        if self._prev is None or self._ref is None or self._prev[0].shape != gray.shape:
             total = np.zeros(3)
             self._ref = (gray, background_features(gray, small_boxes, self.options), total)
         else:

@@ -198,17 +198,19 @@ class PoseSequence:
         header = {"fps": self.fps, "width": self.width, "height": self.height, "meta": self.meta}
         tmp = path.with_name(path.name + ".part")
         with open(tmp, "wb") as fh:
-            np.savez_compressed(
-                fh,
-                t_s=self.t_s,
-                frame_index=self.frame_index,
-                image=self.image,
-                world=self.world,
-                visibility=self.visibility,
-                header=np.array(json.dumps(header, default=numpy_default)),
-                **({} if self.camera is None else {"camera": self.camera}),
-                **({} if self.foot_motion is None else {"foot_motion": self.foot_motion}),
-            )
+            arrays: dict[str, np.ndarray] = {
+                "t_s": self.t_s,
+                "frame_index": self.frame_index,
+                "image": self.image,
+                "world": self.world,
+                "visibility": self.visibility,
+                "header": np.array(json.dumps(header, default=numpy_default)),
+            }
+            if self.camera is not None:
+                arrays["camera"] = self.camera
+            if self.foot_motion is not None:
+                arrays["foot_motion"] = self.foot_motion
+            np.savez_compressed(fh, allow_pickle=True, **arrays)
         tmp.replace(path)
         return path
 
@@ -279,7 +281,7 @@ class OneEuroFilter:
 
     def __call__(self, x: np.ndarray, t_s: float) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
-        if self._x is None or self._t is None or t_s <= self._t:
+        if self._x is None or self._dx is None or self._t is None or t_s <= self._t:
             self._x, self._dx, self._t = x.copy(), np.zeros_like(x), t_s
             return x.copy()
         dt = t_s - self._t

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from vision.result import AnalysisResult, FallRisk, Feedback, Scores
 
@@ -86,7 +86,8 @@ def assess(result: AnalysisResult, options: AssessOptions | None = None) -> Asse
         "population": preset.name,
         "population_label": preset.label,
         "protocol": options.protocol,
-        "protocol_label": PROTOCOL_LABELS[options.protocol],
+        # AssessOptions replaces a None protocol with the free walk's name.
+        "protocol_label": PROTOCOL_LABELS[cast(str, options.protocol)],
         "prior_fall": options.prior_fall,
         "statement": SCREENING_STATEMENT,
         "scale_method": result.scale.method,

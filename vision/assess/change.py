@@ -189,7 +189,7 @@ def _change(
             "strides) and none is published",
         )
     real = abs(delta) >= threshold - 1e-9  # a change exactly at the threshold counts as real
-    direction = None
+    direction: Literal["better", "worse"] | None = None
     if real and key.better is not None and delta != 0:
         improved = delta < 0 if key.better == "lower" else delta > 0
         direction = "better" if improved else "worse"
@@ -274,8 +274,8 @@ def walk_error(metric: str, result: AnalysisResult) -> WalkError | None:
             # error.
             se, df = rhythm.get("cadence_se_spm"), rhythm.get("cadence_se_df")
             return None if se is None else WalkError(float(se), math.inf if df is None else df)
-        e = cadence_standard_error([dur for dur, _ in steps])
-        return None if e is None else WalkError(*e)
+        cadence_se = cadence_standard_error([dur for dur, _ in steps])
+        return None if cadence_se is None else WalkError(*cadence_se)
     if metric == "step_length_m.mean":
         sd, n = result.metrics.step_length_m.sd, sum(length is not None for _, length in steps)
         if sd is None or n < 2:
@@ -317,9 +317,13 @@ def steady_steps(result: AnalysisResult) -> list[tuple[float, float | None]]:
         return [
             (float(d["duration_s"]), d.get("length_m"))
             for d in details
-            if d.get("steady") and d.get("duration_s") and d["duration_s"] > 0
+            if d.get("steady") and (d.get("duration_s") or 0) > 0
         ]
-    return [(s.duration_s, s.length_m) for s in result.steps if s.duration_s > 0]
+    return [
+        (s.duration_s, s.length_m)
+        for s in result.steps
+        if s.duration_s is not None and s.duration_s > 0
+    ]
 
 
 def _se_of_mean(values: list[float]) -> WalkError | None:

@@ -154,9 +154,9 @@ class AssessOptions:
     indicators: IndicatorCutoffs = IndicatorCutoffs()
 
     def __post_init__(self) -> None:
-        if self.protocol is None:
-            object.__setattr__(self, "protocol", "free_backward")
+        protocol = "free_backward" if self.protocol is None else self.protocol
+        object.__setattr__(self, "protocol", protocol)
         get_preset(self.population)
-        check_protocol(self.protocol)
+        check_protocol(protocol)
         if self.max_cues < 1:
             raise ValueError(f"max_cues must be at least 1, got {self.max_cues}")

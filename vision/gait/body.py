@@ -186,7 +186,7 @@ def with_consistent_legs(
     """
     legs = np.concatenate([foot_points(image), _knees(image)], axis=2)
     _, swapped = repair_leg_swaps(legs, t_s)
-    left, right = list(lm.LEFT_LEG), list(lm.RIGHT_LEG)
+    left, right = np.asarray(lm.LEFT_LEG), np.asarray(lm.RIGHT_LEG)
     out = []
     for arr in (image, world, visibility):
         a = arr.copy()
