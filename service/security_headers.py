@@ -4,8 +4,10 @@ WebSockets pass through untouched).
 The pages load their scripts and styles from ``/static`` and ``/live/assets`` only, so scripts
 are limited to the server's own files. Styles may be inline because the HTML report embeds its
 stylesheet and plots; images and videos may come from ``data:`` and ``blob:`` URLs (report plots,
-the upload page's preview of the chosen file). The API documentation pages start their viewers
-with an inline script, so only they may run one.
+the upload page's preview of the chosen file). Objects are limited to the server's own and
+``blob:`` URLs rather than none, because a browser shows a PDF report (opened directly, or by
+the clinic page from a ``blob:`` URL) in a plugin document that this rule governs. The API
+documentation pages start their viewers with an inline script, so only they may run one.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
-    "worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "worker-src 'self' blob:; font-src 'self' data:; object-src 'self' blob:; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
