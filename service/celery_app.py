@@ -17,8 +17,6 @@ Delivery is at least once and the result is written exactly once:
 
 from __future__ import annotations
 
-import logging
-
 from celery import Celery
 from celery.signals import worker_ready, worker_shutdown
 from sqlalchemy import select
@@ -29,7 +27,6 @@ from service.settings import Settings
 from service.store import Analysis, make_engine, session_factory
 
 TASK_NAME = "retrogait.analyze"
-log = logging.getLogger(__name__)
 
 
 def make_celery(settings: Settings, sessions: sessionmaker | None = None) -> Celery:

@@ -82,6 +82,8 @@ def test_metrics_show_an_organisation_its_own_jobs(tmp_path: Path) -> None:
         every = c.get("/metrics", headers={"Authorization": "Bearer scrape-secret-0123456789"})
         assert every.status_code == 200 and f"{queued} 3.0" in every.text
         assert c.get("/metrics", headers={"X-API-Key": "scrape-secret-wrong"}).status_code == 401
+        wrong = {"X-API-Key": "scrape-secr\u00e9t".encode()}  # not ASCII: still just refused
+        assert c.get("/metrics", headers=wrong).status_code == 401
 
 
 def _entries(client: TestClient, headers: dict[str, str], **params: str) -> list[dict]:

@@ -57,7 +57,11 @@ def _scrape_scope(
     token or on a single-user server, else the caller's own organisation (its id)."""
     key = presented_key(bearer, header_key)
     token = state.settings.metrics_token
-    if key and token is not None and secrets.compare_digest(key, token.get_secret_value()):
+    if (
+        key
+        and token is not None
+        and secrets.compare_digest(key.encode(), token.get_secret_value().encode())
+    ):
         return None
     client = request.client.host if request.client is not None else None
     with state.sessions() as session:
