@@ -232,6 +232,9 @@ async def _parse(request: Request, sink: _MultipartSink, max_body_bytes: int) ->
     except Exception as exc:  # malformed multipart, client went away
         sink.discard()
         raise UploadRefused(400, f"the upload could not be read: {exc}") from exc
+    except BaseException:  # the request task cancelled: leave no temporary file behind
+        sink.discard()
+        raise
     sink.close()
 
 
