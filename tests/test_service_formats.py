@@ -124,3 +124,25 @@ def test_temporary_uploads_of_dead_requests_are_removed_at_start(tmp_path: Path)
     os.utime(abandoned, (old, old))
     create_app(Settings(data_dir=tmp_path / "data", local_workers=0, _env_file=None))
     assert sorted(p.name for p in upload_dir.iterdir()) == sorted([live.name, other_host.name])
+
+
+def test_an_upload_cut_off_mid_stream_leaves_no_file(tmp_path: Path) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    from service_support import serve, wait_for
+
+    settings = Settings(data_dir=tmp_path / "data", local_workers=0, _env_file=None)
+    uploads_dir = tmp_path / "data" / "uploads"
+    with serve(create_app(settings)) as url:
+        address = urlsplit(url)
+        head = b'--b\r\nContent-Disposition: form-data; name="video"; filename="walk.mp4"\r\n\r\n'
+        with socket.create_connection((address.hostname, address.port)) as conn:
+            conn.sendall(
+                b"POST /v1/analyses HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: multipart/form-data; boundary=b\r\n"
+                b"Content-Length: 50000000\r\n\r\n" + head + b"\0" * 200_000
+            )
+            wait_for(lambda: any(uploads_dir.glob("*.part")), 30, "the upload to start")
+        # The client is gone: the request ends and its temporary file with it.
+        wait_for(lambda: not any(uploads_dir.glob("*.part")), 30, "the temporary file to go")
