@@ -275,7 +275,12 @@ _METHOD_BY_KIND: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-def _reason_for(spec: MetricSpec, warnings: list[str]) -> str:
+TEST_NOT_REQUESTED = "the 3 m backward walk test was not requested for this recording"
+
+
+def _reason_for(spec: MetricSpec, warnings: list[str], test_requested: bool = True) -> str:
+    if spec.kind == "test" and not test_requested:
+        return TEST_NOT_REQUESTED
     for warning in warnings:
         low = warning.lower()
         if any(word in low for word in spec.keywords):
@@ -333,7 +338,7 @@ def visit_view(doc: dict[str, Any], index: int) -> VisitView:
                 value_text=format_value(value, spec),
                 method=_METHOD_BY_KIND[spec.kind](doc),
                 measured=measured,
-                reason=None if measured else _reason_for(spec, warnings),
+                reason=None if measured else _reason_for(spec, warnings, "test_3mbwt" in extras),
             )
         )
     risk = doc.get("fall_risk") or {}
@@ -410,6 +415,17 @@ def _trends(
     return trends, list(changes.notes)
 
 
+DETAIL_UNITS = {"_cm": "cm", "_kg": "kg", "_m": "m", "_years": "years"}
+
+
+def _detail(key: str, value: Any) -> tuple[str, str]:
+    """("height", "162 cm") from ("height_cm", 162.0): the unit goes with the value."""
+    for suffix, unit in DETAIL_UNITS.items():
+        if key.endswith(suffix) and isinstance(value, int | float):
+            return key[: -len(suffix)].replace("_", " "), f"{value:g} {unit}"
+    return key.replace("_", " "), str(value)
+
+
 def build_report(
     results: Sequence[dict[str, Any]], patient: dict[str, Any] | None = None
 ) -> ReportView:
@@ -425,7 +441,7 @@ def build_report(
     patient_id = patient.pop("id", None) or patient.pop("patient_id", None)
     patient_id = patient_id or first_visit.get("patient_id")
     name = patient.pop("name", None)
-    details = [(str(k).replace("_", " "), str(v)) for k, v in patient.items() if v is not None]
+    details = [_detail(str(k), v) for k, v in patient.items() if v is not None]
     condition = str(patient.pop("condition", None) or "general")
     if condition not in CONDITIONS:
         raise ValueError(f"unknown condition {condition!r}; known: {', '.join(CONDITIONS)}")

@@ -191,6 +191,8 @@ def _fmt(value: Any, unit: str, nd: int = 2) -> str:
 
 def summary_text(doc: dict[str, Any]) -> str:
     """A few lines a person reads: the walk, its steps and the main numbers with units."""
+    from service.report_comparison import comparison_lines
+
     m, sc = doc["metrics"], doc["scale"]
     segs = (
         ", ".join(
@@ -219,6 +221,7 @@ def summary_text(doc: dict[str, Any]) -> str:
     risk = doc.get("fall_risk") or {}
     if risk.get("level") and risk["level"] != "undetermined":
         lines.append(f"fall risk ({risk.get('population')}): {risk['level']}")
+    lines.extend(comparison_lines(doc))
     for w in (doc.get("quality") or {}).get("warnings", []):
         lines.append(f"note: {w}")
     return "\n".join(lines)
