@@ -131,6 +131,7 @@ function showResult(doc) {
   $("metrics").tBodies[0].replaceChildren(...rows);
   $("warnings").replaceChildren(...r.quality.warnings.map((w) => el("li", w)));
 
+  showComparison(r);
   drawTrunk(r);
   drawSteps(r);
   $("report-link").href = doc.links.report_html;
@@ -138,6 +139,51 @@ function showResult(doc) {
   showOverlay(doc);
 }
 
+
+// The forward and backward walks side by side: [path in metrics, ratio key or null].
+const COMPARED = [
+  [["step_count"], null],
+  [["speed_mps"], "speed_ratio"],
+  [["cadence_spm"], "cadence_ratio"],
+  [["step_length_m", "mean"], "step_length_ratio"],
+  [["step_length_m", "cv_pct"], null],
+  [["step_length_asymmetry_pct"], null],
+  [["step_time_s", "mean"], null],
+  [["stride_time_sd_ms"], null],
+  [["double_support_pct"], null],
+  [["trunk_flexion_deg", "mean"], null],
+];
+
+function withUnit(value, unit, decimals) {
+  return value == null ? "not measured" : `${fmt(value, decimals)} ${unit}`.trim();
+}
+
+function showComparison(r) {
+  const c = r.comparison || {};
+  const box = $("comparison-box");
+  box.hidden = !(c.forward || c.backward);
+  if (box.hidden) return;
+  const ratios = c.backward_to_forward || {};
+  const rows = COMPARED.map(([path, ratioKey]) => {
+    const [label, , unit, decimals] = METRICS.find((m) => m[1].join() === path.join());
+    const ratio = ratioKey && ratios[ratioKey] != null ? ratios[ratioKey].toFixed(2) : "-";
+    const tr = el("tr");
+    tr.append(el("td", label), el("td", withUnit(pick(c.forward, path), unit, decimals), "value"),
+      el("td", withUnit(pick(c.backward, path), unit, decimals), "value"), el("td", ratio, "value"));
+    return tr;
+  });
+  $("comparison").tBodies[0].replaceChildren(...rows);
+  const reasons = Object.entries(c.reasons || {});
+  $("comparison-reasons").replaceChildren(
+    ...reasons.map(([key, text]) => el("li", `Not compared: ${key.replaceAll("_", " ")}: ${text}.`)));
+  const norms = c.forward_norms || [];
+  $("forward-norms").hidden = !norms.length;
+  $("forward-norms").querySelector("tbody").replaceChildren(...norms.map((n) => {
+    const tr = el("tr");
+    tr.append(el("td", n.label), el("td", `${n.speed_mps.toFixed(2)} m/s`), el("td", n.source));
+    return tr;
+  }));
+}
 
 // Plot frame: 600x220 with margins; returns x/y mappers.
 function frame(svg, xs, ys, xLabel, yLabel) {
