@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 from service import migrations
 from service.api import analyses, health, patients
 from service.deps import AppState, JobDispatcher
+from service.http_extras import install_http_extras
 from service.local_pool import LocalWorkerPool
 from service.metrics import make_registry
 from service.settings import Settings
@@ -109,4 +110,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return FileResponse(WEB_DIR / "clinic.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    install_http_extras(app)
     return app
