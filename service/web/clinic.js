@@ -13,7 +13,7 @@ const VISIT_METRICS = [
   ["step_length_mean_m", "Step length", "m", 3],
   ["stride_time_sd_ms", "Stride time SD", "ms", 0],
   ["test_3mbwt_s", "3 m backward walk test", "s", 2],
-  ["overall_score", "Overall score", "0-100", 0],
+  ["overall_score", "Overall score", "points of 100", 0],
 ];
 
 function fmt(value, decimals) {
@@ -127,41 +127,72 @@ function reportLink(id, kind, label) {
 }
 
 
+// One point per visit date: the mean of that date's recordings, with their range drawn as a
+// bar; [{date, mean, lo, hi, n}] in date order, dates with no value left out.
+function byDate(visits, key) {
+  const dates = new Map();
+  for (const v of visits) {
+    const date = v.visit_date || v.created_at.slice(0, 10);
+    if (v[key] == null) continue;
+    if (!dates.has(date)) dates.set(date, []);
+    dates.get(date).push(v[key]);
+  }
+  return [...dates.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, ys]) => ({
+    date, n: ys.length, mean: ys.reduce((a, b) => a + b, 0) / ys.length,
+    lo: Math.min(...ys), hi: Math.max(...ys),
+  }));
+}
+
+// A y range whose two labels differ at the metric's decimals (one unit of the last decimal at
+// least), padded so no point sits on the frame.
+function yRange(points, decimals) {
+  let lo = Math.min(...points.map((p) => p.lo));
+  let hi = Math.max(...points.map((p) => p.hi));
+  const pad = Math.max((hi - lo) * 0.15, 10 ** -decimals);
+  return [lo - pad, hi + pad];
+}
+
+function changeText(points, unit, decimals) {
+  if (points.length < 2) return "one visit date so far: no change to show";
+  const change = points[points.length - 1].mean - points[0].mean;
+  const text = fmt(Math.abs(change), decimals);
+  if (Number(text) === 0) return `no change since ${points[0].date}`;
+  return `change since ${points[0].date}: ${change > 0 ? "+" : "-"}${text} ${unit}`;
+}
+
 function trendPlot(visits, key, label, unit, decimals) {
-  const points = visits.map((v, i) => [i, v[key]]).filter(([, y]) => y != null);
+  const points = byDate(visits, key);
+  if (!points.length) return el("p", `${label}: not measured at any visit.`, "note unmeasured");
   const fig = el("figure");
   fig.dataset.metric = key;
-  const plot = svgEl("svg", { viewBox: "0 0 300 140", role: "img", "aria-label": `${label} over visits` });
-  const [x0, x1, y0, y1] = [40, 290, 115, 15];
-  plot.append(svgEl("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
-    svgEl("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }));
-  if (points.length) {
-    const ys = points.map(([, y]) => y);
-    let [lo, hi] = [Math.min(...ys), Math.max(...ys)];
-    if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
-    const sx = (i) => (visits.length === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * i) / (visits.length - 1));
-    const sy = (y) => y0 - ((y0 - y1) * (y - lo)) / (hi - lo);
-    plot.append(svgEl("polyline", { class: "trend", points: points.map(([i, y]) => `${sx(i)},${sy(y)}`).join(" ") }));
-    for (const [i, y] of points) {
-      const dot = svgEl("circle", { cx: sx(i), cy: sy(y), r: 3, class: "dot" });
-      dot.append(svgEl("title", {}));
-      dot.firstChild.textContent = `${visits[i].visit_date}: ${fmt(y, decimals)} ${unit}`;
-      plot.append(dot);
-    }
-    for (const [y, yy] of [[hi, y1], [lo, y0]]) {
-      const t = svgEl("text", { x: 2, y: yy + 4 });
-      t.textContent = fmt(y, decimals);
-      plot.append(t);
-    }
+  const title = `${label} per visit date`;
+  const plot = svgEl("svg", { viewBox: "0 0 320 170", role: "img", "aria-label": title });
+  const [x0, x1, y0, y1] = [58, 305, 125, 28];
+  const [lo, hi] = yRange(points, decimals);
+  const sx = (i) => (points.length === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * i) / (points.length - 1));
+  const sy = (y) => y0 - ((y0 - y1) * (y - lo)) / (hi - lo);
+  plot.append(svgEl("text", { x: 160, y: 14, class: "title", "text-anchor": "middle" }, title),
+    svgEl("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
+    svgEl("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }),
+    svgEl("text", { x: 4, y: y1 + 4 }, fmt(hi, decimals)),
+    svgEl("text", { x: 4, y: y0 + 4 }, fmt(lo, decimals)),
+    svgEl("text", { x: 4, y: (y0 + y1) / 2 + 4, class: "axis-label" }, unit),
+    svgEl("text", { x: (x0 + x1) / 2, y: 163, class: "axis-label", "text-anchor": "middle" },
+      "visit date"));
+  if (points.length > 1) {
+    plot.append(svgEl("polyline", { class: "trend",
+      points: points.map((p, i) => `${sx(i)},${sy(p.mean)}`).join(" ") }));
   }
-  const caption = el("figcaption", `${label} (${unit}) per visit`);
-  if (points.length >= 2) {
-    const change = points[points.length - 1][1] - points[0][1];
-    caption.textContent += `; change since first: ${change >= 0 ? "+" : ""}${fmt(change, decimals)} ${unit}`;
-  } else if (!points.length) {
-    caption.textContent += ": not measured yet";
-  }
-  fig.append(plot, caption);
+  points.forEach((p, i) => {
+    if (p.n > 1) plot.append(svgEl("line", { x1: sx(i), x2: sx(i), y1: sy(p.lo), y2: sy(p.hi), class: "range" }));
+    const dot = svgEl("circle", { cx: sx(i), cy: sy(p.mean), r: 4, class: "dot" });
+    const what = p.n > 1 ? `mean of ${p.n} recordings, ${fmt(p.lo, decimals)}-${fmt(p.hi, decimals)}` : "";
+    dot.append(svgEl("title", {}, `${p.date}: ${fmt(p.mean, decimals)} ${unit} ${what}`.trim()));
+    plot.append(dot);
+    const anchor = points.length === 1 ? "middle" : i === 0 ? "start" : i === points.length - 1 ? "end" : "middle";
+    plot.append(svgEl("text", { x: sx(i), y: y0 + 16, "text-anchor": anchor }, p.date));
+  });
+  fig.append(plot, el("figcaption", `${label} (${unit}): ${changeText(points, unit, decimals)}`));
   return fig;
 }
 
