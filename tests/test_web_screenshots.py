@@ -146,6 +146,11 @@ def test_page_layout(site, shots: Path, browser, name: str, width: str) -> None:
     assert page.evaluate(CHARTS_JS) == []
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{name} is {overflow}px wider than a {w}px screen"
+    clipped = page.evaluate(
+        "() => [...document.querySelectorAll('.scroll')].filter((e) => !e.closest('[hidden]'))"
+        ".filter((e) => e.scrollHeight > e.clientHeight + 1).map((e) => e.innerText.slice(0, 40))"
+    )
+    assert clipped == [], f"cut off at the bottom of a scrolling box: {clipped}"
     if name == "upload-result":
         _overlay_follows_the_steps(page)
     if name == "report":
@@ -160,8 +165,8 @@ def _overlay_follows_the_steps(page) -> None:
     row.click()
     t = float(row.get_attribute("data-t"))
     page.wait_for_function(f"Math.abs(document.getElementById('overlay').currentTime - {t}) < 0.05")
-    marks = page.locator("#timeline rect.contact")
-    assert marks.count() >= 10 and page.locator("#timeline rect.lift").count() >= 10
-    box = page.locator("#timeline").bounding_box()
+    marks = page.locator("#overlay-timeline rect.contact")
+    assert marks.count() >= 10 and page.locator("#overlay-timeline rect.lift").count() >= 10
+    box = page.locator("#overlay-timeline").bounding_box()
     page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)
     page.wait_for_function("document.getElementById('overlay').currentTime < 0.2")

@@ -4,7 +4,8 @@
 // with the floor marked on the first recording where the analysis needs it.
 "use strict";
 // Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api,
-// postWithProgress; floor_marks.js: floor, floorCalibration, setUpFloorMarks, showFirstFrame.
+// postWithProgress; floor_marks.js: floor, floorCalibration, setUpFloorMarks, showFirstFrame;
+// plots.js: chartFrame, legend.
 
 // Timeline columns and trend plots: [summary key, label, unit, decimals]
 const VISIT_METRICS = [
@@ -143,15 +144,6 @@ function byDate(visits, key) {
   }));
 }
 
-// A y range whose two labels differ at the metric's decimals (one unit of the last decimal at
-// least), padded so no point sits on the frame.
-function yRange(points, decimals) {
-  let lo = Math.min(...points.map((p) => p.lo));
-  let hi = Math.max(...points.map((p) => p.hi));
-  const pad = Math.max((hi - lo) * 0.15, 10 ** -decimals);
-  return [lo - pad, hi + pad];
-}
-
 function changeText(points, unit, decimals) {
   if (points.length < 2) return "one visit date so far: no change to show";
   const change = points[points.length - 1].mean - points[0].mean;
@@ -165,33 +157,27 @@ function trendPlot(visits, key, label, unit, decimals) {
   if (!points.length) return el("p", `${label}: not measured at any visit.`, "note unmeasured");
   const fig = el("figure");
   fig.dataset.metric = key;
-  const title = `${label} per visit date`;
-  const plot = svgEl("svg", { viewBox: "0 0 320 170", role: "img", "aria-label": title });
-  const [x0, x1, y0, y1] = [58, 305, 125, 28];
-  const [lo, hi] = yRange(points, decimals);
-  const sx = (i) => (points.length === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * i) / (points.length - 1));
-  const sy = (y) => y0 - ((y0 - y1) * (y - lo)) / (hi - lo);
-  plot.append(svgEl("text", { x: 160, y: 14, class: "title", "text-anchor": "middle" }, title),
-    svgEl("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
-    svgEl("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }),
-    svgEl("text", { x: 4, y: y1 + 4 }, fmt(hi, decimals)),
-    svgEl("text", { x: 4, y: y0 + 4 }, fmt(lo, decimals)),
-    svgEl("text", { x: 4, y: (y0 + y1) / 2 + 4, class: "axis-label" }, unit),
-    svgEl("text", { x: (x0 + x1) / 2, y: 163, class: "axis-label", "text-anchor": "middle" },
-      "visit date"));
-  if (points.length > 1) {
-    plot.append(svgEl("polyline", { class: "trend",
-      points: points.map((p, i) => `${sx(i)},${sy(p.mean)}`).join(" ") }));
+  const plot = svgEl("svg", { role: "img" });
+  // Padded so that a flat trend is not drawn on the frame and its tick labels differ.
+  const [lo, hi] = [Math.min(...points.map((p) => p.lo)), Math.max(...points.map((p) => p.hi))];
+  const pad = Math.max((hi - lo) * 0.2, 2 * 10 ** -decimals, Math.abs(hi) * 0.02);
+  const n = points.length;
+  const [X, Y] = chartFrame(plot, { title: `${label} per visit date`, xLabel: "visit date",
+    yLabel: `${label.toLowerCase()} (${unit})`, x: [-0.5, Math.max(n - 0.5, 0.5)], y: [lo - pad, hi + pad],
+    xTicks: points.map((p, i) => [i, n > 3 ? p.date.slice(2) : p.date]) });
+  if (n > 1) {
+    plot.append(svgEl("polyline", { class: "trend", points: points.map((p, i) => `${X(i)},${Y(p.mean)}`).join(" ") }));
   }
   points.forEach((p, i) => {
-    if (p.n > 1) plot.append(svgEl("line", { x1: sx(i), x2: sx(i), y1: sy(p.lo), y2: sy(p.hi), class: "range" }));
-    const dot = svgEl("circle", { cx: sx(i), cy: sy(p.mean), r: 4, class: "dot" });
+    if (p.n > 1) plot.append(svgEl("line", { x1: X(i), x2: X(i), y1: Y(p.lo), y2: Y(p.hi), class: "range" }));
+    const dot = svgEl("circle", { cx: X(i), cy: Y(p.mean), r: 4.5, class: "dot" });
     const what = p.n > 1 ? `mean of ${p.n} recordings, ${fmt(p.lo, decimals)}-${fmt(p.hi, decimals)}` : "";
     dot.append(svgEl("title", {}, `${p.date}: ${fmt(p.mean, decimals)} ${unit} ${what}`.trim()));
     plot.append(dot);
-    const anchor = points.length === 1 ? "middle" : i === 0 ? "start" : i === points.length - 1 ? "end" : "middle";
-    plot.append(svgEl("text", { x: sx(i), y: y0 + 16, "text-anchor": anchor }, p.date));
   });
+  const legendItems = [{ label: "mean of the date's recordings", cls: "dot", shape: "dot" }];
+  if (points.some((p) => p.n > 1)) legendItems.push({ label: "their range", cls: "range", shape: "line" });
+  legend(plot, legendItems);
   fig.append(plot, el("figcaption", `${label} (${unit}): ${changeText(points, unit, decimals)}`));
   return fig;
 }

@@ -21,7 +21,8 @@ function decimalsOf(ticks) {
 }
 
 // Clear ``svg`` and draw the frame; returns [X, Y] mapping data to drawing coordinates.
-function chartFrame(svg, { title, xLabel, yLabel, x, y }) {
+// ``xTicks``: [[value, label]] in place of round numbers (categories such as visit dates).
+function chartFrame(svg, { title, xLabel, yLabel, x, y, xTicks = null }) {
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${PLOT.w} ${PLOT.h}`);
   svg.setAttribute("aria-label", title);
@@ -35,8 +36,8 @@ function chartFrame(svg, { title, xLabel, yLabel, x, y }) {
     svg.append(svgEl("line", { x1: PLOT.l, x2: PLOT.r, y1: Y(v), y2: Y(v), class: "grid" }),
       svgEl("text", { x: PLOT.l - 4, y: Y(v) + 4, "text-anchor": "end" }, v.toFixed(decimalsOf(yt))));
   }
-  for (const v of xt) {
-    svg.append(svgEl("text", { x: X(v), y: PLOT.b + 14, "text-anchor": "middle" }, v.toFixed(decimalsOf(xt))));
+  for (const [v, label] of xTicks || xt.map((v) => [v, v.toFixed(decimalsOf(xt))])) {
+    svg.append(svgEl("text", { x: X(v), y: PLOT.b + 14, "text-anchor": "middle" }, label));
   }
   svg.append(svgEl("line", { x1: PLOT.l, y1: PLOT.b, x2: PLOT.r, y2: PLOT.b, class: "axis" }),
     svgEl("line", { x1: PLOT.l, y1: PLOT.t, x2: PLOT.l, y2: PLOT.b, class: "axis" }),

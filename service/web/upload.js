@@ -276,7 +276,7 @@ async function showOverlay(doc) {
   showStepsTable(r);
   if (!doc.artefacts.includes("overlay")) {
     video.hidden = true;
-    $("timeline").toggleAttribute("hidden", true);
+    $("overlay-timeline").toggleAttribute("hidden", true);
     $("timeline-key").hidden = true;
     $("overlay-missing").hidden = false;
     return;
@@ -313,7 +313,7 @@ function posterFrame(video, atS) {
 }
 
 function drawTimeline(r, video) {
-  const svg = $("timeline");
+  const svg = $("overlay-timeline");
   svg.toggleAttribute("hidden", false);
   $("timeline-key").hidden = false;
   const duration = r.video.duration_s || 1;
