@@ -189,11 +189,15 @@ class VisitView:
 
 @dataclass
 class TrendView:
+    """A metric per visit date: same-date recordings are averaged (``ranges`` holds their
+    (lowest, highest) where a date has more than one; None otherwise)."""
+
     spec: MetricSpec
     labels: list[str]
     values: list[float | None]
     change: MetricChange  # first versus last visit, as the assessment judges it
     change_text: str
+    ranges: list[tuple[float, float] | None] = field(default_factory=list)
 
 
 @dataclass
@@ -404,14 +408,24 @@ def _trends(
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"a result document lacks a required part: {exc}") from exc
-    labels = [v.date or f"visit {v.index}" for v in visits]
+    by_visit = [v.date or f"visit {v.index}" for v in visits]
+    labels = list(dict.fromkeys(by_visit))
     trends = []
     for path in TREND_METRICS:
         spec = _spec(path)
-        values = [metric_value(doc, path) for doc in results]
-        values = [float(v) if isinstance(v, int | float) else None for v in values]
+        raw = [metric_value(doc, path) for doc in results]
+        groups = [
+            [
+                float(v)
+                for v, at in zip(raw, by_visit, strict=True)
+                if at == label and isinstance(v, int | float)
+            ]
+            for label in labels
+        ]
+        values = [sum(g) / len(g) if g else None for g in groups]
+        ranges = [(min(g), max(g)) if len(g) > 1 else None for g in groups]
         change = changes.get(".".join(path))
-        trends.append(TrendView(spec, labels, values, change, _change_text(spec, change)))
+        trends.append(TrendView(spec, labels, values, change, _change_text(spec, change), ranges))
     return trends, list(changes.notes)
 
 
@@ -445,7 +459,9 @@ def build_report(
     condition = str(patient.pop("condition", None) or "general")
     if condition not in CONDITIONS:
         raise ValueError(f"unknown condition {condition!r}; known: {', '.join(CONDITIONS)}")
-    trends, trend_notes = _trends(results, visits, condition) if len(visits) >= 2 else ([], [])
+    # A trend needs two visit dates: recordings of one date are repeats, not a change.
+    dates = {v.date or f"visit {v.index}" for v in visits}
+    trends, trend_notes = _trends(results, visits, condition) if len(dates) >= 2 else ([], [])
     return ReportView(
         patient_id=str(patient_id) if patient_id is not None else None,
         patient_name=str(name) if name is not None else None,

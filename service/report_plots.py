@@ -159,7 +159,8 @@ def trunk_angle_png(doc: dict[str, Any], options: PlotOptions = PlotOptions()) -
 
 
 def trend_png(trend: TrendView, options: PlotOptions = PlotOptions()) -> bytes | None:
-    """A metric across visits; the first visit's value +- the smallest real change is shaded."""
+    """A metric per visit date (same-date recordings averaged, their range drawn); the first
+    visit's value +- the smallest real change is shaded."""
     points = [(i, v) for i, v in enumerate(trend.values) if v is not None]
     if not points:
         return None
@@ -181,7 +182,18 @@ def trend_png(trend: TrendView, options: PlotOptions = PlotOptions()) -> bytes |
             alpha=0.15,
             label=f"first visit ± {size:.3g} {change.unit} ({change.threshold_kind})",
         )
-    ax.plot(xs, ys, "o-", color="black", markersize=7)
+    ax.plot(xs, ys, "o-", color="black", markersize=7, label="mean of the date's recordings")
+    spans = [(i, r) for i, r in enumerate(trend.ranges) if r is not None]
+    if spans:
+        ax.vlines(
+            [i for i, _ in spans],
+            [lo for _, (lo, _) in spans],
+            [hi for _, (_, hi) in spans],
+            color="black",
+            linewidth=5,
+            alpha=0.3,
+            label="range of the date's recordings",
+        )
     ax.set_xticks(range(len(trend.labels)), trend.labels, rotation=20)
     ax.set_xlim(-0.5, len(trend.labels) - 0.5)
     ylabel = f"{spec.label.lower()} ({spec.unit})"

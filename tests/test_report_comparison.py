@@ -114,3 +114,16 @@ def test_cli_summary_prints_both_walks_and_ratios():
     speed = next(x for x in text.splitlines() if x.startswith("Walking speed"))
     assert speed.split() == ["Walking", "speed", "1.30", "m/s", "0.78", "m/s", "0.60"]
     assert "Forward-walking norms" in text
+
+
+def test_same_date_recordings_are_one_point_and_no_trend():
+    from service.report_model import build_report
+
+    one_day = [visit_document("2025-01-10", 0.42, None), visit_document("2025-01-10", 0.46, None)]
+    assert build_report(one_day).trends == []
+    assert 'id="trends"' not in render_html(one_day)
+    docs = [*one_day, visit_document("2025-02-14", 0.60, None)]
+    speed = {t.spec.path: t for t in build_report(docs).trends}[("speed_mps",)]
+    assert speed.labels == ["2025-01-10", "2025-02-14"]
+    assert speed.values == pytest.approx([0.44, 0.60])
+    assert speed.ranges == [(0.42, 0.46), None]
