@@ -108,8 +108,8 @@ def test_upload_two_clips_then_follow_the_patient_over_visits(server, browser) -
     # Two recordings of one date are one point (their mean, their range), not a trend.
     assert "one visit date so far" in speed.locator("figcaption").inner_text()
     assert "change since" not in page.inner_text("#trends")
-    score = page.locator("#trends figure[data-metric=overall_score] circle")
-    assert score.count() == 1 and "mean of 2 recordings" in score.locator("title").inner_text()
+    score = page.locator("#trends figure[data-metric=overall_score] circle.point")
+    assert score.count() == 1 and "mean of 2 recordings" in score.locator("title").text_content()
 
     with page.expect_popup() as popup_info:
         rows.nth(0).locator("a.report-html").click()

@@ -170,7 +170,7 @@ function trendPlot(visits, key, label, unit, decimals) {
   }
   points.forEach((p, i) => {
     if (p.n > 1) plot.append(svgEl("line", { x1: X(i), x2: X(i), y1: Y(p.lo), y2: Y(p.hi), class: "range" }));
-    const dot = svgEl("circle", { cx: X(i), cy: Y(p.mean), r: 4.5, class: "dot" });
+    const dot = svgEl("circle", { cx: X(i), cy: Y(p.mean), r: 4.5, class: "dot point" });
     const what = p.n > 1 ? `mean of ${p.n} recordings, ${fmt(p.lo, decimals)}-${fmt(p.hi, decimals)}` : "";
     dot.append(svgEl("title", {}, `${p.date}: ${fmt(p.mean, decimals)} ${unit} ${what}`.trim()));
     plot.append(dot);
