@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(analyses.router)
     app.include_router(patients.router)
-    for optional in ("service.api.batches", "service.api.live"):
+    for optional in ("service.api.batches", "service.api.live", "service.api.visit_changes"):
         try:
             module = importlib.import_module(optional)
         except ModuleNotFoundError as exc:

@@ -49,11 +49,17 @@ OVERLAPS_JS = """() => {
   return out;
 }"""
 
-# Charts without a title or without both axis labels.
+# Charts without a title, without both axis labels, or with texts drawn over each other.
 CHARTS_JS = """() => [...document.querySelectorAll("figure svg")]
   .filter((s) => !s.closest("[hidden]"))
-  .filter((s) => !s.getAttribute("aria-label") || !s.querySelector("text.title") ||
-    s.querySelectorAll("text.axis-label").length < 2)
+  .filter((s) => {
+    const texts = [...s.querySelectorAll("text")].map((t) => t.getBoundingClientRect());
+    const clash = texts.some((p, i) => texts.slice(i + 1).some((q) =>
+      Math.min(p.right, q.right) - Math.max(p.left, q.left) > 1 &&
+      Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 1));
+    return clash || !s.getAttribute("aria-label") || !s.querySelector("text.title") ||
+      s.querySelectorAll("text.axis-label").length < 2;
+  })
   .map((s) => s.id || s.getAttribute("aria-label") || "a chart")"""
 
 

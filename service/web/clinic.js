@@ -7,14 +7,14 @@
 // postWithProgress; floor_marks.js: floor, floorCalibration, setUpFloorMarks, showFirstFrame;
 // plots.js: chartFrame, legend.
 
-// Timeline columns and trend plots: [summary key, label, unit, decimals]
+// Timeline columns and trend plots: [summary key, label, unit, decimals, key in the changes]
 const VISIT_METRICS = [
-  ["speed_mps", "Speed", "m/s", 2],
-  ["cadence_spm", "Cadence", "steps/min", 1],
-  ["step_length_mean_m", "Step length", "m", 3],
-  ["stride_time_sd_ms", "Stride time SD", "ms", 0],
-  ["test_3mbwt_s", "3 m backward walk test", "s", 2],
-  ["overall_score", "Overall score", "points of 100", 0],
+  ["speed_mps", "Speed", "m/s", 2, "speed_mps"],
+  ["cadence_spm", "Cadence", "steps/min", 1, "cadence_spm"],
+  ["step_length_mean_m", "Step length", "m", 3, "step_length_m.mean"],
+  ["stride_time_sd_ms", "Stride time SD", "ms", 0, "stride_time_sd_ms"],
+  ["test_3mbwt_s", "3 m backward walk test", "s", 2, "test_3mbwt_s"],
+  ["overall_score", "Overall score", "points of 100", 0, null],
 ];
 
 function fmt(value, decimals) {
@@ -88,7 +88,13 @@ async function showPatient(code) {
   const height = p.height_cm == null ? "height not given" : `height ${p.height_cm} cm`;
   $("patient-facts").textContent = `${height}; ${p.analyses.length} recordings`;
   $("timeline").querySelector("tbody").replaceChildren(...p.analyses.map(visitRow));
-  drawTrends(p.analyses.filter((a) => a.status === "done"));
+  let changes = [];
+  try {
+    changes = (await (await api(`/v1/patients/${encodeURIComponent(code)}/changes`)).json()).changes;
+  } catch (err) {
+    say(`Could not read the changes between visits: ${err.message}`, true);
+  }
+  drawTrends(p.analyses.filter((a) => a.status === "done"), changes);
 }
 
 function visitRow(a) {
@@ -144,27 +150,42 @@ function byDate(visits, key) {
   }));
 }
 
-function changeText(points, unit, decimals) {
+// The caption's verdict: a change inside the smallest real change (the band) is no change.
+function changeText(points, unit, decimals, change) {
   if (points.length < 2) return "one visit date so far: no change to show";
-  const change = points[points.length - 1].mean - points[0].mean;
-  const text = fmt(Math.abs(change), decimals);
+  if (change && change.threshold != null && change.verdict !== "not comparable") {
+    const band = `±${fmt(change.threshold, decimals)} ${unit}, ${change.threshold_kind}`;
+    return change.verdict === "real change"
+      ? `real change since ${points[0].date} (${change.direction || "neither better nor worse"}; band ${band})`
+      : `no real change since ${points[0].date}: inside the band (${band})`;
+  }
+  const diff = points[points.length - 1].mean - points[0].mean;
+  const text = fmt(Math.abs(diff), decimals);
   if (Number(text) === 0) return `no change since ${points[0].date}`;
-  return `change since ${points[0].date}: ${change > 0 ? "+" : "-"}${text} ${unit}`;
+  return `change since ${points[0].date}: ${diff > 0 ? "+" : "-"}${text} ${unit} (no smallest ` +
+    "real change known for it)";
 }
 
-function trendPlot(visits, key, label, unit, decimals) {
+function trendPlot(visits, key, label, unit, decimals, change) {
   const points = byDate(visits, key);
   if (!points.length) return el("p", `${label}: not measured at any visit.`, "note unmeasured");
   const fig = el("figure");
   fig.dataset.metric = key;
   const plot = svgEl("svg", { role: "img" });
   // Padded so that a flat trend is not drawn on the frame and its tick labels differ.
-  const [lo, hi] = [Math.min(...points.map((p) => p.lo)), Math.max(...points.map((p) => p.hi))];
+  const band = change && change.threshold != null && change.earlier != null && points.length > 1
+    ? [change.earlier - change.threshold, change.earlier + change.threshold] : null;
+  const [lo, hi] = [Math.min(...points.map((p) => p.lo), ...(band || [])),
+    Math.max(...points.map((p) => p.hi), ...(band || []))];
   const pad = Math.max((hi - lo) * 0.2, 2 * 10 ** -decimals, Math.abs(hi) * 0.02);
   const n = points.length;
   const [X, Y] = chartFrame(plot, { title: `${label} per visit date`, xLabel: "visit date",
     yLabel: `${label.toLowerCase()} (${unit})`, x: [-0.5, Math.max(n - 0.5, 0.5)], y: [lo - pad, hi + pad],
     xTicks: points.map((p, i) => [i, n > 3 ? p.date.slice(2) : p.date]) });
+  if (band) {
+    plot.insertBefore(svgEl("rect", { x: PLOT.l, width: PLOT.r - PLOT.l, y: Y(band[1]),
+      height: Y(band[0]) - Y(band[1]), class: "mdc" }), plot.children[1]);
+  }
   if (n > 1) {
     plot.append(svgEl("polyline", { class: "trend", points: points.map((p, i) => `${X(i)},${Y(p.mean)}`).join(" ") }));
   }
@@ -177,13 +198,16 @@ function trendPlot(visits, key, label, unit, decimals) {
   });
   const legendItems = [{ label: "mean of the date's recordings", cls: "dot", shape: "dot" }];
   if (points.some((p) => p.n > 1)) legendItems.push({ label: "their range", cls: "range", shape: "line" });
+  if (band) legendItems.push({ label: "band: no real change", cls: "mdc", shape: "band" });
   legend(plot, legendItems);
-  fig.append(plot, el("figcaption", `${label} (${unit}): ${changeText(points, unit, decimals)}`));
+  fig.append(plot, el("figcaption", `${label} (${unit}): ${changeText(points, unit, decimals, change)}`));
   return fig;
 }
 
-function drawTrends(visits) {
-  $("trends").replaceChildren(...VISIT_METRICS.map(([k, l, u, d]) => trendPlot(visits, k, l, u, d)));
+function drawTrends(visits, changes) {
+  const byMetric = new Map((changes || []).map((c) => [c.metric, c]));
+  $("trends").replaceChildren(...VISIT_METRICS.map(([k, l, u, d, name]) =>
+    trendPlot(visits, k, l, u, d, byMetric.get(name))));
 }
 
 // ---- batch upload with per-file progress ----

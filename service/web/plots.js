@@ -47,15 +47,20 @@ function chartFrame(svg, { title, xLabel, yLabel, x, y, xTicks = null }) {
   return [X, Y];
 }
 
-// Legend below the x label: [{label, cls, shape: "line" | "dot" | "hollow" | "band"}], two per row.
+// Legend below the x label: [{label, cls, shape: "line" | "dot" | "hollow" | "band"}], as many
+// to a row as fit; the drawing grows to hold the rows.
 function legend(svg, items) {
-  items.forEach((item, i) => {
-    const x = 14 + (i % 2) * 172, y = PLOT.b + 48 + Math.floor(i / 2) * 18;
+  let [x, y] = [14, PLOT.b + 48];
+  for (const item of items) {
+    const width = 30 + 6.2 * item.label.length;
+    if (x > 14 && x + width > PLOT.w - 6) [x, y] = [14, y + 18];
     const mark = item.shape === "line" ? svgEl("line", { x1: x, x2: x + 18, y1: y - 4, y2: y - 4, class: item.cls })
       : item.shape === "band" ? svgEl("rect", { x, y: y - 10, width: 18, height: 10, class: item.cls })
       : svgEl("circle", { cx: x + 9, cy: y - 4, r: 4.5, class: `${item.cls}${item.shape === "hollow" ? " hollow" : ""}` });
     svg.append(mark, svgEl("text", { x: x + 24, y }, item.label));
-  });
+    x += width;
+  }
+  svg.setAttribute("viewBox", `0 0 ${PLOT.w} ${Math.max(PLOT.h, y + 10)}`);
 }
 
 function noData(svg, title, text) {
