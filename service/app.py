@@ -24,6 +24,7 @@ from service import migrations
 from service.api import analyses, health, patients
 from service.api.docs import mount_docs
 from service.deps import AppState, JobDispatcher
+from service.http_extras import install_http_extras
 from service.local_pool import LocalWorkerPool
 from service.metrics import make_registry
 from service.settings import Settings
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(analyses.router)
     app.include_router(patients.router)
-    for optional in ("service.api.batches", "service.api.live"):
+    for optional in ("service.api.batches", "service.api.live", "service.api.visit_changes"):
         try:
             module = importlib.import_module(optional)
         except ModuleNotFoundError as exc:
@@ -113,4 +114,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return FileResponse(WEB_DIR / "clinic.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    install_http_extras(app)
     return app
