@@ -27,6 +27,7 @@ from service.api import analyses, audit, health, patients
 from service.api.docs import mount_docs
 from service.api.schemas import problem_responses
 from service.deps import AppState, JobDispatcher
+from service.http_extras import install_http_extras
 from service.local_pool import LocalWorkerPool
 from service.security_headers import SecurityHeaders
 from service.settings import Settings
@@ -120,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analyses.router)
     app.include_router(patients.router)
     app.include_router(audit.router)
-    for optional in ("service.api.batches", "service.api.live"):
+    for optional in ("service.api.batches", "service.api.live", "service.api.visit_changes"):
         try:
             module = importlib.import_module(optional)
         except ModuleNotFoundError as exc:
@@ -138,4 +139,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return FileResponse(WEB_DIR / "clinic.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    install_http_extras(app)
     return app

@@ -15,6 +15,7 @@ import numpy as np
 from vision.camera_motion import CameraMove, camera_move, frame_boxes
 from vision.foot_motion import by_picture_side, where_camera_still
 from vision.gait.body import despiked, mid_hip, with_consistent_legs
+from vision.gait.comparison import WalkReadings, compare_walks
 from vision.gait.direction import (
     MOVING,
     WALKS,
@@ -354,6 +355,10 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         }
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
+    readings = WalkReadings(
+        events, direction, step_feet, t, step_scale, walk_axis, posture, opts.steps, opts.posture
+    )
+    result.comparison = compare_walks(readings, main, (steps, pose_summary))
     stumbles = detect_stumbles(
         post_seq.image,
         t,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from service.report_comparison import comparison_lines
 from vision.live_cues import PRIORITY
 
 
@@ -133,6 +134,7 @@ def summary_text(doc: dict[str, Any], options: SummaryOptions | None = None) -> 
     """The whole summary, one item per line."""
     opts = options or SummaryOptions()
     lines = metrics_lines(doc)
+    lines += comparison_lines(doc)
     lines.append(scores_line(doc))
     lines += fall_risk_lines(doc)
     lines += feedback_lines(doc, opts)
