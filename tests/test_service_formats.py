@@ -146,3 +146,10 @@ def test_an_upload_cut_off_mid_stream_leaves_no_file(tmp_path: Path) -> None:
             wait_for(lambda: any(uploads_dir.glob("*.part")), 30, "the upload to start")
         # The client is gone: the request ends and its temporary file with it.
         wait_for(lambda: not any(uploads_dir.glob("*.part")), 30, "the temporary file to go")
+
+
+def test_a_misspelt_option_is_named_not_ignored(client, tmp_path: Path) -> None:
+    clip = write_test_video(tmp_path / "clip.mp4", seconds=1.0)
+    r = _post(client, clip, heigth_cm="170")
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("unknown form field 'heigth_cm'; the fields are height_cm")

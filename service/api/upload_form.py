@@ -48,6 +48,7 @@ UPLOAD_SCHEMA = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
+                    "additionalProperties": False,
                     "required": ["video"],
                     "properties": {
                         "video": {"type": "string", "format": "binary"},
@@ -70,13 +71,15 @@ UPLOAD_SCHEMA = {
 
 
 def parse_form(fields: dict[str, str]) -> UploadForm:
+    """The form's options, or 422 naming the first field that is wrong or unknown (a misspelt
+    option would otherwise be ignored without a word)."""
+    unknown = sorted(set(fields) - set(UploadForm.model_fields))
+    if unknown:
+        known = ", ".join(UploadForm.model_fields)
+        raise HTTPException(422, f"unknown form field {unknown[0][:40]!r}; the fields are {known}")
     # An empty calibration means none (the schema allows any string); any other empty field
     # is refused like any other value its schema does not allow.
-    data: dict[str, Any] = {
-        k: v
-        for k, v in fields.items()
-        if k in UploadForm.model_fields and (v or k != "calibration")
-    }
+    data: dict[str, Any] = {k: v for k, v in fields.items() if v or k != "calibration"}
     if "calibration" in data:
         try:
             data["calibration"] = json.loads(data["calibration"])
