@@ -91,6 +91,10 @@ def resolve_caller(
 def presented_key(
     bearer: HTTPAuthorizationCredentials | None, header_key: str | None
 ) -> str | None:
+    """The key the request carries, in either header; 401 when the two headers disagree (which
+    one was meant cannot be told)."""
+    if bearer is not None and header_key and header_key != bearer.credentials:
+        raise HTTPException(401, "two different API keys sent (Authorization and X-API-Key)")
     return bearer.credentials if bearer is not None else header_key
 
 

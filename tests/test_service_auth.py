@@ -48,6 +48,9 @@ def test_revoking_every_key_never_reopens_the_server(tmp_path: Path) -> None:
         key = _new_key(c, "clinic-a")
         assert c.get("/v1/analyses").status_code == 401
         assert c.get("/v1/analyses", headers={"X-API-Key": key}).status_code == 200
+        both = {"Authorization": f"Bearer {key}", "X-API-Key": key + "x"}
+        r = c.get("/v1/analyses", headers=both)  # which one was meant cannot be told
+        assert r.status_code == 401 and "two different API keys" in r.json()["detail"]
         _revoke_all(c)
         assert c.get("/healthz").json()["single_user"] is False
         for path in ("/v1/analyses", "/v1/patients", "/metrics", "/v1/audit"):

@@ -153,3 +153,6 @@ def test_a_misspelt_option_is_named_not_ignored(client, tmp_path: Path) -> None:
     r = _post(client, clip, heigth_cm="170")
     assert r.status_code == 422
     assert r.json()["detail"].startswith("unknown form field 'heigth_cm'; the fields are height_cm")
+    for name in ("calibration", "height_cm", "patient_id", "population"):  # empty is not absent
+        r = _post(client, clip, **{name: ""})
+        assert r.status_code == 422 and r.json()["detail"].startswith(name), (name, r.text)

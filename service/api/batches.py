@@ -34,10 +34,12 @@ def _batch_upload_schema() -> dict[str, Any]:
     schema = copy.deepcopy(UPLOAD_SCHEMA)
     form = schema["requestBody"]["content"]["multipart/form-data"]["schema"]
     del form["properties"]["video"]
+    # One part or several: in multipart form a single file and a list of one look the same.
     form["properties"]["videos"] = {
-        "type": "array",
-        "items": {"type": "string", "format": "binary"},
-        "minItems": 1,
+        "oneOf": [
+            {"type": "string", "format": "binary"},
+            {"type": "array", "items": {"type": "string", "format": "binary"}, "minItems": 2},
+        ],
         "description": "The recordings, one multipart part named 'videos' each.",
     }
     form["required"] = ["videos"]

@@ -57,7 +57,11 @@ UPLOAD_SCHEMA = {
                             "minimum": 50,
                             "maximum": 250,
                         },
-                        "calibration": {"type": "string", "description": "JSON object"},
+                        "calibration": {
+                            "type": "string",
+                            "minLength": 1,
+                            "description": "JSON object",
+                        },
                         "population": {"type": "string", "enum": sorted(PRESETS)},
                         "protocol": {"type": "string", "enum": list(PROTOCOLS)},
                         "patient_id": {"type": "string", "pattern": PATIENT_CODE_PATTERN},
@@ -77,9 +81,7 @@ def parse_form(fields: dict[str, str]) -> UploadForm:
     if unknown:
         known = ", ".join(UploadForm.model_fields)
         raise HTTPException(422, f"unknown form field {unknown[0][:40]!r}; the fields are {known}")
-    # An empty calibration means none (the schema allows any string); any other empty field
-    # is refused like any other value its schema does not allow.
-    data: dict[str, Any] = {k: v for k, v in fields.items() if v or k != "calibration"}
+    data: dict[str, Any] = dict(fields)  # an empty field is refused like any other bad value
     if "calibration" in data:
         try:
             data["calibration"] = json.loads(data["calibration"])
