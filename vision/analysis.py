@@ -8,13 +8,13 @@ Scores, feedback and fall risk are left at their defaults; :mod:`vision.assess` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from vision.camera_motion import CameraMove, camera_move, frame_boxes
 from vision.foot_motion import by_picture_side, where_camera_still
-from vision.gait.body import despiked, mid_hip, with_consistent_legs
+from vision.gait.body import despiked, foot_points, mid_hip, with_consistent_legs
 from vision.gait.direction import (
     MOVING,
     WALKS,
@@ -34,8 +34,10 @@ from vision.gait.events import (
 from vision.gait.first_movement import body_points
 from vision.gait.foot_tracks import foot_tracks
 from vision.gait.frontal_cadence import settle_frontal_cadence
+from vision.gait.plausible import plausible_events
 from vision.gait.posture import PostureOptions, posture_series, summarise_posture
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
+from vision.gait.quality import Evidence, check_warnings, quality_document
 from vision.gait.rhythm import RhythmOptions, sway_rhythm
 from vision.gait.scale import (
     HEEL_POINT_HEIGHT_FRACTION,
@@ -192,7 +194,17 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     # feet that follows the true one with a correlation of only 0.40-0.45, against 0.91-0.95
     # from the front: see the back-view warning in _frontal_step_limits.)
     depth_unreliable = frontal and not direction.facing_sure
-    events = [] if depth_unreliable else detect_events(tracks, ev_opts)
+    events, checks = plausible_events(
+        [] if depth_unreliable else detect_events(tracks, ev_opts),
+        foot_points(base.image[:, :, :2]),
+        t,
+        direction.travel,
+        picture,
+        direction.body_height_px,
+        frontal,
+        ev_opts.plausibility,
+    )
+    warnings.extend(check_warnings(checks, ev_opts.plausibility))
     result.events = events
     body = body_points(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), direction.body_height_px)
     # The walk starts at the reading that starts the 3 m test's clock: one MovementOptions.
@@ -365,6 +377,10 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
     result.extras = {
         "event_detector": detector,
+        "event_checks": asdict(checks),
+        "metric_quality": quality_document(
+            Evidence(checks, len(steps.steps), direction.view, direction.facing_sure, scale.method)
+        ),
         "view": direction.view,
         "body_height_px": round(direction.body_height_px, 2),
         "facing_agreement": _r(direction.facing_agreement),

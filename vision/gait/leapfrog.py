@@ -178,18 +178,14 @@ def _swings(
                 # No rest seen before the lift (the walker came into view moving): only the
                 # landing can be timed.
                 if landed:
-                    end_level = segment_median(lead, bl, min(rest_until, bl + settle))
-                    hi = min(bl + near, len(lead))
-                    c, _ = fit_arrival(
-                        t[al:hi],
-                        lead[al:hi],
-                        end_level,
-                        float(t[bl]),
-                        opts.search_s,
-                        powers=opts.powers,
-                    )
-                    out.append(SwingFit(lift_s=float("nan"), contact_s=c, rms=float("nan")))
+                    out += _landing(lead, t, al, bl, rest_until, settle, near, opts)
                 continue
+        elif k == 0 and al < near:
+            # The foot was already in front and moving when the view began (the walker came
+            # into the picture mid-swing): its landing is seen whole, its lift is not.
+            if landed:
+                out += _landing(lead, t, al, bl, rest_until, settle, near, opts)
+            continue
         else:
             # From feet side by side (gait initiation): the move starts at the lift, after both
             # feet were seen resting for a while (not a walker coming into view mid-stride).
@@ -258,6 +254,28 @@ def _swings(
             closing = _closing_arrival(fit, lead, trail, t, at, bt, rest_until, fps, opts)
             out.append(replace(closing, closing=True))
     return sorted(out, key=lambda f: np.nanmin([f.lift_s, f.contact_s]))
+
+
+def _landing(
+    lead: np.ndarray,
+    t: np.ndarray,
+    al: int,
+    bl: int,
+    rest_until: int,
+    settle: int,
+    near: int,
+    opts: LeapfrogOptions,
+) -> list[SwingFit]:
+    """The contact alone of the foremost track's move over rows [al, bl), resting until
+    ``rest_until``: a swing whose lift was not seen."""
+    end_level = segment_median(lead, bl, min(rest_until, bl + settle))
+    hi = min(bl + near, len(lead))
+    if not np.isfinite(end_level) or hi - al < 4:
+        return []
+    c, _ = fit_arrival(
+        t[al:hi], lead[al:hi], end_level, float(t[bl]), opts.search_s, powers=opts.powers
+    )
+    return [SwingFit(lift_s=float("nan"), contact_s=c, rms=float("nan"))]
 
 
 def _closing_arrival(

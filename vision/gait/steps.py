@@ -103,6 +103,14 @@ def stance_intervals(events: list[Event], foot: Foot, t_end_s: float) -> list[tu
     return out
 
 
+def _seen_stances(events: list[Event], foot: Foot, t_end_s: float) -> list[tuple[float, float]]:
+    """:func:`stance_intervals`, and a stance from the start of time to the foot's first lift
+    where that lift comes before its first contact (the foot was down when the view began)."""
+    own = [e for e in events if e.foot == foot]
+    first = [(-np.inf, own[0].t_s)] if own and own[0].type == "lift" else []
+    return first + stance_intervals(events, foot, t_end_s)
+
+
 def footprint_px(
     feet: np.ndarray, t_s: np.ndarray, foot: int, start_s: float, stop_s: float
 ) -> np.ndarray | None:
@@ -134,8 +142,10 @@ def analyze_steps(
     out = StepSummary(metric=scale.metric)
     t_end = float(t_s[-1]) if len(t_s) else 0.0
     stances = {f: stance_intervals(events, f, t_end) for f in ("left", "right")}
+    # A foot already down when the view begins has a footprint too (its landing was not seen):
+    # the step that lands next is measured from it.
     prints: dict[str, list[tuple[float, float, np.ndarray | None]]] = {
-        f: [(a, b, footprint_px(feet, t_s, k, a, b)) for a, b in stances[f]]
+        f: [(a, b, footprint_px(feet, t_s, k, a, b)) for a, b in _seen_stances(events, f, t_end)]
         for k, f in enumerate(("left", "right"))
     }
     scale = scale.with_walk_line(
