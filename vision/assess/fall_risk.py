@@ -19,6 +19,7 @@ from .presets import (
     AssessOptions,
     get_preset,
 )
+from .quality_gate import poor_evidence
 
 LEVEL_ORDER: dict[str, int] = {"low": 0, "moderate": 1, "high": 2}
 # Scales that rest on a measurement; BlazePose world landmarks are a model prior, not a measurement.
@@ -202,7 +203,7 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
             f"speed rests on a {result.scale.method!r} scale, not a measured one "
             "(calibrate the floor or enter the person's height)",
         )
-    problem = speed_problem(result)
+    problem = speed_problem(result) or _poor("speed_mps", result)
     if problem is not None:
         return _undetermined(rule, round(speed, 3), cutoff, "m/s", problem)
     uncertainty = _pct_of(speed, result.scale.uncertainty_pct)
@@ -240,7 +241,7 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
             f"only {strides} strides: stride-time variability needs at least "
             f"{cut.min_strides_for_variability}",
         )
-    problem = stride_variability_problem(result)
+    problem = stride_variability_problem(result) or _poor("stride_time_sd_ms", result)
     if problem is not None:
         return _undetermined(
             "stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms", problem
@@ -356,6 +357,12 @@ def assess_fall_risk(result: AnalysisResult, options: AssessOptions) -> FallRisk
             )
         )
     return FallRisk(level=level, population=population, reasons=reasons)
+
+
+def _poor(metric: str, result: AnalysisResult) -> str | None:
+    """Words for a rule left undetermined because its metric's evidence is poor."""
+    why = poor_evidence(result, metric)
+    return None if why is None else f"{metric} rests on poor evidence ({why})"
 
 
 def _undetermined(
