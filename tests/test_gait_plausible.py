@@ -88,7 +88,7 @@ def test_a_landing_at_the_side_edge_of_the_picture_is_not_counted():
     # A foot beyond the edge (placed outside the picture) is not seen whole either.
     feet[t >= last - 0.05, 1, :, 0] = WIDTH + 30.0
     assert _check(events, feet)[1].at_edge == 1
-    # From the front or back the walker leaves by no side edge: nothing is dropped.
+    # From the front or back nothing is dropped (see plausible_events).
     assert _check(events, feet, frontal=True)[1].at_edge == 0
 
 

@@ -137,9 +137,15 @@ def _moves(x: np.ndarray, fps: float, opts: LeapfrogOptions) -> list[tuple[int, 
 
 
 def _swings(
-    lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float, opts: LeapfrogOptions
+    lead: np.ndarray,
+    trail: np.ndarray,
+    t: np.ndarray,
+    fps: float,
+    opts: LeapfrogOptions,
+    entered: bool = False,
 ) -> list[SwingFit]:
     """Swings of one point kind (heels or toes) from its foremost and hindmost tracks.
+    ``entered``: the feet came into view at the tracks' first row (unseen before it).
 
     While one foot swings the other rests at a level P, and {foremost, hindmost} is {swinging,
     resting} in every frame, so the swinging foot is ``lead + trail - P`` throughout, whichever
@@ -180,7 +186,7 @@ def _swings(
                 if landed:
                     out += _landing(lead, t, al, bl, rest_until, settle, near, opts)
                 continue
-        elif k == 0 and al < near:
+        elif entered and k == 0 and al < near:
             # The foot was already in front and moving when the view began (the walker came
             # into the picture mid-swing): its landing is seen whole, its lift is not.
             if landed:
@@ -464,8 +470,9 @@ def leapfrog_events(
                 for track in (lead, trail)
                 for k in (HEEL, TOE)
             ]
-            heel = _swings(smooth[0], smooth[2], t, fps, opts)
-            toe = _swings(smooth[1], smooth[3], t, fps, opts)
+            entered = a == a0 and a0 > 0
+            heel = _swings(smooth[0], smooth[2], t, fps, opts, entered)
+            toe = _swings(smooth[1], smooth[3], t, fps, opts, entered)
             pairs = pair_swings(heel, toe, opts.pair_s)
             tracks = ((smooth[0], smooth[2]), (smooth[1], smooth[3]))
             pairs = [p for p in pairs if _rigid(p, tracks, t, settle)]

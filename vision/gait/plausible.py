@@ -99,7 +99,10 @@ def plausible_events(
         body_height_px: the subject's apparent height, pixels.
         frontal: front or back view (walking along the line of sight: no side edges to leave by).
     """
-    at_edge = 0
+    at_edge = merged = stance = swing = 0
+    # From the front or back the walker leaves by no side edge, and steps are timed from the
+    # picture's change around each foot or the feet's depth, whose lifts come several frames
+    # off: the timing checks would drop real steps there. Only alternation is counted.
     if not frontal:
         kept = [
             e
@@ -108,10 +111,9 @@ def plausible_events(
             or not _landing_at_edge(e, feet, t_s, travel_sign, picture, body_height_px, options)
         ]
         at_edge = len(events) - len(kept)
-        events = kept
-    events, merged = _merge_close_contacts(events, options.min_step_s)
-    events, stance = _drop_short(events, "contact", "lift", options.min_stance_s)
-    events, swing = _drop_short(events, "lift", "contact", options.min_swing_s)
+        events, merged = _merge_close_contacts(kept, options.min_step_s)
+        events, stance = _drop_short(events, "contact", "lift", options.min_stance_s)
+        events, swing = _drop_short(events, "lift", "contact", options.min_swing_s)
     feet_order = [e.foot for e in events if e.type == "contact"]
     breaks = sum(a == b for a, b in zip(feet_order, feet_order[1:], strict=False))
     return events, EventChecks(at_edge, merged, stance, swing, breaks)
