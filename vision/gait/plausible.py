@@ -15,16 +15,21 @@ do. Three checks, each counted so the metrics built on the events can say how su
   leaves stays up at least ``min_swing_s``: a shorter stance or swing is a foot point jittering
   around its resting place, and its two events are dropped.
 
+* **Stepping.** Feet that move along the floor without leaving it (a moonwalk, skating) take
+  no steps: where most moves never rise off the floor (see :mod:`vision.gait.sliding`), every
+  event is dropped.
+
 Consecutive contacts by the same foot (an alternation break) are counted, not changed: which
 event is wrong cannot be told from the events alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from vision.gait.sliding import SlidingOptions, is_sliding, swing_rises
 from vision.result import Event
 
 
@@ -43,6 +48,7 @@ class PlausibilityOptions:
         left or right edge may be leaving it: the pose model holds the points of a foot cut by
         the border just inside it, a few pixels from the edge, rather than outside.
     edge_check_s: the landing foot is checked over this long after the contact, seconds.
+    sliding: when moves of the feet are slides, not steps.
     """
 
     min_step_s: float = 0.25
@@ -50,6 +56,7 @@ class PlausibilityOptions:
     min_swing_s: float = 0.2
     edge_margin_bh: float = 0.02
     edge_check_s: float = 0.1
+    sliding: SlidingOptions = field(default_factory=SlidingOptions)
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class EventChecks:
         short_stance: contact-lift pairs dropped (a stance shorter than the least stance).
         short_swing: lift-contact pairs dropped (a swing shorter than the least swing).
         alternation_breaks: consecutive contacts by the same foot, left as they are.
+        slid: contacts dropped because the feet slid along the floor instead of stepping.
     """
 
     at_edge: int = 0
@@ -69,6 +77,7 @@ class EventChecks:
     short_stance: int = 0
     short_swing: int = 0
     alternation_breaks: int = 0
+    slid: int = 0
 
     @property
     def removed(self) -> int:
@@ -114,9 +123,15 @@ def plausible_events(
         events, merged = _merge_close_contacts(kept, options.min_step_s)
         events, stance = _drop_short(events, "contact", "lift", options.min_stance_s)
         events, swing = _drop_short(events, "lift", "contact", options.min_swing_s)
+    slid = 0
+    if not frontal:  # from the front or back a foot's height in the picture is its depth
+        rises = swing_rises(events, feet, t_s, body_height_px, options.sliding)
+        if is_sliding(rises, options.sliding):
+            slid = sum(e.type == "contact" for e in events)
+            events = []
     feet_order = [e.foot for e in events if e.type == "contact"]
     breaks = sum(a == b for a, b in zip(feet_order, feet_order[1:], strict=False))
-    return events, EventChecks(at_edge, merged, stance, swing, breaks)
+    return events, EventChecks(at_edge, merged, stance, swing, breaks, slid)
 
 
 def _landing_at_edge(

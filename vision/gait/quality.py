@@ -34,6 +34,10 @@ MESSAGES: dict[str, str] = {
         "{n} swings shorter than {min_swing_s:.2f} s were dropped (a foot point jittering, "
         "not a step)"
     ),
+    "feet_slid": (
+        "the feet moved along the floor without leaving it (sliding, not stepping): "
+        "{n} moves that looked like steps were not counted"
+    ),
     # Reasons for a grade below good.
     "events_corrected": "steps were found with events that walking does not allow",
     "alternation_breaks": "consecutive contacts by the same foot: a step missed or feet confused",
@@ -62,6 +66,8 @@ def check_warnings(checks: EventChecks, options: PlausibilityOptions | None = No
         out.append(
             message("stances_short", n=checks.short_stance, min_stance_s=options.min_stance_s)
         )
+    if checks.slid:
+        out.append(message("feet_slid", n=checks.slid))
     if checks.short_swing:
         out.append(message("swings_short", n=checks.short_swing, min_swing_s=options.min_swing_s))
     return out
