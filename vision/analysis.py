@@ -15,6 +15,7 @@ import numpy as np
 from vision.camera_motion import CameraMove, camera_move, frame_boxes
 from vision.foot_motion import by_picture_side, where_camera_still
 from vision.gait.body import despiked, foot_points, mid_hip, with_consistent_legs
+from vision.gait.bounds import WalkValues
 from vision.gait.direction import (
     MOVING,
     WALKS,
@@ -37,7 +38,12 @@ from vision.gait.frontal_cadence import settle_frontal_cadence
 from vision.gait.plausible import plausible_events
 from vision.gait.posture import PostureOptions, posture_series, summarise_posture
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
-from vision.gait.quality import Evidence, check_warnings, quality_document
+from vision.gait.quality import (
+    Evidence,
+    check_warnings,
+    implausible_warnings,
+    quality_document,
+)
 from vision.gait.rhythm import RhythmOptions, sway_rhythm
 from vision.gait.scale import (
     HEEL_POINT_HEIGHT_FRACTION,
@@ -375,12 +381,24 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         frame_size=picture,
     )
     knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
+    evidence = Evidence(
+        checks,
+        len(steps.steps),
+        direction.view,
+        direction.facing_sure,
+        scale.method,
+        values=WalkValues(
+            speed_mps=result.metrics.speed_mps,
+            step_length_body_heights=_mean_bh(steps),
+            cadence_spm=result.metrics.cadence_spm,
+            body_height_m=scale.estimated_height_m,
+        ),
+    )
+    warnings.extend(implausible_warnings(evidence))
     result.extras = {
         "event_detector": detector,
         "event_checks": asdict(checks),
-        "metric_quality": quality_document(
-            Evidence(checks, len(steps.steps), direction.view, direction.facing_sure, scale.method)
-        ),
+        "metric_quality": quality_document(evidence),
         "view": direction.view,
         "body_height_px": round(direction.body_height_px, 2),
         "facing_agreement": _r(direction.facing_agreement),

@@ -19,7 +19,7 @@ from .presets import (
     AssessOptions,
     get_preset,
 )
-from .quality_gate import poor_evidence
+from .quality_gate import implausible_values, poor_evidence
 
 LEVEL_ORDER: dict[str, int] = {"low": 0, "moderate": 1, "high": 2}
 # Scales that rest on a measurement; BlazePose world landmarks are a model prior, not a measurement.
@@ -74,6 +74,14 @@ def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[Ris
                 "fraction",
                 f"the person's pose was found in only {coverage:.0%} of frames "
                 f"(at least {cut.min_pose_coverage:.0%} needed)",
+            )
+        )
+    implausible = implausible_values(result)
+    if implausible:
+        # A number no walk has is a broken measurement: nothing of this walk places the risk.
+        reasons.append(
+            _undetermined(
+                "plausible_values", None, None, None, "; ".join(implausible) + " (not used)"
             )
         )
     want = expected_direction(options.protocol)
@@ -382,7 +390,7 @@ def _undetermined(
     )
 
 
-_DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count"})
+_DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count", "plausible_values"})
 _PLAUSIBILITY_NOTES = ("disagrees with step length", "more than steady walking shows")
 
 

@@ -37,3 +37,16 @@ def poor_evidence(result: AnalysisResult, metric: str) -> str | None:
         return None
     notes = quality.get("notes") or quality.get("reasons") or []
     return "; ".join(str(n) for n in notes) or "its evidence is poor"
+
+
+def implausible_values(result: AnalysisResult) -> list[str]:
+    """Words for each graded metric value outside what walking allows (see
+    :mod:`vision.gait.bounds`), once each; empty when every value is plausible."""
+    graded = result.extras.get("metric_quality")
+    found: dict[str, None] = {}
+    for quality in graded.values() if isinstance(graded, dict) else ():
+        if not isinstance(quality, dict):
+            continue
+        pairs = zip(quality.get("reasons") or [], quality.get("notes") or [], strict=False)
+        found.update((str(note), None) for code, note in pairs if code.endswith("_implausible"))
+    return list(found)

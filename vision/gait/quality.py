@@ -8,9 +8,10 @@ one place the words are kept, under stable codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from vision.gait.bounds import WalkingBounds, WalkValues, outside_bounds
 from vision.gait.plausible import EventChecks, PlausibilityOptions
 
 Grade = Literal["good", "fair", "poor"]
@@ -46,6 +47,24 @@ MESSAGES: dict[str, str] = {
     "facing_unsure": "which way the subject faces is unsure from this view",
     "scale_estimated": "distances rest on a {method!r} scale, not a measured one",
     "no_steps": "no steps were found",
+    # Values outside what walking allows (see vision.gait.bounds).
+    "speed_implausible": (
+        "the walking speed, {speed_value:.3g} m/s, is outside what people walk at "
+        "({speed_least:g}-{speed_most:g} m/s): the scale or the steps are wrong"
+    ),
+    "step_length_implausible": (
+        "the mean step length, {step_length_value:.2f} body heights, is outside what legs "
+        "allow ({step_length_least:g}-{step_length_most:g}): steps were missed or doubled"
+    ),
+    "cadence_implausible": (
+        "the cadence, {cadence_value:.0f} steps/min, is outside walking's "
+        "({cadence_least:.0f}-{cadence_most:.0f}): steps were missed or doubled"
+    ),
+    "body_height_implausible": (
+        "the scale makes the subject {body_height_value:.3g} m tall, outside "
+        "{body_height_least:g}-{body_height_most:g} m: the floor calibration or the entered "
+        "height is wrong"
+    ),
 }
 
 
@@ -100,6 +119,8 @@ class Evidence:
         facing_sure: whether the facing (so the direction) is sure.
         scale_method: floor_calibration, subject_height, world_landmarks or none.
         min_steps: fewer steps than this make the step metrics poor.
+        values: the measured values that :class:`~vision.gait.bounds.WalkingBounds` judges.
+        bounds: what walking allows.
     """
 
     checks: EventChecks
@@ -108,6 +129,8 @@ class Evidence:
     facing_sure: bool
     scale_method: str
     min_steps: int = 4
+    values: WalkValues = field(default_factory=WalkValues)
+    bounds: WalkingBounds = field(default_factory=WalkingBounds)
 
 
 STEP_METRICS = ("step_count", "cadence_spm", "step_time_s", "stride_time_sd_ms")
@@ -118,10 +141,12 @@ def grade_metrics(evidence: Evidence) -> dict[str, MetricQuality]:
     """Grade of each step and distance metric (see the module docstring).
 
     Step timing is poor where events had to be merged or dropped, contacts do not alternate,
-    or too few steps were found; fair from the front or back; else good. Distances take the
+    too few steps were found, or the step length or cadence is outside what walking allows
+    (:mod:`vision.gait.bounds`); fair from the front or back; else good. Distances take the
     step timing's grade (a step's length is read at its contacts) and are poor on an estimated
-    scale; the 3 m test's time rests on the scale alone (its clock is the feet's crossing of
-    the lines, not the steps).
+    scale or one that gives the subject a stature no one has; the speed also where it is
+    outside walking's; the 3 m test's time rests on the scale alone (its clock is the feet's
+    crossing of the lines, not the steps).
     """
     timing: list[tuple[Grade, str]] = []
     if evidence.step_count == 0:
@@ -139,11 +164,34 @@ def grade_metrics(evidence: Evidence) -> dict[str, MetricQuality]:
     scale: list[tuple[Grade, str]] = []
     if evidence.scale_method not in ("floor_calibration", "subject_height"):
         scale.append(("poor", "scale_estimated"))
+    # A step length or cadence no walk has means steps were missed or doubled: everything built
+    # on the steps is off. A stature no one has means the scale is: every distance is off.
+    outside = outside_bounds(evidence.values, evidence.bounds)
+    timing += [("poor", f"{n}_implausible") for n in ("step_length", "cadence") if n in outside]
+    if "body_height" in outside:
+        scale.append(("poor", "body_height_implausible"))
+    speed = [("poor", "speed_implausible")] if "speed" in outside else []
     step = _worst(timing)
     out = {name: step for name in STEP_METRICS}
-    out["step_length_m"] = out["speed_mps"] = _worst(timing + scale)
+    out["step_length_m"] = _worst(timing + scale)
+    out["speed_mps"] = _worst(timing + scale + speed)
     out["test_3mbwt_s"] = _worst(scale)
     return out
+
+
+def implausible_warnings(evidence: Evidence) -> list[str]:
+    """One warning for each measured value outside what walking allows (empty when none)."""
+    words = _bound_words(evidence)
+    outside = outside_bounds(evidence.values, evidence.bounds)
+    return [message(f"{name}_implausible", **words) for name in outside]
+
+
+def _bound_words(evidence: Evidence) -> dict[str, object]:
+    """The bounds' evidence for MESSAGES: ``<name>_value``, ``<name>_least``, ``<name>_most``."""
+    words: dict[str, object] = {}
+    for name, found in outside_bounds(evidence.values, evidence.bounds).items():
+        words.update({f"{name}_{k}": v for k, v in found.items()})
+    return words
 
 
 def quality_document(evidence: Evidence) -> dict[str, dict[str, object]]:
@@ -152,6 +200,7 @@ def quality_document(evidence: Evidence) -> dict[str, dict[str, object]]:
         "min_steps": evidence.min_steps,
         "view": evidence.view,
         "method": evidence.scale_method,
+        **_bound_words(evidence),
     }
     return {name: q.to_dict(words) for name, q in grade_metrics(evidence).items()}
 
