@@ -16,12 +16,14 @@ from vision.camera_motion import CameraMove, camera_move, frame_boxes
 from vision.foot_motion import by_picture_side, where_camera_still
 from vision.gait.body import despiked, foot_points, mid_hip, with_consistent_legs
 from vision.gait.bounds import WalkValues
+from vision.gait.bouts import bout_events, summarise_bouts, walking_bouts
 from vision.gait.direction import (
     MOVING,
     WALKS,
     DirectionAnalysis,
     DirectionOptions,
     analyze_direction,
+    turns_between_walks,
 )
 from vision.gait.events import (
     REGISTRY,
@@ -223,6 +225,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         body=body,
         movement=opts.protocol_options.movement,
     )
+    direction = turns_between_walks(direction, t, opts.direction)
     result.segments = direction.segments
     breaks = alternation_breaks(events)
     if breaks:
@@ -279,7 +282,28 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
             f"while {other} walking, standing or turning are listed in extras"
         )
     step_feet, step_scale = footprint_points(tracks.feet, scale, direction.view)
-    steps = analyze_steps(main_events, step_feet, t, step_scale, walk_axis, opts.steps)
+    bouts = walking_bouts(direction.segments, direction.facing, t, opts.steps.max_step_s)
+    steps = analyze_steps(
+        main_events,
+        step_feet,
+        t,
+        step_scale,
+        walk_axis,
+        opts.steps,
+        bouts_s=tuple(b.rest_s for b in bouts),
+    )
+    result.bouts = summarise_bouts(
+        bouts,
+        bout_events([] if depth_unreliable else events, direction.segments, bouts),
+        step_feet,
+        t,
+        step_scale,
+        walk_axis,
+        opts.steps,
+        limit=lambda s: _frontal_step_limits(
+            s, direction.view, scale, [], by_motion=detector == "foot_motion"
+        ),
+    )
     if depth_unreliable:
         warnings.append(
             f"steps are not counted or timed from this {direction.view} view: the "
