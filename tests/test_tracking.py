@@ -7,7 +7,7 @@ import pytest
 
 from vision.landmarks import L_ANKLE, L_HIP, L_SHOULDER, NOSE, R_ANKLE, R_HIP, R_SHOULDER
 from vision.pose import FramePoses, PersonPose
-from vision.tracking import body_height_px, hip_centre, track_people
+from vision.tracking import TrackingOptions, body_height_px, hip_centre, track_people
 
 FPS = 30.0
 
@@ -80,3 +80,62 @@ def test_nobody_gives_no_subject() -> None:
     frames = [FramePoses(index=i, t_s=i / FPS, people=()) for i in range(10)]
     result = track_people(frames, FPS)
     assert result.subject_track_id is None and all(p is None for p in result.subject)
+
+
+def _trials(gap_frames: int, reflection: bool = True) -> list[FramePoses]:
+    """Two trials of one walker crossing left to right (leaving the picture between them for
+    ``gap_frames``), and their reflection in a glass cabinet behind: half their size, higher in
+    the picture, moving with them (and seen alone for a while after the walker leaves)."""
+    frames: list[FramePoses] = []
+    pass_frames = 90
+    for i in range(2 * pass_frames + gap_frames):
+        k = i if i < pass_frames else i - pass_frames - gap_frames
+        people = []
+        if 0 <= k < pass_frames:
+            people.append(_person(100 + 20.0 * k, 700, 400))
+        if reflection and (0 <= k < pass_frames + 20 if i < pass_frames + 20 else 0 <= k):
+            people.append(_person(900 - 5.0 * k, 350, 200))
+        frames.append(FramePoses(index=i, t_s=i / FPS, people=tuple(people)))
+    return frames
+
+
+@pytest.mark.parametrize("gap_s", [1.0, 5.0, 20.0])
+def test_a_walker_who_leaves_and_comes_back_is_the_subject_again(gap_s: float) -> None:
+    frames = _trials(int(gap_s * FPS))
+    result = track_people(frames, FPS)
+    walker_frames = [i for i, f in enumerate(frames) if any(_is_walker(p) for p in f.people)]
+    assert all(_is_walker(result.subject[i]) for i in walker_frames)
+    # The reflection, moving with the walker or seen alone after they left, is never the subject.
+    assert all(p is None or _is_walker(p) for p in result.subject)
+
+
+def test_without_rejoining_only_one_trial_is_followed() -> None:
+    frames = _trials(int(5.0 * FPS), reflection=False)
+    one = track_people(frames, FPS, TrackingOptions(rejoin=False))
+    assert sum(p is not None for p in one.subject) == 90  # the failure rejoining mends
+    both = track_people(frames, FPS)
+    assert sum(p is not None for p in both.subject) == 180
+    assert len(both.rejoined_track_ids) == 1
+
+
+@pytest.mark.parametrize(
+    ("height", "hip_y"),
+    [(230.0, 700.0), (400.0, 450.0)],
+    ids=["smaller", "off-the-floor-line"],
+)
+def test_a_walker_of_another_size_or_floor_line_is_not_rejoined(height: float, hip_y: float):
+    frames = _trials(int(5.0 * FPS), reflection=False)
+    # The second "trial" is someone else: smaller (further back), or on another floor line.
+    other = [
+        FramePoses(
+            index=f.index,
+            t_s=f.t_s,
+            people=tuple(_person(hip_centre(p)[0], hip_y, height) for p in f.people)
+            if i >= 240
+            else f.people,
+        )
+        for i, f in enumerate(frames)
+    ]
+    result = track_people(other, FPS)
+    assert sum(p is not None for p in result.subject) == 90
+    assert result.rejoined_track_ids == ()

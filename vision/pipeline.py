@@ -148,6 +148,7 @@ def sequence_from_frames(
         meta=dict(
             meta,
             subject_track_id=tracked.subject_track_id,
+            subject_rejoined_track_ids=list(tracked.rejoined_track_ids),
             people_seen=people,
             others_seen=[p for p in people if p["track_id"] != tracked.subject_track_id],
         ),
