@@ -100,3 +100,14 @@ def test_walks_join_across_lost_pose_but_not_across_a_turn_standing_or_a_new_fac
     assert bouts[0].rest_s == (0.0, 7.0)
     assert bouts[1].rest_s == (6.1, 9.0)
     assert bouts[2].rest_s == (11.0, 14.0)
+
+
+def test_the_summary_lists_each_bout_with_units(out_and_back):
+    from service.commands.analyze import summary_text
+
+    direction, result, _ = out_and_back
+    lines = [
+        line for line in summary_text(result.to_dict()).splitlines() if line.startswith("bout")
+    ]
+    assert len(lines) == 2
+    assert all(direction in line and "steps/min" in line and "m/s" in line for line in lines)

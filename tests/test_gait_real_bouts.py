@@ -3,6 +3,7 @@ every bout measured (pose from the real model: slow)."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from pathlib import Path
 
@@ -13,13 +14,21 @@ from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.pose import FramePoses
 
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
-# Frames [start, stop) where the walker is in view (at least half the body inside the picture),
-# read by eye from the clips: between them they are behind the wardrobe at the right edge.
-IN_VIEW = {
-    "forward_circumduction_side_bouts": ((10, 426),),
-    "forward_no_arm_swing_side_bouts": ((32, 186), (238, 390)),
-    "forward_slouch_side_bouts": ((36, 167), (220, 358)),
-}
+
+
+def _in_view() -> dict[str, list[tuple[int, int]]]:
+    """Frames [start, stop) where each clip's walker is in view (tests/data/README.md)."""
+    path = Path(__file__).resolve().parent / "data" / "bouts_in_view.csv"
+    out: dict[str, list[tuple[int, int]]] = {}
+    with path.open(newline="") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["clip"], []).append(
+                (int(row["start_frame"]), int(row["stop_frame"]))
+            )
+    return out
+
+
+IN_VIEW = _in_view()
 
 pytestmark = pytest.mark.slow
 

@@ -214,6 +214,14 @@ def summary_text(doc: dict[str, Any]) -> str:
         f"scale: {sc['method']}"
         + (f" (+-{sc['uncertainty_pct']:.0f}%)" if sc.get("uncertainty_pct") else ""),
     ]
+    bouts = doc.get("bouts") or []
+    if len(bouts) > 1:  # the trials of one recording, each on its own
+        lines += [
+            f"bout {i}: {b['direction']} {b['start_s']:.1f}-{b['end_s']:.1f} s, "
+            f"{b['step_count']} steps, cadence {_fmt(b['cadence_spm'], 'steps/min', 1)}, "
+            f"speed {_fmt(b['speed_mps'], 'm/s')}, step length {_fmt(b['step_length_m'], 'm')}"
+            for i, b in enumerate(bouts, 1)
+        ]
     if m.get("test_3mbwt_s") is not None:
         lines.append(f"3 m backward walk test: {m['test_3mbwt_s']:.2f} s")
     risk = doc.get("fall_risk") or {}
