@@ -43,7 +43,7 @@ from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
 from vision.gait.quality import (
     Evidence,
     check_warnings,
-    implausible_warnings,
+    evidence_warnings,
     quality_document,
 )
 from vision.gait.rhythm import RhythmOptions, sway_rhythm
@@ -418,7 +418,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
             body_height_m=scale.estimated_height_m,
         ),
     )
-    warnings.extend(implausible_warnings(evidence))
+    warnings.extend(evidence_warnings(evidence))
     result.extras = {
         "event_detector": detector,
         "event_checks": asdict(checks),

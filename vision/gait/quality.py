@@ -46,6 +46,11 @@ MESSAGES: dict[str, str] = {
     "frontal_view": "steps seen from the {view} are found less reliably than from the side",
     "facing_unsure": "which way the subject faces is unsure from this view",
     "scale_estimated": "distances rest on a {method!r} scale, not a measured one",
+    "scale_across_only": (
+        "from this oblique view the walk runs partly toward or away from the camera, where an "
+        "entered height measures nothing: distances and speed read short; mark the floor (four "
+        "points, or two along the walking line) for them"
+    ),
     "no_steps": "no steps were found",
     # Values outside what walking allows (see vision.gait.bounds).
     "speed_implausible": (
@@ -144,9 +149,9 @@ def grade_metrics(evidence: Evidence) -> dict[str, MetricQuality]:
     too few steps were found, or the step length or cadence is outside what walking allows
     (:mod:`vision.gait.bounds`); fair from the front or back; else good. Distances take the
     step timing's grade (a step's length is read at its contacts) and are poor on an estimated
-    scale or one that gives the subject a stature no one has; the speed also where it is
-    outside walking's; the 3 m test's time rests on the scale alone (its clock is the feet's
-    crossing of the lines, not the steps).
+    scale, on an entered height in an oblique view, or on a scale that gives the subject a
+    stature no one has; the speed also where it is outside walking's; the 3 m test's time rests
+    on the scale alone (its clock is the feet's crossing of the lines, not the steps).
     """
     timing: list[tuple[Grade, str]] = []
     if evidence.step_count == 0:
@@ -164,6 +169,10 @@ def grade_metrics(evidence: Evidence) -> dict[str, MetricQuality]:
     scale: list[tuple[Grade, str]] = []
     if evidence.scale_method not in ("floor_calibration", "subject_height"):
         scale.append(("poor", "scale_estimated"))
+    elif evidence.scale_method == "subject_height" and evidence.view == "oblique":
+        # The height sets pixels per metre across the picture only; the walk's part along the
+        # line of sight is foreshortened by an angle nothing here measures.
+        scale.append(("poor", "scale_across_only"))
     # A step length or cadence no walk has means steps were missed or doubled: everything built
     # on the steps is off. A stature no one has means the scale is: every distance is off.
     outside = outside_bounds(evidence.values, evidence.bounds)
@@ -179,11 +188,15 @@ def grade_metrics(evidence: Evidence) -> dict[str, MetricQuality]:
     return out
 
 
-def implausible_warnings(evidence: Evidence) -> list[str]:
-    """One warning for each measured value outside what walking allows (empty when none)."""
+def evidence_warnings(evidence: Evidence) -> list[str]:
+    """Warnings for what makes metrics poor beyond the events' checks: each measured value
+    outside what walking allows, and a scale that cannot measure along an oblique walk."""
     words = _bound_words(evidence)
     outside = outside_bounds(evidence.values, evidence.bounds)
-    return [message(f"{name}_implausible", **words) for name in outside]
+    out = [message(f"{name}_implausible", **words) for name in outside]
+    if "scale_across_only" in grade_metrics(evidence)["step_length_m"].reasons:
+        out.append(message("scale_across_only"))
+    return out
 
 
 def _bound_words(evidence: Evidence) -> dict[str, object]:
