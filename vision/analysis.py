@@ -23,7 +23,6 @@ from vision.gait.direction import (
     DirectionAnalysis,
     DirectionOptions,
     analyze_direction,
-    turns_between_walks,
 )
 from vision.gait.events import (
     REGISTRY,
@@ -57,6 +56,7 @@ from vision.gait.scale import (
 )
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
+from vision.gait.turns import turns_between_walks
 from vision.gait.walk_bounds import nearest_walks, settle_walk_ends
 from vision.result import (
     AnalysisResult,

@@ -15,9 +15,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from vision.gait.direction import WALKS, segment_facing
+from vision.gait.direction import WALKS
 from vision.gait.scale import ScaleModel
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
+from vision.gait.turns import segment_facing
 from vision.gait.walk_bounds import nearest_walks
 from vision.result import Bout, Direction, Event, Segment
 

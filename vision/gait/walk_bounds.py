@@ -24,8 +24,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from vision.gait.direction import MOVING, WALKS, DirectionAnalysis, segment_facing
+from vision.gait.direction import MOVING, WALKS, DirectionAnalysis
 from vision.gait.first_movement import MovementOptions, movement_after_standing, standing_still
+from vision.gait.turns import segment_facing
 from vision.result import Event, Segment
 from vision.timeseries import frame_rate
 
