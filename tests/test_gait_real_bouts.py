@@ -106,3 +106,45 @@ def test_a_second_trial_after_a_long_absence_is_the_same_walker(clip):
     assert seen[n + gap :].sum() == seen[:n].sum() > 0.8 * (n - IN_VIEW[stem][0][0])
     result = analyze_sequence(seq, AnalysisOptions(height_cm=170))
     assert len([b for b in result.bouts if b.direction == "forward"]) >= 2
+
+
+def test_the_walkers_passes_look_alike(clip):
+    """The trunk's colours of one walker's first and last half of the recording (seen from
+    either side) match far better than rejoining asks."""
+    from vision.appearance import similarity, typical
+    from vision.tracking import TrackingOptions, track_people
+
+    _, frames, fps, _ = clip
+    subject = [p for p in track_people(frames, fps).subject if p is not None]
+    half = len(subject) // 2
+    looks = [
+        typical([p.appearance for p in part if p.appearance is not None])
+        for part in (subject[:half], subject[half:])
+    ]
+    assert looks[0] is not None and looks[1] is not None
+    assert similarity(looks[0], looks[1]) > TrackingOptions().rejoin_min_similarity + 0.2
+
+
+def test_two_people_dressed_differently_do_not_look_alike():
+    """The walker and the man jumping on a box in two_people_side_occluded.mp4."""
+    path = VIDEOS / "two_people_side_occluded.mp4"
+    if not path.exists():
+        pytest.skip(f"real test clip {path.name} not available")
+    from vision.appearance import similarity, typical
+    from vision.pipeline import ExtractOptions, detect_people
+    from vision.pose import MediaPipePoseEstimator
+    from vision.tracking import TrackingOptions, link_tracks, merge_fragments
+
+    opts = ExtractOptions()
+    estimator = MediaPipePoseEstimator(opts.pose)
+    try:
+        frames, fps, _, _ = detect_people(path, estimator, opts)
+    finally:
+        estimator.close()
+    tracks = sorted(merge_fragments(link_tracks(frames, fps), fps), key=lambda t: -len(t.rows))
+    looks = [
+        typical([p.appearance for p in t.poses.values() if p.appearance is not None])
+        for t in tracks[:2]
+    ]
+    assert looks[0] is not None and looks[1] is not None
+    assert similarity(looks[0], looks[1]) < TrackingOptions().rejoin_min_similarity

@@ -12,15 +12,18 @@ from vision.tracking import TrackingOptions, body_height_px, hip_centre, track_p
 FPS = 30.0
 
 
-def _person(x: float, y: float, height: float = 400.0) -> PersonPose:
-    """A standing figure whose hip centre is at (x, y) pixels and that is ``height`` tall."""
+def _person(
+    x: float, y: float, height: float = 400.0, looks: np.ndarray | None = None
+) -> PersonPose:
+    """A standing figure whose hip centre is at (x, y) pixels and that is ``height`` tall, with
+    trunk colours ``looks`` (a histogram; None: not measured)."""
     img = np.zeros((33, 5), np.float32)
     img[:, 0], img[:, 1], img[:, 3], img[:, 4] = x, y, 0.9, 0.9
     img[NOSE, 1] = y - 0.45 * height
     img[[L_SHOULDER, R_SHOULDER], 1] = y - 0.3 * height
     img[[L_HIP, R_HIP], 1] = y
     img[[L_ANKLE, R_ANKLE], 1] = y + 0.45 * height
-    return PersonPose(image=img, world=np.zeros((33, 3), np.float32))
+    return PersonPose(image=img, world=np.zeros((33, 3), np.float32), appearance=looks)
 
 
 def _frames(rng: np.random.Generator, occlude: range = range(0)) -> list[FramePoses]:
@@ -139,3 +142,27 @@ def test_a_walker_of_another_size_or_floor_line_is_not_rejoined(height: float, h
     result = track_people(other, FPS)
     assert sum(p is not None for p in result.subject) == 90
     assert result.rejoined_track_ids == ()
+
+
+def _dressed(frames: list[FramePoses], first: np.ndarray, second: np.ndarray) -> list[FramePoses]:
+    """``frames`` with the trunk colours ``first`` up to frame 240, ``second`` after."""
+    return [
+        FramePoses(
+            index=f.index,
+            t_s=f.t_s,
+            people=tuple(
+                _person(*hip_centre(p), 400, first if i < 240 else second) for p in f.people
+            ),
+        )
+        for i, f in enumerate(frames)
+    ]
+
+
+def test_a_walker_dressed_otherwise_is_not_rejoined_one_dressed_alike_is():
+    red = np.array([0.7, 0.2, 0.1, 0.0], np.float32)
+    blue = np.array([0.0, 0.1, 0.2, 0.7], np.float32)
+    frames = _trials(int(5.0 * FPS), reflection=False)
+    other = track_people(_dressed(frames, red, blue), FPS)
+    assert sum(p is not None for p in other.subject) == 90
+    same = track_people(_dressed(frames, red, red), FPS)
+    assert sum(p is not None for p in same.subject) == 180

@@ -9,10 +9,10 @@ recorded.
 
 A walker who leaves the picture and comes back (the trials of a physiotherapist's recording)
 starts a new track. Where one walker is in view at a time, a later (or earlier) track is the
-subject again when it never overlaps the subject in time, walks, and has the subject's size and
-floor line (re-identified by position and size: no picture is kept here to compare looks). A
-reflection in a window or glass cabinet moves with the walker, so it overlaps them in time, and
-it is smaller and off their floor line.
+subject again when it never overlaps the subject in time, walks, has the subject's size and
+floor line and, where the colours of the trunk were measured (:mod:`vision.appearance`), the
+subject's colours. A reflection in a window or glass cabinet moves with the walker, so it
+overlaps them in time, and it is smaller.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vision.appearance import similarity, typical
 from vision.landmarks import L_ANKLE, L_HIP, L_SHOULDER, NOSE, R_ANKLE, R_HIP, R_SHOULDER
 from vision.pose import FramePoses, PersonPose
 
@@ -43,7 +44,10 @@ class TrackingOptions:
         rejoin_walk_bh: a track joins only if it walks at least this far (body heights; the
             displacement of :func:`summarise_track`): a bystander standing by does not.
         rejoin_floor_bh: ... and its feet stand on the subject's floor line: their median
-            heights in the picture within this many body heights (design choice).
+            heights in the picture within this many body heights (design choice) ...
+        rejoin_min_similarity: ... and its trunk's colours match the subject's at least this
+            well (Bhattacharyya coefficient of their typical histograms, where both were
+            measured; design choice).
     """
 
     max_coast_s: float = 1.5
@@ -54,6 +58,7 @@ class TrackingOptions:
     rejoin: bool = True
     rejoin_walk_bh: float = 1.0
     rejoin_floor_bh: float = 0.25
+    rejoin_min_similarity: float = 0.7
 
 
 @dataclass
@@ -294,11 +299,23 @@ def rejoined_passes(
             or not _same_size(summary.median_height_px / height, options.max_size_ratio)
             or abs(_floor_px(track) - floor) > options.rejoin_floor_bh * height
             or rows.intersection(track.rows)
+            or not _looks_alike(subject, track, options.rejoin_min_similarity)
         ):
             continue
         joined.append(track)
         rows.update(track.rows)
     return joined
+
+
+def _looks_alike(a: Track, b: Track, min_similarity: float) -> bool:
+    """Whether the trunks of two tracks have like colours (True where either was not seen)."""
+    looks = [
+        typical([p.appearance for p in t.poses.values() if p.appearance is not None])
+        for t in (a, b)
+    ]
+    if looks[0] is None or looks[1] is None:
+        return True
+    return similarity(looks[0], looks[1]) >= min_similarity
 
 
 def _same_size(ratio: float, max_ratio: float) -> bool:
