@@ -72,6 +72,13 @@ class DirectionOptions:
         frontal_path_deg: a path at least this steep to the image plane (degrees) is a
             front/back view, whatever the trunk's width; one between ``side_path_deg`` and this
             is oblique; a flatter one is side or oblique by the trunk's width.
+        max_turn_s: a walk that ends facing one way and the next walk that starts facing the
+            other way, at most this long apart (seconds), turned round between them: everything
+            between is one turning segment (a pause to turn, steps on the spot, the stepping
+            back a turn near a wall reads as). Longer apart, the person stood, then turned
+            (design choice: a 180-degree turn takes a few seconds even at a slow pace).
+        min_turn_walk_s: walks shorter than this (seconds) are not the walks a turn lies
+            between but part of the turn (about two steps).
         min_facing_agreement: a facing that fewer of its frames' own cues agree with than this
             fraction is unsure (see ``DirectionAnalysis.facing_agreement``): every clip of
             bench/accuracy.py agrees on all frames but the two rendered back views through the
@@ -94,6 +101,8 @@ class DirectionOptions:
     min_path_bh: float = 0.6
     frontal_path_deg: float = 60.0
     side_path_deg: float = 20.0
+    max_turn_s: float = 5.0
+    min_turn_walk_s: float = 1.0
     min_facing_agreement: float = 0.9
 
 
