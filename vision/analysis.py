@@ -280,7 +280,8 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         other = "forward" if main == "backward" else "backward"
         warnings.append(
             f"metrics describe the {main} walking only; {len(others)} steps taken "
-            f"while {other} walking, standing or turning are listed in extras"
+            f"while {other} walking, standing or turning are left out of them (a {other} "
+            "walk of enough steps is measured on its own in the comparison)"
         )
     step_feet, step_scale = footprint_points(tracks.feet, scale, direction.view)
     bouts = walking_bouts(direction.segments, direction.facing, t, opts.steps.max_step_s)
@@ -398,7 +399,16 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
     readings = WalkReadings(
-        events, direction, step_feet, t, step_scale, walk_axis, posture, opts.steps, opts.posture
+        events,
+        direction,
+        step_feet,
+        t,
+        step_scale,
+        walk_axis,
+        posture,
+        opts.steps,
+        opts.posture,
+        bouts_s=tuple(b.rest_s for b in bouts),
     )
     result.comparison = compare_walks(readings, main, (steps, pose_summary))
     stumbles = detect_stumbles(
