@@ -92,6 +92,24 @@ def test_a_landing_at_the_side_edge_of_the_picture_is_not_counted():
     assert _check(events, feet, frontal=True)[1].at_edge == 0
 
 
+def test_a_contact_after_the_last_frame_is_checked_in_that_frame():
+    # A clip cut short (a batch's frame limit) can end on a contact, timed between frames just
+    # after the last one.
+    t = np.arange(60) / FPS
+    contact = Event(frame=59, t_s=float(t[-1]) + 0.01, foot="left", type="contact")
+    kept, checks = plausible_events(
+        [contact],
+        _feet_mid_picture(len(t)),
+        t,
+        np.ones(len(t)),
+        (WIDTH, 720),
+        400.0,
+        False,
+        PlausibilityOptions(),
+    )
+    assert kept == [contact] and checks.at_edge == 0
+
+
 def test_grades_follow_the_evidence():
     clean = grade_metrics(Evidence(EventChecks(), 8, "side", True, "floor_calibration"))
     assert {q.grade for q in clean.values()} == {"good"}

@@ -145,9 +145,10 @@ def _landing_at_edge(
 ) -> bool:
     """Whether the foot furthest along travel is unseen or within the edge margin in any frame
     of the moment after ``contact``."""
-    i = int(np.searchsorted(t_s, contact.t_s))
+    # A contact in the last frame still reads that frame.
+    i = min(int(np.searchsorted(t_s, contact.t_s)), len(t_s) - 1)
     j = int(np.searchsorted(t_s, contact.t_s + options.edge_check_s, side="right"))
-    rows = np.arange(min(i, len(t_s) - 1), max(min(j, len(t_s)), i + 1))
+    rows = np.arange(i, max(min(j, len(t_s)), i + 1))
     margin = options.edge_margin_bh * body_height_px
     for r in rows:
         x = feet[r, :, :2, 0]  # (2 feet, heel/toe)
