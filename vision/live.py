@@ -369,13 +369,13 @@ class LiveAnalyzer:
             window = FormWindow(
                 t_s=t_s,
                 direction=m.walk_direction,
-                trunk_flexion_deg=_or_nan(recent and recent.trunk_flexion_mean_deg),
-                trunk_flexion_max_deg=_or_nan(recent and recent.trunk_flexion_max_deg),
-                head_pitch_deg=_or_nan(recent and recent.head_pitch_mean_deg),
+                trunk_flexion_deg=_or_nan(recent.trunk_flexion_mean_deg if recent else None),
+                trunk_flexion_max_deg=_or_nan(recent.trunk_flexion_max_deg if recent else None),
+                head_pitch_deg=_or_nan(recent.head_pitch_mean_deg if recent else None),
                 step_times_s=tuple(np.diff(contact_t)) if len(contact_t) > 1 else (),
                 step_lengths_bh=tuple(e.separation_bh for e in run),
-                arm_swing_deg=_or_nan(longer and longer.arm_swing_deg),
-                looking_back_fraction=_or_nan(longer and longer.looking_back_fraction),
+                arm_swing_deg=_or_nan(longer.arm_swing_deg if longer else None),
+                looking_back_fraction=_or_nan(longer.looking_back_fraction if longer else None),
                 window_s=min(o.form_window_s, t_s - self._posture[0][0]) if self._posture else 0,
                 walking_s=m.walking_s,
             )

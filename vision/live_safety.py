@@ -126,8 +126,7 @@ class SafetyMonitor:
         o = self.options
         if walking:
             self._last_moving_t_s = t_s
-        seen = hip_y_px is not None and body_height_px is not None and body_height_px > 0
-        if not seen:
+        if hip_y_px is None or body_height_px is None or body_height_px <= 0:
             self._seen_since_t_s = None
             if self._last_seen_t_s is None or t_s - self._last_seen_t_s < o.lost_after_s:
                 return None

@@ -56,6 +56,20 @@ class Segment:
 
 
 @dataclass
+class Bout:
+    """One bout of walking: a pass in one direction between standing, a turn or the walker
+    leaving the picture. Lengths and speed are null without a metric scale."""
+
+    start_s: float
+    end_s: float
+    direction: Direction
+    step_count: int
+    cadence_spm: float | None = None
+    speed_mps: float | None = None
+    step_length_m: float | None = None
+
+
+@dataclass
 class Event:
     frame: int
     t_s: float
@@ -217,6 +231,7 @@ class AnalysisResult:
     video: VideoSummary
     pose: PoseSummary
     segments: list[Segment] = field(default_factory=list)
+    bouts: list[Bout] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     metrics: Metrics = field(default_factory=Metrics)
@@ -264,6 +279,7 @@ def result_from_dict(doc: dict[str, Any]) -> AnalysisResult:
         video=_build(VideoSummary, doc["video"]),
         pose=_build(PoseSummary, doc["pose"]),
         segments=[_build(Segment, s) for s in doc.get("segments", [])],
+        bouts=[_build(Bout, b) for b in doc.get("bouts", [])],
         events=[_build(Event, e) for e in doc.get("events", [])],
         steps=[_build(Step, s) for s in doc.get("steps", [])],
         metrics=_build(Metrics, m),

@@ -63,9 +63,23 @@ def metrics_lines(doc: dict[str, Any]) -> list[str]:
         f"scale: {sc['method']}"
         + (f" (+-{sc['uncertainty_pct']:.0f}%)" if sc.get("uncertainty_pct") else ""),
     ]
+    lines += bout_lines(doc)
     if m.get("test_3mbwt_s") is not None:
         lines.append(f"3 m backward walk test: {m['test_3mbwt_s']:.2f} s")
     return lines
+
+
+def bout_lines(doc: dict[str, Any]) -> list[str]:
+    """One line per walking bout, where a recording holds several (the trials of one visit)."""
+    bouts = doc.get("bouts") or []
+    if len(bouts) < 2:
+        return []
+    return [
+        f"bout {i}: {b['direction']} {b['start_s']:.1f}-{b['end_s']:.1f} s, "
+        f"{b['step_count']} steps, cadence {_fmt(b['cadence_spm'], 'steps/min', 1)}, "
+        f"speed {_fmt(b['speed_mps'], 'm/s')}, step length {_fmt(b['step_length_m'], 'm')}"
+        for i, b in enumerate(bouts, 1)
+    ]
 
 
 def scores_line(doc: dict[str, Any]) -> str:

@@ -86,6 +86,8 @@ class WalkReadings:
         scale: the main walk's pixels-to-metres model.
         walk_axis_px: (2,) unit travel direction in the image.
         posture: per-frame posture angles.
+        bouts_s: (start, end) s of the recording's bouts with the standing around them, as
+            :func:`~vision.gait.steps.analyze_steps` takes them for the main walk.
     """
 
     events: list[Event]
@@ -97,6 +99,7 @@ class WalkReadings:
     posture: PostureSeries
     step_options: StepOptions = field(default_factory=StepOptions)
     posture_options: PostureOptions = field(default_factory=PostureOptions)
+    bouts_s: tuple[tuple[float, float], ...] = ()
 
 
 def compare_walks(
@@ -164,6 +167,7 @@ def _measure(
             readings.scale,
             readings.walk_axis_px,
             readings.step_options,
+            bouts_s=readings.bouts_s,
         )
         rows = d.label == way
         posture = summarise_posture(readings.posture, rows, readings.t_s, readings.posture_options)

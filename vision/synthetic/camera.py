@@ -81,7 +81,8 @@ def look_at(
     d = np.asarray(target_m, float) - np.asarray(position_m, float)
     yaw = math.degrees(math.atan2(d[1], d[0]))
     pitch = math.degrees(math.atan2(d[2], math.hypot(d[0], d[1])))
-    return Camera(tuple(float(v) for v in position_m), yaw, pitch, focal_px, width, height)
+    x, y, z = (float(v) for v in position_m)
+    return Camera((x, y, z), yaw, pitch, focal_px, width, height)
 
 
 def view_camera(

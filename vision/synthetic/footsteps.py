@@ -89,7 +89,7 @@ def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.
         Placement(other_foot(lead), pos[other_foot(lead)], facing, -math.inf, "initial", 0),
     ]
     t0 = p.stand_before_s
-    segments = [{"start_s": 0.0, "end_s": t0, "direction": "standing"}]
+    segments: list[dict] = [{"start_s": 0.0, "end_s": t0, "direction": "standing"}]
     # First contact: the leading foot's swing from standing lasts one nominal swing.
     t = t0 + first_roll_s + 2.0 * (1.0 - sf[lead]) * st
     foot = lead

@@ -134,8 +134,8 @@ def landmark_sequence(
     side_gap = np.abs(depth[:, IDX["left_hip"]] - depth[:, IDX["right_hip"]]) / (0.11 * h)
     visibility = np.full((n, NUM_LANDMARKS), 0.95, np.float32)
     far_drop = (0.4 * np.clip(side_gap, 0.0, 1.0)).astype(np.float32)
-    left_idx = [i for i, name in enumerate(NAMES) if name.startswith("left_")]
-    right_idx = [i for i, name in enumerate(NAMES) if name.startswith("right_")]
+    left_idx = np.array([i for i, name in enumerate(NAMES) if name.startswith("left_")])
+    right_idx = np.array([i for i, name in enumerate(NAMES) if name.startswith("right_")])
     visibility[np.ix_(~near_left, left_idx)] -= far_drop[~near_left, None]
     visibility[np.ix_(near_left, right_idx)] -= far_drop[near_left, None]
 

@@ -132,7 +132,8 @@ def _parts(j: np.ndarray, h: float, a: Appearance) -> list[tuple]:
 
 
 def _shade(colour: tuple[int, int, int], k: float) -> tuple[int, int, int]:
-    return tuple(int(min(255, c * k)) for c in colour)
+    r, g, b = (int(min(255, c * k)) for c in colour)
+    return r, g, b
 
 
 def _capsule_poly(a: np.ndarray, b: np.ndarray, ra: float, rb: float) -> np.ndarray:
@@ -263,7 +264,7 @@ def _draw_face(img: np.ndarray, head: tuple, camera: Camera, h: float, a: Appear
     cam_pos = np.asarray(camera.position_m, float)
 
     def facing(point: np.ndarray, normal: np.ndarray) -> bool:
-        return float((cam_pos - point) @ normal) > 0.15 * np.linalg.norm(cam_pos - point)
+        return float((cam_pos - point) @ normal) > 0.15 * float(np.linalg.norm(cam_pos - point))
 
     def dot(point: np.ndarray, radius_m: float, colour: tuple[int, int, int]) -> None:
         px, depth = camera.project(point[None])

@@ -122,7 +122,7 @@ def build_truth(
     heading: np.ndarray,
 ) -> WalkTruth:
     """Collect the truth of a simulated walk (see :func:`vision.synthetic.walker.simulate_walk`)."""
-    events = []
+    events: list[dict] = []
     for pl in plan.placements:
         for kind, ts in (("contact", pl.contact_s), ("lift", pl.lift_s)):
             if math.isfinite(ts) and 0.0 <= ts <= t[-1]:
@@ -136,7 +136,7 @@ def build_truth(
                 )
     events.sort(key=lambda e: e["t_s"])
 
-    steps = []
+    steps: list[dict] = []
     pls = plan.placements
     for i in range(2, len(pls)):
         pl, prev = pls[i], pls[i - 1]

@@ -59,7 +59,7 @@ def roll_style(p: WalkParams) -> RollStyle:
     )
 
 
-def _pchip(times: list[float], values: list, t: np.ndarray) -> np.ndarray:
+def _pchip(times: list[float], values: list | np.ndarray, t: np.ndarray) -> np.ndarray:
     """Monotone cubic through knots (sorted, near-duplicates dropped), held flat outside them."""
     order = np.argsort(times, kind="stable")
     ts = np.asarray(times, float)[order]
