@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from vision.camera_motion import CameraMove, camera_move, frame_boxes
+from vision.findings import messages
 from vision.foot_motion import by_picture_side, where_camera_still
 from vision.gait.body import despiked, foot_points, mid_hip, with_consistent_legs
 from vision.gait.bounds import WalkValues
@@ -42,8 +43,8 @@ from vision.gait.posture import PostureOptions, posture_series, summarise_postur
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
 from vision.gait.quality import (
     Evidence,
-    check_warnings,
-    evidence_warnings,
+    check_findings,
+    evidence_findings,
     quality_document,
 )
 from vision.gait.rhythm import RhythmOptions, sway_rhythm
@@ -213,7 +214,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         frontal,
         ev_opts.plausibility,
     )
-    warnings.extend(check_warnings(checks, ev_opts.plausibility))
+    warnings.extend(messages(check_findings(checks, ev_opts.plausibility)))
     result.events = events
     body = body_points(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), direction.body_height_px)
     # The walk starts at the reading that starts the 3 m test's clock: one MovementOptions.
@@ -433,7 +434,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
             body_height_m=scale.estimated_height_m,
         ),
     )
-    warnings.extend(evidence_warnings(evidence))
+    warnings.extend(messages(evidence_findings(evidence)))
     result.extras = {
         "event_detector": detector,
         "event_checks": asdict(checks),
