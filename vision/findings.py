@@ -16,7 +16,15 @@ from types import MappingProxyType
 
 from vision.finding_texts import CATALOGUE, Severity
 
-__all__ = ["CATALOGUE", "Finding", "Severity", "finding", "message", "messages"]
+__all__ = [
+    "CATALOGUE",
+    "Finding",
+    "Severity",
+    "catalogue_markdown",
+    "finding",
+    "message",
+    "messages",
+]
 
 
 @dataclass(frozen=True)
@@ -60,3 +68,20 @@ def finding(code: str, **evidence: object) -> Finding:
 def messages(found: Iterable[Finding]) -> list[str]:
     """The findings' messages, in order (what ``quality.warnings`` holds)."""
     return [f.message for f in found]
+
+
+def catalogue_markdown() -> str:
+    """docs/findings.md: every code, its severity and its words (``{name}``: evidence)."""
+    lines = [
+        "# Findings",
+        "",
+        "Every finding the analysis reports in `quality.findings` (its message is also in",
+        "`quality.warnings`), by code. `{name}` in a message is filled from the finding's",
+        "`evidence`. Generated from `vision/finding_texts.py`; a test keeps the two in step.",
+        "",
+        "| code | severity | message |",
+        "|---|---|---|",
+    ]
+    for code, (severity, text) in sorted(CATALOGUE.items()):
+        lines.append(f"| `{code}` | {severity} | {text.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
