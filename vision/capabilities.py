@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from vision.findings import Finding, finding
 from vision.gait.posture import PostureSummary
@@ -231,7 +231,7 @@ def withhold_steps(steps: StepSummary, metrics: Iterable[str]) -> StepSummary:
     """A new step summary without ``metrics`` (keys of :data:`STEP_FIELDS`, and
     ``steps.length_m``: each step's length, in metres and body heights)."""
     metrics = set(metrics)
-    blank = {f: None for m in metrics & STEP_FIELDS.keys() for f in STEP_FIELDS[m]}
+    blank: dict[str, Any] = {f: None for m in metrics & STEP_FIELDS.keys() for f in STEP_FIELDS[m]}
     if "steps.length_m" in metrics:
         blank["steps"] = [replace(s, length=None, length_bh=None) for s in steps.steps]
     return replace(steps, **blank) if blank else steps
@@ -245,7 +245,7 @@ def withhold_posture(posture: PostureSummary, metrics: Iterable[str]) -> Posture
 
 def withhold_metrics(metrics: Metrics, keys: Iterable[str]) -> Metrics:
     """A new :class:`~vision.result.Metrics` with ``keys`` (``name`` or ``name.part``) null."""
-    top: dict[str, object] = {}
+    top: dict[str, Any] = {}
     for key in keys:
         name, _, part = key.partition(".")
         if name == "steps" or not hasattr(metrics, name):

@@ -23,7 +23,7 @@ MAX_SERIES_POINTS = 600
 
 
 def extras_document(
-    s: Stages, evidence: Evidence, stumbles: Any, opts: AnalysisOptions
+    s: Stages, evidence: Evidence, stumbles: list[dict], opts: AnalysisOptions
 ) -> dict[str, Any]:
     """``extras`` of the result from the stages' results."""
     direction, move, rhythm = s.direction, s.prep.move, s.cadence.rhythm
