@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _walk(view: str, recipe: str = "steady") -> AnalysisResult:
     """A synthetic backward walk seen from ``view``: ``steady``; ``flipped`` (the pose reads
     front and back in turn two fifths of the time: the facing unsure); ``no_world`` (no world
-    landmarks and no height: no scale); ``floor`` (a 4-point floor calibration)."""
+    landmarks and no height: no scale); ``panned`` (a camera panning after the walker);
+    ``floor`` (a 4-point floor calibration)."""
     params = WalkParams(n_steps=8, direction="backward")
     truth = simulate_walk(params)
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
@@ -41,6 +42,14 @@ def _walk(view: str, recipe: str = "steady") -> AnalysisResult:
         seq = replace(seq, image=image)
     elif recipe == "no_world":
         seq = replace(seq, world=np.full_like(seq.world, np.nan))
+    elif recipe == "panned":
+        # A camera panning after the walker: the background shifts by up to 0.3 of the
+        # frame's width, and the landmarks with it.
+        pan = np.linspace(0.0, -0.3 * seq.width, len(seq))
+        camera = np.column_stack([np.zeros(len(seq)), pan, np.zeros(len(seq))])
+        image = seq.image.copy()
+        image[:, :, 0] += pan[:, None]
+        seq = replace(seq, image=image, camera=camera)
     elif recipe == "floor":
         x0 = float(truth.steps[0]["footprint"][0])
         hom = floor_calibration(cam, (x0, x0 + 3.0 * params.travel_sign))["homography"]
@@ -65,6 +74,7 @@ def _sample_front_walk() -> AnalysisResult:
 
 # Row finding -> the walk it applies to.
 WALKS = {
+    "camera.moved": lambda: _walk("side", "panned"),
     "facing.unsure": lambda: _walk("back", "flipped"),
     "view.{view}.no_steps_unsure_facing": lambda: _walk("back", "flipped"),
     "view.{view}.mean_step_length_only": lambda: _walk("back", "floor"),
@@ -104,6 +114,11 @@ def test_a_metric_the_view_does_not_measure_is_null_with_its_finding(row: Capabi
     assert row.code(view) in codes, codes
     for metric in row.withheld:
         assert _value(result, metric) is None, metric
+    if not row.withheld:  # measured, less surely: as on the same walk without the condition
+        steady = _walk(view)
+        for metric in ("step_count", "cadence_spm", "speed_mps", "trunk_flexion_deg.mean"):
+            assert _value(result, metric) is not None, metric
+        assert result.metrics.step_count == steady.metrics.step_count
 
 
 def test_a_side_view_measures_what_the_front_withholds():

@@ -33,10 +33,11 @@ Condition = Literal[
     "steps_by_motion",
     "steps_by_depth",
     "no_scale",
+    "camera_moved",
 ]
-# Who says why a metric is withheld: the stage the table names ("steps", "posture"), or the
-# module that measures it ("direction", "sway", "scale").
-Teller = Literal["steps", "posture", "direction", "sway", "scale"]
+# Who gives a row's finding: the stage the table names ("steps", "posture"), or the stage or
+# module that finds the condition ("prepare", "direction", "sway", "scale").
+Teller = Literal["prepare", "steps", "posture", "direction", "sway", "scale"]
 VIEWS: tuple[View, ...] = ("side", "oblique", "front", "back")
 FRONTAL: tuple[View, ...] = ("front", "back")
 
@@ -47,7 +48,8 @@ TRUNK_PITCH = ("trunk_flexion_deg.mean", "trunk_flexion_deg.max", "head_pitch_de
 
 @dataclass(frozen=True)
 class Capability:
-    """One row: in ``views``, when every one of ``when`` holds, ``withheld`` is not measured.
+    """One row: in ``views``, when every one of ``when`` holds, ``withheld`` is not measured
+    (nothing withheld: everything is measured, less surely, as the finding says).
 
     Attributes:
         views: the views the row is about.
@@ -73,6 +75,7 @@ class Capability:
 
 # Rows are in the order their findings are given.
 CAPABILITIES: tuple[Capability, ...] = (
+    Capability(VIEWS, ("camera_moved",), (), "camera.moved", "prepare"),
     Capability(VIEWS, ("facing_unsure",), ("walk_direction",), "facing.unsure", "direction"),
     Capability(
         FRONTAL,
@@ -161,6 +164,8 @@ class Conditions:
         steps_by_motion: the steps were timed from the picture's change around the feet (else
             from the pose model's depth of the feet, or from the side).
         scale_method: how pixels became metres (``none``: they did not).
+        camera_moved: the camera moved over the clip (its motion undone against the
+            background).
     """
 
     view: View
@@ -168,6 +173,7 @@ class Conditions:
     floor_plane: bool = False
     steps_by_motion: bool = False
     scale_method: str = "world_landmarks"
+    camera_moved: bool = False
 
     def holding(self) -> frozenset[Condition]:
         """The conditions that hold."""
@@ -178,6 +184,8 @@ class Conditions:
         ]
         if self.scale_method == "none":
             found.append("no_scale")
+        if self.camera_moved:
+            found.append("camera_moved")
         return frozenset(found)
 
 

@@ -111,7 +111,9 @@ def measure_scale(
     return ScaleStage(model, found)
 
 
-def conditions_of(direction: DirectionAnalysis, feet: FootEvents, scale: ScaleModel) -> Conditions:
+def conditions_of(
+    prep: Prepared, direction: DirectionAnalysis, feet: FootEvents, scale: ScaleModel
+) -> Conditions:
     """What decides the metrics measured (:mod:`vision.capabilities`)."""
     return Conditions(
         view=direction.view,
@@ -119,6 +121,7 @@ def conditions_of(direction: DirectionAnalysis, feet: FootEvents, scale: ScaleMo
         floor_plane=scale.homography is not None,
         steps_by_motion=feet.by_motion,
         scale_method=scale.method,
+        camera_moved=prep.camera_moved,
     )
 
 
