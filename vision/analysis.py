@@ -18,7 +18,8 @@ from vision.stages.assemble import Stages, assemble_result, summary_result
 from vision.stages.body import measure_sway, read_posture, time_protocol
 from vision.stages.options import PROTOCOLS, AnalysisOptions
 from vision.stages.prepare import prepare_landmarks, too_short
-from vision.stages.steps import conditions_of, count_steps, measure_scale, settle_cadence
+from vision.stages.scale import conditions_of, measure_scale
+from vision.stages.steps import count_steps, settle_cadence
 from vision.stages.walk import find_direction, find_events, settle_walk, split_main_walk
 
 __all__ = ["PROTOCOLS", "AnalysisOptions", "analyze_sequence"]

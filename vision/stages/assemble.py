@@ -31,7 +31,8 @@ from vision.stages.body import PostureStage
 from vision.stages.extras import extras_document, mean_step_length_bh, rounded
 from vision.stages.options import AnalysisOptions
 from vision.stages.prepare import Prepared
-from vision.stages.steps import CadenceStage, ScaleStage, StepsStage
+from vision.stages.scale import ScaleStage
+from vision.stages.steps import CadenceStage, StepsStage
 from vision.stages.walk import FootEvents, MainWalk, facing_findings
 
 

@@ -1,4 +1,4 @@
-"""Stages 6-8: the scale, the steps and bouts of the main walk, and their cadence."""
+"""Stages 7-8: the steps and bouts of the main walk, and their cadence."""
 
 from __future__ import annotations
 
@@ -7,38 +7,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision.capabilities import Conditions, findings_for, withheld, withhold_steps
-from vision.findings import Finding, finding
+from vision.findings import Finding
 from vision.gait.bouts import BoutSpan, bout_events, summarise_bouts, walking_bouts
 from vision.gait.direction import DirectionAnalysis
 from vision.gait.frontal_cadence import FrontalCadence, settle_frontal_cadence
 from vision.gait.rhythm import SwayRhythm, sway_rhythm
-from vision.gait.scale import (
-    HEEL_POINT_HEIGHT_FRACTION,
-    TOE_POINT_HEIGHT_FRACTION,
-    ScaleModel,
-    estimate_scale,
-    footprint_points,
-)
+from vision.gait.scale import ScaleModel, footprint_points
 from vision.gait.steps import StepSummary, analyze_steps
 from vision.result import Bout
 from vision.stages.options import AnalysisOptions
 from vision.stages.prepare import Prepared
 from vision.stages.walk import FootEvents, MainWalk, frontal
-
-# Scale method -> the finding that says what its metres rest on.
-_SCALE_FINDINGS = {
-    "world_landmarks": "scale.world_landmarks",
-    "subject_height": "scale.subject_height",
-    "none": "scale.none",
-}
-
-
-@dataclass(frozen=True)
-class ScaleStage:
-    """Stage 6, pixels to metres; ``findings``: what the metres rest on."""
-
-    model: ScaleModel
-    findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
@@ -90,39 +69,6 @@ class CadenceStage:
     def findings(self) -> tuple[Finding, ...]:
         """Which reading was taken and what disagreed."""
         return self.settled.findings
-
-
-def measure_scale(
-    prep: Prepared, direction: DirectionAnalysis, opts: AnalysisOptions
-) -> ScaleStage:
-    """Stage 6 (see :class:`ScaleStage`)."""
-    post, seq = prep.posture_seq, prep.seq
-    model = estimate_scale(
-        post.image,
-        post.world,
-        opts.calibration,
-        opts.height_cm,
-        image_size=(seq.width, seq.height),
-        heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION.get(direction.view, 0.0),
-        toe_height_fraction=TOE_POINT_HEIGHT_FRACTION.get(direction.view, 0.0),
-    )
-    code = _SCALE_FINDINGS.get(model.method)
-    found = () if code is None else (finding(code, uncertainty_pct=model.uncertainty_pct),)
-    return ScaleStage(model, found)
-
-
-def conditions_of(
-    prep: Prepared, direction: DirectionAnalysis, feet: FootEvents, scale: ScaleModel
-) -> Conditions:
-    """What decides the metrics measured (:mod:`vision.capabilities`)."""
-    return Conditions(
-        view=direction.view,
-        facing_sure=direction.facing_sure,
-        floor_plane=scale.homography is not None,
-        steps_by_motion=feet.by_motion,
-        scale_method=scale.method,
-        camera_moved=prep.camera_moved,
-    )
 
 
 def count_steps(

@@ -1,5 +1,5 @@
-"""Stages 2-4: the walk's direction and segments, the feet's events, and which of them belong
-to the walk's main direction."""
+"""Stages 2-4 and 6: the walk's direction and segments, the feet's events, the walk's ends
+settled by them, and which events belong to the walk's main direction."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ class FootEvents:
 
 @dataclass(frozen=True)
 class MainWalk:
-    """Stage 5, the walk the metrics describe: its main direction only (a clip that walks
+    """Stage 6, the walk the metrics describe: its main direction only (a clip that walks
     forward to the start and then backward would otherwise mix the two).
 
     Attributes:
@@ -168,7 +168,7 @@ def facing_findings(direction: DirectionAnalysis) -> tuple[Finding, ...]:
 
 
 def split_main_walk(events: list[Event], direction: DirectionAnalysis) -> MainWalk:
-    """Stage 5 (see :class:`MainWalk`)."""
+    """Stage 6 (see :class:`MainWalk`)."""
     main = direction.walk_direction
     in_main = _in_direction(events, direction.segments, main)
     pairs = list(zip(events, in_main, strict=True))
