@@ -17,7 +17,7 @@ import numpy as np
 from vision.camera_motion import CameraMotionOptions, CameraMotionTracker
 from vision.foot_motion import FootMotionOptions, foot_motion, grey
 from vision.landmarks import NUM_LANDMARKS
-from vision.pose import FramePoses, MediaPipePoseEstimator, PersonPose, PoseEstimator, PoseOptions
+from vision.pose import FramePoses, PersonPose, PoseEstimator, PoseOptions, create_estimator
 from vision.sequence import PoseSequence
 from vision.tracking import TrackingOptions, track_people
 from vision.video import iter_frames, probe
@@ -168,7 +168,8 @@ def extract_pose(
         video_path: any container the decoder reads (mp4, mov, avi, webm, mkv).
         options: :class:`ExtractOptions` (or just the pose backend's :class:`PoseOptions`).
         progress: called with the fraction done, 0-1.
-        estimator: a ready pose backend (default: a new MediaPipe one, closed afterwards).
+        estimator: a ready pose backend (default: a new one of ``options.pose.backend``,
+            closed afterwards).
 
     Returns:
         The subject's landmarks (raw: not smoothed, gaps not filled); frames where the subject
@@ -182,7 +183,7 @@ def extract_pose(
         options = ExtractOptions(pose=options)
     opts = options or ExtractOptions()
     own = estimator is None
-    est: PoseEstimator = estimator or MediaPipePoseEstimator(opts.pose)
+    est: PoseEstimator = estimator or create_estimator(opts.pose)
     try:
         frames, fps, width, height = detect_people(video_path, est, opts, progress)
     finally:

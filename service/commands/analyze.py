@@ -14,6 +14,7 @@ from typing import Any
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from vision.gait.events import DEFAULT_DETECTOR, DEFAULT_FRONTAL_DETECTOR, REGISTRY
+    from vision.pose import POSE_BACKENDS
 
     parser = subparsers.add_parser(
         "analyze",
@@ -79,6 +80,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"foot event detector (default: {DEFAULT_DETECTOR} from the side, "
         f"{DEFAULT_FRONTAL_DETECTOR} from the front or back)",
     )
+    parser.add_argument(
+        "--backend",
+        choices=POSE_BACKENDS,
+        default="tasks",
+        help="pose backend: tasks (MediaPipe Tasks, default) or onnx (ONNX Runtime); "
+        "the same networks",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     parser.set_defaults(func=run)
 
@@ -141,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
         for note in notes:
             print(f"using {note}", file=sys.stderr)
 
-    from vision.pipeline import NoPersonError, analyze_pose, analyze_video
+    from vision.pipeline import ExtractOptions, NoPersonError, analyze_pose, analyze_video
+    from vision.pose import PoseOptions
     from vision.sequence import PoseSequence
     from vision.video import VideoError
 
@@ -157,7 +166,8 @@ def run(args: argparse.Namespace) -> int:
                 return 2
             result = analyze_pose(seq, options)
         else:
-            result = analyze_video(args.video, options, progress)
+            extract = ExtractOptions(pose=PoseOptions(backend=args.backend))
+            result = analyze_video(args.video, options, progress, extract)
     except (VideoError, NoPersonError) as exc:
         print(f"\nretrogait analyze: {exc}", file=sys.stderr)
         return 2
