@@ -18,6 +18,7 @@ from vision.camera_motion import CameraMotionOptions, CameraMotionTracker
 from vision.foot_motion import FootMotionOptions, foot_motion, grey
 from vision.landmarks import NUM_LANDMARKS
 from vision.pose import FramePoses, PersonPose, PoseEstimator, PoseOptions, create_estimator
+from vision.prefetch import prefetched
 from vision.sequence import PoseSequence
 from vision.tracking import TrackingOptions, track_people
 from vision.video import iter_frames, probe
@@ -76,7 +77,8 @@ def detect_people(
     frames: list[FramePoses] = []
     camera = CameraMotionTracker(opts.camera_motion) if opts.camera_motion is not None else None
     previous = None
-    for frame in iter_frames(video_path, max_side=opts.max_side):
+    # Decoding runs in its own thread, a few frames ahead of pose estimation.
+    for frame in prefetched(iter_frames(video_path, max_side=opts.max_side)):
         if opts.max_frames is not None and frame.index >= opts.max_frames:
             break
         scale = info.width / frame.rgb.shape[1]
