@@ -170,7 +170,8 @@ def weighted_nms(detections: Detections, min_suppression: float) -> Detections:
         order = order[iou <= min_suppression]
         if group.size == 0:  # a degenerate box overlaps nothing, itself included
             group, order = np.array([best]), order[order != best]
-        weights = detections.scores[group]
+        # Scores are at least the detector's threshold; the floor keeps a zero-threshold call sane.
+        weights = np.maximum(detections.scores[group], 1e-12)
         corners = np.concatenate(
             [
                 detections.boxes[group, :2],

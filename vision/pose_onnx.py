@@ -3,14 +3,16 @@ Runtime with our own pre- and post-processing (:mod:`vision.blazepose`).
 
 Per frame, each person tracked from the previous frame gets one landmark-network run on the
 region of interest their landmarks predicted. The person detector runs only on the first frame,
-when nobody is tracked (lost, or not yet seen: then on the same frame, so a walker who is lost
-for one frame is found again in it), and every ``detect_interval_s`` while fewer than
-``num_poses`` people are tracked, to find newcomers (a bystander, a walker re-entering). The
-Tasks graph instead runs the detector on every frame while fewer than ``num_poses`` people are
-tracked.
+when a tracked person is lost (again on the same frame, so a walker who steps behind a tree is
+looked for at once), and every ``detect_interval_s`` while fewer than ``num_poses`` people are
+tracked, to find newcomers (a bystander, a walker re-entering). The Tasks graph instead runs the
+detector on every frame while fewer than ``num_poses`` people are tracked and then takes each
+person's region from the detector; ``detect_interval_s=0`` does the same here.
 
-Like the Tasks ``PoseLandmarker`` in VIDEO mode, no temporal smoothing is applied to the
-landmarks (its graph has none); :mod:`vision.sequence` smooths the subject's series.
+No temporal smoothing is applied to the landmarks. The Tasks graph applies none either with
+``num_poses`` of 2 or more (the analysis default); with ``num_poses=1`` in VIDEO mode it filters
+them (a one-euro filter and a low-pass on visibility), which this backend does not reproduce:
+:mod:`vision.sequence` smooths the subject's series afterwards in both cases.
 """
 
 from __future__ import annotations
@@ -142,10 +144,14 @@ class OnnxPoseEstimator:
         detected = not rois or self._detection_due(len(rois), t_s)
         if detected:
             rois = self._with_detections(rgb, rois, t_s)
-        people, self._rois = self._track(rgb, rois)
-        if not people and not detected:
-            # Everyone tracked was lost: look for them again in this very frame.
-            people, self._rois = self._track(rgb, self._with_detections(rgb, [], t_s))
+        people, next_rois = self._track(rgb, rois, [])
+        if len(people) < len(rois) and not detected:
+            # Someone tracked was lost (walked behind something, out of the frame): look for
+            # them again in this very frame rather than up to detect_interval_s later.
+            found = self._with_detections(rgb, [], t_s)[: self.options.num_poses - len(people)]
+            more, more_rois = self._track(rgb, found, next_rois)
+            people, next_rois = people + more, next_rois + more_rois
+        self._rois = next_rois
         return people
 
     def _detection_due(self, tracked: int, t_s: float) -> bool:
@@ -182,19 +188,20 @@ class OnnxPoseEstimator:
         return [bp.roi_from_points(kp[0], kp[1], w, h) for kp in found.keypoints]
 
     def _track(
-        self, rgb: np.ndarray, rois: list[bp.Rect]
+        self, rgb: np.ndarray, rois: list[bp.Rect], tracked: list[bp.Rect]
     ) -> tuple[list[PersonPose], list[bp.Rect]]:
+        """The people in ``rois`` who are not already ``tracked``, and their next regions."""
         people: list[PersonPose] = []
         next_rois: list[bp.Rect] = []
+        threshold = self.options.min_tracking_confidence
         for roi in rois:
             found = self.landmarks(rgb, roi)
             if found is None:
                 continue
             person, next_roi = found
-            # Two regions that drifted onto one person: keep the first.
-            if any(
-                bp.rect_iou(next_roi, r) > self.options.min_tracking_confidence for r in next_rois
-            ):
+            # Two regions on one person (they drifted together, or a detection found someone
+            # already tracked): keep the first.
+            if any(bp.rect_iou(next_roi, r) > threshold for r in tracked + next_rois):
                 continue
             people.append(person)
             next_rois.append(next_roi)
