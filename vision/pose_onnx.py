@@ -109,7 +109,8 @@ def _session(path: Path, threads: int, providers: list[str]):  # noqa: ANN202 (o
     so.inter_op_num_threads = 1
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # Idle worker threads would otherwise spin, taking a core from video decoding.
+    # Idle worker threads sleep instead of spinning: a spinning thread takes a core from the
+    # decoding thread and from other processes (bench/pose_throughput.py shows the cost).
     so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), so, providers=providers)
 
