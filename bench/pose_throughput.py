@@ -11,8 +11,9 @@ number of poses.
     python bench/pose_throughput.py [CLIP] [--frames N] [--max-side PX] [--backend tasks|onnx]
 
 With ``--whole``, whole processes instead, one run each: ``retrogait analyze CLIP`` with each pose
-backend against the plain loop above with one pose (the loop a user would write), printing wall
-seconds, the ratio of wall times, times real time and peak memory (RSS) of each process.
+backend, in one process and in two (``--workers 2``), against the plain loop above with one pose
+(the loop a user would write), printing wall seconds, the ratio of wall times, times real time
+and peak memory (RSS) of each process.
 
     python bench/pose_throughput.py --whole [CLIP ...]
 """
@@ -127,11 +128,11 @@ def whole(clips: list[Path]) -> None:
             f"  plain MediaPipe loop (1 pose): {base_wall:6.1f} s  "
             f"{duration / base_wall:5.2f}x real time  peak RSS {base_rss:5.0f} MB"
         )
-        for backend in ("tasks", "onnx"):
+        for backend, workers in (("tasks", 1), ("tasks", 2), ("onnx", 1), ("onnx", 2)):
             command = [sys.executable, "-m", "service.cli", "analyze", str(clip), "-q"]
-            wall, rss = run_process([*command, "--backend", backend])
+            wall, rss = run_process([*command, "--backend", backend, "--workers", str(workers)])
             print(
-                f"  retrogait analyze --backend {backend:5s}: {wall:6.1f} s  "
+                f"  retrogait analyze --backend {backend:5s} --workers {workers}: {wall:6.1f} s  "
                 f"{duration / wall:5.2f}x real time  peak RSS {rss:5.0f} MB  "
                 f"ratio to plain loop {wall / base_wall:5.2f}"
             )

@@ -87,8 +87,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="pose backend: tasks (MediaPipe Tasks, default) or onnx (ONNX Runtime); "
         "the same networks",
     )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="processes sharing the video, each analysing a stretch of it (default 1)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     parser.set_defaults(func=run)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _sidecar(video: Path | None) -> tuple[Any, str | None, Path | None]:
@@ -166,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
                 return 2
             result = analyze_pose(seq, options)
         else:
-            extract = ExtractOptions(pose=PoseOptions(backend=args.backend))
+            extract = ExtractOptions(pose=PoseOptions(backend=args.backend), workers=args.workers)
             result = analyze_video(args.video, options, progress, extract)
     except (VideoError, NoPersonError) as exc:
         print(f"\nretrogait analyze: {exc}", file=sys.stderr)
