@@ -149,8 +149,15 @@ class OnnxPoseEstimator:
         if len(people) < len(rois) and not detected:
             # Someone tracked was lost (walked behind something, out of the frame): look for
             # them again in this very frame rather than up to detect_interval_s later.
-            found = self._with_detections(rgb, [], t_s)[: self.options.num_poses - len(people)]
-            more, more_rois = self._track(rgb, found, next_rois)
+            threshold = self.options.min_tracking_confidence
+            found = [
+                roi
+                for roi in self._with_detections(rgb, [], t_s)
+                if all(bp.rect_iou(roi, r) <= threshold for r in next_rois)
+            ]
+            more, more_rois = self._track(
+                rgb, found[: self.options.num_poses - len(people)], next_rois
+            )
             people, next_rois = people + more, next_rois + more_rois
         self._rois = next_rois
         return people
