@@ -5,7 +5,8 @@ Per frame, each person tracked from the previous frame gets one landmark-network
 region of interest their landmarks predicted. The person detector runs only on the first frame,
 when a tracked person is lost (again on the same frame, so a walker who steps behind a tree is
 looked for at once), and every ``detect_interval_s`` while fewer than ``num_poses`` people are
-tracked, to find newcomers (a bystander, a walker re-entering). The Tasks graph instead runs the
+tracked, to find newcomers (a bystander, a walker entering or re-entering: found within
+``detect_interval_s`` of coming into view). The Tasks graph instead runs the
 detector on every frame while fewer than ``num_poses`` people are tracked and then takes each
 person's region from the detector; ``detect_interval_s=0`` does the same here.
 
@@ -142,7 +143,7 @@ class OnnxPoseEstimator:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected (H, W, 3) uint8 RGB, got {rgb.shape} {rgb.dtype}")
         rois = self._rois
-        detected = not rois or self._detection_due(len(rois), t_s)
+        detected = self._detection_due(len(rois), t_s)
         if detected:
             rois = self._with_detections(rgb, rois, t_s)
         people, next_rois = self._track(rgb, rois, [])
