@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,39 +36,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from cases import TOLERANCE_S, Case, pose_cached, real_cases  # noqa: E402
+
 from vision.analysis import AnalysisOptions, analyze_sequence  # noqa: E402
-from vision.gait.agreement import (  # noqa: E402
-    load_event_labels,
-    match_events,
-    reversed_events,
-)
+from vision.gait.agreement import match_events  # noqa: E402
 from vision.gait.events import REGISTRY, default_detector  # noqa: E402
 from vision.gait.scale import FloorCalibration  # noqa: E402
 from vision.result import Event  # noqa: E402
 from vision.sequence import PoseSequence  # noqa: E402
 
-TOLERANCE_S = 0.1
 LIFT_TOLERANCE_S = 0.4
-DEMO_CONTACTS = ROOT / "tests" / "data" / "backward_walk_side_demo4.contacts.csv"
-
-
-@dataclass
-class Case:
-    name: str
-    seq: PoseSequence
-    truth_events: list[Event]
-    options: AnalysisOptions
-    direction: str
-    window_s: tuple[float, float] | None = None
-    step_count: int | None = None
-    step_length_m: float | None = None
-    speed_mps: float | None = None
-    cadence_spm: float | None = None
-    trunk_flexion_deg: float | None = None
-    lateral_lean_deg: float | None = None
-    walk_s: tuple[float, float] | None = None  # (start, end) of the walk, seconds
-    test_3mbwt_s: float | None = None  # the 3 m test's true time, where the walk passes 3 m
-    test_calibration: FloorCalibration | None = None  # its start and 3 m lines
 
 
 def walk_span(segments: list[dict], direction: str) -> tuple[float, float] | None:
@@ -267,58 +244,6 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
     )
 
 
-def pose_cached(clip: Path, cached: Path | None) -> PoseSequence:
-    """The pose sequence of ``clip``, read from ``cached`` when there, else extracted (and saved
-    there when a path is given)."""
-    if cached is not None and cached.exists():
-        return PoseSequence.load(cached)
-    from vision.pipeline import extract_pose
-
-    seq = extract_pose(clip)
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        seq.save(cached)
-    return seq
-
-
-def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
-    clip = videos / "forward_walk_side_labeled.mp4"
-    labels = videos / "forward_walk_side_labeled.events.csv"
-    if not clip.exists() or not labels.exists():
-        print(f"(real clips not found under {videos}: skipped)")
-        return []
-    seq = pose_cached(clip, pose_dir / f"{clip.stem}.npz" if pose_dir else None)
-    truth = load_event_labels(labels, seq.fps)
-    seen = np.flatnonzero(seq.has_pose)
-    # Compare where the pose model sees the person (the labels also cover frames before that).
-    win = (float(seq.t_s[seen[0]]) + TOLERANCE_S, float(seq.t_s[seen[-1]]) - TOLERANCE_S)
-    last = int(seq.frame_index[-1])
-    rev = seq.reversed()
-    t_end = float(seq.t_s[-1])
-    cases = [
-        Case("real forward labeled", seq, truth, AnalysisOptions(), "forward", win),
-        Case(
-            "real same reversed",
-            rev,
-            reversed_events(truth, last, seq.fps),
-            AnalysisOptions(),
-            "backward",
-            (t_end - win[1], t_end - win[0]),
-        ),
-    ]
-    demo = videos / "backward_walk_side_demo4.mp4"
-    if demo.exists():
-        seq = pose_cached(demo, pose_dir / f"{demo.stem}.npz" if pose_dir else None)
-        # Our own labels of its backward walk's contacts (tests/data/README.md); the walk's
-        # last contact, at the picture's edge, is not labelled (within_labels leaves it out).
-        labels = load_event_labels(DEMO_CONTACTS, seq.fps)
-        # Ten backward steps: the nine labelled and the one landing at the picture's edge.
-        cases.append(
-            Case("real backward demo4", seq, labels, AnalysisOptions(), "backward", step_count=10)
-        )
-    return cases
-
-
 def _test_time(test: dict | None, direction: str) -> float | None:
     """The 3 m backward walk test's true time (s) of a backward walk that passes 3 m."""
     return float(test["time_s"]) if test and direction == "backward" else None
@@ -382,8 +307,54 @@ def evaluate(case: Case, detector: str) -> dict:
         "dir_ok": m.walk_direction == case.direction,
         "dir_given": m.walk_direction is not None,
         "frontal": res.extras.get("view") in ("front", "back"),
+        "group": group_of(case.name),
+        "risk": _fall_risk_level(res, case.direction),
+        **_footprint_errors(res, case),
     }
+    row["risk_wrong"] = row["risk"] != "undetermined" and _counted_wrong(row, case)
     return row
+
+
+def group_of(name: str) -> str:
+    """The kind of evidence a clip is: real footage, rendered through the pose model, or a
+    landmark-level synthetic walk."""
+    return (
+        "real" if name.startswith("real") else "synthetic" if name.startswith("syn") else "rendered"
+    )
+
+
+def _fall_risk_level(res, direction: str) -> str:
+    """The fall-risk level of the walk under the protocol of its own direction."""
+    from vision.assess import AssessOptions, assess
+
+    protocol = "forward" if direction == "forward" else "free_backward"
+    return assess(res, AssessOptions(protocol=protocol)).fall_risk.level
+
+
+def _counted_wrong(row: dict, case: Case) -> bool:
+    """The step count off by two or more, or the cadence by more than 5 steps/min."""
+    found = int(row["steps"].split("/")[0]) if case.step_count is not None else None
+    off = found is not None and abs(found - case.step_count) >= 2
+    return off or (row["cad"] is not None and abs(row["cad"]) > 5.0)
+
+
+def _footprint_errors(res, case: Case) -> dict:
+    """Step lengths (px, the case's calibration being one metre per pixel) against the hand-
+    clicked heels' spacing: each true step matched to the found step landing within the
+    contact tolerance; mean and worst error in %, and how many true steps found a match."""
+    if not case.footprint_steps_px:
+        return {"fp_mean_pct": None, "fp_worst_pct": None, "fp_matched": None}
+    errs = []
+    for t, true_px in case.footprint_steps_px:
+        near = [s for s in res.steps if abs(s.t_contact_s - t) <= TOLERANCE_S and s.length_m]
+        if near:
+            s = min(near, key=lambda s: abs(s.t_contact_s - t))
+            errs.append(100.0 * (s.length_m / true_px - 1.0))
+    return {
+        "fp_mean_pct": float(np.mean(errs)) if errs else None,
+        "fp_worst_pct": max(errs, key=abs) if errs else None,
+        "fp_matched": f"{len(errs)}/{len(case.footprint_steps_px)}",
+    }
 
 
 def _true_double_support(case: Case) -> float | None:
@@ -454,26 +425,63 @@ def _f(v: float | None, fmt: str) -> str:
     return "-" if v is None or not np.isfinite(v) else format(v, fmt)
 
 
+GROUPS = ("real", "rendered", "synthetic")  # printed in this order: real footage first
+
+
+def print_row(r: dict) -> None:
+    print(
+        f"{r['clip']:34s} {_f(r['P'], '.2f'):>5s} {_f(r['R'], '.2f'):>5s} "
+        f"{_f(r['med_fr'], '.1f'):>6s} {_f(r['p95_fr'], '.1f'):>6s} {r['steps']:>6s} "
+        f"{_f(r['len_cm'], '+.1f'):>7s} {_f(r['cad'], '+.1f'):>7s} "
+        f"{_f(r['flex'], '+.1f'):>8s} {_f(r['lean'], '+.1f'):>8s} "
+        f"{_f(r['beg_s'], '+.2f'):>6s} {_f(r['end_s'], '+.2f'):>6s} "
+        f"{_f(r['test_s'], '+.2f'):>6s}"
+        f"{'*' if r['test_flag'] else ' '}  {r['dir']:18s} {r['risk']}"
+        + ("  WRONG" if r["risk_wrong"] else "")
+    )
+
+
+def print_group_summary(group: str, rows: list[dict]) -> None:
+    """One line per group: contact F1 (mean, worst), timing, step counts, cadence, the step
+    lengths against hand-clicked footprints and the confident fall-risk levels on clips whose
+    steps or cadence are off (step count by 2 or more, cadence by more than 5 steps/min)."""
+    f1 = [r["F1"] for r in rows]
+    med = [r["med_fr"] for r in rows if np.isfinite(r["med_fr"])]
+    counted = [r["steps_ok"] for r in rows if r["steps_ok"] is not None]
+    cad = [abs(r["cad"]) for r in rows if r["cad"] is not None]
+    print(
+        f"  {group}: {len(rows)} clips; contact F1 mean {np.nanmean(f1):.3f}, worst "
+        f"{np.nanmin(f1):.3f}; median timing error worst {max(med, default=float('nan')):.1f} "
+        f"frames; step count exact {sum(counted)}/{len(counted)}; cadence |error| worst "
+        f"{max(cad, default=float('nan')):.1f} steps/min; fall risk confident with steps or "
+        f"cadence off: {sum(r['risk_wrong'] for r in rows)}"
+    )
+    for r in rows:
+        if r["fp_matched"] is not None:
+            print(
+                f"    {r['clip']}: step length vs hand-clicked heels {r['fp_matched']} steps, "
+                f"mean {_f(r['fp_mean_pct'], '+.1f')} %, worst {_f(r['fp_worst_pct'], '+.1f')} %"
+            )
+
+
 def print_table(rows: list[dict], detector: str) -> None:
     print(f"\n== detector: {detector} (contacts matched within {TOLERANCE_S * 1000:.0f} ms)")
     head = (
         f"{'clip':34s} {'P':>5s} {'R':>5s} {'med fr':>6s} {'p95 fr':>6s} {'steps':>6s} "
         f"{'len cm':>7s} {'cad spm':>7s} {'flex deg':>8s} {'lean deg':>8s} {'beg s':>6s} "
         f"{'end s':>6s} "
-        f"{'3mbwt s':>7s}  direction found/true"
+        f"{'3mbwt s':>7s}  {'direction found/true':18s} fall risk"
     )
     print(head)
+    for group in GROUPS:
+        mine = [r for r in rows if r["group"] == group]
+        if not mine:
+            continue
+        print(f"-- {group} clips " + "-" * (len(head) - len(group) - 10))
+        for r in mine:
+            print_row(r)
+        print_group_summary(group, mine)
     print("-" * len(head))
-    for r in rows:
-        print(
-            f"{r['clip']:34s} {_f(r['P'], '.2f'):>5s} {_f(r['R'], '.2f'):>5s} "
-            f"{_f(r['med_fr'], '.1f'):>6s} {_f(r['p95_fr'], '.1f'):>6s} {r['steps']:>6s} "
-            f"{_f(r['len_cm'], '+.1f'):>7s} {_f(r['cad'], '+.1f'):>7s} "
-            f"{_f(r['flex'], '+.1f'):>8s} {_f(r['lean'], '+.1f'):>8s} "
-            f"{_f(r['beg_s'], '+.2f'):>6s} {_f(r['end_s'], '+.2f'):>6s} "
-            f"{_f(r['test_s'], '+.2f'):>6s}"
-            f"{'*' if r['test_flag'] else ' '}  {r['dir']}"
-        )
     f1 = np.nanmean([r["F1"] for r in rows])
     med = np.nanmedian([r["med_fr"] for r in rows])
     lens = [abs(r["len_cm"]) for r in rows if r["len_cm"] is not None]
@@ -484,7 +492,9 @@ def print_table(rows: list[dict], detector: str) -> None:
         f"direction right {sum(r['dir_ok'] for r in rows)}/{len(rows)} "
         f"({sum(r['dir_given'] and not r['dir_ok'] for r in rows)} wrong, "
         f"{sum(not r['dir_given'] for r in rows)} not given); "
-        f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm"
+        f"step length mean abs error {np.mean(lens) if lens else float('nan'):.1f} cm; "
+        f"fall risk confident with steps or cadence off on {sum(r['risk_wrong'] for r in rows)} "
+        "clips (target 0)"
     )
     for kind in ("render", "sample", "syn"):
         fb = [
@@ -552,6 +562,8 @@ def print_table(rows: list[dict], detector: str) -> None:
         )
     for end in ("beg_s", "end_s"):
         err = np.abs([r[end] for r in rows if r[end] is not None])
+        if not err.size:
+            continue
         print(
             f"  walk {end[:3]} vs truth over {len(err)} clips: median |error| "
             f"{np.nanmedian(err):.2f} s, worst {np.nanmax(err):.2f} s, "
@@ -572,13 +584,22 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated event detectors to compare; auto: the library's "
         "choice by view (default: auto and every detector)",
     )
-    args = ap.parse_args(argv)
-    cases = (
-        real_cases(args.videos, args.pose_dir)
-        + sample_cases(args.pose_dir)
-        + bench_clip_cases(args.pose_dir)
-        + synthetic_cases(args.quick)
+    ap.add_argument(
+        "--groups",
+        default=",".join(GROUPS),
+        help=f"comma-separated groups of clips to run (default: {','.join(GROUPS)})",
     )
+    args = ap.parse_args(argv)
+    groups = set(args.groups.split(","))
+    if groups - set(GROUPS):
+        ap.error(f"unknown groups: {', '.join(sorted(groups - set(GROUPS)))}")
+    cases = []
+    if "real" in groups:
+        cases += real_cases(args.videos, args.pose_dir)
+    if "rendered" in groups:
+        cases += sample_cases(args.pose_dir) + bench_clip_cases(args.pose_dir)
+    if "synthetic" in groups:
+        cases += synthetic_cases(args.quick)
     rows = {}
     for detector in args.detectors.split(","):
         rows[detector] = [evaluate(c, detector) for c in cases]

@@ -22,7 +22,9 @@ from starlette.exceptions import HTTPException
 
 from service import migrations
 from service.api import analyses, health, patients
+from service.api.docs import mount_docs
 from service.deps import AppState, JobDispatcher
+from service.http_extras import install_http_extras
 from service.local_pool import LocalWorkerPool
 from service.metrics import make_registry
 from service.settings import Settings
@@ -73,9 +75,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Gait and balance assessment of backward walking from video. "
         "A screening aid, not a diagnosis.",
         lifespan=lifespan,
+        docs_url=None,  # served from installed assets by mount_docs, not from a CDN
+        redoc_url=None,
     )
     app.state.retrogait = state
     app.state.metrics_registry = make_registry(sessions)
+    mount_docs(app)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -91,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(analyses.router)
     app.include_router(patients.router)
-    for optional in ("service.api.batches", "service.api.live"):
+    for optional in ("service.api.batches", "service.api.live", "service.api.visit_changes"):
         try:
             module = importlib.import_module(optional)
         except ModuleNotFoundError as exc:
@@ -109,4 +114,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return FileResponse(WEB_DIR / "clinic.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    install_http_extras(app)
     return app

@@ -5,17 +5,29 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
 
 from service.commands import COMMAND_MODULES
+from service.commands.quiet import lower_native_log_levels, native_stderr_silenced
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class CommandParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (the usage is a ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` naming a command, only that command's module is imported (the
+    others' imports would only slow down its checks)."""
+    parser = CommandParser(
         prog="retrogait",
         description="Gait and balance assessment of backward walking from video.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    wanted = [argv[0]] if argv and argv[0] in COMMAND_MODULES else COMMAND_MODULES
+    for name in wanted:
         try:
             module = importlib.import_module(f"service.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -23,13 +35,28 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # command not built yet
             raise
         module.register(sub)
+    for command in sub.choices.values():
+        if not command.get_default("native_logs"):
+            continue  # runs no pose model: nothing to show
+        command.add_argument(
+            "--verbose",
+            action="store_true",
+            help="also show the native libraries' own logging (MediaPipe, TensorFlow Lite)",
+        )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
+    quiet = getattr(args, "native_logs", False) and not args.verbose
+    if quiet:
+        lower_native_log_levels()
     try:
+        if quiet:
+            with native_stderr_silenced():
+                return int(args.func(args) or 0)
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

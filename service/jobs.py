@@ -233,6 +233,7 @@ def execute(
         if job is None or job.worker_id != worker_id:
             return "cancelled"
         options = dict(job.options or {})
+        display_name = job.video_filename
         video = next((settings.data_dir / a.path for a in job.artefacts if a.kind == "video"), None)
     if video is None or not video.exists():
         finish(
@@ -247,7 +248,9 @@ def execute(
     started = time.perf_counter()
     try:
         with _Heartbeat(sessions, analysis_id, worker_id, settings.job_lease_s, parent_pid) as hb:
-            doc, pose_path = pipeline_bridge.analyse(video, options, out_dir, hb.report)
+            doc, pose_path = pipeline_bridge.analyse(
+                video, options, out_dir, hb.report, display_name
+            )
             if settings.render_overlay and pose_path is not None:
                 overlay = pipeline_bridge.render_overlay(video, pose_path, out_dir)
                 if overlay is not None:
@@ -266,7 +269,8 @@ def execute(
             sessions,
             analysis_id,
             worker_id,
-            f"{ANALYSIS_CRASHED} {type(exc).__name__}: {exc}",
+            f"{ANALYSIS_CRASHED} {type(exc).__name__}: "
+            + pipeline_bridge.in_user_terms(str(exc), video, display_name),
         )
     elapsed_s = time.perf_counter() - started
     if finish(

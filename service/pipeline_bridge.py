@@ -21,6 +21,13 @@ class UserVideoError(Exception):
     """The video cannot be analysed for a reason the user can act on (message says which)."""
 
 
+def in_user_terms(message: str, stored: Path, display_name: str) -> str:
+    """``message`` with the stored file's name replaced by the one the user uploaded (the library
+    names the file it read, such as ``video.mp4`` in the analysis folder, which the user never
+    saw)."""
+    return message.replace(stored.name, display_name or "the upload")
+
+
 def analysis_options(options: dict[str, Any]) -> Any:
     """``vision.analysis.AnalysisOptions`` from the stored request options (unknown keys and
     ``None`` values are left to the library's defaults). The floor calibration arrives as JSON:
@@ -57,11 +64,16 @@ def analysis_options(options: dict[str, Any]) -> Any:
 
 
 def analyse(
-    video: Path, options: dict[str, Any], out_dir: Path, progress: Callable[[float], None]
+    video: Path,
+    options: dict[str, Any],
+    out_dir: Path,
+    progress: Callable[[float], None],
+    display_name: str = "",
 ) -> tuple[dict[str, Any], Path | None]:
     """Analyse ``video``; returns the result document and the saved pose sequence (or None).
 
-    Raises :class:`UserVideoError` for videos the library refuses with a reason.
+    Raises :class:`UserVideoError` for videos the library refuses with a reason, the file named
+    ``display_name`` (the name it was uploaded with).
     """
     from vision import pipeline
 
@@ -79,7 +91,7 @@ def analyse(
         result = _analyse_pose(pipeline, seq, opts, options)
         progress(0.9)
     except user_errors as exc:
-        raise UserVideoError(str(exc)) from exc
+        raise UserVideoError(in_user_terms(str(exc), video, display_name)) from exc
     doc = result.to_dict()
     # A document the API could not serve must fail the job here, not every later GET.
     ResultDocument.model_validate(doc)

@@ -189,11 +189,15 @@ class VisitView:
 
 @dataclass
 class TrendView:
+    """A metric per visit date: same-date recordings are averaged (``ranges`` holds their
+    (lowest, highest) where a date has more than one; None otherwise)."""
+
     spec: MetricSpec
     labels: list[str]
     values: list[float | None]
     change: MetricChange  # first versus last visit, as the assessment judges it
     change_text: str
+    ranges: list[tuple[float, float] | None] = field(default_factory=list)
 
 
 @dataclass
@@ -275,7 +279,12 @@ _METHOD_BY_KIND: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-def _reason_for(spec: MetricSpec, warnings: list[str]) -> str:
+TEST_NOT_REQUESTED = "the 3 m backward walk test was not requested for this recording"
+
+
+def _reason_for(spec: MetricSpec, warnings: list[str], test_requested: bool = True) -> str:
+    if spec.kind == "test" and not test_requested:
+        return TEST_NOT_REQUESTED
     for warning in warnings:
         low = warning.lower()
         if any(word in low for word in spec.keywords):
@@ -333,7 +342,7 @@ def visit_view(doc: dict[str, Any], index: int) -> VisitView:
                 value_text=format_value(value, spec),
                 method=_METHOD_BY_KIND[spec.kind](doc),
                 measured=measured,
-                reason=None if measured else _reason_for(spec, warnings),
+                reason=None if measured else _reason_for(spec, warnings, "test_3mbwt" in extras),
             )
         )
     risk = doc.get("fall_risk") or {}
@@ -399,15 +408,36 @@ def _trends(
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"a result document lacks a required part: {exc}") from exc
-    labels = [v.date or f"visit {v.index}" for v in visits]
+    by_visit = [v.date or f"visit {v.index}" for v in visits]
+    labels = list(dict.fromkeys(by_visit))
     trends = []
     for path in TREND_METRICS:
         spec = _spec(path)
-        values = [metric_value(doc, path) for doc in results]
-        values = [float(v) if isinstance(v, int | float) else None for v in values]
+        raw = [metric_value(doc, path) for doc in results]
+        groups = [
+            [
+                float(v)
+                for v, at in zip(raw, by_visit, strict=True)
+                if at == label and isinstance(v, int | float)
+            ]
+            for label in labels
+        ]
+        values = [sum(g) / len(g) if g else None for g in groups]
+        ranges = [(min(g), max(g)) if len(g) > 1 else None for g in groups]
         change = changes.get(".".join(path))
-        trends.append(TrendView(spec, labels, values, change, _change_text(spec, change)))
+        trends.append(TrendView(spec, labels, values, change, _change_text(spec, change), ranges))
     return trends, list(changes.notes)
+
+
+DETAIL_UNITS = {"_cm": "cm", "_kg": "kg", "_m": "m", "_years": "years"}
+
+
+def _detail(key: str, value: Any) -> tuple[str, str]:
+    """("height", "162 cm") from ("height_cm", 162.0): the unit goes with the value."""
+    for suffix, unit in DETAIL_UNITS.items():
+        if key.endswith(suffix) and isinstance(value, int | float):
+            return key[: -len(suffix)].replace("_", " "), f"{value:g} {unit}"
+    return key.replace("_", " "), str(value)
 
 
 def build_report(
@@ -425,11 +455,13 @@ def build_report(
     patient_id = patient.pop("id", None) or patient.pop("patient_id", None)
     patient_id = patient_id or first_visit.get("patient_id")
     name = patient.pop("name", None)
-    details = [(str(k).replace("_", " "), str(v)) for k, v in patient.items() if v is not None]
+    details = [_detail(str(k), v) for k, v in patient.items() if v is not None]
     condition = str(patient.pop("condition", None) or "general")
     if condition not in CONDITIONS:
         raise ValueError(f"unknown condition {condition!r}; known: {', '.join(CONDITIONS)}")
-    trends, trend_notes = _trends(results, visits, condition) if len(visits) >= 2 else ([], [])
+    # A trend needs two visit dates: recordings of one date are repeats, not a change.
+    dates = {v.date or f"visit {v.index}" for v in visits}
+    trends, trend_notes = _trends(results, visits, condition) if len(dates) >= 2 else ([], [])
     return ReportView(
         patient_id=str(patient_id) if patient_id is not None else None,
         patient_name=str(name) if name is not None else None,

@@ -24,9 +24,16 @@ DIRECTION_COLOURS = {"backward": "#2ca02c", "forward": "#9467bd", "turning": "#f
 
 @dataclass(frozen=True)
 class PlotOptions:
+    """One style for every report plot: readable on a phone screen and on A4 (fonts in points at
+    the figure's own size; figures are shown at about their width)."""
+
     width_in: float = 6.4
-    height_in: float = 2.3
+    height_in: float = 2.8
     dpi: int = 110
+    title_pt: float = 12.0
+    label_pt: float = 10.5
+    tick_pt: float = 9.5
+    legend_pt: float = 9.5
 
 
 def _png(fig: Figure) -> bytes:
@@ -40,31 +47,67 @@ def _figure(options: PlotOptions) -> Figure:
     return Figure(figsize=(options.width_in, options.height_in), dpi=options.dpi)
 
 
+def _style(ax: Any, title: str, xlabel: str, ylabel: str, options: PlotOptions) -> None:
+    """Title, axis labels with units, grid, and the legend below the axes (never over data)."""
+    ax.set_title(title, fontsize=options.title_pt)
+    ax.set_xlabel(xlabel, fontsize=options.label_pt)
+    ax.set_ylabel(ylabel, fontsize=options.label_pt)
+    ax.tick_params(labelsize=options.tick_pt)
+    ax.grid(alpha=0.3)
+    handles, _ = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(
+            fontsize=options.legend_pt,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.28),
+            ncol=min(len(handles), 3),
+            frameon=False,
+        )
+
+
+def steady_flags(doc: dict[str, Any]) -> list[bool]:
+    """Per step of ``doc["steps"]``: whether the summary metrics use it (a walk's first and last
+    steps are left out once it has four or more); all True where the result does not say."""
+    steps = doc.get("steps") or []
+    details = (doc.get("extras") or {}).get("step_details") or []
+    if len(details) != len(steps):
+        return [True] * len(steps)
+    return [bool(d.get("steady", True)) for d in details]
+
+
 def step_length_png(doc: dict[str, Any], options: PlotOptions = PlotOptions()) -> bytes | None:
-    """Step length (m) of each step, by foot, against contact time (s); ``None`` if unscaled."""
-    steps = [s for s in doc.get("steps") or [] if s.get("length_m") is not None]
-    if not steps:
+    """Step length (m) of each step, by foot, against contact time (s); ``None`` if unscaled.
+
+    The mean line is the result's own mean step length (the table's number, over the steady
+    steps); steps it leaves out are drawn hollow and named in the legend."""
+    flagged = [
+        (s, steady)
+        for s, steady in zip(doc.get("steps") or [], steady_flags(doc), strict=False)
+        if s.get("length_m") is not None
+    ]
+    if not flagged:
         return None
     fig = _figure(options)
     ax = fig.add_subplot()
     for foot, colour in FOOT_COLOURS.items():
-        own = [s for s in steps if s.get("foot") == foot]
-        if own:
-            ax.plot(
-                [s["t_contact_s"] for s in own],
-                [s["length_m"] for s in own],
-                "o",
-                color=colour,
-                label=f"{foot} foot",
-            )
-    mean_m = float(np.mean([s["length_m"] for s in steps]))
-    ax.axhline(mean_m, color="grey", linestyle="--", linewidth=1, label=f"mean {mean_m:.2f} m")
-    ax.set_xlabel("time of foot contact (s)")
-    ax.set_ylabel("step length (m)")
-    ax.set_ylim(bottom=0)
-    ax.set_title("Step length per step")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+        for steady in (True, False):
+            own = [s for s, st in flagged if s.get("foot") == foot and st == steady]
+            if own:
+                ax.plot(
+                    [s["t_contact_s"] for s in own],
+                    [s["length_m"] for s in own],
+                    "o",
+                    markersize=7,
+                    color=colour,
+                    markerfacecolor=colour if steady else "white",
+                    label=f"{foot} foot" + ("" if steady else ", not in the mean"),
+                )
+    mean_m = ((doc.get("metrics") or {}).get("step_length_m") or {}).get("mean")
+    if isinstance(mean_m, int | float):
+        ax.axhline(mean_m, color="grey", linestyle="--", linewidth=1, label=f"mean {mean_m:.3f} m")
+    top = max(s["length_m"] for s, _ in flagged)
+    ax.set_ylim(0, top * 1.15)
+    _style(ax, "Step length per step", "time of foot contact (s)", "step length (m)", options)
     return _png(fig)
 
 
@@ -111,16 +154,13 @@ def trunk_angle_png(doc: dict[str, Any], options: PlotOptions = PlotOptions()) -
     if np.isfinite(lateral_deg).any():
         ax.plot(t_s, lateral_deg, color="#8c564b", linewidth=1.0, label="lateral lean")
     ax.axhline(0, color="grey", linewidth=0.8)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("trunk angle (deg)")
-    ax.set_title("Trunk angle over the walk")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper right", ncol=2)
+    _style(ax, "Trunk angle over the walk", "time (s)", "trunk angle (deg)", options)
     return _png(fig)
 
 
 def trend_png(trend: TrendView, options: PlotOptions = PlotOptions()) -> bytes | None:
-    """A metric across visits; the first visit's value +- the smallest real change is shaded."""
+    """A metric per visit date (same-date recordings averaged, their range drawn); the first
+    visit's value +- the smallest real change is shaded."""
     points = [(i, v) for i, v in enumerate(trend.values) if v is not None]
     if not points:
         return None
@@ -142,12 +182,20 @@ def trend_png(trend: TrendView, options: PlotOptions = PlotOptions()) -> bytes |
             alpha=0.15,
             label=f"first visit ± {size:.3g} {change.unit} ({change.threshold_kind})",
         )
-    ax.plot(xs, ys, "o-", color="black")
-    ax.set_xticks(range(len(trend.labels)), trend.labels, rotation=20, fontsize=8)
+    ax.plot(xs, ys, "o-", color="black", markersize=7, label="mean of the date's recordings")
+    spans = [(i, r) for i, r in enumerate(trend.ranges) if r is not None]
+    if spans:
+        ax.vlines(
+            [i for i, _ in spans],
+            [lo for _, (lo, _) in spans],
+            [hi for _, (_, hi) in spans],
+            color="black",
+            linewidth=5,
+            alpha=0.3,
+            label="range of the date's recordings",
+        )
+    ax.set_xticks(range(len(trend.labels)), trend.labels, rotation=20)
     ax.set_xlim(-0.5, len(trend.labels) - 0.5)
-    ax.set_ylabel(f"{spec.label.lower()} ({spec.unit})")
-    ax.set_title(f"{spec.label} across visits")
-    ax.grid(alpha=0.3)
-    if band:
-        ax.legend(fontsize=8, loc="best")
+    ylabel = f"{spec.label.lower()} ({spec.unit})"
+    _style(ax, f"{spec.label} across visits", "visit", ylabel, options)
     return _png(fig)

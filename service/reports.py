@@ -24,6 +24,7 @@ from fpdf.fonts import FontFace
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from PIL import Image
 
+from service.report_comparison import ComparisonView, comparison_view
 from service.report_model import TREND_NOTE, ReportView, VisitView, build_report
 from service.report_plots import step_length_png, trend_png, trunk_angle_png
 
@@ -119,7 +120,10 @@ def render_html(
 ) -> str:
     """A self-contained HTML report (plots and frames embedded as data URIs)."""
     report, assets = _prepare(results, patient, frames)
-    return _html_template().render(report=report, assets=assets, trend_note=TREND_NOTE)
+    comparisons = [comparison_view(v.doc) for v in report.visits]
+    return _html_template().render(
+        report=report, assets=assets, trend_note=TREND_NOTE, comparisons=comparisons
+    )
 
 
 @functools.cache
@@ -252,6 +256,9 @@ def _pdf_visit(pdf: FPDF, visit: VisitView, plots: list[ImageAsset]) -> None:
             + " (weights are design choices).",
             size=8,
         )
+    comparison = comparison_view(visit.doc)
+    if comparison is not None:
+        _pdf_comparison(pdf, comparison)
     for asset in plots:
         _image(pdf, asset)
     if visit.feedback:
@@ -262,6 +269,23 @@ def _pdf_visit(pdf: FPDF, visit: VisitView, plots: list[ImageAsset]) -> None:
         _heading(pdf, "Quality warnings", 10)
         for warning in visit.warnings:
             _para(pdf, f"- {warning}", size=8)
+
+
+def _pdf_comparison(pdf: FPDF, view: ComparisonView) -> None:
+    _heading(pdf, "Forward and backward walks", 10)
+    rows = [(r.label, r.forward, r.backward, r.ratio or "-") for r in view.rows]
+    _table(pdf, ("Metric", "Forward", "Backward", "Ratio b/f"), rows, (50, 45, 45, 40))
+    _para(pdf, view.ratio_note, size=8)
+    for reason in view.reasons:
+        _para(pdf, f"Not compared: {reason}.", size=8)
+    if view.norms:
+        _para(pdf, view.norms_title + ":", size=8)
+        _table(
+            pdf,
+            ("Forward walking", "Speed", "Source"),
+            [(n.label, n.speed, n.source) for n in view.norms],
+            (90, 25, 65),
+        )
 
 
 def _pdf_change_table(pdf: FPDF, report: ReportView) -> None:

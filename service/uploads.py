@@ -17,6 +17,7 @@ from pathlib import Path
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from service.pipeline_bridge import in_user_terms
 from vision.video import VideoError, iter_frames, probe
 
 VIDEO_FIELD = "video"
@@ -247,7 +248,7 @@ def check_video(path: Path, max_duration_s: float, display_name: str) -> Checked
         next(iter(iter_frames(path, max_side=64)))
     except VideoError as exc:
         # The library's message names the temporary file; the user knows their own file name.
-        message = str(exc).replace(path.name, display_name or "the upload")
+        message = in_user_terms(str(exc), path, display_name)
         raise UploadRefused(415, f"not a usable video: {message}") from exc
     except StopIteration:
         raise UploadRefused(415, "not a usable video: no frame could be decoded") from None

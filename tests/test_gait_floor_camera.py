@@ -153,6 +153,9 @@ def test_footprints_from_the_front_or_back_sit_between_heel_and_toe():
     middle = 0.5 * (heel_m[:2] + toe_m[:2])
     np.testing.assert_allclose(lifted.floor_m(moved[0, :1, 0]), [middle], atol=0.01)
     assert np.linalg.norm(scale.floor_m(feet[0, :1, 0])[0] - heel_m[:2]) > 0.03
+    # At an angle, the foot is partly end-on: the midpoint too.
+    angled, _ = footprint_points(feet, scale, "oblique")
+    np.testing.assert_allclose(angled, moved)
     # From the side the heel is the footprint, as it is.
     same, kept = footprint_points(feet, scale, "side")
     assert same is feet and kept is scale

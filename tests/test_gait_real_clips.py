@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vision.analysis import analyze_sequence
+from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.agreement import load_event_labels, match_events, reversed_events
 
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
@@ -113,3 +113,48 @@ def test_demo_backward_feet_land_and_lift_in_turn(demo):
         assert len(kinds) >= 8, foot
         repeats = [k for k, (a, b) in enumerate(zip(kinds, kinds[1:], strict=False)) if a == b]
         assert not repeats, (foot, kinds)
+
+
+JOHN = VIDEOS / "john_side_labeled.mp4"
+
+
+@pytest.fixture(scope="module")
+def john():
+    """The second real walker: his pose, the hand labels, and the bench's readings of the
+    hand-clicked heels (one metre per pixel along image x, so step lengths read in pixels)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import cases
+
+    seq = _pose(JOHN)
+    labels = load_event_labels(JOHN.with_suffix(".events.csv"), seq.fps)
+    rests = cases.heel_rests(JOHN.with_name("john_side_labeled.foot_points.csv"))
+    return seq, labels, rests, cases
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["forward", "reversed"])
+def test_john_contacts_seen_whole_are_all_found_and_steps_measure_his_footprints(john, reverse):
+    """Every contact whose foot is in the picture is found, the first after he walks in (mid-
+    swing) and the last before he walks out included, none extra, timed to a frame; each step
+    between two hand-clicked heel rests measures their spacing within 3 %."""
+    seq, labels, rests, cases = john
+    last = int(seq.frame_index[-1])
+    if reverse:
+        seq = seq.reversed()
+        labels = reversed_events(labels, last, seq.fps)
+        rests = cases.reversed_rests(rests, last)
+    truth = [e for e in labels if cases.seen_whole(seq, e)]
+    options = AnalysisOptions(calibration=cases.pixel_calibration(rests))
+    res = analyze_sequence(seq, options)
+    agree = match_events(res.events, truth, "contact", tolerance_s=0.1)
+    assert agree.n_reference == 4
+    assert agree.precision == 1.0 and agree.recall == 1.0
+    assert agree.median_abs_error_s() <= 1.0 / seq.fps + 1e-9
+    assert res.metrics.step_count == 4
+    footprints = cases.footprint_steps(rests, labels)
+    assert len(footprints) == 3
+    for t, true_px in footprints:
+        step = min(res.steps, key=lambda s: abs(s.t_contact_s - t))
+        assert abs(step.t_contact_s - t) <= 0.1
+        assert step.length_m == pytest.approx(true_px, rel=0.03)

@@ -105,8 +105,11 @@ def test_upload_two_clips_then_follow_the_patient_over_visits(server, browser) -
     headers = page.locator("#timeline thead th").all_inner_texts()
     assert "Speed (m/s)" in headers and "3MBWT (s)" in headers  # units on every metric
     speed = page.locator("#trends figure[data-metric=speed_mps]")
-    assert "Speed (m/s) per visit" in speed.locator("figcaption").inner_text()
-    assert page.locator("#trends figure[data-metric=overall_score] circle").count() == 2
+    # Two recordings of one date are one point (their mean, their range), not a trend.
+    assert "one visit date so far" in speed.locator("figcaption").inner_text()
+    assert "change since" not in page.inner_text("#trends")
+    score = page.locator("#trends figure[data-metric=overall_score] circle.point")
+    assert score.count() == 1 and "mean of 2 recordings" in score.locator("title").text_content()
 
     with page.expect_popup() as popup_info:
         rows.nth(0).locator("a.report-html").click()

@@ -81,9 +81,18 @@ def test_drop_a_backward_walk_and_read_the_result(page) -> None:
     }
     assert metrics["Walking direction"] in ("backward", "forward", "standing", "turning")
     assert 4 <= int(metrics["Steps"]) <= 40
-    # Plots drawn from the result document: a trunk-angle line and one bar per measured step.
+    # Plots drawn from the result document: a trunk-angle line and one dot per measured step.
     assert page.locator("#trunk-plot polyline").count() >= 1
-    assert page.locator("#steps-plot rect").count() >= 2
+    assert page.locator("#steps-plot circle[data-length]").count() >= 2
+    # The clip walks forward, then backward: both walks side by side, with their ratios.
+    rows = {
+        row.locator("td").nth(0).inner_text(): row.locator("td").all_inner_texts()[1:]
+        for row in page.locator("#comparison tbody tr").all()
+    }
+    forward, backward, ratio = rows["Speed"]
+    assert forward.endswith(" m/s") and backward.endswith(" m/s")
+    assert 0.4 < float(ratio) < 1.0
+    assert "Bohannon 2011" in page.inner_text("#forward-norms")
     if page.is_visible("#overlay"):
         page.wait_for_function("document.getElementById('overlay').readyState >= 1", timeout=30_000)
         assert page.eval_on_selector("#overlay", "v => v.duration") > 5

@@ -8,13 +8,16 @@ Scores, feedback and fall risk are left at their defaults; :mod:`vision.assess` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from vision.camera_motion import CameraMove, camera_move, frame_boxes
 from vision.foot_motion import by_picture_side, where_camera_still
-from vision.gait.body import despiked, mid_hip, with_consistent_legs
+from vision.gait.body import despiked, foot_points, mid_hip, with_consistent_legs
+from vision.gait.bounds import WalkValues
+from vision.gait.bouts import bout_events, summarise_bouts, walking_bouts
+from vision.gait.comparison import WalkReadings, compare_walks
 from vision.gait.direction import (
     MOVING,
     WALKS,
@@ -34,8 +37,15 @@ from vision.gait.events import (
 from vision.gait.first_movement import body_points
 from vision.gait.foot_tracks import foot_tracks
 from vision.gait.frontal_cadence import settle_frontal_cadence
+from vision.gait.plausible import plausible_events
 from vision.gait.posture import PostureOptions, posture_series, summarise_posture
 from vision.gait.protocols import ProtocolOptions, compute_test_3mbwt
+from vision.gait.quality import (
+    Evidence,
+    check_warnings,
+    evidence_warnings,
+    quality_document,
+)
 from vision.gait.rhythm import RhythmOptions, sway_rhythm
 from vision.gait.scale import (
     HEEL_POINT_HEIGHT_FRACTION,
@@ -47,6 +57,7 @@ from vision.gait.scale import (
 )
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.sway import StumbleOptions, analyze_sway, detect_stumbles
+from vision.gait.turns import turns_between_walks
 from vision.gait.walk_bounds import nearest_walks, settle_walk_ends
 from vision.result import (
     AnalysisResult,
@@ -192,7 +203,17 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
     # feet that follows the true one with a correlation of only 0.40-0.45, against 0.91-0.95
     # from the front: see the back-view warning in _frontal_step_limits.)
     depth_unreliable = frontal and not direction.facing_sure
-    events = [] if depth_unreliable else detect_events(tracks, ev_opts)
+    events, checks = plausible_events(
+        [] if depth_unreliable else detect_events(tracks, ev_opts),
+        foot_points(base.image[:, :, :2]),
+        t,
+        direction.travel,
+        picture,
+        direction.body_height_px,
+        frontal,
+        ev_opts.plausibility,
+    )
+    warnings.extend(check_warnings(checks, ev_opts.plausibility))
     result.events = events
     body = body_points(tracks.feet, mid_hip(ev_seq.image[:, :, :2]), direction.body_height_px)
     # The walk starts at the reading that starts the 3 m test's clock: one MovementOptions.
@@ -205,6 +226,7 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         body=body,
         movement=opts.protocol_options.movement,
     )
+    direction = turns_between_walks(direction, t, opts.direction)
     result.segments = direction.segments
     breaks = alternation_breaks(events)
     if breaks:
@@ -258,10 +280,32 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         other = "forward" if main == "backward" else "backward"
         warnings.append(
             f"metrics describe the {main} walking only; {len(others)} steps taken "
-            f"while {other} walking, standing or turning are listed in extras"
+            f"while {other} walking, standing or turning are left out of them (a {other} "
+            "walk of enough steps is measured on its own in the comparison)"
         )
     step_feet, step_scale = footprint_points(tracks.feet, scale, direction.view)
-    steps = analyze_steps(main_events, step_feet, t, step_scale, walk_axis, opts.steps)
+    bouts = walking_bouts(direction.segments, direction.facing, t, opts.steps.max_step_s)
+    steps = analyze_steps(
+        main_events,
+        step_feet,
+        t,
+        step_scale,
+        walk_axis,
+        opts.steps,
+        bouts_s=tuple(b.rest_s for b in bouts),
+    )
+    result.bouts = summarise_bouts(
+        bouts,
+        bout_events([] if depth_unreliable else events, direction.segments, bouts),
+        step_feet,
+        t,
+        step_scale,
+        walk_axis,
+        opts.steps,
+        limit=lambda s: _frontal_step_limits(
+            s, direction.view, scale, [], by_motion=detector == "foot_motion"
+        ),
+    )
     if depth_unreliable:
         warnings.append(
             f"steps are not counted or timed from this {direction.view} view: the "
@@ -354,6 +398,19 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         }
 
     result.metrics = _metrics(direction, steps, pose_summary, sway, test_s)
+    readings = WalkReadings(
+        events,
+        direction,
+        step_feet,
+        t,
+        step_scale,
+        walk_axis,
+        posture,
+        opts.steps,
+        opts.posture,
+        bouts_s=tuple(b.rest_s for b in bouts),
+    )
+    result.comparison = compare_walks(readings, main, (steps, pose_summary))
     stumbles = detect_stumbles(
         post_seq.image,
         t,
@@ -363,8 +420,24 @@ def analyze_sequence(seq: PoseSequence, options: AnalysisOptions | None = None) 
         frame_size=picture,
     )
     knee_at_contact = _knee_at_contact(posture.knee_flexion_deg, t, events)
+    evidence = Evidence(
+        checks,
+        len(steps.steps),
+        direction.view,
+        direction.facing_sure,
+        scale.method,
+        values=WalkValues(
+            speed_mps=result.metrics.speed_mps,
+            step_length_body_heights=_mean_bh(steps),
+            cadence_spm=result.metrics.cadence_spm,
+            body_height_m=scale.estimated_height_m,
+        ),
+    )
+    warnings.extend(evidence_warnings(evidence))
     result.extras = {
         "event_detector": detector,
+        "event_checks": asdict(checks),
+        "metric_quality": quality_document(evidence),
         "view": direction.view,
         "body_height_px": round(direction.body_height_px, 2),
         "facing_agreement": _r(direction.facing_agreement),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vision.appearance import AppearanceOptions, trunk_colours
 from vision.camera_motion import CameraMotionOptions, CameraMotionTracker
 from vision.foot_motion import FootMotionOptions, foot_motion, grey
 from vision.landmarks import NUM_LANDMARKS
@@ -48,6 +49,8 @@ class ExtractOptions:
         max_frames: stop after this many frames (None: the whole video).
         foot_motion: how the picture's change around each foot is measured (it times steps
             seen from the front or back); None: not measured.
+        appearance: how the colours of each person's trunk are measured (they tell a walker who
+            comes back from someone else); None: not measured.
         camera_motion: how the background is followed to measure the camera's own motion (a
             hand-held camera following the walker); None: not measured.
         workers: processes that share a long video, each taking a stretch of it (see
@@ -58,6 +61,7 @@ class ExtractOptions:
     tracking: TrackingOptions = field(default_factory=TrackingOptions)
     camera_motion: CameraMotionOptions | None = field(default_factory=CameraMotionOptions)
     foot_motion: FootMotionOptions | None = field(default_factory=FootMotionOptions)
+    appearance: AppearanceOptions | None = field(default_factory=AppearanceOptions)
     max_side: int | None = 1280
     max_frames: int | None = None
     workers: int = 1
@@ -99,6 +103,11 @@ def detect_people(
                     for p in people
                 ]
             previous = current
+        if opts.appearance is not None:
+            people = [
+                replace(p, appearance=trunk_colours(frame.rgb, p.xy, opts.appearance))
+                for p in people
+            ]
         moved = None
         if camera is not None:
             bg = camera.update(frame.rgb, [p.bbox() for p in people])
@@ -158,6 +167,7 @@ def sequence_from_frames(
         meta=dict(
             meta,
             subject_track_id=tracked.subject_track_id,
+            subject_rejoined_track_ids=list(tracked.rejoined_track_ids),
             people_seen=people,
             others_seen=[p for p in people if p["track_id"] != tracked.subject_track_id],
         ),

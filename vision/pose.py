@@ -27,6 +27,9 @@ class PersonPose:
     # (2,) fraction of pixels changed around [left, right] foot since the previous frame (see
     # vision.foot_motion); None where not measured.
     foot_motion: np.ndarray | None = None
+    # Hue-saturation histogram of the trunk's colours (see vision.appearance); None where not
+    # measured.
+    appearance: np.ndarray | None = None
 
     @property
     def xy(self) -> np.ndarray:

@@ -56,6 +56,20 @@ class Segment:
 
 
 @dataclass
+class Bout:
+    """One bout of walking: a pass in one direction between standing, a turn or the walker
+    leaving the picture. Lengths and speed are null without a metric scale."""
+
+    start_s: float
+    end_s: float
+    direction: Direction
+    step_count: int
+    cadence_spm: float | None = None
+    speed_mps: float | None = None
+    step_length_m: float | None = None
+
+
+@dataclass
 class Event:
     frame: int
     t_s: float
@@ -167,10 +181,57 @@ class Quality:
 
 
 @dataclass
+class WalkMetrics:
+    """One walking direction's spatiotemporal metrics and trunk flexion (a comparison walk)."""
+
+    step_count: int = 0
+    walking_s: float | None = None
+    cadence_spm: float | None = None
+    speed_mps: float | None = None
+    step_length_m: MeanSdCv = field(default_factory=MeanSdCv)
+    step_time_s: MeanSd = field(default_factory=MeanSd)
+    stride_time_sd_ms: float | None = None
+    step_length_asymmetry_pct: float | None = None
+    double_support_pct: float | None = None
+    trunk_flexion_deg: MeanMax = field(default_factory=MeanMax)
+
+
+@dataclass
+class WalkRatios:
+    """Backward over forward, each ratio None where either walk lacks the metric."""
+
+    speed_ratio: float | None = None
+    step_length_ratio: float | None = None
+    cadence_ratio: float | None = None
+
+
+@dataclass
+class ForwardNorm:
+    """A published forward-walking reference shown beside the forward walk (context only)."""
+
+    label: str
+    speed_mps: float
+    source: str
+
+
+@dataclass
+class Comparison:
+    """The forward and backward walks of one recording side by side; ``reasons`` says why an
+    entry (``forward``, ``backward``, ``backward_to_forward``) is None."""
+
+    forward: WalkMetrics | None = None
+    backward: WalkMetrics | None = None
+    backward_to_forward: WalkRatios | None = None
+    reasons: dict[str, str] = field(default_factory=dict)
+    forward_norms: list[ForwardNorm] = field(default_factory=list)
+
+
+@dataclass
 class AnalysisResult:
     video: VideoSummary
     pose: PoseSummary
     segments: list[Segment] = field(default_factory=list)
+    bouts: list[Bout] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     metrics: Metrics = field(default_factory=Metrics)
@@ -181,6 +242,7 @@ class AnalysisResult:
     quality: Quality = field(default_factory=Quality)
     # Optional extras beyond the contract's required keys (per-frame series for plots, etc.).
     extras: dict[str, Any] = field(default_factory=dict)
+    comparison: Comparison = field(default_factory=Comparison)
     schema_version: str = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -217,6 +279,7 @@ def result_from_dict(doc: dict[str, Any]) -> AnalysisResult:
         video=_build(VideoSummary, doc["video"]),
         pose=_build(PoseSummary, doc["pose"]),
         segments=[_build(Segment, s) for s in doc.get("segments", [])],
+        bouts=[_build(Bout, b) for b in doc.get("bouts", [])],
         events=[_build(Event, e) for e in doc.get("events", [])],
         steps=[_build(Step, s) for s in doc.get("steps", [])],
         metrics=_build(Metrics, m),
@@ -226,7 +289,32 @@ def result_from_dict(doc: dict[str, Any]) -> AnalysisResult:
         fall_risk=_build(FallRisk, fr),
         quality=_build(Quality, doc.get("quality") or {}),
         extras=dict(doc.get("extras") or {}),
+        comparison=_comparison(doc.get("comparison") or {}),
         schema_version=str(doc.get("schema_version", SCHEMA_VERSION)),
+    )
+
+
+def _walk(data: dict[str, Any] | None) -> WalkMetrics | None:
+    if data is None:
+        return None
+    w = dict(data)
+    for key, cls in (
+        ("step_length_m", MeanSdCv),
+        ("step_time_s", MeanSd),
+        ("trunk_flexion_deg", MeanMax),
+    ):
+        w[key] = _build(cls, w.get(key) or {})
+    return _build(WalkMetrics, w)
+
+
+def _comparison(doc: dict[str, Any]) -> Comparison:
+    ratios = doc.get("backward_to_forward")
+    return Comparison(
+        forward=_walk(doc.get("forward")),
+        backward=_walk(doc.get("backward")),
+        backward_to_forward=None if ratios is None else _build(WalkRatios, ratios),
+        reasons=dict(doc.get("reasons") or {}),
+        forward_norms=[_build(ForwardNorm, n) for n in doc.get("forward_norms") or []],
     )
 
 

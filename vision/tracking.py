@@ -6,6 +6,13 @@ tracks frame to frame (nearest predicted hip centre, gated by body size, allowed
 short occlusions), then each track is scored for walking: sustained displacement of the hip centre
 relative to body size, size, and presence. The best-scoring track is the subject; the others are
 recorded.
+
+A walker who leaves the picture and comes back (the trials of a physiotherapist's recording)
+starts a new track. Where one walker is in view at a time, a later (or earlier) track is the
+subject again when it never overlaps the subject in time, walks, has the subject's size and
+floor line and, where the colours of the trunk were measured (:mod:`vision.appearance`), the
+subject's colours. A reflection in a window or glass cabinet moves with the walker, so it
+overlaps them in time, and it is smaller.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vision.appearance import similarity, typical
 from vision.landmarks import L_ANKLE, L_HIP, L_SHOULDER, NOSE, R_ANKLE, R_HIP, R_SHOULDER
 from vision.pose import FramePoses, PersonPose
 
@@ -30,12 +38,27 @@ class TrackingOptions:
         duplicate_body_heights: two detections whose hip centres are closer than this are one
             person detected twice; the more confident one is kept.
         min_track_frames: tracks shorter than this are ignored when choosing the subject.
+        max_size_ratio: two tracks of one person differ in median body height by less than
+            this factor (a walk nearer to or further from the camera, a partly hidden body).
+        rejoin: join the subject's later or earlier passes (see the module docstring).
+        rejoin_walk_bh: a track joins only if it walks at least this far (body heights; the
+            displacement of :func:`summarise_track`): a bystander standing by does not.
+        rejoin_floor_bh: ... and its feet stand on the subject's floor line: their median
+            heights in the picture within this many body heights (design choice) ...
+        rejoin_min_similarity: ... and its trunk's colours match the subject's at least this
+            well (Bhattacharyya coefficient of their typical histograms, where both were
+            measured; design choice).
     """
 
     max_coast_s: float = 1.5
     gate_body_heights: float = 0.6
     duplicate_body_heights: float = 0.15
     min_track_frames: int = 5
+    max_size_ratio: float = 1.6
+    rejoin: bool = True
+    rejoin_walk_bh: float = 1.0
+    rejoin_floor_bh: float = 0.25
+    rejoin_min_similarity: float = 0.7
 
 
 @dataclass
@@ -75,6 +98,7 @@ class TrackingResult:
     subject: list[PersonPose | None]
     subject_track_id: int | None
     people: list[TrackSummary]
+    rejoined_track_ids: tuple[int, ...] = ()
 
 
 def hip_centre(pose: PersonPose) -> np.ndarray:
@@ -188,7 +212,9 @@ def summarise_track(track: Track, t_s: np.ndarray) -> TrackSummary:
     )
 
 
-def merge_fragments(tracks: list[Track], fps: float, max_gap_s: float = 3.0) -> list[Track]:
+def merge_fragments(
+    tracks: list[Track], fps: float, max_gap_s: float = 3.0, max_size_ratio: float = 1.6
+) -> list[Track]:
     """Join tracks that follow one another in time and space (a walker lost behind a tree and
     found again as a "new" person). A later fragment joins an earlier one when they do not overlap
     in time and the gap is bridged at a plausible walking speed (< 1 body height per second)."""
@@ -205,7 +231,7 @@ def merge_fragments(tracks: list[Track], fps: float, max_gap_s: float = 3.0) -> 
             start = track.rows[0]
             dist = float(np.linalg.norm(track.centres[start] - _predict(cand, start)))
             limit = h * (0.5 + gap_rows / fps)
-            if dist < limit and 0.6 < size_ratio < 1.6 and dist / h < best_cost:
+            if dist < limit and _same_size(size_ratio, max_size_ratio) and dist / h < best_cost:
                 best, best_cost = cand, dist / h
         if best is None:
             merged.append(track)
@@ -230,7 +256,9 @@ def track_people(
     """
     opts = options or TrackingOptions()
     t_s = np.array([f.t_s for f in frames], dtype=np.float64)
-    tracks = merge_fragments(link_tracks(frames, fps, opts), fps)
+    tracks = merge_fragments(
+        link_tracks(frames, fps, opts), fps, max_size_ratio=opts.max_size_ratio
+    )
     summaries = [summarise_track(t, t_s) for t in tracks]
     candidates = [
         (s.walking_score, t)
@@ -241,6 +269,60 @@ def track_people(
     if not candidates:
         return TrackingResult(subject=subject, subject_track_id=None, people=summaries)
     _, best = max(candidates, key=lambda c: c[0])
-    for r, pose in best.poses.items():
-        subject[r] = pose
-    return TrackingResult(subject=subject, subject_track_id=best.track_id, people=summaries)
+    joined = rejoined_passes(best, tracks, summaries, opts) if opts.rejoin else []
+    for track in (best, *joined):
+        for r, pose in track.poses.items():
+            subject[r] = pose
+    return TrackingResult(
+        subject=subject,
+        subject_track_id=best.track_id,
+        people=summaries,
+        rejoined_track_ids=tuple(t.track_id for t in joined),
+    )
+
+
+def rejoined_passes(
+    subject: Track, tracks: list[Track], summaries: list[TrackSummary], options: TrackingOptions
+) -> list[Track]:
+    """The other tracks that are the ``subject`` walking again after leaving the picture (see
+    the module docstring), best walking score first."""
+    rows = set(subject.rows)
+    height = float(np.median(list(subject.heights.values())))
+    floor = _floor_px(subject)
+    joined: list[Track] = []
+    ranked = sorted(zip(summaries, tracks, strict=True), key=lambda st: -st[0].walking_score)
+    for summary, track in ranked:
+        if (
+            track is subject
+            or summary.frames < options.min_track_frames
+            or summary.displacement_body_heights < options.rejoin_walk_bh
+            or not _same_size(summary.median_height_px / height, options.max_size_ratio)
+            or abs(_floor_px(track) - floor) > options.rejoin_floor_bh * height
+            or rows.intersection(track.rows)
+            or not _looks_alike(subject, track, options.rejoin_min_similarity)
+        ):
+            continue
+        joined.append(track)
+        rows.update(track.rows)
+    return joined
+
+
+def _looks_alike(a: Track, b: Track, min_similarity: float) -> bool:
+    """Whether the trunks of two tracks have like colours (True where either was not seen)."""
+    looks = [
+        typical([p.appearance for p in t.poses.values() if p.appearance is not None])
+        for t in (a, b)
+    ]
+    if looks[0] is None or looks[1] is None:
+        return True
+    return similarity(looks[0], looks[1]) >= min_similarity
+
+
+def _same_size(ratio: float, max_ratio: float) -> bool:
+    return 1.0 / max_ratio < ratio < max_ratio
+
+
+def _floor_px(track: Track) -> float:
+    """Median image height (px) of the track's ankles: where its feet meet the floor."""
+    ankles = [np.nanmean(p.xy[[L_ANKLE, R_ANKLE], 1]) for p in track.poses.values()]
+    return float(np.nanmedian(ankles))

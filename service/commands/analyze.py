@@ -1,20 +1,32 @@
 """``retrogait analyze VIDEO --json OUT.json``: the main job from the command line.
 
-Prints a short summary with units; the full result document goes to ``--json``.
+Every input is checked before the pose model loads (a bad one costs a second, not a minute):
+one line on standard error and exit code 2. Prints a summary with units (see
+:mod:`service.commands.summary`); the full result document goes to ``--json`` (``-``: stdout).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from service.commands.lazy_choices import (
+    LazyChoices,
+    event_detectors,
+    populations,
+    timed_protocols,
+)
+
+# Stated in --help without importing the presets (a test holds it equal to the library's).
+DEFAULT_POPULATION = "general_adult"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from vision.gait.events import DEFAULT_DETECTOR, DEFAULT_FRONTAL_DETECTOR, REGISTRY
-    from vision.pose import POSE_BACKENDS
+    from vision.pose import POSE_BACKENDS  # numpy only: no model, no slow import
 
     parser = subparsers.add_parser(
         "analyze",
@@ -45,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         default=None,
         metavar="OUT.json",
-        help="write the full result document here",
+        help="write the full result document here ('-': to standard output, instead of the "
+        "summary)",
     )
     parser.add_argument(
         "--height-cm",
@@ -64,21 +77,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--protocol",
-        choices=["3mbwt"],
+        choices=LazyChoices(timed_protocols),
         default=None,
-        help="time a clinical test: 3mbwt = 3 m backward walk test (needs --calibration)",
+        metavar="PROTOCOL",
+        help="time a clinical test, one of: %(choices)s (3mbwt = 3 m backward walk test; "
+        "needs --calibration or a calibration file beside the video)",
     )
     parser.add_argument(
         "--population",
-        default="general_adult",
-        help="population preset for fall-risk cut-offs (default general_adult)",
+        choices=LazyChoices(populations),
+        default=None,
+        metavar="POPULATION",
+        help="population whose published cut-offs the fall-risk screen uses, one of: "
+        f"%(choices)s (default: {DEFAULT_POPULATION})",
     )
     parser.add_argument(
         "--detector",
-        choices=sorted(REGISTRY),
+        choices=LazyChoices(event_detectors),
         default=None,
-        help=f"foot event detector (default: {DEFAULT_DETECTOR} from the side, "
-        f"{DEFAULT_FRONTAL_DETECTOR} from the front or back)",
+        metavar="DETECTOR",
+        help="foot event detector, one of: %(choices)s (default: the one suited to the camera "
+        "view)",
     )
     parser.add_argument(
         "--backend",
@@ -95,7 +114,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="processes sharing the video, each analysing a stretch of it (default 1)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, native_logs=True)
 
 
 def _positive_int(text: str) -> int:
@@ -123,14 +142,19 @@ def _sidecar(video: Path | None) -> tuple[Any, str | None, Path | None]:
     return FloorCalibration.from_dict(doc), doc.get("protocol"), path
 
 
-def run(args: argparse.Namespace) -> int:
-    from vision.analysis import AnalysisOptions
+class InputError(ValueError):
+    """An input that cannot work: the message is the one line the user sees."""
+
+
+def _options(args: argparse.Namespace, notes: list[str]) -> Any:
+    """Validated :class:`~vision.analysis.AnalysisOptions` from the command line and the floor
+    calibration file beside the video (its use is appended to ``notes``).
+
+    The calibration is read before the analysis module is imported: a malformed one is reported
+    without that slow import.
+    """
     from vision.gait.scale import CalibrationError, FloorCalibration
 
-    if args.video is None and args.pose is None:
-        print("retrogait analyze: give a VIDEO or --pose POSE.npz", file=sys.stderr)
-        return 2
-    notes: list[str] = []
     try:
         calibration = FloorCalibration.parse(args.calibration) if args.calibration else None
         protocol = args.protocol
@@ -142,107 +166,105 @@ def run(args: argparse.Namespace) -> int:
                     f"floor calibration from {side_path}"
                     + (f" (protocol {protocol})" if protocol else "")
                 )
+        if calibration is not None:
+            calibration.validate()
+        if protocol == "3mbwt" and calibration is None:
+            raise InputError("--protocol 3mbwt needs --calibration (start line and 3 m line)")
+
+        from vision.analysis import AnalysisOptions
+
         options = AnalysisOptions(
             height_cm=args.height_cm,
             calibration=calibration,
             protocol=protocol,
-            population=args.population,
             event_detector=args.detector,
+            # Not given: the library's default preset applies.
+            **({"population": args.population} if args.population else {}),
         )
         options.validate()
     except (CalibrationError, ValueError) as exc:
-        print(f"retrogait analyze: {exc}", file=sys.stderr)
-        return 2
-    if protocol == "3mbwt" and calibration is None:
-        print(
-            "retrogait analyze: --protocol 3mbwt needs --calibration (start line and 3 m line)",
-            file=sys.stderr,
-        )
-        return 2
-    if not args.quiet:
-        for note in notes:
-            print(f"using {note}", file=sys.stderr)
+        raise InputError(str(exc)) from None
+    return options
 
+
+def _check_files(args: argparse.Namespace) -> None:
+    """The input files exist and are what they claim, and the result can be written."""
+    from vision.video import VideoError, probe
+
+    if args.video is None and args.pose is None:
+        raise InputError("give a VIDEO or --pose POSE.npz")
+    if args.pose is not None and not args.pose.is_file():
+        raise InputError(f"pose file not found: {args.pose}")
+    if args.pose is None:
+        try:
+            probe(args.video)
+        except VideoError as exc:
+            raise InputError(str(exc)) from None
+    if args.json is not None and str(args.json) != "-":
+        if args.json.is_dir():
+            raise InputError(
+                f"--json {args.json} is a folder; give a file name such as result.json"
+            )
+        # Minutes of analysis must not end in a result that cannot be saved.
+        folder = next(p for p in args.json.absolute().parents if p.exists())
+        if not folder.is_dir():
+            raise InputError(f"--json {args.json}: {folder} is a file, not a folder")
+        if not os.access(folder, os.W_OK):
+            raise InputError(f"--json {args.json}: cannot write in {folder}")
+
+
+def run(args: argparse.Namespace) -> int:
+    notes: list[str] = []
+    try:
+        _check_files(args)  # first: it needs no more than the video decoder's import
+        options = _options(args, notes)
+    except InputError as exc:
+        return _fail(str(exc))
+
+    from service.commands.progress import progress_bar
     from vision.pipeline import ExtractOptions, NoPersonError, analyze_pose, analyze_video
-    from vision.pose import PoseOptions
+    from vision.pose import ModelNotFoundError, PoseOptions
     from vision.sequence import PoseSequence
     from vision.video import VideoError
 
-    progress = None if args.quiet else _progress_printer()
     try:
         if args.pose is not None:
             try:
                 seq = PoseSequence.load(args.pose)
             except (OSError, ValueError, KeyError) as exc:
-                print(
-                    f"retrogait analyze: cannot read pose file {args.pose}: {exc}", file=sys.stderr
-                )
-                return 2
+                return _fail(f"cannot read pose file {args.pose}: {exc}")
             result = analyze_pose(seq, options)
         else:
             extract = ExtractOptions(pose=PoseOptions(backend=args.backend), workers=args.workers)
-            result = analyze_video(args.video, options, progress, extract)
-    except (VideoError, NoPersonError) as exc:
-        print(f"\nretrogait analyze: {exc}", file=sys.stderr)
-        return 2
+            with progress_bar(f"analysing {args.video.name}", args.quiet) as update:
+                result = analyze_video(args.video, options, update, extract)
+    except (VideoError, NoPersonError, ModelNotFoundError) as exc:
+        return _fail(str(exc))
     result.quality.warnings.extend(f"used {n}" for n in notes)
-    doc = result.to_dict()
+    return _write(result.to_dict(), args)
+
+
+def _write(doc: dict[str, Any], args: argparse.Namespace) -> int:
+    """The result document to ``--json`` (a file, or stdout for ``-``), the summary to stdout."""
+    from service.commands.summary import summary_text
+
+    to_stdout = args.json is not None and str(args.json) == "-"
+    text = json.dumps(doc, indent=1)
+    if to_stdout:
+        sys.stdout.write(text + "\n")
+        return 0
     if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(doc, indent=1))
+        try:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(text)
+        except OSError as exc:
+            return _fail(f"cannot write {args.json}: {exc.strerror or exc}", code=1)
     if not args.quiet:
         print(summary_text(doc))
     return 0
 
 
-def _progress_printer():
-    last = [-1]
-
-    def update(fraction: float) -> None:
-        pct = int(100 * min(max(fraction, 0.0), 1.0))
-        if pct != last[0] and pct % 10 == 0:
-            last[0] = pct
-            print(f"\ranalysing: {pct:3d}%", end="", file=sys.stderr, flush=True)
-        if fraction >= 1.0:
-            print(file=sys.stderr)
-
-    return update
-
-
-def _fmt(value: Any, unit: str, nd: int = 2) -> str:
-    return "n/a" if value is None else f"{value:.{nd}f} {unit}"
-
-
-def summary_text(doc: dict[str, Any]) -> str:
-    """A few lines a person reads: the walk, its steps and the main numbers with units."""
-    m, sc = doc["metrics"], doc["scale"]
-    segs = (
-        ", ".join(
-            f"{s['direction']} {s['start_s']:.1f}-{s['end_s']:.1f} s ({s['view']})"
-            for s in doc["segments"]
-        )
-        or "none"
-    )
-    lines = [
-        f"walk: {m['walk_direction'] or 'not found'}; segments: {segs}",
-        f"steps: {m['step_count']}   cadence: {_fmt(m['cadence_spm'], 'steps/min', 1)}   "
-        f"speed: {_fmt(m['speed_mps'], 'm/s')}",
-        f"step length: {_fmt(m['step_length_m']['mean'], 'm')}   "
-        f"step time: {_fmt(m['step_time_s']['mean'], 's')}   "
-        f"double support: {_fmt(m['double_support_pct'], '%', 1)}",
-        f"stride time SD: {_fmt(m['stride_time_sd_ms'], 'ms', 0)}   "
-        f"step-length asymmetry: {_fmt(m['step_length_asymmetry_pct'], '%', 1)}",
-        f"trunk flexion: mean {_fmt(m['trunk_flexion_deg']['mean'], 'deg', 1)}, "
-        f"max {_fmt(m['trunk_flexion_deg']['max'], 'deg', 1)}   "
-        f"head pitch: {_fmt(m['head_pitch_deg']['mean'], 'deg', 1)}",
-        f"scale: {sc['method']}"
-        + (f" (+-{sc['uncertainty_pct']:.0f}%)" if sc.get("uncertainty_pct") else ""),
-    ]
-    if m.get("test_3mbwt_s") is not None:
-        lines.append(f"3 m backward walk test: {m['test_3mbwt_s']:.2f} s")
-    risk = doc.get("fall_risk") or {}
-    if risk.get("level") and risk["level"] != "undetermined":
-        lines.append(f"fall risk ({risk.get('population')}): {risk['level']}")
-    for w in (doc.get("quality") or {}).get("warnings", []):
-        lines.append(f"note: {w}")
-    return "\n".join(lines)
+def _fail(message: str, code: int = 2) -> int:
+    """One line on standard error (a multi-line library message is joined), then ``code``."""
+    print(f"retrogait analyze: {' '.join(message.split())}", file=sys.stderr)
+    return code

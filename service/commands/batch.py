@@ -20,6 +20,8 @@ from service.batch import BatchOptions, RecordingOutcome, Runner, run_batch
 from service.batch_celery import CeleryBatchOptions, CeleryEngineError, Waiting, run_celery
 from service.batch_inputs import BatchInputError, folder_items, manifest_items
 from service.batch_outputs import write_reports, write_summary
+from service.commands.lazy_choices import LazyChoices, assessed_protocols, populations
+from service.commands.progress import stderr_is_terminal
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -69,9 +71,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--height-cm", type=float, default=None, help="subject height for rows that give none"
     )
-    p.add_argument("--population", default=None, help="population preset for rows that give none")
-    p.add_argument("--protocol", default=None, help="protocol for rows that give none")
-    p.set_defaults(func=run)
+    p.add_argument(
+        "--population",
+        choices=LazyChoices(populations),
+        default=None,
+        metavar="POPULATION",
+        help="population preset for rows that give none, one of: %(choices)s",
+    )
+    p.add_argument(
+        "--protocol",
+        choices=LazyChoices(assessed_protocols),
+        default=None,
+        metavar="PROTOCOL",
+        help="protocol for rows that give none, one of: %(choices)s",
+    )
+    p.set_defaults(func=run, native_logs=True)
 
 
 def _defaults(args: argparse.Namespace) -> dict:
@@ -103,7 +117,13 @@ def run(args: argparse.Namespace) -> int:
     except (BatchInputError, ValueError) as exc:
         print(f"retrogait batch: {exc}", file=sys.stderr)
         return 2
-    with tqdm(total=len(items), desc="recordings", unit="rec", file=sys.stderr) as bar:
+    with tqdm(
+        total=len(items),
+        desc="recordings",
+        unit="rec",
+        file=sys.stderr,
+        disable=not stderr_is_terminal(),
+    ) as bar:
 
         def on_outcome(outcome: RecordingOutcome) -> None:
             bar.update(1)

@@ -28,17 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="tasks",
         help="pose backend: tasks (MediaPipe Tasks, default) or onnx (ONNX Runtime)",
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, native_logs=True)
 
 
 def run(args: argparse.Namespace) -> int:
     from vision.pipeline import ExtractOptions, NoPersonError, extract_pose
     from vision.pose import ModelNotFoundError, PoseOptions
-    from vision.video import VideoError
+    from vision.video import VideoError, probe
 
     out = args.output or args.video.with_suffix(".landmarks.npz")
     opts = ExtractOptions(pose=PoseOptions(num_poses=args.people, backend=args.backend))
     try:
+        probe(args.video)  # a bad file is reported before the pose model loads
         with progress_bar(f"pose {args.video.name}") as update:
             seq = extract_pose(args.video, opts, progress=update)
     except (VideoError, NoPersonError, ModelNotFoundError) as exc:

@@ -1,4 +1,7 @@
-"""A tqdm progress bar fed with fractions 0-1 (the library reports progress that way)."""
+"""A tqdm progress bar fed with fractions 0-1 (the library reports progress that way).
+
+The bar is drawn only where standard error is a terminal: a log file or a pipe gets nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,14 @@ from contextlib import contextmanager
 
 @contextmanager
 def progress_bar(label: str, quiet: bool = False) -> Iterator[Callable[[float], None]]:
+    """A progress callback for ``with``: ``update(fraction)``, 0-1; the bar closes on exit."""
     from tqdm import tqdm
 
     bar = tqdm(
         total=100,
         desc=label,
         unit="%",
-        disable=quiet,
+        disable=quiet or not stderr_is_terminal(),
         file=sys.stderr,
         bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
     )
@@ -28,3 +32,11 @@ def progress_bar(label: str, quiet: bool = False) -> Iterator[Callable[[float], 
         yield update
     finally:
         bar.close()
+
+
+def stderr_is_terminal() -> bool:
+    """Whether standard error is a terminal a person watches."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -5,10 +5,22 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
+import time
 
 from service import accounts, migrations
 from service.settings import Settings
 from service.store import make_engine, session_factory
+
+KEY_POLL_S = 5.0
+NO_KEY_REFUSED = (
+    "refusing to listen on {host}: no API key exists, so anyone reaching it would have full "
+    "access. Create one first: retrogait keys create --org NAME"
+)
+NO_KEY_WAITING = (
+    "waiting for an API key before listening on {host}: no key exists, so anyone reaching it "
+    "would have full access. Create one (it is printed once): retrogait keys create --org NAME "
+    "(with Docker Compose: docker compose run --rm api keys create --org NAME)"
+)
 
 
 def is_loopback(host: str) -> bool:
@@ -31,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, help="TCP port (default: RETROGAIT_PORT or 8000)")
     p.add_argument("--workers", type=int, help="local analysis workers (0: none)")
     p.add_argument("--data-dir", help="data directory (default: RETROGAIT_DATA_DIR)")
+    p.add_argument(
+        "--wait-for-key",
+        action="store_true",
+        help="on a network address with no API key yet, say how to create one and wait for it "
+        "(instead of exiting; for containers that restart on exit)",
+    )
     p.set_defaults(func=run)
 
 
@@ -48,17 +66,15 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings(**overrides)
     settings.ensure_dirs()
     migrations.upgrade(settings.sqlalchemy_url)
-    engine = make_engine(settings)
-    with session_factory(engine)() as session:
-        single_user = not accounts.keys_configured(session)
-    engine.dispose()
+    single_user = not _keys_exist(settings)
     if single_user and not is_loopback(settings.host):
-        print(
-            f"refusing to listen on {settings.host}: no API key exists, so anyone reaching it "
-            "would have full access. Create one first: retrogait keys create --org NAME",
-            file=sys.stderr,
-        )
-        return 2
+        if not args.wait_for_key:
+            print(NO_KEY_REFUSED.format(host=settings.host), file=sys.stderr)
+            return 2
+        print(NO_KEY_WAITING.format(host=settings.host), file=sys.stderr, flush=True)
+        while not _keys_exist(settings):
+            time.sleep(KEY_POLL_S)
+        single_user = False
 
     import uvicorn
 
@@ -78,3 +94,13 @@ def run(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=10,
     )
     return 0
+
+
+def _keys_exist(settings: Settings) -> bool:
+    """Whether any active API key exists in the configured database."""
+    engine = make_engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            return accounts.keys_configured(session)
+    finally:
+        engine.dispose()

@@ -4,16 +4,17 @@
 // with the floor marked on the first recording where the analysis needs it.
 "use strict";
 // Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api,
-// postWithProgress; floor_marks.js: floor, floorCalibration, setUpFloorMarks, showFirstFrame.
+// postWithProgress; floor_marks.js: floor, floorCalibration, setUpFloorMarks, showFirstFrame;
+// plots.js: chartFrame, legend.
 
-// Timeline columns and trend plots: [summary key, label, unit, decimals]
+// Timeline columns and trend plots: [summary key, label, unit, decimals, key in the changes]
 const VISIT_METRICS = [
-  ["speed_mps", "Speed", "m/s", 2],
-  ["cadence_spm", "Cadence", "steps/min", 1],
-  ["step_length_mean_m", "Step length", "m", 3],
-  ["stride_time_sd_ms", "Stride time SD", "ms", 0],
-  ["test_3mbwt_s", "3 m backward walk test", "s", 2],
-  ["overall_score", "Overall score", "0-100", 0],
+  ["speed_mps", "Speed", "m/s", 2, "speed_mps"],
+  ["cadence_spm", "Cadence", "steps/min", 1, "cadence_spm"],
+  ["step_length_mean_m", "Step length", "m", 3, "step_length_m.mean"],
+  ["stride_time_sd_ms", "Stride time SD", "ms", 0, "stride_time_sd_ms"],
+  ["test_3mbwt_s", "3 m backward walk test", "s", 2, "test_3mbwt_s"],
+  ["overall_score", "Overall score", "points of 100", 0, null],
 ];
 
 function fmt(value, decimals) {
@@ -87,7 +88,13 @@ async function showPatient(code) {
   const height = p.height_cm == null ? "height not given" : `height ${p.height_cm} cm`;
   $("patient-facts").textContent = `${height}; ${p.analyses.length} recordings`;
   $("timeline").querySelector("tbody").replaceChildren(...p.analyses.map(visitRow));
-  drawTrends(p.analyses.filter((a) => a.status === "done"));
+  let changes = [];
+  try {
+    changes = (await (await api(`/v1/patients/${encodeURIComponent(code)}/changes`)).json()).changes;
+  } catch (err) {
+    say(`Could not read the changes between visits: ${err.message}`, true);
+  }
+  drawTrends(p.analyses.filter((a) => a.status === "done"), changes);
 }
 
 function visitRow(a) {
@@ -127,46 +134,80 @@ function reportLink(id, kind, label) {
 }
 
 
-function trendPlot(visits, key, label, unit, decimals) {
-  const points = visits.map((v, i) => [i, v[key]]).filter(([, y]) => y != null);
+// One point per visit date: the mean of that date's recordings, with their range drawn as a
+// bar; [{date, mean, lo, hi, n}] in date order, dates with no value left out.
+function byDate(visits, key) {
+  const dates = new Map();
+  for (const v of visits) {
+    const date = v.visit_date || v.created_at.slice(0, 10);
+    if (v[key] == null) continue;
+    if (!dates.has(date)) dates.set(date, []);
+    dates.get(date).push(v[key]);
+  }
+  return [...dates.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, ys]) => ({
+    date, n: ys.length, mean: ys.reduce((a, b) => a + b, 0) / ys.length,
+    lo: Math.min(...ys), hi: Math.max(...ys),
+  }));
+}
+
+// The caption's verdict: a change inside the smallest real change (the band) is no change.
+function changeText(points, unit, decimals, change) {
+  if (points.length < 2) return "one visit date so far: no change to show";
+  if (change && change.threshold != null && change.verdict !== "not comparable") {
+    const band = `±${fmt(change.threshold, decimals)} ${unit}, ${change.threshold_kind}`;
+    return change.verdict === "real change"
+      ? `real change since ${points[0].date} (${change.direction || "neither better nor worse"}; band ${band})`
+      : `no real change since ${points[0].date}: inside the band (${band})`;
+  }
+  const diff = points[points.length - 1].mean - points[0].mean;
+  const text = fmt(Math.abs(diff), decimals);
+  if (Number(text) === 0) return `no change since ${points[0].date}`;
+  return `change since ${points[0].date}: ${diff > 0 ? "+" : "-"}${text} ${unit} (no smallest ` +
+    "real change known for it)";
+}
+
+function trendPlot(visits, key, label, unit, decimals, change) {
+  const points = byDate(visits, key);
+  if (!points.length) return el("p", `${label}: not measured at any visit.`, "note unmeasured");
   const fig = el("figure");
   fig.dataset.metric = key;
-  const plot = svgEl("svg", { viewBox: "0 0 300 140", role: "img", "aria-label": `${label} over visits` });
-  const [x0, x1, y0, y1] = [40, 290, 115, 15];
-  plot.append(svgEl("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
-    svgEl("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }));
-  if (points.length) {
-    const ys = points.map(([, y]) => y);
-    let [lo, hi] = [Math.min(...ys), Math.max(...ys)];
-    if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
-    const sx = (i) => (visits.length === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * i) / (visits.length - 1));
-    const sy = (y) => y0 - ((y0 - y1) * (y - lo)) / (hi - lo);
-    plot.append(svgEl("polyline", { class: "trend", points: points.map(([i, y]) => `${sx(i)},${sy(y)}`).join(" ") }));
-    for (const [i, y] of points) {
-      const dot = svgEl("circle", { cx: sx(i), cy: sy(y), r: 3, class: "dot" });
-      dot.append(svgEl("title", {}));
-      dot.firstChild.textContent = `${visits[i].visit_date}: ${fmt(y, decimals)} ${unit}`;
-      plot.append(dot);
-    }
-    for (const [y, yy] of [[hi, y1], [lo, y0]]) {
-      const t = svgEl("text", { x: 2, y: yy + 4 });
-      t.textContent = fmt(y, decimals);
-      plot.append(t);
-    }
+  const plot = svgEl("svg", { role: "img" });
+  // Padded so that a flat trend is not drawn on the frame and its tick labels differ.
+  const band = change && change.threshold != null && change.earlier != null && points.length > 1
+    ? [change.earlier - change.threshold, change.earlier + change.threshold] : null;
+  const [lo, hi] = [Math.min(...points.map((p) => p.lo), ...(band || [])),
+    Math.max(...points.map((p) => p.hi), ...(band || []))];
+  const pad = Math.max((hi - lo) * 0.2, 2 * 10 ** -decimals, Math.abs(hi) * 0.02);
+  const n = points.length;
+  const [X, Y] = chartFrame(plot, { title: `${label} per visit date`, xLabel: "visit date",
+    yLabel: `${label.toLowerCase()} (${unit})`, x: [-0.5, Math.max(n - 0.5, 0.5)], y: [lo - pad, hi + pad],
+    xTicks: points.map((p, i) => [i, n > 3 ? p.date.slice(2) : p.date]) });
+  if (band) {
+    plot.insertBefore(svgEl("rect", { x: PLOT.l, width: PLOT.r - PLOT.l, y: Y(band[1]),
+      height: Y(band[0]) - Y(band[1]), class: "mdc" }), plot.children[1]);
   }
-  const caption = el("figcaption", `${label} (${unit}) per visit`);
-  if (points.length >= 2) {
-    const change = points[points.length - 1][1] - points[0][1];
-    caption.textContent += `; change since first: ${change >= 0 ? "+" : ""}${fmt(change, decimals)} ${unit}`;
-  } else if (!points.length) {
-    caption.textContent += ": not measured yet";
+  if (n > 1) {
+    plot.append(svgEl("polyline", { class: "trend", points: points.map((p, i) => `${X(i)},${Y(p.mean)}`).join(" ") }));
   }
-  fig.append(plot, caption);
+  points.forEach((p, i) => {
+    if (p.n > 1) plot.append(svgEl("line", { x1: X(i), x2: X(i), y1: Y(p.lo), y2: Y(p.hi), class: "range" }));
+    const dot = svgEl("circle", { cx: X(i), cy: Y(p.mean), r: 4.5, class: "dot point" });
+    const what = p.n > 1 ? `mean of ${p.n} recordings, ${fmt(p.lo, decimals)}-${fmt(p.hi, decimals)}` : "";
+    dot.append(svgEl("title", {}, `${p.date}: ${fmt(p.mean, decimals)} ${unit} ${what}`.trim()));
+    plot.append(dot);
+  });
+  const legendItems = [{ label: "mean of the date's recordings", cls: "dot", shape: "dot" }];
+  if (points.some((p) => p.n > 1)) legendItems.push({ label: "their range", cls: "range", shape: "line" });
+  if (band) legendItems.push({ label: "band: no real change", cls: "mdc", shape: "band" });
+  legend(plot, legendItems);
+  fig.append(plot, el("figcaption", `${label} (${unit}): ${changeText(points, unit, decimals, change)}`));
   return fig;
 }
 
-function drawTrends(visits) {
-  $("trends").replaceChildren(...VISIT_METRICS.map(([k, l, u, d]) => trendPlot(visits, k, l, u, d)));
+function drawTrends(visits, changes) {
+  const byMetric = new Map((changes || []).map((c) => [c.metric, c]));
+  $("trends").replaceChildren(...VISIT_METRICS.map(([k, l, u, d, name]) =>
+    trendPlot(visits, k, l, u, d, byMetric.get(name))));
 }
 
 // ---- batch upload with per-file progress ----

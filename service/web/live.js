@@ -16,9 +16,13 @@ const ui = {
 
 const session = {
   ws: null, stream: null, edges: [], frameId: 0, answered: 0, dropped: 0,
-  lastSendMs: 0, started: false, grab: document.createElement("canvas"),
-  cueTimer: 0,
+  lastSendMs: 0, started: false, finished: false, grab: document.createElement("canvas"),
+  cueTimer: 0, cueCode: null, checks: {},
 };
+
+// A set-up check turns green or red only once its reading has held this long, so one frame's
+// wobble does not flicker the list and the Start button.
+const SETTLE_MS = 1000;
 
 rememberApiKey();  // common.js: one key store for every page
 
@@ -120,18 +124,28 @@ function sendFrame(captureMs) {
   }, "image/jpeg", 0.75);
 }
 
+const NOT_YET = "not yet measured";
+
 function onFrame(msg) {
+  if (session.finished) return;  // frames answered after Finish do not redraw the last pose
   drawSkeleton(msg.landmarks);
-  updateSetup(msg.setup);
+  updateSetup(msg.setup, performance.now());
   const m = msg.metrics;
   $("m-steps").textContent = m.step_count;
-  $("m-direction").textContent = m.walk_direction || "-";
-  $("m-cadence").textContent = m.cadence_spm == null ? "-" : Math.round(m.cadence_spm);
-  $("m-trunk").textContent = m.trunk_flexion_deg == null ? "-" : Math.round(m.trunk_flexion_deg);
-  $("m-elapsed").textContent = Math.round(m.elapsed_s);
+  $("m-direction").textContent = m.walk_direction || "not yet known";
+  $("m-cadence").textContent = m.cadence_spm == null ? NOT_YET : `${Math.round(m.cadence_spm)} steps/min`;
+  $("m-trunk").textContent = m.trunk_flexion_deg == null ? NOT_YET :
+    `${Math.round(m.trunk_flexion_deg)}\u00b0 forward`;
+  $("m-elapsed").textContent = `${Math.round(m.elapsed_s)} s`;
   if (msg.alert) showAlert(msg.alert);
-  if (msg.state === "coaching" && !ui.alert.hidden) ui.alert.hidden = true;
+  if (msg.state === "coaching") backInView();
   if (msg.cue) showCue(msg.cue);
+}
+
+// Coaching again after an alert (the walker is back in view): the alert and its cue go.
+function backInView() {
+  if (!ui.alert.hidden) ui.alert.hidden = true;
+  if (session.cueCode === "left_view" || session.cueCode === "lost") clearCue();
 }
 
 function drawSkeleton(points) {
@@ -162,25 +176,45 @@ function drawSkeleton(points) {
 
 function mark(id, ok) { $(id).className = ok ? "ok" : "bad"; }
 
-function updateSetup(s) {
-  mark("chk-body", s.whole_body);
-  mark("chk-side", s.side_on);
+// The reading shown for check ``name``: null (pending) until a reading has held SETTLE_MS,
+// then that reading until another has held as long. ``nowMs``: the frame's arrival time.
+function settled(name, reading, nowMs) {
+  const c = session.checks[name] ??= { shown: null, reading, since: nowMs };
+  if (reading !== c.reading) Object.assign(c, { reading, since: nowMs });
+  if (c.shown !== reading && nowMs - c.since >= SETTLE_MS) c.shown = reading;
+  return c.shown;
+}
+
+function markSettled(id, ok) { if (ok !== null) mark(id, ok); }
+
+function updateSetup(s, nowMs) {
+  markSettled("chk-body", settled("body", s.whole_body, nowMs));
+  markSettled("chk-side", settled("side", s.side_on, nowMs));
   mark("chk-space", ui.spaceClear.checked);
-  if (!session.started) {
-    ui.start.disabled = !(s.ok && ui.spaceClear.checked);
-    setStatus(s.messages.length ? s.messages.join(" ") :
-      ui.spaceClear.checked ? "Ready: press Start, then walk backward." :
-      "Tick the check that the space behind you is clear.");
-  }
+  if (session.started) return;
+  const ok = settled("ok", s.ok, nowMs) === true;
+  ui.start.disabled = !(ok && ui.spaceClear.checked);
+  const advice = settled("advice", s.messages.join(" "), nowMs);
+  setStatus(!ok && advice ? advice :
+    !ok ? "Checking the set-up ..." :
+    ui.spaceClear.checked ? "Ready: press Start, then walk backward." :
+    "Tick the check that the space behind you is clear.");
 }
 
 const CUE_SHOWN_MS = 6000;          // a cue stays on screen this long (alerts stay in the banner)
 
+function clearCue() {
+  clearTimeout(session.cueTimer);
+  ui.cue.textContent = "";
+  session.cueCode = null;
+}
+
 function showCue(cue) {
   ui.cue.textContent = cue.message;
   ui.cue.className = `cue ${cue.code === "good_form" ? "praise" : cue.severity}`;
+  session.cueCode = cue.code;
   clearTimeout(session.cueTimer);
-  session.cueTimer = setTimeout(() => { ui.cue.textContent = ""; }, CUE_SHOWN_MS);
+  session.cueTimer = setTimeout(clearCue, CUE_SHOWN_MS);
   speak(cue.message, cue.severity === "alert" || cue.severity === "warning");
 }
 
@@ -222,32 +256,42 @@ ui.stop.addEventListener("click", () => {
   send({ type: "stop", save: ui.save.checked, patient_id: patient || null });
 });
 
-function showSummary(msg) {
+// The finished page: camera off, no frozen skeleton, the view says the session is over.
+function finish() {
+  session.finished = true;
   if (session.stream) session.stream.getTracks().forEach((t) => t.stop());
+  ui.video.srcObject = null;
+  const c = ui.overlay;
+  c.getContext("2d").clearRect(0, 0, c.width, c.height);
+  $("view").classList.add("finished");
+  ui.alert.hidden = true;
+  clearCue();
+}
+
+// Cues and alerts of a session, one list in time order (alerts marked as such).
+function timeline(live) {
+  const items = [...(live.cues || []).map((c) => ({ ...c, alert: false })),
+    ...(live.alerts || []).map((a) => ({ ...a, alert: true }))];
+  return items.sort((a, b) => a.t_s - b.t_s);
+}
+
+function showSummary(msg) {
+  finish();
   $("summary").hidden = false;
   const live = msg.live || {};
-  $("s-steps").textContent = live.step_count ?? "-";
-  $("s-duration").textContent = live.duration_s ?? "-";
-  $("s-cadence").textContent = live.cadence_spm == null ? "-" : Math.round(live.cadence_spm);
-  const list = $("s-cues");
-  list.replaceChildren();
-  for (const c of live.cues || []) {
-    const li = document.createElement("li");
-    li.textContent = `${c.t_s.toFixed(0)} s: ${c.message}`;
-    list.appendChild(li);
-  }
-  for (const a of live.alerts || []) {
-    const li = document.createElement("li");
-    li.textContent = `${a.t_s.toFixed(0)} s: ${a.message}`;
-    li.className = "alert-item";
-    list.appendChild(li);
-  }
+  $("s-steps").textContent = live.step_count ?? "none counted";
+  $("s-duration").textContent = live.duration_s == null ? "not timed" : `${live.duration_s} s`;
+  $("s-cadence").textContent = live.cadence_spm == null ? "not measured" :
+    `${Math.round(live.cadence_spm)} steps/min`;
+  const items = timeline(live).map((c) => el("li", `${c.t_s.toFixed(0)} s: ${c.message}`,
+    c.alert ? "alert-item" : ""));
+  $("s-cues").replaceChildren(...(items.length ? items : [el("li", "No cues were given.")]));
   const r = msg.result;
   const fb = $("s-feedback");
   fb.replaceChildren();
   if (r) {
-    $("s-direction").textContent = r.metrics.walk_direction || "-";
-    $("s-score").textContent = r.scores.overall == null ? "-" : Math.round(r.scores.overall);
+    $("s-direction").textContent = r.metrics.walk_direction || "not found";
+    $("s-score").textContent = r.scores.overall == null ? "not scored" : Math.round(r.scores.overall);
     $("s-risk").textContent = r.fall_risk.level;
     for (const f of r.feedback || []) {
       const li = document.createElement("li");

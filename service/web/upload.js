@@ -4,7 +4,8 @@
 // result document, the overlay video).
 "use strict";
 // Uses common.js (loaded first): $, POLL_MS, SVG_NS, apiKey, authHeaders, say, api,
-// postWithProgress; floor_marks.js: floor, floorCalibration, showFirstFrame.
+// postWithProgress; floor_marks.js: floor, floorCalibration, showFirstFrame; plots.js: chartFrame,
+// legend, noData, polyline, finiteOf, PLOT.
 
 // [label, path in metrics, unit, decimals]
 const METRICS = [
@@ -131,6 +132,7 @@ function showResult(doc) {
   $("metrics").tBodies[0].replaceChildren(...rows);
   $("warnings").replaceChildren(...r.quality.warnings.map((w) => el("li", w)));
 
+  showComparison(r);
   drawTrunk(r);
   drawSteps(r);
   $("report-link").href = doc.links.report_html;
@@ -139,93 +141,220 @@ function showResult(doc) {
 }
 
 
-// Plot frame: 600x220 with margins; returns x/y mappers.
-function frame(svg, xs, ys, xLabel, yLabel) {
-  svg.replaceChildren();
-  const [l, r, t, b] = [45, 590, 10, 185];
-  const finite = (a) => a.filter((v) => v != null && isFinite(v));
-  const [x0, x1] = [Math.min(...finite(xs)), Math.max(...finite(xs))];
-  let [y0, y1] = [Math.min(0, ...finite(ys)), Math.max(...finite(ys))];
-  if (y1 === y0) y1 = y0 + 1;
-  const X = (v) => l + ((v - x0) / (x1 - x0 || 1)) * (r - l);
-  const Y = (v) => b - ((v - y0) / (y1 - y0)) * (b - t);
-  svg.append(svgEl("line", { x1: l, y1: b, x2: r, y2: b, class: "axis" }),
-    svgEl("line", { x1: l, y1: t, x2: l, y2: b, class: "axis" }),
-    svgEl("text", { x: l, y: 205 }, `${x0.toFixed(1)}`),
-    svgEl("text", { x: r - 30, y: 205 }, `${x1.toFixed(1)} ${xLabel}`),
-    svgEl("text", { x: 2, y: t + 10 }, `${y1.toFixed(2)}`),
-    svgEl("text", { x: 2, y: b }, `${y0.toFixed(2)}`),
-    svgEl("text", { x: l + 5, y: t + 12 }, yLabel));
-  return [X, Y];
+// The forward and backward walks side by side: [path in metrics, ratio key or null].
+const COMPARED = [
+  [["step_count"], null],
+  [["speed_mps"], "speed_ratio"],
+  [["cadence_spm"], "cadence_ratio"],
+  [["step_length_m", "mean"], "step_length_ratio"],
+  [["step_length_m", "cv_pct"], null],
+  [["step_length_asymmetry_pct"], null],
+  [["step_time_s", "mean"], null],
+  [["stride_time_sd_ms"], null],
+  [["double_support_pct"], null],
+  [["trunk_flexion_deg", "mean"], null],
+];
+
+function withUnit(value, unit, decimals) {
+  return value == null ? "not measured" : `${fmt(value, decimals)} ${unit}`.trim();
 }
 
-function polyline(svg, xs, ys, X, Y, cls) {
-  // Gaps (null) split the line rather than being drawn as zero.
-  let points = [];
-  const flush = () => {
-    if (points.length > 1) svg.append(svgEl("polyline", { points: points.join(" "), class: cls }));
-    points = [];
-  };
-  xs.forEach((x, i) => (ys[i] == null ? flush() : points.push(`${X(x).toFixed(1)},${Y(ys[i]).toFixed(1)}`)));
-  flush();
+function showComparison(r) {
+  const c = r.comparison || {};
+  const box = $("comparison-box");
+  box.hidden = !(c.forward || c.backward);
+  if (box.hidden) return;
+  const ratios = c.backward_to_forward || {};
+  const rows = COMPARED.map(([path, ratioKey]) => {
+    const [label, , unit, decimals] = METRICS.find((m) => m[1].join() === path.join());
+    const ratio = ratioKey && ratios[ratioKey] != null ? ratios[ratioKey].toFixed(2) : "-";
+    const tr = el("tr");
+    tr.append(el("td", label), el("td", withUnit(pick(c.forward, path), unit, decimals), "value"),
+      el("td", withUnit(pick(c.backward, path), unit, decimals), "value"), el("td", ratio, "value"));
+    return tr;
+  });
+  $("comparison").tBodies[0].replaceChildren(...rows);
+  const reasons = Object.entries(c.reasons || {});
+  $("comparison-reasons").replaceChildren(
+    ...reasons.map(([key, text]) => el("li", `Not compared: ${key.replaceAll("_", " ")}: ${text}.`)));
+  const norms = c.forward_norms || [];
+  $("forward-norms").hidden = !norms.length;
+  $("forward-norms").querySelector("tbody").replaceChildren(...norms.map((n) => {
+    const tr = el("tr");
+    tr.append(el("td", n.label), el("td", `${n.speed_mps.toFixed(2)} m/s`), el("td", n.source));
+    return tr;
+  }));
 }
 
 function drawTrunk(r) {
   const svg = $("trunk-plot");
+  const title = "Trunk angle over the walk";
   const s = (r.extras || {}).series || {};
-  if (!s.t_s || !s.trunk_flexion_deg) {
-    svg.replaceChildren(svgEl("text", { x: 20, y: 110 }, "no trunk angle series in this result"));
+  const flexion = s.trunk_flexion_deg || [];
+  const lateral = (s.trunk_lateral_lean_deg || []).length === (s.t_s || []).length ? s.trunk_lateral_lean_deg : [];
+  const ys = finiteOf(flexion.concat(lateral));
+  if (!s.t_s || !ys.length) {
+    noData(svg, title, "no trunk angle was measured in this walk");
     return;
   }
-  const lateral = s.trunk_lateral_lean_deg || [];
-  const [X, Y] = frame(svg, s.t_s, s.trunk_flexion_deg.concat(lateral), "s", "deg");
-  polyline(svg, s.t_s, s.trunk_flexion_deg, X, Y, "flexion");
-  if (lateral.length === s.t_s.length) polyline(svg, s.t_s, lateral, X, Y, "lateral");
+  const [X, Y] = chartFrame(svg, { title, xLabel: "time (s)", yLabel: "trunk angle (deg)",
+    x: [Math.min(...s.t_s), Math.max(...s.t_s)], y: [Math.min(0, ...ys), Math.max(...ys)] });
+  const items = [];
+  for (const [way, cls] of [["backward", "seg-backward"], ["forward", "seg-forward"]]) {
+    const segs = r.segments.filter((g) => g.direction === way);
+    for (const g of segs) {
+      svg.insertBefore(svgEl("rect", { x: X(g.start_s), width: X(g.end_s) - X(g.start_s), y: PLOT.t,
+        height: PLOT.b - PLOT.t, class: cls }), svg.children[1]);
+    }
+    if (segs.length) items.push({ label: `walking ${way}`, cls, shape: "band" });
+  }
+  if (finiteOf(flexion).length) {
+    polyline(svg, s.t_s, flexion, X, Y, "flexion");
+    items.push({ label: "flexion (+ forward)", cls: "flexion", shape: "line" });
+  }
+  if (finiteOf(lateral).length) {
+    polyline(svg, s.t_s, lateral, X, Y, "lateral");
+    items.push({ label: "lateral lean", cls: "lateral", shape: "line" });
+  }
+  legend(svg, items);
+}
+
+// The steps as the tables count them: per step, its length (metres, else body heights) and
+// whether the summary's mean uses it (a walk's first and last steps are left out).
+function stepRows(r) {
+  const details = (r.extras || {}).step_details || [];
+  const same = details.length === r.steps.length;
+  const metric = r.steps.some((st) => st.length_m != null);
+  return r.steps.map((st, i) => ({
+    foot: st.foot, t: st.t_contact_s,
+    length: metric ? st.length_m : same ? details[i].length_body_heights : null,
+    steady: same ? details[i].steady !== false : true,
+  }));
 }
 
 function drawSteps(r) {
   const svg = $("steps-plot");
-  const details = (r.extras || {}).step_details || [];
-  let unit = "m";
-  let lengths = r.steps.map((st) => st.length_m);
-  let feet = r.steps.map((st) => st.foot);
-  if (!lengths.some((v) => v != null) && details.length) {
-    unit = "body heights";  // no metric scale: relative lengths are still comparable
-    lengths = details.map((d) => d.length_body_heights);
-    feet = details.map((d) => d.foot);
-  }
-  $("steps-caption").textContent = `Step length per step (${unit})`;
-  if (!lengths.some((v) => v != null)) {
-    svg.replaceChildren(svgEl("text", { x: 20, y: 110 }, "no step lengths measured"));
+  const title = "Step length per step";
+  const rows = stepRows(r);
+  const metric = r.steps.some((st) => st.length_m != null);
+  const unit = metric ? "m" : "body heights";
+  const measured = rows.filter((row) => row.length != null);
+  if (!measured.length) {
+    noData(svg, title, "no step lengths were measured");
     return;
   }
-  const idx = lengths.map((_, i) => i + 1);
-  const [X, Y] = frame(svg, [0.5, lengths.length + 0.5], lengths, "step", unit);
-  const w = Math.max(4, (X(1.5) - X(0.5)) * 0.7);
-  lengths.forEach((v, i) => {
-    if (v == null) return;
-    svg.append(svgEl("rect", { x: X(idx[i]) - w / 2, y: Y(v), width: w, height: Math.max(0, Y(0) - Y(v)),
-      class: `step-${feet[i]}`, "data-length": v }));
-  });
+  const ts = measured.map((row) => row.t);
+  const [X, Y] = chartFrame(svg, { title, xLabel: "time of foot contact (s)", yLabel: `step length (${unit})`,
+    x: [Math.min(...ts) - 0.3, Math.max(...ts) + 0.3], y: [0, Math.max(...measured.map((row) => row.length)) * 1.1] });
+  // The mean the metrics table shows (over the steady steps), not one of its own.
+  const mean = metric ? pick(r.metrics, ["step_length_m", "mean"])
+    : pick(r.extras || {}, ["metrics_more", "step_length_body_heights_mean"]);
+  if (mean != null) {
+    svg.append(svgEl("line", { x1: PLOT.l, x2: PLOT.r, y1: Y(mean), y2: Y(mean), class: "mean" }));
+  }
+  for (const row of measured) {
+    const dot = svgEl("circle", { cx: X(row.t), cy: Y(row.length), r: 4.5,
+      class: `step-${row.foot}${row.steady ? "" : " hollow"}`, "data-length": row.length });
+    dot.append(svgEl("title", {}, `${row.foot} foot at ${row.t.toFixed(2)} s: ${row.length.toFixed(3)} ${unit}` +
+      (row.steady ? "" : " (not in the mean)")));
+    svg.append(dot);
+  }
+  const items = ["left", "right"].filter((f) => measured.some((row) => row.foot === f))
+    .map((f) => ({ label: `${f} foot`, cls: `step-${f}`, shape: "dot" }));
+  if (measured.some((row) => !row.steady)) items.push({ label: "not in the mean", cls: "step-other", shape: "hollow" });
+  if (mean != null) items.push({ label: `mean ${mean.toFixed(metric ? 3 : 2)} ${unit}`, cls: "mean", shape: "line" });
+  legend(svg, items);
+  $("steps-caption").textContent = `Step length per step (${unit}); hollow: a walk's first or ` +
+    "last step, left out of the mean.";
 }
 
+// The overlay video with a poster frame, a timeline of contacts and lifts under it (click to
+// seek), and the steps table whose rows seek the video to their step.
 async function showOverlay(doc) {
   const video = $("overlay");
+  const r = doc.result;
+  showStepsTable(r);
   if (!doc.artefacts.includes("overlay")) {
     video.hidden = true;
+    $("overlay-timeline").toggleAttribute("hidden", true);
+    $("timeline-key").hidden = true;
     $("overlay-missing").hidden = false;
     return;
   }
   try {
     // Fetched (not a plain src) so the API key header goes with it.
     const blob = await (await api(doc.links.overlay_mp4)).blob();
+    video.addEventListener("loadeddata", () => posterFrame(video, firstWalkS(r)), { once: true });
     video.src = URL.createObjectURL(blob);
     video.hidden = false;
     $("overlay-missing").hidden = true;
+    drawTimeline(r, video);
   } catch (err) {
     $("overlay-missing").hidden = false;
     $("overlay-missing").textContent = `Overlay not available: ${err.message}`;
   }
+}
+
+function firstWalkS(r) {
+  const walk = r.segments.find((g) => g.direction === "backward" || g.direction === "forward");
+  return walk ? walk.start_s : 0;
+}
+
+// The walk's first frame as the poster (and where play starts), so the video is not a blank box before it plays.
+function posterFrame(video, atS) {
+  video.addEventListener("seeked", () => {
+    const c = document.createElement("canvas");
+    [c.width, c.height] = [video.videoWidth, video.videoHeight];
+    c.getContext("2d").drawImage(video, 0, 0);
+    video.poster = c.toDataURL("image/jpeg", 0.8);
+    video.dataset.poster = "1";
+  }, { once: true });
+  video.currentTime = Math.min(atS, video.duration || atS);
+}
+
+function drawTimeline(r, video) {
+  const svg = $("overlay-timeline");
+  svg.toggleAttribute("hidden", false);
+  $("timeline-key").hidden = false;
+  const duration = r.video.duration_s || 1;
+  const [l, w] = [8, 344];
+  const X = (t) => l + (w * t) / duration;
+  svg.replaceChildren(svgEl("rect", { x: l, y: 4, width: w, height: 36, class: "track" }));
+  for (const e of r.events) {
+    const y = e.foot === "left" ? 6 : 23;
+    svg.append(svgEl("rect", { x: X(e.t_s) - 1.5, y, width: 3, height: 15,
+      class: `${e.type} step-${e.foot}${e.type === "lift" ? " hollow" : ""}` }));
+  }
+  const head = svgEl("line", { x1: l, x2: l, y1: 2, y2: 42, class: "playhead" });
+  svg.append(head);
+  video.addEventListener("timeupdate", () => {
+    head.setAttribute("x1", X(video.currentTime));
+    head.setAttribute("x2", X(video.currentTime));
+  });
+  svg.onclick = (ev) => {
+    const box = svg.getBoundingClientRect();
+    const t = (((ev.clientX - box.left) / box.width) * 360 - l) / w * duration;
+    video.currentTime = Math.max(0, Math.min(duration, t));
+  };
+}
+
+function showStepsTable(r) {
+  const rows = stepRows(r);
+  const metric = r.steps.some((st) => st.length_m != null);
+  $("steps-box").hidden = !rows.length;
+  $("steps-table").tBodies[0].replaceChildren(...rows.map((row, i) => {
+    const tr = el("tr", null, row.steady ? "" : "unsteady");
+    tr.tabIndex = 0;
+    tr.dataset.t = row.t;
+    const length = row.length == null ? "not measured" :
+      `${row.length.toFixed(metric ? 3 : 2)} ${metric ? "m" : "body heights"}`;
+    tr.append(el("td", String(i + 1)), el("td", row.foot), el("td", `${row.t.toFixed(2)} s`),
+      el("td", length), el("td", row.steady ? "yes" : "no: walk's end"));
+    const seek = () => { const v = $("overlay"); if (!v.hidden) { v.currentTime = row.t; v.scrollIntoView({ block: "nearest" }); } };
+    tr.addEventListener("click", seek);
+    tr.addEventListener("keydown", (e) => { if (e.key === "Enter") seek(); });
+    return tr;
+  }));
 }
 
 function setUp() {

@@ -19,6 +19,7 @@ from .presets import (
     AssessOptions,
     get_preset,
 )
+from .quality_gate import implausible_values, poor_evidence
 
 LEVEL_ORDER: dict[str, int] = {"low": 0, "moderate": 1, "high": 2}
 # Scales that rest on a measurement; BlazePose world landmarks are a model prior, not a measurement.
@@ -73,6 +74,14 @@ def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[Ris
                 "fraction",
                 f"the person's pose was found in only {coverage:.0%} of frames "
                 f"(at least {cut.min_pose_coverage:.0%} needed)",
+            )
+        )
+    implausible = implausible_values(result)
+    if implausible:
+        # A number no walk has is a broken measurement: nothing of this walk places the risk.
+        reasons.append(
+            _undetermined(
+                "plausible_values", None, None, None, "; ".join(implausible) + " (not used)"
             )
         )
     want = expected_direction(options.protocol)
@@ -202,7 +211,7 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
             f"speed rests on a {result.scale.method!r} scale, not a measured one "
             "(calibrate the floor or enter the person's height)",
         )
-    problem = speed_problem(result)
+    problem = speed_problem(result) or _poor("speed_mps", result)
     if problem is not None:
         return _undetermined(rule, round(speed, 3), cutoff, "m/s", problem)
     uncertainty = _pct_of(speed, result.scale.uncertainty_pct)
@@ -240,7 +249,7 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
             f"only {strides} strides: stride-time variability needs at least "
             f"{cut.min_strides_for_variability}",
         )
-    problem = stride_variability_problem(result)
+    problem = stride_variability_problem(result) or _poor("stride_time_sd_ms", result)
     if problem is not None:
         return _undetermined(
             "stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms", problem
@@ -358,6 +367,12 @@ def assess_fall_risk(result: AnalysisResult, options: AssessOptions) -> FallRisk
     return FallRisk(level=level, population=population, reasons=reasons)
 
 
+def _poor(metric: str, result: AnalysisResult) -> str | None:
+    """Words for a rule left undetermined because its metric's evidence is poor."""
+    why = poor_evidence(result, metric)
+    return None if why is None else f"{metric} rests on poor evidence ({why})"
+
+
 def _undetermined(
     rule: str, value: float | str | None, cutoff: float | str | None, unit: str | None, note: str
 ) -> RiskReason:
@@ -375,7 +390,7 @@ def _undetermined(
     )
 
 
-_DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count"})
+_DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count", "plausible_values"})
 _PLAUSIBILITY_NOTES = ("disagrees with step length", "more than steady walking shows")
 
 

@@ -15,6 +15,7 @@ from vision.result import AnalysisResult, Scores
 
 from .fall_risk import stride_count
 from .presets import DESIGN_CHOICE, FRITZ_2013, HAUSDORFF_2001
+from .quality_gate import poor_evidence
 
 SUB_SCORES: tuple[str, ...] = ("posture", "steps", "balance")
 # Scores are for coaching, so an estimated (world-landmark) scale is accepted; fall-risk rules are
@@ -144,6 +145,10 @@ def score_components(result: AnalysisResult, min_strides: int = 6) -> list[Score
     for anchor in ANCHORS:
         value = metric_value(result, anchor.metric)
         if value is None or (anchor.needs_scale and not has_scale):
+            continue
+        # A metric whose evidence is poor (events merged or dropped, contacts not alternating,
+        # ...) is not scored: the grade follows the evidence, never the value.
+        if poor_evidence(result, anchor.metric) is not None:
             continue
         # Plausibility problems (see plausibility.py) do not remove a component: dropping a metric
         # because it got worse could raise the score. They are reported beside the scores.

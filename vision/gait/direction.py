@@ -42,6 +42,11 @@ WALKS = ("forward", "backward")
 MOVING = (*WALKS, "turning")
 
 
+# A backward walk of at least this long (s) is the main walk even beside a longer forward one:
+# about two strides at a slow backward cadence, enough for the step metrics; design choice.
+MIN_MAIN_BACKWARD_S = 2.0
+
+
 @dataclass(frozen=True)
 class DirectionOptions:
     """Thresholds for direction and view classification.
@@ -72,6 +77,13 @@ class DirectionOptions:
         frontal_path_deg: a path at least this steep to the image plane (degrees) is a
             front/back view, whatever the trunk's width; one between ``side_path_deg`` and this
             is oblique; a flatter one is side or oblique by the trunk's width.
+        max_turn_s: a walk that ends facing one way and the next walk that starts facing the
+            other way, at most this long apart (seconds), turned round between them: everything
+            between is one turning segment (a pause to turn, steps on the spot, the stepping
+            back a turn near a wall reads as). Longer apart, the person stood, then turned
+            (design choice: a 180-degree turn takes a few seconds even at a slow pace).
+        min_turn_walk_s: walks shorter than this (seconds) are not the walks a turn lies
+            between but part of the turn (about two steps).
         min_facing_agreement: a facing that fewer of its frames' own cues agree with than this
             fraction is unsure (see ``DirectionAnalysis.facing_agreement``): every clip of
             bench/accuracy.py agrees on all frames but the two rendered back views through the
@@ -94,6 +106,8 @@ class DirectionOptions:
     min_path_bh: float = 0.6
     frontal_path_deg: float = 60.0
     side_path_deg: float = 20.0
+    max_turn_s: float = 5.0
+    min_turn_walk_s: float = 1.0
     min_facing_agreement: float = 0.9
 
 
@@ -128,7 +142,12 @@ class DirectionAnalysis:
 
     @property
     def walk_direction(self) -> Direction | None:
-        """The direction the subject spent most time walking in (backward wins a tie)."""
+        """The backward walk, where one lasts :data:`MIN_MAIN_BACKWARD_S` or more (the walk this
+        product assesses; a forward walk beside it is a comparison walk); else the direction the
+        subject spent most time walking in (backward wins a tie)."""
+        back_s = sum(g.end_s - g.start_s for g in self.segments if g.direction == "backward")
+        if back_s >= MIN_MAIN_BACKWARD_S:
+            return "backward"
         n_back = int(np.sum(self.label == "backward"))
         n_fwd = int(np.sum(self.label == "forward"))
         if n_back == 0 and n_fwd == 0:

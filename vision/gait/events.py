@@ -37,6 +37,7 @@ from vision.gait.footprints import FootprintOptions, find_stances, footprint_eve
 from vision.gait.frontal import FrontalOptions, frontal_events
 from vision.gait.leapfrog import LeapfrogOptions, leapfrog_events
 from vision.gait.motion_events import MotionOptions, motion_events
+from vision.gait.plausible import PlausibilityOptions
 from vision.result import FEET, Event, Foot, other_foot
 from vision.timeseries import close_short_runs, frame_rate, true_runs
 
@@ -62,6 +63,8 @@ class EventOptions:
         leapfrog: settings of the ``leapfrog`` detector.
         frontal: settings of the ``separation`` detector.
         motion: settings of the ``foot_motion`` detector.
+        plausibility: what walking allows of any detector's events (see
+            :mod:`vision.gait.plausible`).
     """
 
     detector: str = "leapfrog"
@@ -76,6 +79,7 @@ class EventOptions:
     leapfrog: LeapfrogOptions = field(default_factory=LeapfrogOptions)
     frontal: FrontalOptions = field(default_factory=FrontalOptions)
     motion: MotionOptions = field(default_factory=MotionOptions)
+    plausibility: PlausibilityOptions = field(default_factory=PlausibilityOptions)
 
 
 Detector = Callable[[FootTracks, EventOptions], list[Event]]

@@ -137,9 +137,15 @@ def _moves(x: np.ndarray, fps: float, opts: LeapfrogOptions) -> list[tuple[int, 
 
 
 def _swings(
-    lead: np.ndarray, trail: np.ndarray, t: np.ndarray, fps: float, opts: LeapfrogOptions
+    lead: np.ndarray,
+    trail: np.ndarray,
+    t: np.ndarray,
+    fps: float,
+    opts: LeapfrogOptions,
+    entered: bool = False,
 ) -> list[SwingFit]:
     """Swings of one point kind (heels or toes) from its foremost and hindmost tracks.
+    ``entered``: the feet came into view at the tracks' first row (unseen before it).
 
     While one foot swings the other rests at a level P, and {foremost, hindmost} is {swinging,
     resting} in every frame, so the swinging foot is ``lead + trail - P`` throughout, whichever
@@ -178,18 +184,14 @@ def _swings(
                 # No rest seen before the lift (the walker came into view moving): only the
                 # landing can be timed.
                 if landed:
-                    end_level = segment_median(lead, bl, min(rest_until, bl + settle))
-                    hi = min(bl + near, len(lead))
-                    c, _ = fit_arrival(
-                        t[al:hi],
-                        lead[al:hi],
-                        end_level,
-                        float(t[bl]),
-                        opts.search_s,
-                        powers=opts.powers,
-                    )
-                    out.append(SwingFit(lift_s=float("nan"), contact_s=c, rms=float("nan")))
+                    out += _landing(lead, t, al, bl, rest_until, settle, near, opts)
                 continue
+        elif entered and k == 0 and al < near:
+            # The foot was already in front and moving when the view began (the walker came
+            # into the picture mid-swing): its landing is seen whole, its lift is not.
+            if landed:
+                out += _landing(lead, t, al, bl, rest_until, settle, near, opts)
+            continue
         else:
             # From feet side by side (gait initiation): the move starts at the lift, after both
             # feet were seen resting for a while (not a walker coming into view mid-stride).
@@ -258,6 +260,28 @@ def _swings(
             closing = _closing_arrival(fit, lead, trail, t, at, bt, rest_until, fps, opts)
             out.append(replace(closing, closing=True))
     return sorted(out, key=lambda f: np.nanmin([f.lift_s, f.contact_s]))
+
+
+def _landing(
+    lead: np.ndarray,
+    t: np.ndarray,
+    al: int,
+    bl: int,
+    rest_until: int,
+    settle: int,
+    near: int,
+    opts: LeapfrogOptions,
+) -> list[SwingFit]:
+    """The contact alone of the foremost track's move over rows [al, bl), resting until
+    ``rest_until``: a swing whose lift was not seen."""
+    end_level = segment_median(lead, bl, min(rest_until, bl + settle))
+    hi = min(bl + near, len(lead))
+    if not np.isfinite(end_level) or hi - al < 4:
+        return []
+    c, _ = fit_arrival(
+        t[al:hi], lead[al:hi], end_level, float(t[bl]), opts.search_s, powers=opts.powers
+    )
+    return [SwingFit(lift_s=float("nan"), contact_s=c, rms=float("nan"))]
 
 
 def _closing_arrival(
@@ -446,8 +470,9 @@ def leapfrog_events(
                 for track in (lead, trail)
                 for k in (HEEL, TOE)
             ]
-            heel = _swings(smooth[0], smooth[2], t, fps, opts)
-            toe = _swings(smooth[1], smooth[3], t, fps, opts)
+            entered = a == a0 and a0 > 0
+            heel = _swings(smooth[0], smooth[2], t, fps, opts, entered)
+            toe = _swings(smooth[1], smooth[3], t, fps, opts, entered)
             pairs = pair_swings(heel, toe, opts.pair_s)
             tracks = ((smooth[0], smooth[2]), (smooth[1], smooth[3]))
             pairs = [p for p in pairs if _rigid(p, tracks, t, settle)]

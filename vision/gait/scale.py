@@ -325,17 +325,19 @@ def footprint_points(
     that lifts it to its height above the floor.
 
     From the side (or without a camera behind a 4-point calibration) that is the heel itself.
-    From the front or back it is the midpoint of heel and toe, at the mean of their heights: a
-    foot seen end-on is foreshortened, and the pose model draws its heel and toe together along
-    the line of sight, the heel short of where it is and the toe past it, by amounts that vary
-    with the distance to the camera. On bench/accuracy.py's rendered back walks the heel alone
-    put each footprint 4-5 % too near the camera (its effective height 3.5-11 cm against the
-    9 cm assumed; step lengths 0.5-4.8 cm short, speed 4-13 % low) and the toe alone placed
-    steps 2.5-4.6 cm long; the midpoint's errors mostly cancel (back views' mean step length
-    within 1.5 cm, speed within 3.6 % and +0.5 % on average). The half foot it sits ahead of
-    the heel cancels in step lengths and speed alike.
+    From the front, back or an angle it is the midpoint of heel and toe, at the mean of their
+    heights: a foot seen end-on is foreshortened, and the pose model draws its heel and toe
+    together along the line of sight, the heel short of where it is and the toe past it, by
+    amounts that vary with the distance to the camera. On bench/accuracy.py's rendered back
+    walks the heel alone put each footprint 4-5 % too near the camera (its effective height
+    3.5-11 cm against the 9 cm assumed; step lengths 0.5-4.8 cm short, speed 4-13 % low) and the
+    toe alone placed steps 2.5-4.6 cm long; the midpoint's errors mostly cancel (back views'
+    mean step length within 1.5 cm, speed within 3.6 % and +0.5 % on average). The half foot it
+    sits ahead of the heel cancels in step lengths and speed alike. Seen at an angle (oblique),
+    the foot is partly end-on and the pose model draws it the same way, less so: the heel alone
+    reads the steps long there, the midpoint does not.
     """
-    if view not in ("front", "back") or scale.camera is None:
+    if view not in ("front", "back", "oblique") or scale.camera is None:
         return feet, scale
     out = np.array(feet, dtype=np.float64)
     out[:, :, 0] = 0.5 * (out[:, :, 0] + out[:, :, 1])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vision.gait.scale import ScaleModel
+from vision.gait.step_period import step_period_s
 from vision.result import Event, Foot, Step, other_foot
 from vision.stats import mean_standard_error
 
@@ -103,6 +104,21 @@ def stance_intervals(events: list[Event], foot: Foot, t_end_s: float) -> list[tu
     return out
 
 
+def _seen_stances(
+    events: list[Event], foot: Foot, t_end_s: float, bout_starts_s: tuple[float, ...] = ()
+) -> list[tuple[float, float]]:
+    """:func:`stance_intervals`, and a stance from the start of time (or of a bout) to the
+    foot's first lift where that lift comes before its first contact (the foot was down when
+    the view or the bout began)."""
+    own = [e for e in events if e.foot == foot]
+    first = []
+    for start in (-np.inf, *bout_starts_s):
+        after = [e for e in own if e.t_s >= start]
+        if after and after[0].type == "lift":
+            first.append((start, after[0].t_s))
+    return sorted(set(first) | set(stance_intervals(events, foot, t_end_s)))
+
+
 def footprint_px(
     feet: np.ndarray, t_s: np.ndarray, foot: int, start_s: float, stop_s: float
 ) -> np.ndarray | None:
@@ -121,6 +137,7 @@ def analyze_steps(
     scale: ScaleModel,
     walk_axis_px: np.ndarray,
     options: StepOptions = StepOptions(),
+    bouts_s: tuple[tuple[float, float], ...] = (),
 ) -> StepSummary:
     """Steps and spatiotemporal metrics.
 
@@ -130,12 +147,26 @@ def analyze_steps(
         t_s: (T,) frame times, seconds.
         scale: pixels-to-metres model; without a metric scale lengths are in body heights.
         walk_axis_px: (2,) unit travel direction in the image (side views: (1, 0)).
+        bouts_s: (start, end) s of the bouts of walking with the standing around them (see
+            :class:`vision.gait.bouts.BoutSpan`): a contact after a bout's start begins a new
+            bout whatever the time since the one before (a turn, an exit and re-entry), and a
+            stance whose lift is not seen ends with its bout; a pause longer than
+            ``options.max_step_s`` starts a bout too.
     """
     out = StepSummary(metric=scale.metric)
     t_end = float(t_s[-1]) if len(t_s) else 0.0
-    stances = {f: stance_intervals(events, f, t_end) for f in ("left", "right")}
+    stances = {
+        f: _within_bouts(stance_intervals(events, f, t_end), bouts_s) for f in ("left", "right")
+    }
+    # A foot already down when the view begins has a footprint too (its landing was not seen):
+    # the step that lands next is measured from it.
     prints: dict[str, list[tuple[float, float, np.ndarray | None]]] = {
-        f: [(a, b, footprint_px(feet, t_s, k, a, b)) for a, b in stances[f]]
+        f: [
+            (a, b, footprint_px(feet, t_s, k, a, b))
+            for a, b in _within_bouts(
+                _seen_stances(events, f, t_end, tuple(a for a, _ in bouts_s)), bouts_s
+            )
+        ]
         for k, f in enumerate(("left", "right"))
     }
     scale = scale.with_walk_line(
@@ -145,13 +176,16 @@ def analyze_steps(
     bout = 0
     prev: Event | None = None
     for e in contacts:
-        if prev is not None and e.t_s - prev.t_s > options.max_step_s:
+        started = prev is not None and any(prev.t_s < b <= e.t_s for b, _ in bouts_s)
+        if prev is not None and (started or e.t_s - prev.t_s > options.max_step_s):
             bout += 1
             prev = None
         other = other_foot(e.foot)
         mine = next((p for p in prints[e.foot] if abs(p[0] - e.t_s) < 1e-6), None)
-        # The other foot's footprint: its latest stance begun before this contact.
-        theirs = [p for p in prints[other] if p[0] < e.t_s]
+        # The other foot's footprint: its latest stance begun before this contact, and still
+        # down when this contact's bout began (not one left behind before a turn or an exit).
+        began = max((a for a, _ in bouts_s if a <= e.t_s), default=-np.inf)
+        theirs = [p for p in prints[other] if p[0] < e.t_s and p[1] >= began]
         length = length_bh = None
         if mine is not None and mine[2] is not None and theirs and theirs[-1][2] is not None:
             pair = np.stack([theirs[-1][2], mine[2]])
@@ -172,6 +206,22 @@ def analyze_steps(
     _mark_steady(out.steps)
     lifts = sorted(e.t_s for e in events if e.type == "lift")
     _summarise(out, stances, lifts, feet, t_s, scale, walk_axis_px, options)
+    return out
+
+
+def _within_bouts(
+    stances: list[tuple[float, float]], bouts_s: tuple[tuple[float, float], ...]
+) -> list[tuple[float, float]]:
+    """``stances`` (start, end) s, each ending no later than the end of the bout it begins in
+    (or, begun between bouts, of the next one): a last stance whose lift was not seen would
+    otherwise run on through the turn or exit after its bout, and its footprint with it. A
+    stance begun before the view (start -inf) starts with its bout."""
+    out = []
+    for a, b in stances:
+        if not np.isfinite(a):  # down when the view began: from its bout's start
+            a = max((start for start, _ in bouts_s if start <= b), default=a)
+        ends = [end for _, end in bouts_s if end >= a]
+        out.append((a, max(a, min(b, ends[0])) if ends else b))
     return out
 
 
@@ -203,94 +253,29 @@ def _mark_steady(steps: list[StepRecord]) -> None:
             steps[i].steady = True
 
 
-def _step_period_s(steady: list[StepRecord], lifts: list[float], options: StepOptions) -> float:
-    """Mean step time (s): the least-squares slope of event time over step number, pooled over
-    series that each keep their own offset: per bout, the steady steps' contacts (each counted
-    with the contact that began it), and the ``lifts`` (s, time order) between them (one foot
-    leaves the floor once per step). Each series is numbered by its own spacing (see
-    :func:`_step_numbers`), so a missed event skips a number and an extra one leaves that series
-    out. Events further from the line than ``options.outlier_k`` robust standard deviations (and
-    ``options.outlier_floor_s``) are dropped and the slope taken again.
-
-    The plain mean of the step times telescopes to (last contact - first contact) / n and so
-    rests on two contact times; the slope weighs every event, and the lifts are as many again.
-    Numbered among themselves, not against the contacts, the lifts stay in use where a contact
-    is timed a quarter step late (past the next lift) or a contact is extra; and one such event,
-    which pulls a slope over eight steps by several steps/min, is dropped. On
-    bench/accuracy.py: every synthetic walk within 2 steps/min (mean absolute error 0.54);
-    the rendered walks seen from the side, at an angle and from the front all within 2 (mean
-    0.8; the front-view forward walk, with one contact 8 frames late and one lift 7 early, was
-    -5.8 with the contacts-and-lifts slope alone).
-    """
-    series: list[tuple[np.ndarray, np.ndarray]] = []
+def _pooled_speed(
+    steady: list[StepRecord],
+    feet: np.ndarray,
+    t_s: np.ndarray,
+    scale: ScaleModel,
+    walk_axis_px: np.ndarray,
+    options: StepOptions,
+) -> float | None:
+    """Walking speed (m/s, or body heights/s): in each bout, the distance the feet's mid-point
+    on the floor travels from its first to its last steady contact; pooled over the bouts as
+    their total distance over their total time, so a pause, a turn or an exit between bouts is
+    not walking. None where no bout has both feet seen at two steady contacts."""
+    distance = duration = 0.0
     for b in sorted({s.bout for s in steady}):
         own = [s for s in steady if s.bout == b]
-        if len(own) < 2:
+        t0, t1 = own[0].t_contact_s, own[-1].t_contact_s
+        mids = [_feet_midpoint_px(feet, t_s, t, options.speed_read_s) for t in (t0, t1)]
+        if t1 <= t0 or any(m is None for m in mids):
             continue
-        t = np.asarray([own[0].t_contact_s - own[0].duration_s] + [s.t_contact_s for s in own])
-        between = np.asarray([x for x in lifts if t[0] < x < t[-1]])
-        for ts in (t, between):
-            # The step from standing and the closing step are the worst timed: one of them
-            # spaced off the rest leaves the others in use.
-            for part in (ts, ts[1:], ts[:-1]):
-                k = _step_numbers(part)
-                if k is not None:
-                    series.append((k, part))
-                    break
-    mean_step_s = float(np.mean([s.duration_s for s in steady]))
-    if not series:
-        return mean_step_s
-    # Outliers are judged against a line they cannot pull: the median of the pairwise slopes (a
-    # least-squares line leans toward an outlier and hides it). Each series sits at its mean
-    # offset: a limp's long and short steps put the events at two offsets in turn, and a median
-    # would pick one of them and call the other half outliers.
-    robust = _median_slope(series)
-    residuals = [ts - robust * k - np.mean(ts - robust * k) for k, ts in series]
-    sigma = 1.4826 * float(np.median(np.abs(np.concatenate(residuals))))
-    cut = max(options.outlier_k * sigma, options.outlier_floor_s)
-    kept = [
-        (k[np.abs(r) <= cut], ts[np.abs(r) <= cut])
-        for (k, ts), r in zip(series, residuals, strict=True)
-    ]
-    refit = _pooled_slope(kept)
-    return refit if refit is not None else mean_step_s
-
-
-def _step_numbers(ts: np.ndarray) -> np.ndarray | None:
-    """Step numbers (0, 1, ...) of successive event times ``ts`` (s) one step apart: a gap of
-    0.6-1.6 times the median is the next step, 1.6-2.4 times skips one (an event missed); None
-    for fewer than three events or any other gap (an extra event, or a pause)."""
-    if len(ts) < 3:
-        return None
-    gaps = np.diff(ts)
-    median = float(np.median(gaps))
-    if not median > 0:
-        return None
-    ratio = gaps / median
-    if ratio.min() < 0.6 or ratio.max() > 2.4:
-        return None
-    return np.concatenate([[0.0], np.cumsum(np.where(ratio < 1.6, 1.0, 2.0))])
-
-
-def _median_slope(series: list[tuple[np.ndarray, np.ndarray]]) -> float:
-    """Median over the series of the slopes (s per step) between every two of their events."""
-    slopes = []
-    for k, ts in series:
-        i, j = np.triu_indices(len(ts), 1)
-        slopes.append((ts[j] - ts[i]) / (k[j] - k[i]))
-    return float(np.median(np.concatenate(slopes)))
-
-
-def _pooled_slope(series: list[tuple[np.ndarray, np.ndarray]]) -> float | None:
-    """Least-squares slope (s per step) of times over step numbers, ``(numbers, times)`` per
-    series, one offset each; None when the times do not increase."""
-    num = den = 0.0
-    for k, ts in series:
-        if len(ts) < 2:
-            continue
-        num += float(np.sum((k - k.mean()) * (ts - ts.mean())))
-        den += float(np.sum((k - k.mean()) ** 2))
-    return num / den if den > 0 and num > 0 else None
+        pos = scale.along_walk(np.stack(mids), walk_axis_px)  # type: ignore[arg-type]
+        distance += float(abs(pos[1] - pos[0]))
+        duration += t1 - t0
+    return distance / duration if duration > 0 else None
 
 
 def _summarise(
@@ -310,7 +295,7 @@ def _summarise(
         )
         return
     times = np.array([s.duration_s for s in steady])
-    out.step_time_mean_s = _step_period_s(steady, lifts, options)
+    out.step_time_mean_s = step_period_s(steady, lifts, options)
     out.step_time_sd_s = float(times.std(ddof=1))
     out.cadence_spm = 60.0 / out.step_time_mean_s
 
@@ -331,22 +316,12 @@ def _summarise(
     else:
         out.warnings.append("step length not measurable: the feet's resting places were not seen")
 
-    # Speed: the feet's mid-point on the floor from the first to the last steady contact.
-    t0, t1 = steady[0].t_contact_s, steady[-1].t_contact_s
-    mids = [_feet_midpoint_px(feet, t_s, t, options.speed_read_s) for t in (t0, t1)]
-    if steady[0].bout != steady[-1].bout:
-        out.warnings.append(
-            "speed not measured: the steady steps span a pause, so no one bout "
-            "of walking holds them all"
-        )
-    elif any(m is None for m in mids):
+    out.speed = _pooled_speed(steady, feet, t_s, scale, walk_axis_px, options)
+    if out.speed is None:
         out.warnings.append(
             "speed not measurable: both feet were not seen together at the first"
-            " and last steady contacts"
+            " and last steady contacts of any bout of walking"
         )
-    elif t1 > t0:
-        pos = scale.along_walk(np.stack(mids), walk_axis_px)  # type: ignore[arg-type]
-        out.speed = float(abs(pos[1] - pos[0]) / (t1 - t0))
 
     # Stride times: same-foot contact to contact within a bout, steady steps only (the first
     # step starts from standing and the closing step only joins the feet).
@@ -369,8 +344,12 @@ def _summarise(
             f"strides; {len(strides)} seen"
         )
 
-    # Double support: both feet resting, over the steady part.
-    grid = np.arange(t0, t1, 0.002)
+    # Double support: both feet resting, over the steady part of each bout (not the pauses,
+    # turns or exits between them).
+    spans = [
+        [s.t_contact_s for s in steady if s.bout == b] for b in sorted({s.bout for s in steady})
+    ]
+    grid = np.concatenate([np.arange(ts[0], ts[-1], 0.002) for ts in spans])
     if grid.size:
         both = np.ones_like(grid, dtype=bool)
         for f in ("left", "right"):

@@ -26,6 +26,7 @@ import numpy as np
 
 from vision.gait.direction import MOVING, WALKS, DirectionAnalysis
 from vision.gait.first_movement import MovementOptions, movement_after_standing, standing_still
+from vision.gait.turns import segment_facing
 from vision.result import Event, Segment
 from vision.timeseries import frame_rate
 
@@ -124,10 +125,11 @@ def settle_walk_ends(
             or _frame_of(t_s, before.end_s) != a - 1
         ):
             continue
+        since = _turned_at(direction.facing, t_s, g, forward=False)
         lifts = [
             e
             for e in _chained(own.get(id(g), []), g.start_s, max_gap_s, forward=False)
-            if e.type == "lift"
+            if e.type == "lift" and e.t_s > since
         ]
         i = _frame_of(t_s, lifts[-1].t_s) if lifts else a
         first_lift = next(
@@ -164,7 +166,8 @@ def settle_walk_ends(
             or _frame_of(t_s, after.start_s) != b + 1
         ):
             continue
-        on = _chained(mine, g.end_s, max_gap_s, forward=True)
+        until = _turned_at(direction.facing, t_s, g, forward=True)
+        on = [e for e in _chained(mine, g.end_s, max_gap_s, forward=True) if e.t_s < until]
         inside = [e for e in mine if e.t_s <= g.end_s]
         if on:
             last = on[-1]
@@ -190,7 +193,7 @@ def settle_walk_ends(
             max_trim_s,
             min_standing_s,
         )
-    segs = _join_double_supports(segs, label, t_s, min_standing_s)
+    segs = _join_double_supports(segs, label, t_s, min_standing_s, direction.facing)
     return replace(direction, label=label, segments=segs)
 
 
@@ -233,8 +236,23 @@ def _standing_at_the_end(
     ]
 
 
+def _turned_at(facing: np.ndarray, t_s: np.ndarray, walk: Segment, forward: bool) -> float:
+    """When, after ``walk`` (before it, unless ``forward``), the person first faces the other
+    way (s; +-inf when they never do): a walk's steps do not run on through a turn."""
+    sign = segment_facing(facing, t_s, walk)
+    rows = t_s > walk.end_s if forward else t_s < walk.start_s
+    turned = np.flatnonzero(rows & (facing * sign < 0))
+    if sign == 0 or turned.size == 0:
+        return np.inf if forward else -np.inf
+    return float(t_s[turned[0] if forward else turned[-1]])
+
+
 def _join_double_supports(
-    segs: list[Segment], label: np.ndarray, t_s: np.ndarray, min_standing_s: float
+    segs: list[Segment],
+    label: np.ndarray,
+    t_s: np.ndarray,
+    min_standing_s: float,
+    facing: np.ndarray | None = None,
 ) -> list[Segment]:
     """``segs`` with each standing shorter than ``min_standing_s`` between two walks the same
     way made part of one walk (``label`` relabelled in place): one walk's end at its last
@@ -252,6 +270,7 @@ def _join_double_supports(
             and out[-1].direction in WALKS
             and segs[i + 1].direction == out[-1].direction
             and g.end_s - g.start_s < min_standing_s
+            and (facing is None or _same_facing(facing, t_s, out[-1], segs[i + 1]))
         ):
             prev, nxt = out[-1], segs[i + 1]
             label[_frame_of(t_s, g.start_s) : _frame_of(t_s, g.end_s) + 1] = prev.direction
@@ -262,3 +281,8 @@ def _join_double_supports(
         out.append(g)
         i += 1
     return out
+
+
+def _same_facing(facing: np.ndarray, t_s: np.ndarray, a: Segment, b: Segment) -> bool:
+    """Whether walks ``a`` and ``b`` face the same way (a turn lies between two that do not)."""
+    return segment_facing(facing, t_s, a) * segment_facing(facing, t_s, b) >= 0

@@ -1,0 +1,227 @@
+"""Forward and backward walks of one recording, measured alike and set side by side.
+
+Clinicians often start a session with a forward walk: backward speed and step length relative to
+the same person's forward walk show how much confidence and balance walking backward costs. Each
+direction present is measured by the same step and posture code as the main walk
+(:func:`~vision.gait.steps.analyze_steps`, :func:`~vision.gait.posture.summarise_posture`), over
+the events nearest its own segments; the main walk's entry is the main metrics' own summary, so
+the two never disagree.
+
+    >>> comparison = compare_walks(readings, main="backward", main_walk=(steps, posture))
+    ... # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vision.gait.direction import WALKS, DirectionAnalysis
+from vision.gait.posture import PostureOptions, PostureSeries, PostureSummary, summarise_posture
+from vision.gait.scale import ScaleModel
+from vision.gait.steps import StepOptions, StepSummary, analyze_steps
+from vision.gait.walk_bounds import nearest_walks
+from vision.result import (
+    Comparison,
+    Event,
+    ForwardNorm,
+    MeanMax,
+    MeanSd,
+    MeanSdCv,
+    WalkMetrics,
+    WalkRatios,
+)
+
+# Published forward-walking speeds (DOMAIN.md), shown as context beside a forward walk only.
+FORWARD_NORMS: tuple[ForwardNorm, ...] = (
+    ForwardNorm("men 40-49 years", 1.43, "Bohannon 2011"),
+    ForwardNorm("women 80-99 years", 0.94, "Bohannon 2011"),
+    ForwardNorm(
+        "below this: high risk of adverse outcomes (older adults)",
+        1.0,
+        "Studenski et al., JAMA 2011",
+    ),
+)
+
+# Why an entry of the comparison is null: one message per code, filled with ``str.format``.
+REASONS: dict[str, str] = {
+    "not_seen": "no {direction} walking was seen in this recording",
+    "not_backward": (
+        "no backward walking was seen: this recording is not a backward walk, so its forward "
+        "walk is measured for comparison and no backward scores are given"
+    ),
+    "direction_unsure": (
+        "which way the subject faces is unsure from this view, so forward and backward walking "
+        "cannot be told apart"
+    ),
+    "frontal_view": (
+        "the {direction} walk is not measured from this {view} view: only the main walk is; "
+        "film from the side to compare the two walks"
+    ),
+    "too_few_steps": "the {direction} walk has {steps} steps, fewer than the {min_steps} needed",
+    "missing_walk": "both a forward and a backward walk are needed for the ratios",
+}
+
+
+@dataclass(frozen=True)
+class ComparisonOptions:
+    """Attributes:
+    min_steps: a walk of fewer steps is not measured (its first and last steps, gait
+        initiation and the closing step, would be all of it); design choice.
+    """
+
+    min_steps: int = 4
+
+
+@dataclass(frozen=True)
+class WalkReadings:
+    """What every walk of the recording is measured from (the main walk's own inputs).
+
+    Attributes:
+        events: contact/lift events of the whole recording, time order.
+        direction: the recording's segments, per-frame labels, view and facing certainty.
+        feet: (T, 2, >=2, 2) footprint points px, as the main walk's steps use them.
+        t_s: (T,) frame times, seconds.
+        scale: the main walk's pixels-to-metres model.
+        walk_axis_px: (2,) unit travel direction in the image.
+        posture: per-frame posture angles.
+        bouts_s: (start, end) s of the recording's bouts with the standing around them, as
+            :func:`~vision.gait.steps.analyze_steps` takes them for the main walk.
+    """
+
+    events: list[Event]
+    direction: DirectionAnalysis
+    feet: np.ndarray
+    t_s: np.ndarray
+    scale: ScaleModel
+    walk_axis_px: np.ndarray
+    posture: PostureSeries
+    step_options: StepOptions = field(default_factory=StepOptions)
+    posture_options: PostureOptions = field(default_factory=PostureOptions)
+    bouts_s: tuple[tuple[float, float], ...] = ()
+
+
+def compare_walks(
+    readings: WalkReadings,
+    main: str | None,
+    main_walk: tuple[StepSummary, PostureSummary],
+    options: ComparisonOptions = ComparisonOptions(),
+) -> Comparison:
+    """Both walking directions measured alike, and backward over forward.
+
+    Args:
+        readings: the recording's events, direction analysis, feet, scale and posture.
+        main: the main walk's direction (its metrics are the result's main metrics).
+        main_walk: the main walk's step summary and posture summary, as the metrics used them.
+    """
+    reasons: dict[str, str] = {}
+    summaries: dict[str, StepSummary] = {}
+    walks: dict[str, WalkMetrics | None] = {}
+    for way in WALKS:
+        measured = _measure(readings, way, main, main_walk, options)
+        if isinstance(measured, str):
+            walks[way] = None
+            reasons[way] = measured
+        else:
+            summaries[way] = measured[0]
+            walks[way] = walk_metrics(*measured, _walking_s(readings.direction, way))
+    ratios = None
+    if "forward" in summaries and "backward" in summaries:
+        ratios = walk_ratios(summaries["backward"], summaries["forward"])
+    else:
+        reasons["backward_to_forward"] = REASONS["missing_walk"]
+    return Comparison(
+        forward=walks["forward"],
+        backward=walks["backward"],
+        backward_to_forward=ratios,
+        reasons=reasons,
+        forward_norms=list(FORWARD_NORMS) if walks["forward"] is not None else [],
+    )
+
+
+def _measure(
+    readings: WalkReadings,
+    way: str,
+    main: str | None,
+    main_walk: tuple[StepSummary, PostureSummary],
+    options: ComparisonOptions,
+) -> tuple[StepSummary, PostureSummary] | str:
+    """The step and posture summaries of walking ``way``, or the reason there are none."""
+    d = readings.direction
+    if not d.facing_sure:
+        return REASONS["direction_unsure"]
+    if not any(g.direction == way for g in d.segments):
+        return REASONS["not_backward" if way == "backward" else "not_seen"].format(direction=way)
+    if way == main:
+        steps, posture = main_walk
+    elif d.view in ("front", "back"):
+        return REASONS["frontal_view"].format(direction=way, view=d.view)
+    else:
+        nearest = nearest_walks(readings.events, d.segments)
+        own = [e for e, g in zip(readings.events, nearest, strict=True) if g and g.direction == way]
+        steps = analyze_steps(
+            own,
+            readings.feet,
+            readings.t_s,
+            readings.scale,
+            readings.walk_axis_px,
+            readings.step_options,
+            bouts_s=readings.bouts_s,
+        )
+        rows = d.label == way
+        posture = summarise_posture(readings.posture, rows, readings.t_s, readings.posture_options)
+    if len(steps.steps) < options.min_steps:
+        return REASONS["too_few_steps"].format(
+            direction=way, steps=len(steps.steps), min_steps=options.min_steps
+        )
+    return steps, posture
+
+
+def walk_metrics(steps: StepSummary, posture: PostureSummary, walking_s: float) -> WalkMetrics:
+    """One walk's metrics, rounded as the main metrics are (lengths null without metres)."""
+    m = steps.metric
+    return WalkMetrics(
+        step_count=len(steps.steps),
+        walking_s=_r(walking_s, 2),
+        cadence_spm=_r(steps.cadence_spm),
+        speed_mps=_r(steps.speed) if m else None,
+        step_length_m=MeanSdCv(
+            mean=_r(steps.step_length_mean) if m else None,
+            sd=_r(steps.step_length_sd) if m else None,
+            cv_pct=_r(steps.step_length_cv_pct),
+        ),
+        step_time_s=MeanSd(mean=_r(steps.step_time_mean_s), sd=_r(steps.step_time_sd_s)),
+        stride_time_sd_ms=_r(steps.stride_time_sd_ms),
+        step_length_asymmetry_pct=_r(steps.step_length_asymmetry_pct),
+        double_support_pct=_r(steps.double_support_pct),
+        trunk_flexion_deg=MeanMax(
+            mean=_r(posture.trunk_flexion_mean_deg), max=_r(posture.trunk_flexion_max_deg)
+        ),
+    )
+
+
+def walk_ratios(backward: StepSummary, forward: StepSummary) -> WalkRatios:
+    """Backward over forward speed, mean step length and cadence. Both walks share one scale,
+    so the ratios hold in body heights as in metres (and do not carry the scale's error)."""
+    return WalkRatios(
+        speed_ratio=_ratio(backward.speed, forward.speed),
+        step_length_ratio=_ratio(backward.step_length_mean, forward.step_length_mean),
+        cadence_ratio=_ratio(backward.cadence_spm, forward.cadence_spm),
+    )
+
+
+def _walking_s(direction: DirectionAnalysis, way: str) -> float:
+    return sum(g.end_s - g.start_s for g in direction.segments if g.direction == way)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or not np.isfinite(a) or not np.isfinite(b) or b <= 0:
+        return None
+    return round(float(a / b), 3)
+
+
+def _r(v: float | None, nd: int = 4) -> float | None:
+    if v is None or not np.isfinite(v):
+        return None
+    return round(float(v), nd)
