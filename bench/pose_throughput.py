@@ -8,12 +8,22 @@ background costs), and the throughput ratio against a plain per-frame MediaPipe 
 decode at full size, one detect_for_video per frame) over the same frames with the same model and
 number of poses.
 
-    python bench/pose_throughput.py [CLIP] [--frames N] [--max-side PX]
+    python bench/pose_throughput.py [CLIP] [--frames N] [--max-side PX] [--backend tasks|onnx]
+
+With ``--whole``, whole processes instead, one run each: ``retrogait analyze CLIP`` with each pose
+backend, in one process and in two (``--workers 2``), against the plain loop above with one pose
+(the loop a user would write), printing wall seconds, the ratio of wall times, times real time
+and peak memory (RSS) of each process.
+
+    python bench/pose_throughput.py --whole [CLIP ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,8 +34,8 @@ from mediapipe.tasks.python.core.base_options import BaseOptions
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
 from vision.pipeline import ExtractOptions, extract_pose
-from vision.pose import MediaPipePoseEstimator, PoseOptions, default_model_path
-from vision.video import iter_frames
+from vision.pose import PoseOptions, create_estimator, default_model_path
+from vision.video import iter_frames, probe
 
 DEFAULT_CLIP = (
     Path(__file__).resolve().parents[2] / "shared" / "videos" / "backward_walk_side_demo4.mp4"
@@ -43,18 +53,28 @@ def decode_only(clip: Path, frames: int, max_side: int | None) -> float:
 
 
 def ours(
-    clip: Path, frames: int, max_side: int | None, num_poses: int, camera_motion: bool = True
+    clip: Path,
+    frames: int,
+    max_side: int | None,
+    num_poses: int,
+    camera_motion: bool = True,
+    backend: str = "tasks",
 ) -> tuple[float, float]:
     opts = ExtractOptions(
-        pose=PoseOptions(num_poses=num_poses), max_side=max_side, max_frames=frames
+        pose=PoseOptions(num_poses=num_poses, backend=backend),
+        max_side=max_side,
+        max_frames=frames,
     )
     if not camera_motion:
         opts = replace(opts, camera_motion=None)
     # The model is loaded before the clock starts, as for the plain loop below.
-    with MediaPipePoseEstimator(opts.pose) as estimator:
+    estimator = create_estimator(opts.pose)
+    try:
         start = time.perf_counter()
         seq = extract_pose(clip, opts, estimator=estimator)
         elapsed = time.perf_counter() - start
+    finally:
+        estimator.close()
     return len(seq) / elapsed, seq.coverage
 
 
@@ -85,23 +105,68 @@ def plain_loop(clip: Path, frames: int, num_poses: int) -> tuple[float, float]:
     return n / elapsed, found / max(n, 1)
 
 
+def run_process(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of ``command`` run to completion in its own process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed:\n{err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def whole(clips: list[Path]) -> None:
+    """Whole ``retrogait analyze`` processes against the plain loop (one pose), per clip."""
+    for clip in clips:
+        duration = probe(clip).duration_s
+        loop = [sys.executable, __file__, str(clip), "--plain-loop", "--poses", "1"]
+        base_wall, base_rss = run_process(loop)
+        print(f"clip: {clip.name} ({duration:.1f} s of video)")
+        print(
+            f"  plain MediaPipe loop (1 pose): {base_wall:6.1f} s  "
+            f"{duration / base_wall:5.2f}x real time  peak RSS {base_rss:5.0f} MB"
+        )
+        for backend, workers in (("tasks", 1), ("tasks", 2), ("onnx", 1), ("onnx", 2)):
+            command = [sys.executable, "-m", "service.cli", "analyze", str(clip), "-q"]
+            wall, rss = run_process([*command, "--backend", backend, "--workers", str(workers)])
+            print(
+                f"  retrogait analyze --backend {backend:5s} --workers {workers}: {wall:6.1f} s  "
+                f"{duration / wall:5.2f}x real time  peak RSS {rss:5.0f} MB  "
+                f"ratio to plain loop {wall / base_wall:5.2f}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("clip", nargs="?", type=Path, default=DEFAULT_CLIP)
+    parser.add_argument("clips", nargs="*", type=Path, default=[DEFAULT_CLIP])
     parser.add_argument("--frames", type=int, default=240)
     parser.add_argument("--max-side", type=int, default=1280)
     parser.add_argument("--poses", type=int, default=2)
+    parser.add_argument("--backend", choices=["tasks", "onnx"], default="tasks")
+    parser.add_argument("--whole", action="store_true", help="whole processes (see above)")
+    parser.add_argument("--plain-loop", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not args.clip.is_file():
-        raise SystemExit(f"clip not found: {args.clip}")
-
-    dec = decode_only(args.clip, args.frames, args.max_side)
-    our_fps, our_cov = ours(args.clip, args.frames, args.max_side, args.poses)
-    still_fps, _ = ours(args.clip, args.frames, args.max_side, args.poses, camera_motion=False)
-    base_fps, base_cov = plain_loop(args.clip, args.frames, args.poses)
+    for clip in args.clips:
+        if not clip.is_file():
+            raise SystemExit(f"clip not found: {clip}")
+    if args.plain_loop:
+        plain_loop(args.clips[0], 10**9, args.poses)
+        return
+    if args.whole:
+        whole(args.clips)
+        return
+    clip = args.clips[0]
+    dec = decode_only(clip, args.frames, args.max_side)
+    our_fps, our_cov = ours(clip, args.frames, args.max_side, args.poses, backend=args.backend)
+    still_fps, _ = ours(
+        clip, args.frames, args.max_side, args.poses, camera_motion=False, backend=args.backend
+    )
+    base_fps, base_cov = plain_loop(clip, args.frames, args.poses)
     print(
-        f"clip: {args.clip.name}, {args.frames} frames, up to {args.poses} people, "
-        f"max side {args.max_side} px"
+        f"clip: {clip.name}, {args.frames} frames, up to {args.poses} people, "
+        f"max side {args.max_side} px, backend {args.backend}"
     )
     print(f"decode only:                     {dec:7.1f} frames/s")
     print(f"decode + pose + tracking (ours): {our_fps:7.1f} frames/s  pose in {our_cov:.0%}")

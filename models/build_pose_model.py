@@ -20,6 +20,12 @@ Usage::
 
 The writer step runs inside that throwaway environment (0.10.21 pins numpy<2, which the project
 itself does not). Prints the sha256 of the bundle; models/README.md records it.
+
+The same two networks are also converted to ONNX for the ONNX Runtime backend
+(``pose_detector.onnx``, ``pose_landmarks_full.onnx``; see :mod:`models.onnx_convert`), in a
+second throwaway environment with tf2onnx, and checked against the TFLite originals on real
+frames; ``--onnx-only`` rebuilds just those (the bundle's zip timestamps change its sha256 on
+every rebuild, the ONNX files' bytes do not change).
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `models` and `vision` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from models.onnx_convert import build_onnx  # noqa: E402
 
 SOURCE_VERSION = "0.10.21"
 DETECTOR_IN_WHEEL = "mediapipe/modules/pose_detection/pose_detection.tflite"
@@ -114,6 +125,10 @@ def write_bundle(detector: Path, landmarker: Path, output: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", help="python of an environment with mediapipe 0.10.21")
+    parser.add_argument(
+        "--onnx-python", help="python of an environment with the ONNX converter (see onnx_convert)"
+    )
+    parser.add_argument("--onnx-only", action="store_true", help="only rebuild the .onnx files")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument(
         "--write-bundle", nargs=2, metavar=("DETECTOR", "LANDMARKER"), help=argparse.SUPPRESS
@@ -126,6 +141,10 @@ def main() -> None:
         tmpdir = Path(tmp)
         wheel = fetch_wheel(tmpdir)
         detector, landmarker = extract_models(wheel, tmpdir)
+        onnx_python = Path(args.onnx_python) if args.onnx_python else None
+        build_onnx(detector, landmarker, args.output.parent, tmpdir, onnx_python)
+        if args.onnx_only:
+            return
         python = Path(args.python) if args.python else make_writer_env(tmpdir)
         subprocess.run(
             [

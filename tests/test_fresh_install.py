@@ -18,8 +18,10 @@ from service_support import REPO
 
 # Declared but never imported by name: loaded by another package at run time.
 RUNTIME_ONLY = {"psycopg": "SQLAlchemy loads it for postgresql+psycopg:// URLs"}
-# The test modules and helpers themselves, imported by name or as ``tests.NAME``.
+# The test modules and helpers themselves, imported by name or as ``tests.NAME``, and the
+# bench's modules that tests share (real-clip cases).
 LOCAL_TEST_MODULES = {"tests"} | {p.stem for p in (REPO / "tests").glob("*.py")}
+LOCAL_TEST_MODULES |= {p.stem for p in (REPO / "bench").glob("*.py")}
 
 
 def _canonical(name: str) -> str:

@@ -8,7 +8,7 @@ from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.assess import AssessOptions, assess
 from vision.gait.bounds import WalkingBounds, WalkValues, outside_bounds
 from vision.gait.plausible import EventChecks, PlausibilityOptions
-from vision.gait.quality import Evidence, evidence_warnings, grade_metrics
+from vision.gait.quality import Evidence, evidence_findings, grade_metrics
 
 TYPICAL = WalkValues(
     speed_mps=0.9, step_length_body_heights=0.33, cadence_spm=105.0, body_height_m=1.7
@@ -55,8 +55,10 @@ def test_grades_fall_with_the_bound_that_is_broken():
     assert giant["cadence_spm"].grade == "good"  # timing does not rest on the scale
     doubled = grade_metrics(_evidence(WalkValues(cadence_spm=260.0)))
     assert {doubled[m].grade for m in ("step_count", "cadence_spm", "speed_mps")} == {"poor"}
-    words = evidence_warnings(_evidence(WalkValues(speed_mps=9.0)))
-    assert len(words) == 1 and "9 m/s" in words[0] and "0.05-3 m/s" in words[0]
+    found = evidence_findings(_evidence(WalkValues(speed_mps=9.0)))
+    assert [f.code for f in found] == ["bounds.speed_implausible"]
+    assert "9 m/s" in found[0].message and "0.05-3 m/s" in found[0].message
+    assert found[0].evidence["speed_value"] == 9.0
 
 
 def _walk(metres_factor: float):

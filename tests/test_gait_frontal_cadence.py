@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from vision.gait.frontal_cadence import settle_frontal_cadence
@@ -36,9 +38,10 @@ def _rhythm(cadence_spm: float, se_spm: float | None = None) -> SwayRhythm:
 
 
 def test_contacts_timed_by_the_feet_motion_keep_their_cadence_where_the_sway_agrees():
-    steps, warnings = _steps(9, 96.5), []
-    out = settle_frontal_cadence(steps, _rhythm(93.6), 9 * 60 / 96.5, "front", True, warnings)
-    assert out.source == "contacts"
+    steps = _steps(9, 96.5)
+    out = settle_frontal_cadence(steps, _rhythm(93.6), 9 * 60 / 96.5, "front", True)
+    warnings = out.warnings
+    assert out.source == "contacts" and out.steps is steps
     assert steps.cadence_spm == 96.5 and steps.step_time_sd_s == 0.02
     assert out.steps_by_rhythm == 9  # 5.6 s at 93.6 steps/min
     assert any("read from the foot contacts" in w and "94 steps/min" in w for w in warnings)
@@ -49,13 +52,15 @@ def test_contacts_timed_by_the_feet_motion_keep_their_cadence_where_the_sway_agr
 def test_otherwise_the_sway_gives_the_cadence(by_motion, counted):
     """Contacts timed by the pose model's depth of the feet, contacts 17 % off the sway (steps
     missed or found twice), or no contacts' cadence at all: the sway's cadence is taken."""
-    steps, warnings = _steps(9, 96.5), []
-    steps.cadence_spm = counted
-    out = settle_frontal_cadence(steps, _rhythm(94.0), 5.6, "back", by_motion, warnings)
+    steps = replace(_steps(9, 96.5), cadence_spm=counted)
+    out = settle_frontal_cadence(steps, _rhythm(94.0), 5.6, "back", by_motion)
+    warnings = out.warnings
     assert out.source == "sway"
-    assert steps.cadence_spm == 94.0
-    assert steps.step_time_mean_s == pytest.approx(60 / 94.0)
-    assert steps.step_time_sd_s is None
+    assert out.steps.cadence_spm == 94.0
+    assert out.steps.step_time_mean_s == pytest.approx(60 / 94.0)
+    assert out.steps.step_time_sd_s is None
+    # The contacts' own summary is left as it was: a new one carries the sway's cadence.
+    assert steps.cadence_spm == counted and steps.step_time_sd_s == 0.02
     assert any("trunk's side-to-side sway" in w for w in warnings)
     assert any("may have been missed" in w for w in warnings) == (counted == 110.0)
 
@@ -68,19 +73,17 @@ def test_of_two_agreeing_readings_the_more_precise_is_taken():
         s.duration_s *= 1.3 if k % 3 == 1 else 0.85
     assert cadence_standard_error([s.duration_s for s in steady.steps if s.steady])[0] == 0.0
     assert cadence_standard_error([s.duration_s for s in ragged.steps if s.steady])[0] > 2.0
-    assert settle_frontal_cadence(steady, _rhythm(95.0, 1.0), 5.6, "back", True, []).source == (
+    assert settle_frontal_cadence(steady, _rhythm(95.0, 1.0), 5.6, "back", True).source == (
         "contacts"
     )
-    assert settle_frontal_cadence(ragged, _rhythm(95.0, 1.0), 5.6, "back", True, []).source == (
-        "sway"
-    )
-    assert ragged.cadence_spm == 95.0
+    settled = settle_frontal_cadence(ragged, _rhythm(95.0, 1.0), 5.6, "back", True)
+    assert settled.source == "sway" and settled.steps.cadence_spm == 95.0
 
 
 def test_without_a_rhythm_the_contacts_stand_and_nothing_is_cross_checked():
-    steps, warnings = _steps(9, 100.0), []
-    out = settle_frontal_cadence(steps, None, 5.0, "side", False, warnings)
-    assert (out.source, out.steps_by_rhythm, steps.cadence_spm, warnings) == (
+    steps = _steps(9, 100.0)
+    out = settle_frontal_cadence(steps, None, 5.0, "side", False)
+    assert (out.source, out.steps_by_rhythm, out.steps.cadence_spm, out.warnings) == (
         "contacts",
         None,
         100.0,
@@ -89,7 +92,7 @@ def test_without_a_rhythm_the_contacts_stand_and_nothing_is_cross_checked():
 
 
 def test_a_step_count_the_sway_does_not_hold_is_warned_of():
-    steps, warnings = _steps(8, 100.0), []
-    out = settle_frontal_cadence(steps, _rhythm(100.0), 5.4, "back", True, warnings)
+    out = settle_frontal_cadence(_steps(8, 100.0), _rhythm(100.0), 5.4, "back", True)
     assert out.steps_by_rhythm == 9
-    assert any("8 steps were found" in w and "about 9" in w for w in warnings)
+    assert any("8 steps were found" in w and "about 9" in w for w in out.warnings)
+    assert "cadence.count_off_rhythm" in [f.code for f in out.findings]

@@ -110,6 +110,21 @@ def test_a_contact_after_the_last_frame_is_checked_in_that_frame():
     assert kept == [contact] and checks.at_edge == 0
 
 
+def test_a_swing_too_short_drops_a_jitter_but_keeps_a_step_whose_lift_came_late():
+    t = np.arange(200) / FPS
+    first = [Event(frame=30, t_s=1.0, foot="left", type="lift")]
+    first.append(Event(frame=33, t_s=1.1, foot="left", type="contact"))
+    # The left foot never moves: a lift and a landing 0.1 s apart are a point jittering.
+    kept, checks = _check(first)
+    assert kept == [] and checks.short_swing == 1
+    # The left foot lands 100 px (0.25 body heights) from where it stood and stays there: a
+    # real step whose lift was found late keeps its contact; only the lift goes.
+    feet = _feet_mid_picture(len(t))
+    feet[t >= 1.05, 0, :, 0] -= 100.0
+    kept, checks = _check(first, feet)
+    assert kept == [first[1]] and checks.short_swing == 1
+
+
 def test_grades_follow_the_evidence():
     clean = grade_metrics(Evidence(EventChecks(), 8, "side", True, "floor_calibration"))
     assert {q.grade for q in clean.values()} == {"good"}

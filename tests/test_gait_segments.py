@@ -12,8 +12,6 @@ import pytest
 from vision import landmarks as lm
 from vision.gait.body import despiked, with_consistent_legs
 from vision.gait.direction import (
-    MIN_MAIN_BACKWARD_S,
-    DirectionAnalysis,
     DirectionOptions,
     analyze_direction,
     classify_view,
@@ -21,7 +19,6 @@ from vision.gait.direction import (
 )
 from vision.gait.facing import facing_between_turns
 from vision.gait.travel import path_angle_deg
-from vision.result import Segment
 from vision.sequence import PoseSequence
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import view_camera
@@ -381,29 +378,3 @@ def test_a_recording_that_stops_soon_after_the_walk_ends_with_standing(view):
     last = max(e["t_s"] for e in truth.events if e["type"] == "contact")
     assert abs(res.segments[1].end_s - last) <= 0.1, (res.segments[1].end_s, last)
     assert res.metrics.step_count == len(truth.steps)
-
-
-def _walks(*runs: tuple[str, float]) -> DirectionAnalysis:
-    """A direction analysis of consecutive runs (direction, seconds) at 30 frames/s."""
-    labels, segments, t = [], [], 0.0
-    for way, seconds in runs:
-        labels += [way] * round(30 * seconds)
-        segments.append(Segment(t, t + seconds, way, "side"))
-        t += seconds
-    n = len(labels)
-    zeros = np.zeros(n)
-    return DirectionAnalysis(
-        "side", zeros, zeros, np.array(labels, dtype=object), zeros, 400.0, segments
-    )
-
-
-def test_backward_walk_stays_the_main_walk_beside_a_longer_forward_one():
-    # A comparison walk forward first, then the backward walk this product assesses.
-    assert _walks(("forward", 8.0), ("standing", 1.0), ("backward", 3.0)).walk_direction == (
-        "backward"
-    )
-    # A backward glimpse shorter than MIN_MAIN_BACKWARD_S (a turn misread) does not take over.
-    short = MIN_MAIN_BACKWARD_S / 2
-    assert _walks(("forward", 8.0), ("backward", short)).walk_direction == "forward"
-    assert _walks(("forward", 2.0), ("backward", 1.0)).walk_direction == "forward"
-    assert _walks(("standing", 2.0)).walk_direction == "standing"

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from vision.analysis import analyze_sequence
-from vision.gait.quality import MESSAGES
+from vision.finding_texts import CATALOGUE
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import view_camera
 from vision.synthetic.gaits import shuffling_walk, sliding_walk
 from vision.synthetic.landmarks import LandmarkNoise, landmark_sequence
 
-SLID = MESSAGES["feet_slid"].split(":")[0]
+SLID = CATALOGUE["events.feet_slid"][1].split(":")[0]
 
 
 def _analyse(params: WalkParams, view: str):

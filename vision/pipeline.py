@@ -18,7 +18,8 @@ from vision.appearance import AppearanceOptions, trunk_colours
 from vision.camera_motion import CameraMotionOptions, CameraMotionTracker
 from vision.foot_motion import FootMotionOptions, foot_motion, grey
 from vision.landmarks import NUM_LANDMARKS
-from vision.pose import FramePoses, MediaPipePoseEstimator, PersonPose, PoseEstimator, PoseOptions
+from vision.pose import FramePoses, PersonPose, PoseEstimator, PoseOptions, create_estimator
+from vision.prefetch import prefetched
 from vision.sequence import PoseSequence
 from vision.tracking import TrackingOptions, track_people
 from vision.video import iter_frames, probe
@@ -52,6 +53,8 @@ class ExtractOptions:
             comes back from someone else); None: not measured.
         camera_motion: how the background is followed to measure the camera's own motion (a
             hand-held camera following the walker); None: not measured.
+        workers: processes that share a long video, each taking a stretch of it (see
+            vision.parallel); 1 analyses it in this process.
     """
 
     pose: PoseOptions = field(default_factory=PoseOptions)
@@ -61,6 +64,7 @@ class ExtractOptions:
     appearance: AppearanceOptions | None = field(default_factory=AppearanceOptions)
     max_side: int | None = 1280
     max_frames: int | None = None
+    workers: int = 1
 
 
 def detect_people(
@@ -68,21 +72,27 @@ def detect_people(
     estimator: PoseEstimator,
     options: ExtractOptions | None = None,
     progress: Progress | None = None,
+    start_frame: int = 0,
 ) -> tuple[list[FramePoses], float, int, int]:
     """Run ``estimator`` over every frame: everyone's landmarks per frame.
+
+    Frames before ``start_frame`` are decoded and skipped (a chunk of a longer video).
 
     Returns:
         (frames, fps, width, height) with landmarks in the video's own (upright) pixels.
     """
     opts = options or ExtractOptions()
     info = probe(video_path)
-    total = opts.max_frames or info.frame_count or 0
+    total = (opts.max_frames or info.frame_count or 0) - start_frame
     frames: list[FramePoses] = []
     camera = CameraMotionTracker(opts.camera_motion) if opts.camera_motion is not None else None
     previous = None
-    for frame in iter_frames(video_path, max_side=opts.max_side):
+    # Decoding runs in its own thread, a few frames ahead of pose estimation.
+    for frame in prefetched(iter_frames(video_path, max_side=opts.max_side)):
         if opts.max_frames is not None and frame.index >= opts.max_frames:
             break
+        if frame.index < start_frame:
+            continue
         scale = info.width / frame.rgb.shape[1]
         people = estimator.estimate(frame.rgb, frame.t_s)
         if opts.foot_motion is not None:
@@ -178,7 +188,8 @@ def extract_pose(
         video_path: any container the decoder reads (mp4, mov, avi, webm, mkv).
         options: :class:`ExtractOptions` (or just the pose backend's :class:`PoseOptions`).
         progress: called with the fraction done, 0-1.
-        estimator: a ready pose backend (default: a new MediaPipe one, closed afterwards).
+        estimator: a ready pose backend (default: a new one of ``options.pose.backend``,
+            closed afterwards).
 
     Returns:
         The subject's landmarks (raw: not smoothed, gaps not filled); frames where the subject
@@ -191,13 +202,20 @@ def extract_pose(
     if isinstance(options, PoseOptions):
         options = ExtractOptions(pose=options)
     opts = options or ExtractOptions()
-    own = estimator is None
-    est: PoseEstimator = estimator or MediaPipePoseEstimator(opts.pose)
-    try:
-        frames, fps, width, height = detect_people(video_path, est, opts, progress)
-    finally:
-        if own:
-            est.close()
+    if estimator is None and opts.workers > 1:
+        from vision.parallel import detect_people_parallel
+
+        frames, fps, width, height, backend, model = detect_people_parallel(
+            video_path, opts, progress
+        )
+    else:
+        est: PoseEstimator = estimator or create_estimator(opts.pose)
+        try:
+            frames, fps, width, height = detect_people(video_path, est, opts, progress)
+        finally:
+            if estimator is None:
+                est.close()
+        backend, model = est.backend, est.model
     if not any(f.people for f in frames):
         raise NoPersonError(f"no person was detected in {Path(video_path).name}")
     return sequence_from_frames(
@@ -206,8 +224,8 @@ def extract_pose(
         width,
         height,
         opts.tracking,
-        backend=est.backend,
-        model=est.model,
+        backend=backend,
+        model=model,
         source=Path(video_path).name,
         frames_decoded=len(frames),
     )

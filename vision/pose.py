@@ -114,6 +114,8 @@ class PoseOptions:
         min_detection_confidence: person detector threshold, 0-1.
         min_presence_confidence: landmark presence threshold, 0-1.
         min_tracking_confidence: below this the detector runs again instead of tracking, 0-1.
+        backend: ``tasks`` (MediaPipe Tasks) or ``onnx`` (ONNX Runtime, see vision.pose_onnx):
+            the same networks, see :func:`create_estimator`.
     """
 
     model_path: str | None = None
@@ -121,6 +123,29 @@ class PoseOptions:
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
+    backend: str = "tasks"
+
+
+POSE_BACKENDS = ("tasks", "onnx")
+
+
+def create_estimator(options: PoseOptions | None = None) -> PoseEstimator:
+    """A new pose estimator of the backend ``options.backend`` names (loads its model).
+
+    Raises:
+        ValueError: an unknown backend (checked before any model loads).
+        ModelNotFoundError: the backend's model files are missing.
+    """
+    opts = options or PoseOptions()
+    if opts.backend not in POSE_BACKENDS:
+        raise ValueError(
+            f"pose backend must be one of {', '.join(POSE_BACKENDS)}, not {opts.backend!r}"
+        )
+    if opts.backend == "onnx":
+        from vision.pose_onnx import OnnxPoseEstimator
+
+        return OnnxPoseEstimator(opts)
+    return MediaPipePoseEstimator(opts)
 
 
 class MediaPipePoseEstimator:

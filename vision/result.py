@@ -177,7 +177,11 @@ class FallRisk:
 
 @dataclass
 class Quality:
+    """``warnings``: the findings' messages (schema 1); ``findings``: each as
+    ``{code, severity, message, evidence}`` (see :mod:`vision.findings`)."""
+
     warnings: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -26,6 +26,8 @@ DEFAULT_POPULATION = "general_adult"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from vision.pose import POSE_BACKENDS  # numpy only: no model, no slow import
+
     parser = subparsers.add_parser(
         "analyze",
         help="measure gait, posture and sway of a (backward) walk in a video",
@@ -97,8 +99,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="foot event detector, one of: %(choices)s (default: the one suited to the camera "
         "view)",
     )
+    parser.add_argument(
+        "--backend",
+        choices=POSE_BACKENDS,
+        default="tasks",
+        help="pose backend: tasks (MediaPipe Tasks, default) or onnx (ONNX Runtime); "
+        "the same networks",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="processes sharing the video, each analysing a stretch of it (default 1)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     parser.set_defaults(func=run, native_logs=True)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _sidecar(video: Path | None) -> tuple[Any, str | None, Path | None]:
@@ -199,8 +222,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
 
     from service.commands.progress import progress_bar
-    from vision.pipeline import NoPersonError, analyze_pose, analyze_video
-    from vision.pose import ModelNotFoundError
+    from vision.pipeline import ExtractOptions, NoPersonError, analyze_pose, analyze_video
+    from vision.pose import ModelNotFoundError, PoseOptions
     from vision.sequence import PoseSequence
     from vision.video import VideoError
 
@@ -212,8 +235,9 @@ def run(args: argparse.Namespace) -> int:
                 return _fail(f"cannot read pose file {args.pose}: {exc}")
             result = analyze_pose(seq, options)
         else:
+            extract = ExtractOptions(pose=PoseOptions(backend=args.backend), workers=args.workers)
             with progress_bar(f"analysing {args.video.name}", args.quiet) as update:
-                result = analyze_video(args.video, options, update)
+                result = analyze_video(args.video, options, update, extract)
     except (VideoError, NoPersonError, ModelNotFoundError) as exc:
         return _fail(str(exc))
     result.quality.warnings.extend(f"used {n}" for n in notes)

@@ -65,8 +65,8 @@ class WalkValues:
     body_height_m: float | None = None
 
 
-# Bound name -> (the value's attribute, its unit): the codes of quality.MESSAGES are
-# "<name>_implausible".
+# Bound name -> (the value's attribute, its unit): their findings' codes are
+# "bounds.<name>_implausible".
 BOUNDED: dict[str, tuple[str, str]] = {
     "speed": ("speed_mps", "m/s"),
     "step_length": ("step_length_body_heights", "body heights"),

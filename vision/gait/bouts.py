@@ -111,12 +111,12 @@ def summarise_bouts(
     scale: ScaleModel,
     walk_axis_px: np.ndarray,
     options: StepOptions | None = None,
-    limit: Callable[[StepSummary], None] | None = None,
+    limit: Callable[[StepSummary], StepSummary] | None = None,
 ) -> list[Bout]:
     """One :class:`~vision.result.Bout` per bout from its own ``events`` (see
     :func:`bout_events`); ``feet``, ``t_s``, ``scale``, ``walk_axis_px`` and ``options`` as for
-    :func:`~vision.gait.steps.analyze_steps`. ``limit`` withholds (in place) what the view
-    cannot measure, as for the whole walk."""
+    :func:`~vision.gait.steps.analyze_steps`. ``limit`` withholds what the view
+    cannot measure (a new summary), as for the whole walk."""
     out = []
     for span, own in zip(bouts, events, strict=True):
         steps = analyze_steps(
@@ -129,7 +129,7 @@ def summarise_bouts(
             bouts_s=(span.rest_s,),
         )
         if limit is not None:
-            limit(steps)
+            steps = limit(steps)
         metric = steps.metric
         out.append(
             Bout(

@@ -42,11 +42,6 @@ WALKS = ("forward", "backward")
 MOVING = (*WALKS, "turning")
 
 
-# A backward walk of at least this long (s) is the main walk even beside a longer forward one:
-# about two strides at a slow backward cadence, enough for the step metrics; design choice.
-MIN_MAIN_BACKWARD_S = 2.0
-
-
 @dataclass(frozen=True)
 class DirectionOptions:
     """Thresholds for direction and view classification.
@@ -142,12 +137,7 @@ class DirectionAnalysis:
 
     @property
     def walk_direction(self) -> Direction | None:
-        """The backward walk, where one lasts :data:`MIN_MAIN_BACKWARD_S` or more (the walk this
-        product assesses; a forward walk beside it is a comparison walk); else the direction the
-        subject spent most time walking in (backward wins a tie)."""
-        back_s = sum(g.end_s - g.start_s for g in self.segments if g.direction == "backward")
-        if back_s >= MIN_MAIN_BACKWARD_S:
-            return "backward"
+        """The direction the subject spent most time walking in (backward wins a tie)."""
         n_back = int(np.sum(self.label == "backward"))
         n_fwd = int(np.sum(self.label == "forward"))
         if n_back == 0 and n_fwd == 0:

@@ -22,9 +22,10 @@ front or back there are two, and which is the better depends on how the contacts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from vision.findings import Finding, finding, messages
 from vision.gait.rhythm import SwayRhythm
 from vision.gait.steps import StepSummary, cadence_standard_error
 
@@ -36,13 +37,23 @@ CadenceSource = Literal["contacts", "sway"]
 @dataclass(frozen=True)
 class FrontalCadence:
     """Attributes:
-    source: which reading the cadence in the step summary now is.
+    source: which reading ``steps``' cadence is.
     steps_by_rhythm: the steps the walk's time holds at the sway's cadence (a cross-check of the
         step count); None without a sway rhythm.
+    steps: the step summary with the cadence settled: the contacts' own, or a new summary whose
+        cadence and step time are the sway's.
+    findings: which reading was taken and what disagreed.
     """
 
     source: CadenceSource
     steps_by_rhythm: int | None
+    steps: StepSummary
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def warnings(self) -> list[str]:
+        """The findings' messages."""
+        return messages(self.findings)
 
 
 def settle_frontal_cadence(
@@ -51,30 +62,29 @@ def settle_frontal_cadence(
     walking_s: float,
     view: str,
     contacts_by_motion: bool,
-    warnings: list[str],
 ) -> FrontalCadence:
-    """Settle (in place on ``steps``) the cadence of a walk seen from the front or back, and
-    cross-check the step count against the sway's rhythm. Without a rhythm (side views, or a
-    walk too short to read one) the contacts' cadence stands.
+    """Settle the cadence of a walk seen from the front or back, and cross-check the step count
+    against the sway's rhythm. Without a rhythm (side views, or a walk too short to read one)
+    the contacts' cadence stands. ``steps`` is left as it is.
 
     Args:
-        steps: the contacts' steps and summary; its cadence and step time are replaced by the
-            sway's where the sway's is taken.
+        steps: the contacts' steps and summary.
         rhythm: the trunk's sway rhythm over the walk, None where it has none.
         walking_s: seconds of walking (first movement to last contact) over the walks the steps
             were counted in.
-        view: "front" or "back", for the warnings.
+        view: "front" or "back", for the findings.
         contacts_by_motion: the contacts were timed from the picture's change around the feet
             (else their cadence is never taken over the sway's).
-        warnings: what the user is told is appended here.
     """
     if rhythm is None:
-        return FrontalCadence("contacts", None)
+        return FrontalCadence("contacts", None, steps)
     counted = steps.cadence_spm
     agree = counted is not None and abs(counted / rhythm.cadence_spm - 1.0) <= CADENCE_DISAGREEMENT
     # The contacts' standard error as a visit comparison reads it (the steady steps' spread).
     e = cadence_standard_error([x.duration_s for x in steps.steps if x.steady])
     se = None if e is None else e[0]
+    sway_spm = rhythm.cadence_spm
+    found: list[Finding] = []
     if (
         contacts_by_motion
         and agree
@@ -82,32 +92,25 @@ def settle_frontal_cadence(
         and (rhythm.cadence_se_spm is None or se <= rhythm.cadence_se_spm)
     ):
         source: CadenceSource = "contacts"
-        warnings.append(
-            f"cadence from this {view} view is read from the foot contacts, timed "
-            "from the picture's change around each foot; the trunk's side-to-side "
-            f"sway agrees ({rhythm.cadence_spm:.0f} steps/min)"
-        )
+        found.append(finding("cadence.from_contacts", view=view, sway_cadence_spm=sway_spm))
     else:
         source = "sway"
-        steps.cadence_spm = rhythm.cadence_spm
-        steps.step_time_mean_s = 60.0 / rhythm.cadence_spm
-        steps.step_time_sd_s = None  # the sway gives the mean rhythm only
-        warnings.append(
-            f"cadence from this {view} view is read from the trunk's side-to-side "
-            "sway (one sway to each side per stride), not from the foot contacts; "
-            "step time is its mean only"
+        # The sway gives the mean rhythm only: no step time spread.
+        steps = replace(
+            steps, cadence_spm=sway_spm, step_time_mean_s=60.0 / sway_spm, step_time_sd_s=None
         )
+        found.append(finding("cadence.from_sway", view=view))
         if counted is not None and not agree:
-            warnings.append(
-                f"the foot contacts give a cadence of {counted:.0f} steps/min, the "
-                f"trunk's sway {rhythm.cadence_spm:.0f}: steps may have been missed "
-                "or found twice"
+            found.append(
+                finding(
+                    "cadence.readings_disagree",
+                    contacts_cadence_spm=counted,
+                    sway_cadence_spm=sway_spm,
+                )
             )
     expected = round(rhythm.steps_over(walking_s))
     if steps.steps and expected != len(steps.steps):
-        warnings.append(
-            f"{len(steps.steps)} steps were found, but the walk's time at the sway's "
-            f"cadence holds about {expected}: the step count from this {view} view "
-            "may be off"
+        found.append(
+            finding("cadence.count_off_rhythm", n=len(steps.steps), expected=expected, view=view)
         )
-    return FrontalCadence(source, expected)
+    return FrontalCadence(source, expected, steps, tuple(found))

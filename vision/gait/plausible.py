@@ -25,12 +25,13 @@ event is wrong cannot be told from the events alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from vision.gait.sliding import SlidingOptions, is_sliding, swing_rises
-from vision.result import Event
+from vision.result import FEET, Event
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class PlausibilityOptions:
         the race walkers' pace above; half of that allows for events read a few frames off.
     min_swing_s: least time a foot stays up, seconds: swing is about 40 % of a cycle, over
         0.2 s at that pace (same sources).
+    min_step_travel_bh: a contact after too short a swing is kept (its lift alone dropped)
+        where the foot landed at least this far (body heights) from its last resting place and
+        stayed there: a real step whose lift was found late. Shuffling steps of 0.15 m are
+        about 0.09 body heights; design choice.
     edge_margin_bh: a landing foot with a point this close (body heights) to the picture's
         left or right edge may be leaving it: the pose model holds the points of a foot cut by
         the border just inside it, a few pixels from the edge, rather than outside.
@@ -54,6 +59,7 @@ class PlausibilityOptions:
     min_step_s: float = 0.25
     min_stance_s: float = 0.15
     min_swing_s: float = 0.2
+    min_step_travel_bh: float = 0.05
     edge_margin_bh: float = 0.02
     edge_check_s: float = 0.1
     sliding: SlidingOptions = field(default_factory=SlidingOptions)
@@ -122,7 +128,10 @@ def plausible_events(
         at_edge = len(events) - len(kept)
         events, merged = _merge_close_contacts(kept, options.min_step_s)
         events, stance = _drop_short(events, "contact", "lift", options.min_stance_s)
-        events, swing = _drop_short(events, "lift", "contact", options.min_swing_s)
+        stepped = _stepped(
+            events, feet, t_s, body_height_px * options.min_step_travel_bh, options.min_stance_s
+        )
+        events, swing = _drop_short(events, "lift", "contact", options.min_swing_s, stepped)
     slid = 0
     if not frontal:  # from the front or back a foot's height in the picture is its depth
         rises = swing_rises(events, feet, t_s, body_height_px, options.sliding)
@@ -179,15 +188,55 @@ def _merge_close_contacts(events: list[Event], min_step_s: float) -> tuple[list[
 
 
 def _drop_short(
-    events: list[Event], first: str, then: str, min_s: float
+    events: list[Event],
+    first: str,
+    then: str,
+    min_s: float,
+    keep_then: Callable[[int], bool] = lambda _: False,
 ) -> tuple[list[Event], int]:
     """Drop both events of each pair where a foot's ``first`` event is followed by its own
-    ``then`` event less than ``min_s`` later."""
+    ``then`` event less than ``min_s`` later; only the ``first`` where ``keep_then`` holds for
+    the ``then`` event's index. Returns the events kept and the number of pairs cut short."""
     drop: set[int] = set()
+    pairs = 0
     for k, e in enumerate(events):
         if e.type != first or k in drop:
             continue
         nxt = next((m for m in range(k + 1, len(events)) if events[m].foot == e.foot), None)
         if nxt is not None and events[nxt].type == then and events[nxt].t_s - e.t_s < min_s:
-            drop.update((k, nxt))
-    return [e for k, e in enumerate(events) if k not in drop], len(drop) // 2
+            drop.update((k,) if keep_then(nxt) else (k, nxt))
+            pairs += 1
+    return [e for k, e in enumerate(events) if k not in drop], pairs
+
+
+def _stepped(
+    events: list[Event],
+    feet: np.ndarray,
+    t_s: np.ndarray,
+    min_travel_px: float,
+    stance_s: float,
+) -> Callable[[int], bool]:
+    """Whether the contact ``events[k]`` ends a real step: its foot landed at least
+    ``min_travel_px`` from where it rested before (its previous contact, else its first seen
+    place) and stays within that of where it landed for ``stance_s``. A foot jittering in place
+    does not travel, and one still swinging does not stay; a step whose lift was found late
+    (the first step from standing lifts slowly) does both, and keeps its contact."""
+
+    def place(foot: str, t: float | None) -> np.ndarray:
+        f = FEET.index(foot)  # type: ignore[arg-type]
+        mid = np.nanmean(feet[:, f, :2, :], axis=1)  # (T, 2) heel-toe midpoint
+        seen = np.flatnonzero(np.isfinite(mid).all(axis=1))
+        if not len(seen):
+            return np.full(2, np.nan)
+        i = seen[0] if t is None else seen[np.argmin(np.abs(t_s[seen] - t))]
+        return mid[i]
+
+    def stepped(k: int) -> bool:
+        e = events[k]
+        before = [p for p in events[:k] if p.foot == e.foot and p.type == "contact"]
+        start = place(e.foot, before[-1].t_s if before else None)
+        landed, later = place(e.foot, e.t_s), place(e.foot, e.t_s + stance_s)
+        travelled = np.linalg.norm(landed - start) >= min_travel_px
+        return bool(travelled and np.linalg.norm(later - landed) < min_travel_px)
+
+    return stepped

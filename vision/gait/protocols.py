@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vision.findings import Finding, finding, messages
 from vision.gait.first_movement import MovementOptions, movement_after_standing
 from vision.gait.scale import ScaleModel
 from vision.result import Event
@@ -49,7 +50,12 @@ class TimedTest:
     stop_s: float | None = None
     time_if_short_s: float | None = None
     time_if_past_s: float | None = None
-    warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The findings' messages."""
+        return messages(self.findings)
 
 
 def floor_progress_m(
@@ -86,30 +92,24 @@ def compute_test_3mbwt(
     """
     out = TimedTest()
     if scale.method != "floor_calibration":
-        out.warnings.append(
-            "3 m backward walk test needs a floor calibration (start line and "
-            "3 m line); test_3mbwt_s not measured"
-        )
+        out.findings.append(finding("protocol.3mbwt.no_calibration"))
         return out
     points, ok = body
     if ok.sum() < 3:
-        out.warnings.append("3 m backward walk test: the feet are not seen")
+        out.findings.append(finding("protocol.3mbwt.feet_unseen"))
         return out
 
     # First movement after standing still: the pelvis or a foot leaves where it stood.
     fps = frame_rate(t_s)
     still, moved = movement_after_standing(points, ok, fps, options.movement)
     if still is None:
-        out.warnings.append(
-            "3 m backward walk test: the recording must begin with the person "
-            "standing still on the start line"
-        )
+        out.findings.append(finding("protocol.3mbwt.no_standing_start"))
         return out
     start_i = still[0]
     lifts = [e.t_s for e in events if e.type == "lift" and e.t_s >= t_s[start_i]]
     candidates = ([t_s[moved]] if moved is not None else []) + lifts[:1]
     if not candidates:
-        out.warnings.append("3 m backward walk test: no movement after standing still")
+        out.findings.append(finding("protocol.3mbwt.no_movement"))
         return out
     out.start_s = float(min(candidates))
 
@@ -139,9 +139,7 @@ def compute_test_3mbwt(
 
     stop = stop_at(TEST_DISTANCE_M)
     if stop is None:
-        out.warnings.append(
-            "3 m backward walk test: the rear-most foot never crossed the 3 m line in view"
-        )
+        out.findings.append(finding("protocol.3mbwt.line_not_crossed"))
         return out
     out.stop_s = stop
     out.time_s = out.stop_s - out.start_s
@@ -285,8 +283,13 @@ def _flag_foot_at_line(
     else:
         return
     had = "short of" if side == "past" else "past"
-    out.warnings.append(
-        f"3 m backward walk test: a foot came to rest within {100 * margin_m:.0f} cm {side} the "
-        f"3 m line, inside the landmarks' error; had it rested {had} the line, the test took "
-        f"{other:.2f} s, not {out.time_s:.2f} s"
+    out.findings.append(
+        finding(
+            "protocol.3mbwt.foot_at_line",
+            margin_cm=100 * margin_m,
+            side=side,
+            had=had,
+            other_s=other,
+            time_s=out.time_s,
+        )
     )

@@ -2,8 +2,8 @@
 
 Every metric rests on events, foot points, a view and a scale. :func:`grade_metrics` grades
 each metric ``good``, ``fair`` or ``poor`` from that evidence; scores and fall-risk rules use
-only metrics better than ``poor`` (see :mod:`vision.assess.fall_risk`). :data:`MESSAGES` is the
-one place the words are kept, under stable codes.
+only metrics better than ``poor`` (see :mod:`vision.assess.fall_risk`). The words are kept in
+:data:`vision.finding_texts.CATALOGUE` (see :func:`reason_code`).
 """
 
 from __future__ import annotations
@@ -11,95 +11,46 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from vision.findings import Finding, finding, message
 from vision.gait.bounds import WalkingBounds, WalkValues, outside_bounds
 from vision.gait.plausible import EventChecks, PlausibilityOptions
 
 Grade = Literal["good", "fair", "poor"]
 GRADES: tuple[Grade, ...] = ("poor", "fair", "good")
 
-# code: message template (``str.format`` over the evidence).
-MESSAGES: dict[str, str] = {
-    "contacts_at_edge": (
-        "{n} foot landings at the picture's edge were not counted: the foot was leaving the "
-        "picture or only partly in it, so where it came down is not seen"
-    ),
-    "contacts_merged": (
-        "{n} contacts came less than {min_step_s:.2f} s after the one before, faster than "
-        "anyone walks: each was read as the same landing and merged into it"
-    ),
-    "stances_short": (
-        "{n} stances shorter than {min_stance_s:.2f} s were dropped (a foot point jittering "
-        "on the floor, not a step)"
-    ),
-    "swings_short": (
-        "{n} swings shorter than {min_swing_s:.2f} s were dropped (a foot point jittering, "
-        "not a step)"
-    ),
-    "feet_slid": (
-        "the feet moved along the floor without leaving it (sliding, not stepping): "
-        "{n} moves that looked like steps were not counted"
-    ),
-    # Reasons for a grade below good.
-    "events_corrected": "steps were found with events that walking does not allow",
-    "alternation_breaks": "consecutive contacts by the same foot: a step missed or feet confused",
-    "few_steps": "fewer than {min_steps} steps were measured",
-    "frontal_view": "steps seen from the {view} are found less reliably than from the side",
-    "facing_unsure": "which way the subject faces is unsure from this view",
-    "scale_estimated": "distances rest on a {method!r} scale, not a measured one",
-    "scale_across_only": (
-        "from this oblique view the walk runs partly toward or away from the camera, where an "
-        "entered height measures nothing: distances and speed read short; mark the floor (four "
-        "points, or two along the walking line) for them"
-    ),
-    "no_steps": "no steps were found",
-    # Values outside what walking allows (see vision.gait.bounds).
-    "speed_implausible": (
-        "the walking speed, {speed_value:.3g} m/s, is outside what people walk at "
-        "({speed_least:g}-{speed_most:g} m/s): the scale or the steps are wrong"
-    ),
-    "step_length_implausible": (
-        "the mean step length, {step_length_value:.2f} body heights, is outside what legs "
-        "allow ({step_length_least:g}-{step_length_most:g}): steps were missed or doubled"
-    ),
-    "cadence_implausible": (
-        "the cadence, {cadence_value:.0f} steps/min, is outside walking's "
-        "({cadence_least:.0f}-{cadence_most:.0f}): steps were missed or doubled"
-    ),
-    "body_height_implausible": (
-        "the scale makes the subject {body_height_value:.3g} m tall, outside "
-        "{body_height_least:g}-{body_height_most:g} m: the floor calibration or the entered "
-        "height is wrong"
-    ),
-}
+
+def reason_code(reason: str) -> str:
+    """The :data:`~vision.finding_texts.CATALOGUE` code of a grade's reason."""
+    return f"bounds.{reason}" if reason.endswith("_implausible") else f"quality.{reason}"
 
 
-def message(code: str, **evidence: object) -> str:
-    """The catalogue's words for ``code``, filled with ``evidence``."""
-    return MESSAGES[code].format(**evidence)
+# Plausibility check (an EventChecks field) -> its finding code and the option it names.
+_CHECKS = (
+    ("at_edge", "events.contacts_at_edge", None),
+    ("merged", "events.contacts_merged", "min_step_s"),
+    ("short_stance", "events.stances_short", "min_stance_s"),
+    ("slid", "events.feet_slid", None),
+    ("short_swing", "events.swings_short", "min_swing_s"),
+)
 
 
-def check_warnings(checks: EventChecks, options: PlausibilityOptions | None = None) -> list[str]:
-    """Warnings for the events :func:`~vision.gait.plausible.plausible_events` changed."""
+def check_findings(
+    checks: EventChecks, options: PlausibilityOptions | None = None
+) -> list[Finding]:
+    """Findings for the events :func:`~vision.gait.plausible.plausible_events` changed."""
     options = options or PlausibilityOptions()
     out = []
-    if checks.at_edge:
-        out.append(message("contacts_at_edge", n=checks.at_edge))
-    if checks.merged:
-        out.append(message("contacts_merged", n=checks.merged, min_step_s=options.min_step_s))
-    if checks.short_stance:
-        out.append(
-            message("stances_short", n=checks.short_stance, min_stance_s=options.min_stance_s)
-        )
-    if checks.slid:
-        out.append(message("feet_slid", n=checks.slid))
-    if checks.short_swing:
-        out.append(message("swings_short", n=checks.short_swing, min_swing_s=options.min_swing_s))
+    for name, code, option in _CHECKS:
+        n = getattr(checks, name)
+        if n:
+            limit = {} if option is None else {option: getattr(options, option)}
+            out.append(finding(code, n=n, **limit))
     return out
 
 
 @dataclass(frozen=True)
 class MetricQuality:
-    """A metric's grade and the codes of :data:`MESSAGES` that lowered it."""
+    """A metric's grade and the reasons that lowered it (see :func:`reason_code`)."""
 
     grade: Grade
     reasons: tuple[str, ...] = ()
@@ -109,7 +60,7 @@ class MetricQuality:
         return {
             "grade": self.grade,
             "reasons": list(self.reasons),
-            "notes": [message(c, **evidence) for c in self.reasons],
+            "notes": [message(reason_code(c), **evidence) for c in self.reasons],
         }
 
 
@@ -188,19 +139,21 @@ def grade_metrics(evidence: Evidence) -> dict[str, MetricQuality]:
     return out
 
 
-def evidence_warnings(evidence: Evidence) -> list[str]:
-    """Warnings for what makes metrics poor beyond the events' checks: each measured value
+def evidence_findings(evidence: Evidence) -> list[Finding]:
+    """Findings for what makes metrics poor beyond the events' checks: each measured value
     outside what walking allows, and a scale that cannot measure along an oblique walk."""
-    words = _bound_words(evidence)
     outside = outside_bounds(evidence.values, evidence.bounds)
-    out = [message(f"{name}_implausible", **words) for name in outside]
+    out = [
+        finding(f"bounds.{name}_implausible", **{f"{name}_{k}": v for k, v in found.items()})
+        for name, found in outside.items()
+    ]
     if "scale_across_only" in grade_metrics(evidence)["step_length_m"].reasons:
-        out.append(message("scale_across_only"))
+        out.append(finding("quality.scale_across_only"))
     return out
 
 
 def _bound_words(evidence: Evidence) -> dict[str, object]:
-    """The bounds' evidence for MESSAGES: ``<name>_value``, ``<name>_least``, ``<name>_most``."""
+    """The bounds' evidence for the notes: ``<name>_value``, ``<name>_least``, ``<name>_most``."""
     words: dict[str, object] = {}
     for name, found in outside_bounds(evidence.values, evidence.bounds).items():
         words.update({f"{name}_{k}": v for k, v in found.items()})

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vision.findings import Finding, finding, messages
 from vision.gait.scale import ScaleModel
 from vision.gait.step_period import step_period_s
 from vision.result import Event, Foot, Step, other_foot
@@ -76,7 +77,12 @@ class StepSummary:
     n_strides: int = 0
     step_length_asymmetry_pct: float | None = None
     double_support_pct: float | None = None
-    warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The findings' messages."""
+        return messages(self.findings)
 
     def result_steps(self) -> list[Step]:
         """Steps for :class:`~vision.result.AnalysisResult` (length in metres or None)."""
@@ -290,9 +296,7 @@ def _summarise(
 ) -> None:
     steady = [s for s in out.steps if s.steady and np.isfinite(s.duration_s)]
     if len(steady) < 2:
-        out.warnings.append(
-            f"only {len(steady)} steady steps: too few for cadence, step length and speed"
-        )
+        out.findings.append(finding("steps.too_few_steady", n=len(steady)))
         return
     times = np.array([s.duration_s for s in steady])
     out.step_time_mean_s = step_period_s(steady, lifts, options)
@@ -314,14 +318,11 @@ def _summarise(
             if ml + mr > 0:
                 out.step_length_asymmetry_pct = 100.0 * abs(ml - mr) / (0.5 * (ml + mr))
     else:
-        out.warnings.append("step length not measurable: the feet's resting places were not seen")
+        out.findings.append(finding("steps.no_step_length"))
 
     out.speed = _pooled_speed(steady, feet, t_s, scale, walk_axis_px, options)
     if out.speed is None:
-        out.warnings.append(
-            "speed not measurable: both feet were not seen together at the first"
-            " and last steady contacts of any bout of walking"
-        )
+        out.findings.append(finding("steps.no_speed"))
 
     # Stride times: same-foot contact to contact within a bout, steady steps only (the first
     # step starts from standing and the closing step only joins the feet).
@@ -339,9 +340,12 @@ def _summarise(
         out.stride_time_sd_ms = 1000.0 * sd
         out.stride_time_cv_pct = 100.0 * sd / float(np.mean(strides))
     else:
-        out.warnings.append(
-            f"stride-time variability needs at least {options.min_strides_for_variability} "
-            f"strides; {len(strides)} seen"
+        out.findings.append(
+            finding(
+                "steps.few_strides",
+                min_strides=options.min_strides_for_variability,
+                n=len(strides),
+            )
         )
 
     # Double support: both feet resting, over the steady part of each bout (not the pauses,

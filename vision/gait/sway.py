@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vision import landmarks as lm
+from vision.findings import Finding, finding, messages
 from vision.gait.body import height_series_px, mid_hip, mid_shoulder, nanmedian_filter
 from vision.gait.stumbles import StumbleOptions, detect_stumbles
 from vision.result import Event, View
@@ -36,7 +37,12 @@ class SwaySummary:
     ml_parts_body_heights: dict[str, float] = field(default_factory=dict)
     trunk_sway_deg: float | None = None
     n_strides: int = 0
-    warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The findings' messages."""
+        return messages(self.findings)
 
 
 def strides(events: list[Event], max_stride_s: float = 3.0) -> list[tuple[float, float]]:
@@ -78,7 +84,7 @@ def analyze_sway(
     spans = strides(events)
     out.n_strides = len(spans)
     if not spans:
-        out.warnings.append("sway needs at least one whole stride")
+        out.findings.append(finding("sway.no_stride"))
         return out
     fps = (len(t_s) - 1) / (t_s[-1] - t_s[0]) if len(t_s) > 1 else 30.0
     img = image[:, :, :2].astype(np.float64)
@@ -100,11 +106,9 @@ def analyze_sway(
         if out.ml_body_heights is not None and height_m:
             out.ml_m = out.ml_body_heights * height_m
         elif out.ml_body_heights is not None:
-            out.warnings.append(
-                "sway in metres needs the subject's height: reported in body heights only"
-            )
+            out.findings.append(finding("sway.no_height"))
     else:
-        out.warnings.append(f"mediolateral sway needs a front or back view; this is a {view} view")
+        out.findings.append(finding(f"view.{view}.no_sway_ml", view=view))
     ranges = [
         float(np.ptp(v[np.isfinite(v)]))
         for a, b in spans

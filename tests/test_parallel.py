@@ -1,0 +1,61 @@
+"""Pose extraction split over processes (vision.parallel): the plan, the seams, the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service.cli import main as cli_main
+from vision.parallel import Stretch, join_stretches, plan_stretches
+from vision.pipeline import ExtractOptions, extract_pose
+from vision.pose import FramePoses, PoseOptions
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_videos" / "backward_side_3m.mp4"
+
+
+def test_stretches_cover_every_frame_once_with_warm_ups() -> None:
+    plan = plan_stretches(401, 30.0, workers=2, overlap_s=1.0)
+    assert plan == [Stretch(0, 0, 201), Stretch(171, 201, 401)]
+    plan = plan_stretches(1000, 30.0, workers=3, overlap_s=1.0)
+    assert [s.start for s in plan] == [0, 334, 668] and plan[-1].stop == 1000
+    assert all(s.start - s.warm == 30 for s in plan[1:])
+
+
+def test_a_short_video_is_not_split_into_mostly_warm_up() -> None:
+    assert plan_stretches(50, 30.0, workers=4, overlap_s=1.0) == [Stretch(0, 0, 50)]
+    assert len(plan_stretches(130, 30.0, workers=4, overlap_s=1.0)) == 2
+
+
+def _frames(indices: range, camera_start: float) -> list[FramePoses]:
+    return [
+        FramePoses(i, i / 30, (), camera=(0.0, camera_start + (i - indices[0]), 0.0))
+        for i in indices
+    ]
+
+
+def test_joined_stretches_keep_their_frames_and_continue_the_camera_motion() -> None:
+    # The camera pans 1 px per frame; the second worker counts its pan from its own first frame.
+    stretches = [Stretch(0, 0, 10), Stretch(5, 10, 20)]
+    joined = join_stretches([_frames(range(0, 10), 0.0), _frames(range(5, 20), 0.0)], stretches)
+    assert [f.index for f in joined] == list(range(20))
+    assert [f.camera[1] for f in joined] == [float(i) for i in range(20)]
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_tasks_backend_s_landmarks_of_one() -> None:
+    # With two poses asked for and one person in view the Tasks graph takes each frame's region
+    # from the detector, so a seam changes nothing.
+    one = extract_pose(SAMPLE, ExtractOptions(pose=PoseOptions(), workers=1))
+    two = extract_pose(SAMPLE, ExtractOptions(pose=PoseOptions(), workers=2))
+    assert np.array_equal(one.frame_index, two.frame_index)
+    np.testing.assert_array_equal(one.has_pose, two.has_pose)
+    np.testing.assert_allclose(one.image, two.image, atol=1e-3)
+    assert two.camera is not None and np.abs(two.camera - one.camera).max() < 1.0
+
+
+def test_cli_refuses_zero_workers() -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["analyze", str(SAMPLE), "--workers", "0"])
+    assert exc.value.code == 2

@@ -1,0 +1,145 @@
+"""The ONNX Runtime pose backend: its model files, detector scheduling, options and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service.cli import main as cli_main
+from vision.pose import PoseOptions, create_estimator
+from vision.pose_onnx import (
+    DETECTOR_MODEL_NAME,
+    LANDMARKS_MODEL_NAME,
+    OnnxOptions,
+    OnnxPoseEstimator,
+    onnx_model_paths,
+)
+from vision.sequence import PoseSequence
+from vision.video import iter_frames
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_videos" / "backward_side_3m.mp4"
+
+
+@pytest.mark.parametrize("name", [DETECTOR_MODEL_NAME, LANDMARKS_MODEL_NAME])
+def test_onnx_models_match_their_recorded_sha256(name: str) -> None:
+    readme = (ROOT / "models" / "README.md").read_text()
+    recorded = re.search(rf"`{re.escape(name)}` \| [\d,]+ \| `([0-9a-f]{{64}})`", readme)
+    assert recorded, f"models/README.md must record the sha256 of {name}"
+    path = ROOT / "models" / name
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == recorded.group(1)
+
+
+def test_nobody_in_a_blank_frame_and_the_detector_looks_again_half_a_second_later() -> None:
+    blank = np.full((480, 640, 3), 128, np.uint8)
+    with OnnxPoseEstimator(onnx=OnnxOptions(threads=1)) as est:
+        assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.467, 0.5)] == [[], [], [], []]
+        assert est.detector_runs == 2  # at 0 and 0.5 s
+
+
+def test_estimator_rejects_non_rgb_input() -> None:
+    with OnnxPoseEstimator() as est, pytest.raises(ValueError, match="RGB"):
+        est.estimate(np.zeros((480, 640), np.uint8), 0.0)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (OnnxOptions(device="tpu"), "device"),
+        (OnnxOptions(threads=0), "threads"),
+        (OnnxOptions(detect_interval_s=-1), "detect_interval_s"),
+    ],
+)
+def test_bad_options_are_refused_naming_the_option(options: OnnxOptions, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        OnnxPoseEstimator(onnx=options)
+
+
+def test_unknown_backend_is_refused_before_any_model_loads() -> None:
+    with pytest.raises(ValueError, match="tasks, onnx"):
+        create_estimator(PoseOptions(backend="openpose"))
+
+
+def test_missing_model_folder_falls_back_to_the_project_models() -> None:
+    detector, landmarks = onnx_model_paths("/nonexistent")
+    assert detector.parent == landmarks.parent == ROOT / "models"
+
+
+def test_cuda_device_without_a_cuda_runtime_says_what_to_install() -> None:
+    import onnxruntime as ort
+
+    if "CUDAExecutionProvider" in ort.get_available_providers():
+        pytest.skip("this ONNX Runtime has CUDA: the error path cannot be reached")
+    with pytest.raises(RuntimeError, match="onnxruntime-gpu"):
+        OnnxPoseEstimator(onnx=OnnxOptions(device="cuda"))
+
+
+def test_cuda_device_finds_the_walker() -> None:
+    import onnxruntime as ort
+
+    if "CUDAExecutionProvider" not in ort.get_available_providers():
+        pytest.skip("no CUDA execution provider (onnxruntime-gpu and a CUDA GPU are needed)")
+    frame = next(iter_frames(SAMPLE)).rgb
+    with OnnxPoseEstimator(onnx=OnnxOptions(device="cuda")) as est:
+        assert len(est.estimate(frame, 0.0)) == 1
+
+
+def _run(num_poses: int, seconds: float) -> tuple[int, int, int]:
+    """(frames, frames with the walker, detector runs) over the sample's first ``seconds``."""
+    frames = found = 0
+    with OnnxPoseEstimator(PoseOptions(num_poses=num_poses), OnnxOptions(threads=1)) as est:
+        for frame in iter_frames(SAMPLE):
+            if frame.t_s >= seconds:
+                break
+            frames += 1
+            found += len(est.estimate(frame.rgb, frame.t_s)) == 1
+        return frames, found, est.detector_runs
+
+
+def test_one_tracked_person_needs_the_detector_once() -> None:
+    frames, found, detector_runs = _run(num_poses=1, seconds=2.0)
+    assert frames == 60 and found == 60
+    assert detector_runs == 1
+
+
+def test_the_detector_looks_for_newcomers_every_half_second() -> None:
+    # Two poses asked for, one person in view: the detector runs at 0, 0.5, 1.0 and 1.5 s.
+    frames, found, detector_runs = _run(num_poses=2, seconds=2.0)
+    assert frames == 60 and found == 60
+    assert detector_runs == 4
+
+
+def test_walker_landmarks_land_on_the_rendered_joints() -> None:
+    import json
+
+    truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
+    joints = np.asarray(truth["image_joints_px"], np.float64)
+    errors = []
+    with OnnxPoseEstimator(PoseOptions(num_poses=1), OnnxOptions(threads=1)) as est:
+        for frame in iter_frames(SAMPLE):
+            if frame.index >= 30:
+                break
+            (person,) = est.estimate(frame.rgb, frame.t_s)
+            hips = person.xy[[23, 24]].mean(axis=0)
+            errors.append(np.linalg.norm(hips - joints[frame.index, [23, 24]].mean(axis=0)))
+    # The mannequin is about 400 px tall in this 960x540 clip.
+    assert np.median(errors) < 15.0
+
+
+@pytest.mark.slow
+def test_cli_pose_with_the_onnx_backend(tmp_path: Path) -> None:
+    out = tmp_path / "walk.npz"
+    assert cli_main(["pose", str(SAMPLE), "--backend", "onnx", "-o", str(out)]) == 0
+    seq = PoseSequence.load(out)
+    assert seq.meta["backend"] == "onnx-runtime"
+    assert seq.coverage > 0.95
+
+
+def test_cli_refuses_an_unknown_backend() -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["analyze", str(SAMPLE), "--backend", "openpose"])
+    assert exc.value.code == 2

@@ -1,0 +1,99 @@
+"""The ONNX backend gives the Tasks backend's landmarks on every real clip and every sample.
+
+Both backends run the same networks. With the detector scheduled as the Tasks graph schedules it
+(every frame while fewer than ``num_poses`` people are tracked, ``detect_interval_s=0``), every
+region of interest is the same, so the subject's landmarks must agree to a fraction of a pixel:
+median under 1 px and 95th percentile under 3 px over the frames where both see the subject.
+
+Where that does not hold yet the test is an expected failure (strict: it fails once the gap is
+closed, so the mark goes). On those clips single frames with a weak person detection differ by a
+few pixels: the detection merges few anchors and moves with sub-pixel differences of the
+detector's input, then the landmark network's region moves with it.
+
+The backend's own schedule (the detector every 0.5 s) takes each person's region from their
+previous landmarks instead; landmarks then differ by a few pixels, but the subject must be the
+same person.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vision.pipeline import ExtractOptions, extract_pose
+from vision.pose import MediaPipePoseEstimator, PoseOptions
+from vision.pose_onnx import OnnxOptions, OnnxPoseEstimator
+from vision.sequence import PoseSequence
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+_WEAK_DETECTIONS = pytest.mark.xfail(
+    strict=True, reason="95th percentile over 3 px: weak person detections (see module doc)"
+)
+_CROWD = pytest.mark.xfail(
+    strict=True, reason="median over 1 px: a hand-held camera among shoppers (see module doc)"
+)
+SHARED_CLIPS = (
+    "backward_walk_side_demo4.mp4",
+    pytest.param("forward_walk_side_labeled.mp4", marks=_WEAK_DETECTIONS),
+    "forward_walk_side_60fps.mp4",
+    pytest.param("two_people_side_occluded.mp4", marks=_WEAK_DETECTIONS),
+    pytest.param("forward_walk_back_view_handheld_crowd.mp4", marks=_CROWD),
+    "forward_walk_oblique_overlay.avi",
+    pytest.param("john_side_labeled.mp4", marks=_WEAK_DETECTIONS),
+    "john_side_markers_labeled.mp4",
+    pytest.param("forward_circumduction_side_bouts.mp4", marks=_WEAK_DETECTIONS),
+    pytest.param("forward_no_arm_swing_side_bouts.mp4", marks=_WEAK_DETECTIONS),
+    pytest.param("forward_slouch_side_bouts.mp4", marks=_WEAK_DETECTIONS),
+)
+SAMPLE_CLIPS = (
+    "backward_front.mp4",
+    pytest.param("backward_limp_side.mp4", marks=_WEAK_DETECTIONS),
+    "backward_side_3m.mp4",
+    "forward_oblique.mp4",
+)
+# Landmarks only: camera and foot motion do not depend on the backend.
+EXTRACT = ExtractOptions(camera_motion=None, foot_motion=None)
+
+
+def _subject(clip: Path, estimator: MediaPipePoseEstimator | OnnxPoseEstimator) -> PoseSequence:
+    with estimator:
+        return extract_pose(clip, EXTRACT, estimator=estimator)
+
+
+def _gaps(clip: Path, detect_interval_s: float) -> np.ndarray:
+    """Pixel distances between the backends' subject landmarks, frames where both see them."""
+    tasks = _subject(clip, MediaPipePoseEstimator(PoseOptions()))
+    onnx_options = OnnxOptions(detect_interval_s=detect_interval_s, threads=1)
+    onnx = _subject(clip, OnnxPoseEstimator(PoseOptions(), onnx_options))
+    both = tasks.has_pose & onnx.has_pose
+    assert both.sum() >= 0.8 * max(tasks.has_pose.sum(), onnx.has_pose.sum())
+    return np.linalg.norm(tasks.image[both][:, :, :2] - onnx.image[both][:, :, :2], axis=-1)
+
+
+def assert_same_landmarks(clip: Path) -> None:
+    gap = _gaps(clip, detect_interval_s=0.0)
+    assert np.median(gap) < 1.0, f"median {np.median(gap):.2f} px"
+    assert np.percentile(gap, 95) < 3.0, f"95th percentile {np.percentile(gap, 95):.2f} px"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SHARED_CLIPS)
+def test_same_landmarks_on_the_real_clips(shared_videos: Path, name: str) -> None:
+    assert_same_landmarks(shared_videos / name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SAMPLE_CLIPS)
+def test_same_landmarks_on_the_samples(name: str) -> None:
+    assert_same_landmarks(SAMPLES / name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["two_people_side_occluded.mp4", "backward_walk_side_demo4.mp4"])
+def test_own_schedule_follows_the_same_subject(shared_videos: Path, name: str) -> None:
+    # The woman walks behind a tree while the man stays in view: losing her must not hand the
+    # subject to him (his landmarks are hundreds of pixels from hers).
+    gap = _gaps(shared_videos / name, detect_interval_s=0.5)
+    assert np.median(gap) < 4.0, f"median {np.median(gap):.2f} px"

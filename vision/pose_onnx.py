@@ -1,0 +1,244 @@
+"""The ONNX Runtime pose backend: the same BlazePose networks as the Tasks bundle, run by ONNX
+Runtime with our own pre- and post-processing (:mod:`vision.blazepose`).
+
+Per frame, each person tracked from the previous frame gets one landmark-network run on the
+region of interest their landmarks predicted. The person detector runs only on the first frame,
+when a tracked person is lost (again on the same frame, so a walker who steps behind a tree is
+looked for at once), and every ``detect_interval_s`` while fewer than ``num_poses`` people are
+tracked, to find newcomers (a bystander, a walker entering or re-entering: found within
+``detect_interval_s`` of coming into view). The Tasks graph instead runs the
+detector on every frame while fewer than ``num_poses`` people are tracked and then takes each
+person's region from the detector; ``detect_interval_s=0`` does the same here.
+
+No temporal smoothing is applied to the landmarks. The Tasks graph applies none either with
+``num_poses`` of 2 or more (the analysis default); with ``num_poses=1`` in VIDEO mode it filters
+them (a one-euro filter and a low-pass on visibility), which this backend does not reproduce:
+:mod:`vision.sequence` smooths the subject's series afterwards in both cases.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from vision import blazepose as bp
+from vision.pose import ModelNotFoundError, PersonPose, PoseOptions
+
+DETECTOR_MODEL_NAME = "pose_detector.onnx"
+LANDMARKS_MODEL_NAME = "pose_landmarks_full.onnx"
+DEVICES = ("cpu", "cuda", "auto")
+_LANDMARK_OUTPUTS = ["landmarks", "presence", "heatmap", "world_landmarks"]
+_DETECTOR_OUTPUTS = ["boxes", "scores"]
+
+
+@dataclass(frozen=True)
+class OnnxOptions:
+    """Options of the ONNX Runtime backend (thresholds and ``num_poses`` are in PoseOptions).
+
+    Attributes:
+        model_dir: folder holding the two ``.onnx`` files; None: ``models/`` of the project.
+        threads: ONNX Runtime intra-op threads per network; None: the machine's cores.
+        detect_interval_s: while fewer than ``num_poses`` people are tracked, the person
+            detector runs again after this many seconds (video time) to find newcomers.
+        min_suppression: IoU above which two person detections are one person (0-1).
+        device: ``cpu``, ``cuda`` (an error where CUDA is unavailable) or ``auto``.
+    """
+
+    model_dir: str | None = None
+    threads: int | None = None
+    detect_interval_s: float = 0.5
+    min_suppression: float = 0.5
+    device: str = "cpu"
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first option out of range."""
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
+        if self.threads is not None and self.threads < 1:
+            raise ValueError(f"threads must be at least 1, not {self.threads}")
+        if self.detect_interval_s < 0:
+            raise ValueError(f"detect_interval_s must be >= 0 s, not {self.detect_interval_s}")
+        if not 0.0 <= self.min_suppression <= 1.0:
+            raise ValueError(f"min_suppression must be within 0-1, not {self.min_suppression}")
+
+
+def onnx_model_paths(model_dir: str | None = None) -> tuple[Path, Path]:
+    """(detector, landmark network) ``.onnx`` paths.
+
+    Raises:
+        ModelNotFoundError: a file is missing from every place looked at.
+    """
+    dirs = [Path(model_dir)] if model_dir else []
+    dirs.append(Path(__file__).resolve().parent.parent / "models")
+    dirs.append(Path(sys.prefix) / "share" / "retrogait" / "models")
+    for folder in dirs:
+        detector, landmarks = folder / DETECTOR_MODEL_NAME, folder / LANDMARKS_MODEL_NAME
+        if detector.is_file() and landmarks.is_file():
+            return detector, landmarks
+    raise ModelNotFoundError(
+        f"ONNX pose models {DETECTOR_MODEL_NAME} and {LANDMARKS_MODEL_NAME} not found (looked "
+        "in: " + ", ".join(str(d) for d in dirs) + "); rebuild them with models/build_pose_model.py"
+    )
+
+
+def _providers(device: str) -> list[str]:
+    import onnxruntime as ort
+
+    available = ort.get_available_providers()
+    if device == "cpu":
+        return ["CPUExecutionProvider"]
+    if "CUDAExecutionProvider" in available:
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    if device == "cuda":
+        raise RuntimeError(
+            "device cuda asked for, but this ONNX Runtime has no CUDA execution provider "
+            f"(available: {', '.join(available)}); install onnxruntime-gpu or use device cpu"
+        )
+    return ["CPUExecutionProvider"]
+
+
+def _session(path: Path, threads: int, providers: list[str]):  # noqa: ANN202 (onnxruntime type)
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle worker threads sleep instead of spinning: a spinning thread takes a core from the
+    # decoding thread and from other processes (bench/pose_throughput.py shows the cost).
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), so, providers=providers)
+
+
+class OnnxPoseEstimator:
+    """BlazePose GHUM full run by ONNX Runtime, tracking people between frames.
+
+    One instance per video or stream. Use as a context manager or call :meth:`close`.
+    """
+
+    backend = "onnx-runtime"
+
+    def __init__(self, options: PoseOptions | None = None, onnx: OnnxOptions | None = None):
+        self.options = options or PoseOptions()
+        self.onnx = onnx or OnnxOptions()
+        self.onnx.validate()
+        detector, landmarks = onnx_model_paths(self.onnx.model_dir)
+        self.model = landmarks.name
+        threads = self.onnx.threads or os.cpu_count() or 1
+        providers = _providers(self.onnx.device)
+        self._detector = _session(detector, threads, providers)
+        self._landmarker = _session(landmarks, threads, providers)
+        self._anchors = bp.ssd_anchors()
+        self._rois: list[bp.Rect] = []
+        self._last_detection_s = -np.inf
+        self.detector_runs = 0  # how often the person detector ran (for benches and tests)
+
+    def estimate(self, rgb: np.ndarray, t_s: float) -> list[PersonPose]:
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"expected (H, W, 3) uint8 RGB, got {rgb.shape} {rgb.dtype}")
+        rois = self._rois
+        detected = self._detection_due(len(rois), t_s)
+        if detected:
+            rois = self._with_detections(rgb, rois, t_s)
+        people, next_rois = self._track(rgb, rois, [])
+        if len(people) < len(rois) and not detected:
+            # Someone tracked was lost (walked behind something, out of the frame): look for
+            # them again in this very frame rather than up to detect_interval_s later.
+            threshold = self.options.min_tracking_confidence
+            found = [
+                roi
+                for roi in self._with_detections(rgb, [], t_s)
+                if all(bp.rect_iou(roi, r) <= threshold for r in next_rois)
+            ]
+            more, more_rois = self._track(
+                rgb, found[: self.options.num_poses - len(people)], next_rois
+            )
+            people, next_rois = people + more, next_rois + more_rois
+        self._rois = next_rois
+        return people
+
+    def _detection_due(self, tracked: int, t_s: float) -> bool:
+        return (
+            tracked < self.options.num_poses
+            and t_s - self._last_detection_s >= self.onnx.detect_interval_s
+        )
+
+    def _with_detections(self, rgb: np.ndarray, rois: list[bp.Rect], t_s: float) -> list[bp.Rect]:
+        """``rois`` associated with the people detected in ``rgb``, at most ``num_poses``.
+
+        As MediaPipe's association: a detection replaces every tracked region it overlaps by
+        more than ``min_tracking_confidence`` (IoU); the regions still tracked come first.
+        """
+        self._last_detection_s = t_s
+        out = list(rois)
+        threshold = self.options.min_tracking_confidence
+        for roi in self.detect(rgb):
+            out = [r for r in out if bp.rect_iou(roi, r) <= threshold]
+            out.append(roi)
+        return out[: self.options.num_poses]
+
+    def detect(self, rgb: np.ndarray) -> list[bp.Rect]:
+        """Regions of interest of the people the detector finds in ``rgb``, best first."""
+        self.detector_runs += 1
+        h, w = rgb.shape[:2]
+        square, padding = bp.square_crop_rect(w, h)
+        tensor = bp.crop(rgb, square, bp.DETECTOR_SIZE, cv2.BORDER_CONSTANT, (-1.0, 1.0))
+        boxes, scores = self._detector.run(_DETECTOR_OUTPUTS, {"image": tensor})
+        found = bp.decode_detections(
+            boxes, scores, self._anchors, self.options.min_detection_confidence
+        )
+        found = bp.remove_letterbox(bp.weighted_nms(found, self.onnx.min_suppression), padding)
+        return [bp.roi_from_points(kp[0], kp[1], w, h) for kp in found.keypoints]
+
+    def _track(
+        self, rgb: np.ndarray, rois: list[bp.Rect], tracked: list[bp.Rect]
+    ) -> tuple[list[PersonPose], list[bp.Rect]]:
+        """The people in ``rois`` who are not already ``tracked``, and their next regions."""
+        people: list[PersonPose] = []
+        next_rois: list[bp.Rect] = []
+        threshold = self.options.min_tracking_confidence
+        for roi in rois:
+            found = self.landmarks(rgb, roi)
+            if found is None:
+                continue
+            person, next_roi = found
+            # Two regions on one person (they drifted together, or a detection found someone
+            # already tracked): keep the first.
+            if any(bp.rect_iou(next_roi, r) > threshold for r in tracked + next_rois):
+                continue
+            people.append(person)
+            next_rois.append(next_roi)
+        return people, next_rois
+
+    def landmarks(self, rgb: np.ndarray, roi: bp.Rect) -> tuple[PersonPose, bp.Rect] | None:
+        """The person in ``roi`` and the region to look at next frame; None if nobody is there."""
+        h, w = rgb.shape[:2]
+        tensor = bp.crop(rgb, roi, bp.LANDMARK_SIZE, cv2.BORDER_REPLICATE, (0.0, 1.0))
+        raw, presence, heatmap, world = self._landmarker.run(_LANDMARK_OUTPUTS, {"image": tensor})
+        if float(presence.reshape(-1)[0]) < self.options.min_presence_confidence:
+            return None
+        projected = bp.project_landmarks(bp.decode_landmarks(raw, heatmap), roi)
+        image = projected[: bp.BODY_LANDMARKS].copy()
+        image[:, 0] *= w
+        image[:, 1] *= h
+        image[:, 2] *= w
+        centre, scale_point = (projected[i, :2] for i in bp.ALIGNMENT_LANDMARKS)
+        next_roi = bp.roi_from_points(centre, scale_point, w, h)
+        person = PersonPose(image=image.astype(np.float32), world=bp.project_world(world, roi))
+        return person, next_roi
+
+    def close(self) -> None:
+        self._detector = None
+        self._landmarker = None
+
+    def __enter__(self) -> OnnxPoseEstimator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
