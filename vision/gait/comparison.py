@@ -14,6 +14,7 @@ the two never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from vision.result import (
     WalkMetrics,
     WalkRatios,
 )
+from vision.stats import rounded
 
 # Published forward-walking speeds (DOMAIN.md), shown as context beside a forward walk only.
 FORWARD_NORMS: tuple[ForwardNorm, ...] = (
@@ -178,27 +180,36 @@ def _measure(
     return steps, posture
 
 
-def walk_metrics(steps: StepSummary, posture: PostureSummary, walking_s: float) -> WalkMetrics:
-    """One walk's metrics, rounded as the main metrics are (lengths null without metres)."""
+def walk_fields(steps: StepSummary, posture: PostureSummary) -> dict[str, Any]:
+    """The metrics every walk reports, rounded as the result reports them (lengths and speed
+    null without metres): keyword arguments of :class:`~vision.result.WalkMetrics` and
+    :class:`~vision.result.Metrics` alike."""
     m = steps.metric
-    return WalkMetrics(
-        step_count=len(steps.steps),
-        walking_s=_r(walking_s, 2),
-        cadence_spm=_r(steps.cadence_spm),
-        speed_mps=_r(steps.speed) if m else None,
-        step_length_m=MeanSdCv(
-            mean=_r(steps.step_length_mean) if m else None,
-            sd=_r(steps.step_length_sd) if m else None,
-            cv_pct=_r(steps.step_length_cv_pct),
+    return {
+        "step_count": len(steps.steps),
+        "cadence_spm": rounded(steps.cadence_spm),
+        "speed_mps": rounded(steps.speed) if m else None,
+        "step_length_m": MeanSdCv(
+            mean=rounded(steps.step_length_mean) if m else None,
+            sd=rounded(steps.step_length_sd) if m else None,
+            cv_pct=rounded(steps.step_length_cv_pct),
         ),
-        step_time_s=MeanSd(mean=_r(steps.step_time_mean_s), sd=_r(steps.step_time_sd_s)),
-        stride_time_sd_ms=_r(steps.stride_time_sd_ms),
-        step_length_asymmetry_pct=_r(steps.step_length_asymmetry_pct),
-        double_support_pct=_r(steps.double_support_pct),
-        trunk_flexion_deg=MeanMax(
-            mean=_r(posture.trunk_flexion_mean_deg), max=_r(posture.trunk_flexion_max_deg)
+        "step_time_s": MeanSd(
+            mean=rounded(steps.step_time_mean_s), sd=rounded(steps.step_time_sd_s)
         ),
-    )
+        "stride_time_sd_ms": rounded(steps.stride_time_sd_ms),
+        "step_length_asymmetry_pct": rounded(steps.step_length_asymmetry_pct),
+        "double_support_pct": rounded(steps.double_support_pct),
+        "trunk_flexion_deg": MeanMax(
+            mean=rounded(posture.trunk_flexion_mean_deg),
+            max=rounded(posture.trunk_flexion_max_deg),
+        ),
+    }
+
+
+def walk_metrics(steps: StepSummary, posture: PostureSummary, walking_s: float) -> WalkMetrics:
+    """One walk's metrics (see :func:`walk_fields`) and how long it walked, seconds."""
+    return WalkMetrics(walking_s=rounded(walking_s, 2), **walk_fields(steps, posture))
 
 
 def walk_ratios(backward: StepSummary, forward: StepSummary) -> WalkRatios:
@@ -219,9 +230,3 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     if a is None or b is None or not np.isfinite(a) or not np.isfinite(b) or b <= 0:
         return None
     return round(float(a / b), 3)
-
-
-def _r(v: float | None, nd: int = 4) -> float | None:
-    if v is None or not np.isfinite(v):
-        return None
-    return round(float(v), nd)

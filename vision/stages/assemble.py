@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from vision.capabilities import Conditions, withheld, withhold_metrics
 from vision.findings import Finding, messages
 from vision.gait.bounds import WalkValues
-from vision.gait.comparison import WalkReadings, compare_walks
+from vision.gait.comparison import WalkReadings, compare_walks, walk_fields
 from vision.gait.direction import WALKS, DirectionAnalysis
 from vision.gait.protocols import TimedTest
 from vision.gait.quality import Evidence, evidence_findings
@@ -18,8 +18,6 @@ from vision.result import (
     AnalysisResult,
     Mean,
     MeanMax,
-    MeanSd,
-    MeanSdCv,
     Metrics,
     PoseSummary,
     Quality,
@@ -28,12 +26,13 @@ from vision.result import (
 )
 from vision.sequence import PoseSequence
 from vision.stages.body import PostureStage
-from vision.stages.extras import extras_document, mean_step_length_bh, rounded
+from vision.stages.extras import extras_document, mean_step_length_bh
 from vision.stages.options import AnalysisOptions
 from vision.stages.prepare import Prepared
 from vision.stages.scale import ScaleStage
 from vision.stages.steps import CadenceStage, StepsStage
 from vision.stages.walk import FootEvents, MainWalk, facing_findings
+from vision.stats import rounded
 
 
 @dataclass(frozen=True)
@@ -152,25 +151,10 @@ def assemble_metrics(s: Stages) -> Metrics:
     the view or a condition does not measure them."""
     steps: StepSummary = s.cadence.steps
     posture, sway = s.posture.summary, s.sway
-    m = steps.metric
     walk = s.direction.walk_direction
     measured = Metrics(
         walk_direction=walk,
-        step_count=len(steps.steps),
-        cadence_spm=rounded(steps.cadence_spm),
-        speed_mps=rounded(steps.speed) if m else None,
-        step_length_m=MeanSdCv(
-            mean=rounded(steps.step_length_mean) if m else None,
-            sd=rounded(steps.step_length_sd) if m else None,
-            cv_pct=rounded(steps.step_length_cv_pct),
-        ),
-        step_time_s=MeanSd(mean=rounded(steps.step_time_mean_s), sd=rounded(steps.step_time_sd_s)),
-        stride_time_sd_ms=rounded(steps.stride_time_sd_ms),
-        step_length_asymmetry_pct=rounded(steps.step_length_asymmetry_pct),
-        double_support_pct=rounded(steps.double_support_pct),
-        trunk_flexion_deg=MeanMax(
-            mean=rounded(posture.trunk_flexion_mean_deg), max=rounded(posture.trunk_flexion_max_deg)
-        ),
+        **walk_fields(steps, posture),
         trunk_lateral_lean_deg=MeanMax(
             mean=rounded(posture.lateral_lean_mean_deg), max=rounded(posture.lateral_lean_max_deg)
         ),

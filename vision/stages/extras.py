@@ -14,6 +14,7 @@ from vision.gait.steps import StepSummary
 from vision.result import Event
 from vision.stages.body import subject_height_m
 from vision.stages.options import AnalysisOptions
+from vision.stats import rounded
 
 if TYPE_CHECKING:
     from vision.stages.assemble import Stages
@@ -151,10 +152,3 @@ def mean_step_length_bh(steps: StepSummary) -> float | None:
 
 def _mean(values: list) -> float | None:
     return float(np.mean(values)) if values else None
-
-
-def rounded(v: float | None, nd: int = 4) -> float | None:
-    """``v`` rounded to ``nd`` decimals; None for None, NaN and infinities."""
-    if v is None or not np.isfinite(v):
-        return None
-    return round(float(v), nd)
