@@ -13,8 +13,6 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from scipy.stats import t as student_t
-
 from vision.gait.steps import cadence_standard_error
 from vision.result import AnalysisResult
 from vision.stats import mean_standard_error
@@ -303,6 +301,10 @@ def _t_95(e1: WalkError, e2: WalkError) -> float:
     parts = [v**2 / e.df for v, e in ((v1, e1), (v2, e2)) if math.isfinite(e.df) and e.df > 0]
     if not parts or v1 + v2 == 0:
         return Z_95
+    # Imported here: scipy.stats takes most of a second to load, and the command line checks
+    # the population preset (vision.assess) before any analysis runs.
+    from scipy.stats import t as student_t
+
     return float(student_t.ppf(0.975, (v1 + v2) ** 2 / sum(parts)))
 
 

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import find_peaks
 
 from vision.gait.body import velocity
 from vision.gait.foot_tracks import FootTracks
@@ -190,6 +189,10 @@ def along_travel(tracks: FootTracks) -> np.ndarray:
 def detect_pelvis_relative(tracks: FootTracks, options: EventOptions) -> list[Event]:
     """Contacts at maxima of the leading foot point along travel, lifts at minima of the trailing
     point; only while walking. See the module docstring."""
+    # Imported here: scipy.signal takes most of a second to load, and the command line checks
+    # its options (which this module defines) before any analysis runs.
+    from scipy import signal
+
     rel = along_travel(tracks)
     dt = 1.0 / frame_rate(tracks.t_s)
     distance = max(int(options.min_step_s / dt), 1)
@@ -204,7 +207,7 @@ def detect_pelvis_relative(tracks: FootTracks, options: EventOptions) -> list[Ev
         for series, kind in ((lead, "contact"), (-trail, "lift")):
             # Missing frames get the series' minimum so they can never hold a peak.
             x = np.where(ok, series, np.nanmin(series))
-            peaks, props = find_peaks(x, distance=distance, prominence=options.prominence_bh)
+            peaks, props = signal.find_peaks(x, distance=distance, prominence=options.prominence_bh)
             for i, prom in zip(peaks, props["prominences"], strict=True):
                 # An extremum next to missing frames may be the foot leaving the picture.
                 if tracks.walking[i] and ok[max(i - 2, 0) : min(i + 3, n)].all():
