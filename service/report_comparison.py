@@ -108,12 +108,18 @@ def comparison_lines(doc: dict[str, Any]) -> list[str]:
     view = comparison_view(doc)
     if view is None:
         return []
-    width = max(len(r.label) for r in view.rows)
-    cell = max(len(text) for r in view.rows for text in (r.forward, r.backward))
-    lines = [f"{'walks compared':<{width}}  {'forward':>{cell}}  {'backward':>{cell}}  ratio b/f"]
-    for r in view.rows:
-        line = f"{r.label:<{width}}  {r.forward:>{cell}}  {r.backward:>{cell}}  {r.ratio}"
-        lines.append(line.rstrip())
+    lines = []
+    comp = doc.get("comparison") or {}
+    # With one walk measured, the table would repeat the metrics printed above it.
+    if comp.get("forward") is not None and comp.get("backward") is not None:
+        width = max(len(r.label) for r in view.rows)
+        cell = max(len(text) for r in view.rows for text in (r.forward, r.backward))
+        lines.append(
+            f"{'walks compared':<{width}}  {'forward':>{cell}}  {'backward':>{cell}}  ratio b/f"
+        )
+        for r in view.rows:
+            line = f"{r.label:<{width}}  {r.forward:>{cell}}  {r.backward:>{cell}}  {r.ratio}"
+            lines.append(line.rstrip())
     lines.extend(f"comparison: {reason}" for reason in view.reasons)
     if view.norms:
         lines.append(view.norms_title + ":")

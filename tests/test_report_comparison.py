@@ -127,3 +127,12 @@ def test_same_date_recordings_are_one_point_and_no_trend():
     assert speed.labels == ["2025-01-10", "2025-02-14"]
     assert speed.values == pytest.approx([0.44, 0.60])
     assert speed.ranges == [(0.42, 0.46), None]
+
+
+def test_summary_shows_the_table_only_when_both_walks_were_measured():
+    doc = compared_document()
+    doc["comparison"]["forward"] = None
+    doc["comparison"]["reasons"] = {"forward": "no forward walking was seen in this recording"}
+    text = summary_text(doc)
+    assert "walks compared" not in text
+    assert "comparison: forward: no forward walking was seen" in text
