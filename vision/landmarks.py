@@ -87,3 +87,21 @@ SKELETON_EDGES: tuple[tuple[int, int], ...] = (
     (NOSE, L_EAR),
     (NOSE, R_EAR),
 )
+
+# The points that place a whole body in the picture, head to toes: a person is seen whole
+# (for a set-up check, or to judge the hips' height over the floor) when all of them are in it.
+WHOLE_BODY = (
+    NOSE,
+    L_SHOULDER,
+    R_SHOULDER,
+    L_HIP,
+    R_HIP,
+    L_KNEE,
+    R_KNEE,
+    L_ANKLE,
+    R_ANKLE,
+    L_HEEL,
+    R_HEEL,
+    L_TOE,
+    R_TOE,
+)

@@ -26,21 +26,7 @@ from vision.gait.direction import DirectionOptions, width_ratio
 from vision.result import FEET, EventType, Foot
 
 # Landmarks that must be in the frame for the set-up check: head, shoulders, hips and both feet.
-WHOLE_BODY = (
-    lm.NOSE,
-    lm.L_SHOULDER,
-    lm.R_SHOULDER,
-    lm.L_HIP,
-    lm.R_HIP,
-    lm.L_KNEE,
-    lm.R_KNEE,
-    lm.L_ANKLE,
-    lm.R_ANKLE,
-    lm.L_HEEL,
-    lm.R_HEEL,
-    lm.L_TOE,
-    lm.R_TOE,
-)
+WHOLE_BODY = lm.WHOLE_BODY
 
 
 @dataclass(frozen=True)

@@ -34,21 +34,7 @@ from vision.timeseries import true_runs
 StumbleKind = Literal["stumble", "fall"]
 
 # Points that must be inside the picture for the hip-over-floor height to mean anything.
-_JUDGED_POINTS = (
-    lm.NOSE,
-    lm.L_SHOULDER,
-    lm.R_SHOULDER,
-    lm.L_HIP,
-    lm.R_HIP,
-    lm.L_KNEE,
-    lm.R_KNEE,
-    lm.L_ANKLE,
-    lm.R_ANKLE,
-    lm.L_HEEL,
-    lm.R_HEEL,
-    lm.L_TOE,
-    lm.R_TOE,
-)
+_JUDGED_POINTS = lm.WHOLE_BODY
 _FOOT_POINTS = (lm.L_ANKLE, lm.R_ANKLE, lm.L_HEEL, lm.R_HEEL, lm.L_TOE, lm.R_TOE)
 
 
