@@ -9,7 +9,8 @@ import numpy as np
 
 from vision.findings import Finding, finding
 from vision.gait.body import foot_points, mid_hip
-from vision.gait.direction import MOVING, WALKS, DirectionAnalysis, analyze_direction
+from vision.gait.direction import DirectionAnalysis, analyze_direction
+from vision.gait.direction_labels import MOVING, WALKS
 from vision.gait.events import (
     EventOptions,
     airborne_lifts,
