@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vision.result import other_foot
+from vision.result import Foot, other_foot
 from vision.synthetic.params import WalkParams
 
 
@@ -70,7 +70,7 @@ class _PlanState:
 
     pos: dict[str, np.ndarray]  # heel point (2,) of each foot, metres
     yaw: dict[str, float]
-    foot: str  # the foot that moves next
+    foot: Foot  # the foot that moves next
     t: float  # time of the latest contact, seconds
     placements: list[Placement]
 
