@@ -246,7 +246,8 @@ def arrival_row(
         return float(i)
     dh = np.linalg.norm(feet[rows][:, :, HEEL] - heel_rest, axis=-1)
     dt = np.linalg.norm(feet[rows][:, :, TOE] - toe_rest, axis=-1)
-    d = np.nanmin(np.fmin(dh, dt), axis=1) / body_height_px
+    # fmin.reduce is nanmin that leaves all-NaN rows NaN without a warning.
+    d = np.fmin.reduce(np.fmin(dh, dt), axis=1) / body_height_px
     ok = np.isfinite(d) & (d <= FIT_REACH_BH)
     settled = ok & ((rows >= i + 1) if not leaving else (rows <= i - 2))
     if settled.sum() < 2 or ok.sum() < 5:
