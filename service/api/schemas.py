@@ -14,7 +14,7 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from service.store import PATIENT_CODE_PATTERN
+from service.core.store import PATIENT_CODE_PATTERN
 from vision import result as result_contract
 
 JobStatusName = Literal["queued", "running", "done", "failed"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
-from service.store import Base
+from service.core.store import Base
 
 config = context.config
 target_metadata = Base.metadata

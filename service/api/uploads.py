@@ -20,8 +20,8 @@ from pathlib import Path
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from service.pipeline_bridge import in_user_terms
-from service.processes import process_gone, process_scope
+from service.jobs.analysis import in_user_terms
+from service.jobs.processes import process_gone, process_scope
 from vision.video import VideoError, iter_frames, probe
 
 VIDEO_FIELD = "video"

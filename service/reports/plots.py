@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from service.report_model import TrendView
+from service.reports.model import TrendView
 
 FOOT_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 DIRECTION_COLOURS = {"backward": "#2ca02c", "forward": "#9467bd", "turning": "#ff7f0e"}

@@ -5,7 +5,7 @@ Each recording becomes a stored analysis job of the service (row in ``RETROGAIT_
 video copied under ``RETROGAIT_DATA_DIR``, task on ``RETROGAIT_BROKER_URL``), exactly as if it
 had been uploaded, so the workers need nothing new and the results also show in the service
 (patients, reports). The batch waits for the jobs, then writes the same outputs as the local
-engine (see :mod:`service.batch`).
+engine (see :mod:`service.batch.scoring`).
 
 Resumable: the job sent for a recording is remembered in ``pending/<recording>.json`` (with the
 recording's batch key), so an interrupted batch run again waits for the jobs already sent
@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import accounts, jobs, migrations
-from service.batch import (
+from service import migrations
+from service.batch.scoring import (
     BatchItem,
     RecordingOutcome,
     RecordingTask,
@@ -34,8 +34,9 @@ from service.batch import (
     stored_json,
     write_json,
 )
-from service.settings import Settings
-from service.store import (
+from service.core import accounts
+from service.core.settings import Settings
+from service.core.store import (
     PATIENT_CODE_PATTERN,
     Analysis,
     Patient,
@@ -44,6 +45,7 @@ from service.store import (
     remove_analysis_files,
     session_factory,
 )
+from service.jobs import runner
 
 PENDING_DIR = "pending"
 _PATIENT_CODE = re.compile(PATIENT_CODE_PATTERN)
@@ -144,7 +146,7 @@ def _outcome_of(
         return "failed", f"analysis job {analysis_id} was deleted from the service", None, False
     if job.status == "failed":
         error = job.error or "no message"
-        return "failed", error, job.analysis_s, jobs.is_recording_fault(error)
+        return "failed", error, job.analysis_s, runner.is_recording_fault(error)
     if job.status == "done":
         return "analysed", None, job.analysis_s, False
     return None
@@ -185,7 +187,7 @@ def run_celery(
             "the celery engine needs RETROGAIT_BROKER_URL (and the workers' "
             "RETROGAIT_DATABASE_URL and RETROGAIT_DATA_DIR)"
         )
-    from service.celery_app import CeleryDispatcher
+    from service.jobs.celery_app import CeleryDispatcher
 
     settings.ensure_dirs()
     migrations.upgrade(settings.sqlalchemy_url)
