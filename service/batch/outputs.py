@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from service.batch.scoring import RecordingOutcome
-from service.reports.model import metric_value
+from service.reports.metrics import metric_value
 
 SUMMARY_FILE = "summary.csv"
 REPORTS_DIR = "reports"
