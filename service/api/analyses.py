@@ -67,7 +67,7 @@ def store_analysis(
         patient_id=patient.id if patient else None,
         visit_date=form.visit_date or date.today(),
         options=form_options(form, patient),
-        video=upload.temp_path,
+        video=upload.path,
         filename=upload.filename,
         size_bytes=upload.size_bytes,
         sha256=upload.sha256,
@@ -180,7 +180,7 @@ async def create_analysis(request: Request, state: StateDep, session: SessionDep
         patient = form_patient(session, org, form)
         try:
             await run_in_threadpool(
-                uploads.check_video, upload.temp_path, settings.max_duration_s, upload.filename
+                uploads.check_video, upload.path, settings.max_duration_s, upload.filename
             )
         except uploads.UploadRefused as exc:
             raise HTTPException(exc.status_code, exc.detail) from exc

@@ -130,7 +130,7 @@ async def create_batch(request: Request, state: StateDep, session: SessionDep, o
                 try:
                     await run_in_threadpool(
                         uploads.check_video,
-                        video.temp_path,
+                        video.path,
                         settings.max_duration_s,
                         video.filename,
                     )

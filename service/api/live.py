@@ -116,7 +116,7 @@ def parse_frame(data: bytes, received_s: float) -> Frame:
 def jpeg_size(jpeg: np.ndarray | bytes) -> tuple[int, int] | None:
     """(width, height) in pixels from a JPEG's frame header, without decoding; None if there
     is none (not a JPEG, or truncated)."""
-    data = memoryview(jpeg).cast("B") if not isinstance(jpeg, bytes) else memoryview(jpeg)
+    data = memoryview(jpeg) if isinstance(jpeg, bytes) else jpeg.data.cast("B")
     if len(data) < 4 or data[0] != 0xFF or data[1] != 0xD8:
         return None
     i = 2

@@ -41,7 +41,7 @@ class UploadForm(BaseModel):
         return value
 
 
-UPLOAD_SCHEMA = {
+UPLOAD_SCHEMA: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {

@@ -86,6 +86,7 @@ def visit_changes(
             condition=condition, earlier_date=None, later_date=None, changes=[], notes=[note]
         )
     first, last = done[0], done[-1]
+    assert first.result is not None and last.result is not None  # `done` keeps only results
     change = compare_visits(
         result_from_dict(first.result), result_from_dict(last.result), condition
     )

@@ -117,7 +117,7 @@ def write_reports(outcomes: list[RecordingOutcome], out_dir: Path) -> list[Path]
     written = []
     for patient_id, visits in sorted(by_patient.items()):
         visits.sort(key=lambda o: (o.item.visit_date is None, o.item.visit_date or ""))
-        docs = [o.document for o in visits]
+        docs = [o.document for o in visits if o.document is not None]
         patient = {"id": patient_id}
         stem = folder / patient_file_stem(patient_id)
         stem.with_suffix(".html").write_text(render_html(docs, patient), encoding="utf-8")

@@ -47,7 +47,7 @@ def get_or_create_org(session: Session, name: str) -> Organisation:
                 org = Organisation(name=name)
                 session.add(org)
         except IntegrityError:
-            org = session.scalar(query)
+            org = session.execute(query).scalar_one()  # the insert that won
     return org
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from service.api.schemas import ResultDocument
 from vision.video import VideoError
@@ -53,17 +53,22 @@ def analysis_options(options: dict[str, Any]) -> AnalysisOptions:
             raise ValueError('calibration needs "image_px": 2 or 4 [x, y] floor points')
         try:
             kwargs["calibration"] = FloorCalibration(
-                image_px=tuple(tuple(float(c) for c in p) for p in cal["image_px"]),
+                image_px=_floor_points(cal["image_px"]),
                 distance_m=None if cal.get("distance_m") is None else float(cal["distance_m"]),
-                floor_m=None
-                if cal.get("floor_m") is None
-                else tuple(tuple(float(c) for c in p) for p in cal["floor_m"]),
+                floor_m=None if cal.get("floor_m") is None else _floor_points(cal["floor_m"]),
             )
         except (TypeError, ValueError) as exc:
             raise ValueError(f"calibration points must be [x, y] number pairs ({exc})") from exc
     opts = AnalysisOptions(**kwargs)
     opts.validate()
     return opts
+
+
+def _floor_points(raw: Any) -> tuple[tuple[float, float], ...]:
+    """``[[x, y], ...]`` from JSON as numbers. A point that is not a pair is passed on as it is:
+    the calibration's own check refuses it, with the message users get everywhere else."""
+    points = tuple(tuple(float(c) for c in p) for p in raw)
+    return cast(tuple[tuple[float, float], ...], points)
 
 
 def analyse(
