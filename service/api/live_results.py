@@ -18,8 +18,8 @@ from service.api.patients import owned_patient
 from service.core.deps import resolve_caller
 from service.core.store import Analysis, Organisation, utcnow
 from service.jobs.analysis import analyse_pose, analysis_options
-from vision.live import LiveAnalyzer
-from vision.live_recording import RecordingTooShortError
+from vision.live.analyzer import LiveAnalyzer
+from vision.live.recording import RecordingTooShortError
 from vision.pose import PoseEstimator
 from vision.result import result_from_dict
 
