@@ -18,8 +18,8 @@ from service_support import REPO, celery_queue, cli_process, kill_group, need_pi
 
 from service import migrations
 from service.cli import main
-from service.settings import Settings
-from service.store import Analysis, make_engine, session_factory
+from service.core.settings import Settings
+from service.core.store import Analysis, make_engine, session_factory
 
 MAX_FRAMES = 45  # 1.5 s of each 30 fps clip: enough for a result document, cheap in pose time
 

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from service_support import need_pipeline, wait_for, write_test_video
 
-from service import accounts
 from service.app import create_app
-from service.settings import Settings
+from service.core import accounts
+from service.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from test_jobs_local import BACKWARD_CLIP, assert_backward_walk_result, poll
 
 from service.app import create_app
-from service.settings import Settings
-from service.store import Analysis, Artefact
+from service.core.settings import Settings
+from service.core.store import Analysis, Artefact
 
 pytestmark = pytest.mark.slow
 

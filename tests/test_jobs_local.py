@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from service_support import cli_process, free_port, kill_group, need_pipeline, shared_clip, wait_for
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 BACKWARD_CLIP = "backward_walk_side_demo4.mp4"
 # From the clip's manifest: walks backward from about frame 190 to 345 at 30 fps.

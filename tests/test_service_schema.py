@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from service_support import write_test_video
 
-from service import accounts
 from service.app import create_app
-from service.settings import Settings
+from service.core import accounts
+from service.core.settings import Settings
 
 schemathesis = pytest.importorskip("schemathesis")
 SCHEMATHESIS_CONFIG = Path(__file__).with_name("schemathesis.toml")

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from service_support import need_pipeline, wait_for, write_test_video
 
 from service.app import create_app
-from service.pipeline_bridge import in_user_terms
-from service.settings import Settings
+from service.core.settings import Settings
+from service.jobs.analysis import in_user_terms
 
 USER_NAME = "Mrs Jones, visit 2.mp4"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from service_support import REPO, need_pipeline, serve
 
-from service import accounts
 from service.app import create_app
-from service.settings import Settings
+from service.core import accounts
+from service.core.settings import Settings
 
 pytestmark = pytest.mark.browser
 

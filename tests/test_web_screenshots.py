@@ -13,7 +13,7 @@ import pytest
 from service_support import REPO, SHARED_VIDEOS, need_pipeline, serve, wait_for
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -11,7 +11,7 @@ import pytest
 from service_support import need_pipeline, serve, shared_clip
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 pytestmark = pytest.mark.browser
 

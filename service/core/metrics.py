@@ -15,7 +15,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import sessionmaker
 
-from service.store import JOB_STATUSES, Analysis
+from service.core.store import JOB_STATUSES, Analysis
 
 # Seconds: pose runs at 16-30 ms per frame, so clips of 5 s to 10 min land between these.
 ANALYSIS_SECONDS_BUCKETS: tuple[float, ...] = (5, 10, 20, 30, 60, 120, 300, 600, 1200, 3600)
