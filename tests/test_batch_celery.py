@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from service_support import REPO, celery_queue, cli_process, kill_group, need_pipeline
+from service_support import REPO, celery_queue, cli_process, kill_group
 
 from service import migrations
 from service.cli import main
@@ -38,7 +38,6 @@ def test_celery_engine_needs_a_broker(tmp_path: Path, monkeypatch, capsys) -> No
 @pytest.fixture
 def workers(tmp_path: Path):
     """Two ``retrogait worker`` processes on a Redis database and queue of their own."""
-    need_pipeline()
     with celery_queue(tmp_path, "retrogait-batch-test") as (_, _, env):
         # Migrate once up front: processes starting together on a fresh database would race.
         settings = Settings(data_dir=tmp_path / "data", _env_file=None)

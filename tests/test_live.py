@@ -316,7 +316,6 @@ def test_real_backward_walk_clip() -> None:
     clip = VIDEOS / "backward_walk_side_demo4.mp4"
     if not clip.exists():
         pytest.skip(f"real test clips not available ({VIDEOS})")
-    pytest.importorskip("mediapipe")
     import cv2
 
     from vision.pose import MediaPipePoseEstimator, PoseOptions
