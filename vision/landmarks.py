@@ -115,6 +115,10 @@ WHOLE_BODY = (
     R_TOE,
 )
 
+# The points of each foot in a feet array (T, 2 feet [left, right], 3 points, 2 coords x, y px),
+# as :func:`vision.gait.body.foot_points` builds it from the heel, toe and ankle landmarks.
+HEEL, TOE, ANKLE = 0, 1, 2
+
 
 @dataclass(frozen=True)
 class Landmarks:

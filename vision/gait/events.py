@@ -40,8 +40,6 @@ from vision.gait.plausible import PlausibilityOptions
 from vision.result import FEET, Event, Foot, other_foot
 from vision.timeseries import close_short_runs, frame_rate, true_runs
 
-HEEL, TOE, ANKLE = 0, 1, 2
-
 
 @dataclass(frozen=True)
 class EventOptions:

@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vision.landmarks import HEEL, TOE
 from vision.result import Event, Foot
-
-HEEL, TOE = 0, 1
 
 
 @dataclass(frozen=True)

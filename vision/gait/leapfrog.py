@@ -42,6 +42,7 @@ from vision.gait.swing_fit import (
     moving_mask,
     pair_swings,
 )
+from vision.landmarks import HEEL, TOE
 from vision.result import Event, Foot, other_foot
 from vision.timeseries import (
     fill_short_gaps,
@@ -50,8 +51,6 @@ from vision.timeseries import (
     segment_median,
     true_runs,
 )
-
-HEEL, TOE = 0, 1
 
 
 @dataclass(frozen=True)
