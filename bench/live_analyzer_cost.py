@@ -3,8 +3,8 @@ gait and coaching logic takes, and what looking for form cues at most every
 ``LiveOptions.form_check_s`` saves against looking on every frame.
 
 Feeds a synthetic 30-step backward side walk (landmark level, BlazePose-like noise, 30 frames/s)
-to :class:`vision.live.LiveAnalyzer` frame by frame, three times per setting, and prints the
-fastest run's milliseconds per frame, the cues spoken, and the ratio of the two settings.
+to :class:`vision.live.analyzer.LiveAnalyzer` frame by frame, three times per setting, and prints
+the fastest run's milliseconds per frame, the cues spoken, and the ratio of the two settings.
 
 Usage: ``python bench/live_analyzer_cost.py``
 """
@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vision.live import LiveAnalyzer, LiveOptions  # noqa: E402
+from vision.live.analyzer import LiveAnalyzer, LiveOptions  # noqa: E402
 from vision.pose import PersonPose  # noqa: E402
 from vision.synthetic import WalkParams, simulate_walk  # noqa: E402
 from vision.synthetic.camera import view_camera  # noqa: E402

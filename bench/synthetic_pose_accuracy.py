@@ -11,7 +11,7 @@ the detected heel and toe points sit while the foot rests.
 
 That height is the one on the vertical through the true resting heel (toe) whose image is the
 detected point (either leg's, the nearer), as a fraction of body height, median over resting
-frames: the quantity :data:`vision.gait.scale.HEEL_POINT_HEIGHT_FRACTION` rests on.
+frames: the quantity :data:`vision.gait.foot_floor.HEEL_POINT_HEIGHT_FRACTION` rests on.
 """
 
 from __future__ import annotations

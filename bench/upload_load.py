@@ -40,7 +40,7 @@ def noise_clip(dst: Path, seconds: float) -> Path:
     """A video of random pixels, ``seconds`` long."""
     import numpy as np
 
-    from vision.video import open_writer
+    from vision.video_writer import open_writer
 
     rng = np.random.default_rng(0)
     fps, w, h = 30.0, 640, 360

@@ -117,7 +117,7 @@ def write_test_video(
 ) -> Path:
     """A small, valid video of a moving bright square (no person in it); ``noise`` makes it
     compress badly, for size limits."""
-    from vision.video import open_writer
+    from vision.video_writer import open_writer
 
     w, h = size
     rng = np.random.default_rng(0)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from vision.foot_motion import by_picture_side, foot_motion, where_camera_still
-from vision.gait.motion_events import MotionOptions, find_swings, motion_events, stride_time_s
+from vision.gait.events.foot_motion import MotionOptions, find_swings, motion_events, stride_time_s
 from vision.landmarks import IDX, L_ANKLE, L_KNEE, NUM_LANDMARKS, R_ANKLE, R_KNEE
 from vision.sequence import PoseSequence
 

@@ -9,12 +9,8 @@ import pytest
 
 from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.floor_camera import camera_from_homography
-from vision.gait.scale import (
-    HEEL_POINT_HEIGHT_FRACTION,
-    FloorCalibration,
-    estimate_scale,
-    footprint_points,
-)
+from vision.gait.foot_floor import HEEL_POINT_HEIGHT_FRACTION, footprint_points
+from vision.gait.scale import FloorCalibration, estimate_scale
 from vision.landmarks import IDX
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import floor_calibration, look_at, view_camera

@@ -1,4 +1,4 @@
-"""Front and back views: contacts from the feet's depth difference (vision.gait.frontal)."""
+"""Front and back views: contacts from the feet's depth difference (events.separation)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.agreement import match_events
 from vision.gait.events import EventOptions, default_detector
-from vision.gait.frontal import FrontalOptions, find_moves, frontal_events
+from vision.gait.events.separation import FrontalOptions, find_moves, frontal_events
 from vision.result import Event
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import view_camera

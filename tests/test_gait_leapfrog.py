@@ -8,8 +8,15 @@ import pytest
 from vision.analysis import AnalysisOptions, analyze_sequence
 from vision.gait.agreement import match_events
 from vision.gait.events import EventOptions, airborne_lifts
-from vision.gait.leapfrog import LeapfrogOptions, _combine, _room_for_lone_swings, name_lifts
-from vision.gait.swing_fit import SwingFit, leading_kind, merge_kinds, pair_swings, same_swing
+from vision.gait.events.leapfrog import LeapfrogOptions, name_lifts
+from vision.gait.events.leapfrog_kinds import combine_kinds, room_for_lone_swings
+from vision.gait.events.swing_fit import (
+    SwingFit,
+    leading_kind,
+    merge_kinds,
+    pair_swings,
+    same_swing,
+)
 from vision.result import Event
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import view_camera
@@ -91,12 +98,12 @@ def test_a_closing_steps_contact_is_the_mean_of_heel_and_toe():
         (_fit(1.0 + k, 1.4 + k), _fit(1.0 + k, 1.3 + k + 0.01 * (k % 2))) for k in range(4)
     ]  # toe lands 0.09-0.1 s before the heel: toe first
     closing = (SwingFit(5.0, 5.50, 0.0, closing=True), SwingFit(5.0, 5.30, 0.0, closing=True))
-    out = _combine([*steady, closing])
+    out = combine_kinds([*steady, closing])
     assert [c for _, c in out[:4]] == [f.contact_s for _, f in steady]
     assert out[4][1] == pytest.approx(5.40)
     # Not a closing step: the toe's time stands (it is earlier, as always).
     plain = (_fit(5.0, 5.50), _fit(5.0, 5.30))
-    assert _combine([*steady, plain])[4][1] == pytest.approx(5.30)
+    assert combine_kinds([*steady, plain])[4][1] == pytest.approx(5.30)
 
 
 def test_slow_backward_walk_contacts_are_not_timed_early():
@@ -129,11 +136,11 @@ def test_toe_point_sliding_in_double_support_is_not_a_step():
     before = (_fit(135.4 * fr, 147.3 * fr), _fit(135.0 * fr, 147.8 * fr))
     slide = (None, _fit(147.2 * fr, 153.5 * fr))
     after = (_fit(152.0 * fr, 162.2 * fr), _fit(152.0 * fr, 160.8 * fr))
-    assert _room_for_lone_swings([before, slide, after]) == [before, after]
+    assert room_for_lone_swings([before, slide, after]) == [before, after]
     # A lone swing with room around it (its other kind was lost) is a step.
     later = (_fit(171.0 * fr, 183.0 * fr), _fit(171.5 * fr, 182.5 * fr))
     missed = (_fit(153.0 * fr, 165.0 * fr), None)
-    assert _room_for_lone_swings([before, missed, later]) == [before, missed, later]
+    assert room_for_lone_swings([before, missed, later]) == [before, missed, later]
 
 
 @pytest.mark.parametrize("view", ["side", "oblique"])

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from service_support import write_test_video
 
 from service.cli import main
 from vision.analysis import AnalysisOptions, analyze_sequence
-from vision.gait.events import REGISTRY, EventOptions, detect_events
+from vision.gait.events import REGISTRY, EventOptions, detect_events, detector_that_runs
+from vision.gait.events.policy import FALLBACKS
 from vision.gait.foot_tracks import FootTracks
 from vision.gait.scale import CalibrationError, FloorCalibration
 from vision.sequence import PoseSequence
@@ -63,6 +66,28 @@ def test_detectors_are_pluggable_by_name():
         assert detect_events(tracks, EventOptions(detector=name)) == []
     with pytest.raises(ValueError, match="unknown event detector"):
         detect_events(tracks, EventOptions(detector="nope"))
+
+
+def test_fallbacks_lead_to_registered_detectors():
+    n = 30
+    bare = FootTracks(
+        t_s=np.arange(n) / 30.0,
+        frame_index=np.arange(n),
+        feet=np.zeros((n, 2, 3, 2)),
+        pelvis=np.zeros((n, 2)),
+        travel=np.zeros(n, np.int8),
+        walking=np.zeros(n, bool),
+        body_height_px=400.0,
+    )
+    for name, fallback in FALLBACKS.items():
+        assert name in REGISTRY and fallback.to in REGISTRY
+    # Neither the picture's change around the feet nor their depth: the chain runs to its end.
+    assert detector_that_runs("foot_motion", bare) == "pelvis_relative"
+    with_depth = replace(bare, depth=np.zeros((n, 2, 2)))
+    assert detector_that_runs("foot_motion", with_depth) == "separation"
+    with_motion = replace(with_depth, motion=np.zeros((n, 2)))
+    assert detector_that_runs("foot_motion", with_motion) == "foot_motion"
+    assert detector_that_runs("leapfrog", bare) == "leapfrog"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Live coaching analysis (vision.live*): steps, direction, cues and safety on synthetic walkers
+"""Live coaching analysis (vision.live): steps, direction, cues and safety on synthetic walkers
 with exact truth, and on the real backward-walk clip."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from vision.assess.cues import CUES, FORM_LIMITS
-from vision.live import LiveAnalyzer, LiveUpdate
-from vision.live_cues import CueOptions, CueScheduler, FormWindow, LiveCue, form_cues
-from vision.live_recording import LiveRecording, RecordingTooShortError
-from vision.live_safety import ALERT_CUES, SafetyAlert
+from vision.live.analyzer import LiveAnalyzer, LiveUpdate
+from vision.live.cues import CueOptions, CueScheduler, FormWindow, LiveCue, form_cues
+from vision.live.recording import LiveRecording, RecordingTooShortError
+from vision.live.safety import ALERT_CUES, SafetyAlert
 from vision.pose import PersonPose
 from vision.sequence import PoseSequence
 from vision.synthetic import Stumble, WalkParams, WalkTruth, simulate_walk

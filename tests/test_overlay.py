@@ -13,7 +13,8 @@ from service.cli import main
 from vision.landmarks import IDX, NUM_LANDMARKS
 from vision.overlay import SkeletonStyle, draw_label, draw_skeleton, render_overlay
 from vision.sequence import PoseSequence
-from vision.video import iter_frames, open_writer, probe
+from vision.video import iter_frames, probe
+from vision.video_writer import open_writer
 
 BACKGROUND = (30, 90, 30)
 WIDTH, HEIGHT = 320, 480

@@ -21,9 +21,9 @@ from vision.video import (
     frame_rate_from,
     is_variable_rate,
     iter_frames,
-    open_writer,
     probe,
 )
+from vision.video_writer import open_writer
 
 # An upright portrait test card, 64 wide x 96 tall: red band on top, blue block bottom-left.
 CARD = np.full((96, 64, 3), 60, np.uint8)

@@ -5,8 +5,8 @@ knee points of that frame (labels as the model gave them: on three of ``bench/ac
 rendered back walks the model's own labels named the moving foot better than the same labels after
 :func:`vision.gait.body.with_consistent_legs`, whose repair is made for side views; from the front
 or back, :func:`by_picture_side` undoes the model's brief swaps afterwards). Used by
-:mod:`vision.gait.motion_events` to time steps seen from the front or back, where the pose model's
-depth of the feet is too late and noisy.
+:mod:`vision.gait.events.foot_motion` to time steps seen from the front or back, where the pose
+model's depth of the feet is too late and noisy.
 """
 
 from __future__ import annotations

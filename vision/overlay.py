@@ -17,7 +17,8 @@ import numpy as np
 
 from vision.landmarks import NAMES, NUM_LANDMARKS, SKELETON_EDGES
 from vision.sequence import PoseSequence
-from vision.video import iter_frames, open_writer, probe
+from vision.video import iter_frames, probe
+from vision.video_writer import open_writer
 
 RGB = tuple[int, int, int]
 

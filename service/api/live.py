@@ -57,8 +57,8 @@ from fastapi.responses import FileResponse
 from service.api.live_results import analyse_recording, authorise, live_summary, save_result
 from vision.assess.live_coach import session_start_cue
 from vision.landmarks import SKELETON_EDGES
-from vision.live import LiveAnalyzer, LiveUpdate
-from vision.live_cues import LiveCue
+from vision.live.analyzer import LiveAnalyzer, LiveUpdate
+from vision.live.cues import LiveCue
 from vision.pose import MediaPipePoseEstimator, PoseEstimator, PoseOptions
 
 router = APIRouter(tags=["live"])

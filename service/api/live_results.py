@@ -17,8 +17,8 @@ from fastapi import HTTPException, WebSocket
 from service.api.patients import owned_patient
 from service.deps import resolve_caller
 from service.store import Analysis, Organisation, utcnow
-from vision.live import LiveAnalyzer
-from vision.live_recording import RecordingTooShortError
+from vision.live.analyzer import LiveAnalyzer
+from vision.live.recording import RecordingTooShortError
 from vision.pose import PoseEstimator
 from vision.result import result_from_dict
 

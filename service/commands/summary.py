@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.report_comparison import comparison_lines
-from vision.live_cues import PRIORITY
+from vision.live.cues import PRIORITY
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ docs/scoring.md; the result is a screening aid, never a diagnosis.
 
 from __future__ import annotations
 
-from vision.result import AnalysisResult, FallRisk, RiskReason
+from vision.result import AnalysisResult, FallRisk, RiskLevel, RiskReason
 
 from .plausibility import speed_problem, stride_variability_problem
 from .presets import (
@@ -19,9 +19,18 @@ from .presets import (
     AssessOptions,
     get_preset,
 )
-from .quality_gate import implausible_values, poor_evidence
+from .quality_gate import implausible_values
+from .risk_reasons import (
+    borderline_note,
+    foot_at_line_note,
+    pct_of,
+    poor_evidence_note,
+    round_or_none,
+    time_uncertainty_s,
+    undetermined,
+)
 
-LEVEL_ORDER: dict[str, int] = {"low": 0, "moderate": 1, "high": 2}
+LEVEL_ORDER: dict[RiskLevel, int] = {"low": 0, "moderate": 1, "high": 2}
 # Scales that rest on a measurement; BlazePose world landmarks are a model prior, not a measurement.
 METRIC_SCALES: frozenset[str] = frozenset({"floor_calibration", "subject_height"})
 PRIOR_FALL_SOURCE = (
@@ -32,8 +41,9 @@ STUMBLE_SOURCE = f"{DESIGN_CHOICE}: a loss of balance seen during this walk"
 TWO_INDICATORS_NOTE = f"{DESIGN_CHOICE}: two or more indicators together count as high risk"
 
 
-def expected_direction(protocol: str) -> str:
-    """The walking direction a protocol asks for: ``forward`` or ``backward``."""
+def expected_direction(protocol: str | None) -> str:
+    """The walking direction a protocol asks for: ``forward`` or ``backward`` (None: the free
+    backward walk, as :class:`~vision.assess.presets.AssessOptions` reads it)."""
     return "forward" if protocol == "forward" else "backward"
 
 
@@ -67,7 +77,7 @@ def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[Ris
     coverage = float(result.pose.coverage)
     if coverage < cut.min_pose_coverage:
         reasons.append(
-            _undetermined(
+            undetermined(
                 "pose_coverage",
                 round(coverage, 3),
                 cut.min_pose_coverage,
@@ -80,7 +90,7 @@ def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[Ris
     if implausible:
         # A number no walk has is a broken measurement: nothing of this walk places the risk.
         reasons.append(
-            _undetermined(
+            undetermined(
                 "plausible_values", None, None, None, "; ".join(implausible) + " (not used)"
             )
         )
@@ -89,7 +99,7 @@ def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[Ris
     if got != want:
         what = "no walking was detected" if got in (None, "standing") else f"the walk was {got}"
         reasons.append(
-            _undetermined(
+            undetermined(
                 "walk_direction",
                 got,
                 want,
@@ -100,7 +110,7 @@ def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[Ris
     steps = int(result.metrics.step_count)
     if steps < cut.min_steps:
         reasons.append(
-            _undetermined(
+            undetermined(
                 "step_count",
                 steps,
                 cut.min_steps,
@@ -110,7 +120,7 @@ def blocking_reasons(result: AnalysisResult, options: AssessOptions) -> list[Ris
         )
     if options.protocol == "3mbwt" and result.metrics.test_3mbwt_s is None:
         reasons.append(
-            _undetermined(
+            undetermined(
                 "test_3mbwt",
                 None,
                 None,
@@ -129,14 +139,15 @@ def test_3mbwt_rule(result: AnalysisResult, options: AssessOptions) -> RiskReaso
         return None
     cuts = get_preset(options.population).test_3mbwt
     if result.scale.method not in METRIC_SCALES:
-        return _undetermined(
+        return undetermined(
             "test_3mbwt",
             time_s,
             cuts.high_s,
             "s",
             f"the 3 m distance rests on a {result.scale.method!r} scale, not a measured one",
         )
-    uncertainty = _time_uncertainty_s(time_s, result)
+    uncertainty = time_uncertainty_s(time_s, result)
+    cutoff: float | str  # one cut-off, or the range "low-high" between the two
     if time_s >= cuts.high_s:
         outcome, cutoff = "high", cuts.high_s
         note = f"took {time_s:.2f} s, at or above the high-risk cut-off of {cuts.high_s} s"
@@ -155,7 +166,7 @@ def test_3mbwt_rule(result: AnalysisResult, options: AssessOptions) -> RiskReaso
     nearest = min(
         (c for c in (cuts.high_s, cuts.low_s) if c is not None), key=lambda c: abs(c - time_s)
     )
-    why = _borderline(time_s, nearest, uncertainty, "s") or _foot_at_line(
+    why = borderline_note(time_s, nearest, uncertainty, "s") or foot_at_line_note(
         result, time_s, (cuts.high_s, cuts.low_s)
     )
     return RiskReason(
@@ -165,30 +176,10 @@ def test_3mbwt_rule(result: AnalysisResult, options: AssessOptions) -> RiskReaso
         source=cuts.source,
         unit="s",
         outcome=outcome,
-        uncertainty=_round(uncertainty),
+        uncertainty=round_or_none(uncertainty),
         design_choice=cuts.design_choice,
         note=note + why,
         borderline=bool(why),
-    )
-
-
-def _foot_at_line(result: AnalysisResult, time_s: float, cutoffs: tuple[float | None, ...]) -> str:
-    """Where a foot came to rest at the 3 m line, the test's time had it rested on the line's
-    other side (a step later or earlier, see :mod:`vision.gait.protocols`): when a cut-off lies
-    between the two times, the outcome rests on which side the foot was, and the words that say
-    so for the note (else "")."""
-    test = result.extras.get("test_3mbwt") or {}
-    other = test.get("time_if_short_s") or test.get("time_if_past_s")
-    if other is None:
-        return ""
-    lo, hi = sorted((time_s, float(other)))
-    crossed = [c for c in cutoffs if c is not None and lo < c <= hi]
-    if not crossed:
-        return ""
-    return (
-        f" (a foot came to rest at the 3 m line, within the measurement error: had it rested "
-        f"on the line's other side, the test took {float(other):.2f} s, across the cut-off of "
-        f"{crossed[0]} s)"
     )
 
 
@@ -201,9 +192,9 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
     source = STUDENSKI_2011 if forward else FRITZ_2013
     speed = result.metrics.speed_mps
     if speed is None:
-        return _undetermined(rule, None, cutoff, "m/s", "walking speed was not measured")
+        return undetermined(rule, None, cutoff, "m/s", "walking speed was not measured")
     if result.scale.method not in METRIC_SCALES:
-        return _undetermined(
+        return undetermined(
             rule,
             round(speed, 3),
             cutoff,
@@ -211,15 +202,15 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
             f"speed rests on a {result.scale.method!r} scale, not a measured one "
             "(calibrate the floor or enter the person's height)",
         )
-    problem = speed_problem(result) or _poor("speed_mps", result)
+    problem = speed_problem(result) or poor_evidence_note("speed_mps", result)
     if problem is not None:
-        return _undetermined(rule, round(speed, 3), cutoff, "m/s", problem)
-    uncertainty = _pct_of(speed, result.scale.uncertainty_pct)
+        return undetermined(rule, round(speed, 3), cutoff, "m/s", problem)
+    uncertainty = pct_of(speed, result.scale.uncertainty_pct)
     flagged = speed < cutoff
     note = f"walked at {speed:.2f} m/s, " + (
         f"below {cutoff} m/s" if flagged else f"at or above {cutoff} m/s"
     )
-    why = _borderline(speed, cutoff, uncertainty, "m/s")
+    why = borderline_note(speed, cutoff, uncertainty, "m/s")
     return RiskReason(
         rule=rule,
         value=round(speed, 3),
@@ -227,7 +218,7 @@ def speed_rule(result: AnalysisResult, options: AssessOptions) -> RiskReason:
         source=source,
         unit="m/s",
         outcome="moderate" if flagged else "not_flagged",
-        uncertainty=_round(uncertainty),
+        uncertainty=round_or_none(uncertainty),
         note=note + why,
         borderline=bool(why),
     )
@@ -241,7 +232,7 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
     cut = options.indicators
     strides = stride_count(result)
     if strides < cut.min_strides_for_variability:
-        return _undetermined(
+        return undetermined(
             "stride_time_sd",
             round(sd_ms, 1),
             cut.stride_time_sd_ms,
@@ -249,11 +240,9 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
             f"only {strides} strides: stride-time variability needs at least "
             f"{cut.min_strides_for_variability}",
         )
-    problem = stride_variability_problem(result) or _poor("stride_time_sd_ms", result)
+    problem = stride_variability_problem(result) or poor_evidence_note("stride_time_sd_ms", result)
     if problem is not None:
-        return _undetermined(
-            "stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms", problem
-        )
+        return undetermined("stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms", problem)
     # Events fall on whole frames: each stride time carries a uniform +-1 frame error.
     uncertainty = 1000.0 / result.video.fps / 6**0.5 if result.video.fps > 0 else None
     flagged = sd_ms >= cut.stride_time_sd_ms
@@ -264,7 +253,7 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
     )
     if expected_direction(options.protocol) == "backward":
         note += "; the cut-off comes from forward walking"
-    why = _borderline(sd_ms, cut.stride_time_sd_ms, uncertainty, "ms")
+    why = borderline_note(sd_ms, cut.stride_time_sd_ms, uncertainty, "ms")
     return RiskReason(
         rule="stride_time_sd",
         value=round(sd_ms, 1),
@@ -272,7 +261,7 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
         source=HAUSDORFF_2001,
         unit="ms",
         outcome="moderate" if flagged else "not_flagged",
-        uncertainty=_round(uncertainty),
+        uncertainty=round_or_none(uncertainty),
         note=note + why,
         borderline=bool(why),
     )
@@ -331,16 +320,17 @@ def assess_fall_risk(result: AnalysisResult, options: AssessOptions) -> FallRisk
     reasons = [r for r in (primary, speed, stride_variability_rule(result, options)) if r]
     reasons += history_and_event_rules(result, options)
     indicators = [r for r in reasons if r is not primary and r.outcome == "moderate"]
-    levels = []
-    if primary is not None and primary.outcome in LEVEL_ORDER:
-        levels.append(primary.outcome)
+    levels: list[RiskLevel] = []
+    primary_level = None if primary is None else _level_of(primary.outcome)
+    if primary_level is not None:
+        levels.append(primary_level)
     elif speed.outcome in ("moderate", "not_flagged"):
         levels.append("low")  # a measured speed outside the fallers' range rules risk down
     if indicators:
         levels.append("high" if len(indicators) >= 2 else "moderate")
     if not levels:
         reasons.append(
-            _undetermined(
+            undetermined(
                 "measurable_rule",
                 None,
                 None,
@@ -367,51 +357,9 @@ def assess_fall_risk(result: AnalysisResult, options: AssessOptions) -> FallRisk
     return FallRisk(level=level, population=population, reasons=reasons)
 
 
-def _poor(metric: str, result: AnalysisResult) -> str | None:
-    """Words for a rule left undetermined because its metric's evidence is poor."""
-    why = poor_evidence(result, metric)
-    return None if why is None else f"{metric} rests on poor evidence ({why})"
-
-
-def _undetermined(
-    rule: str, value: float | str | None, cutoff: float | str | None, unit: str | None, note: str
-) -> RiskReason:
-    design = rule in _DESIGN_CHOICE_CHECKS or any(p in note for p in _PLAUSIBILITY_NOTES)
-    source = f"{DESIGN_CHOICE}: plausibility check" if design else "measurement check"
-    return RiskReason(
-        rule=rule,
-        value=value,
-        cutoff=cutoff,
-        source=source,
-        unit=unit,
-        outcome="undetermined",
-        design_choice=design,
-        note=note,
-    )
-
-
-_DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count", "plausible_values"})
-_PLAUSIBILITY_NOTES = ("disagrees with step length", "more than steady walking shows")
-
-
-def _time_uncertainty_s(time_s: float, result: AnalysisResult) -> float | None:
-    """Start and stop each within one frame, plus the scale's error on the 3 m distance."""
-    if result.video.fps <= 0:
-        return None
-    return 2.0 / result.video.fps + (_pct_of(time_s, result.scale.uncertainty_pct) or 0.0)
-
-
-def _pct_of(value: float, pct: float | None) -> float | None:
-    return None if pct is None else abs(value) * pct / 100.0
-
-
-def _round(value: float | None, digits: int = 3) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-def _borderline(value: float, cutoff: float, uncertainty: float | None, unit: str) -> str:
-    """Words for the note when ``value`` lies within its ``uncertainty`` of ``cutoff``, else
-    ""."""
-    if uncertainty is not None and abs(value - cutoff) <= uncertainty:
-        return f" (within the measurement uncertainty, +-{uncertainty:.2g} {unit}, of the cut-off)"
-    return ""
+def _level_of(outcome: str | None) -> RiskLevel | None:
+    """The risk level a rule's outcome names; None for ``not_flagged`` and ``undetermined``."""
+    for level in LEVEL_ORDER:
+        if outcome == level:
+            return level
+    return None

@@ -254,7 +254,8 @@ def _stumble_cue(seen: list[dict[str, Any]], result: AnalysisResult) -> Feedback
 
 
 def _good_form_cue(result: AnalysisResult) -> Feedback | None:
-    parts, evidence = [], {}
+    parts: list[str] = []
+    evidence: dict[str, Any] = {}
     flex = result.metrics.trunk_flexion_deg.mean
     if flex is not None:
         parts.append(f"upright trunk ({flex:.0f} degrees)")

@@ -11,10 +11,11 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
-from vision.result import Event
+from vision.result import FEET, Event, EventType, Foot
 
 
 @dataclass
@@ -121,11 +122,28 @@ def load_event_labels(path: str | Path, fps: float) -> list[Event]:
         Event(
             frame=int(r["frame"]),
             t_s=(int(r["frame"]) - 0.5) / fps,
-            foot=r["foot"].strip(),
-            type=r["event"].strip(),
-        )  # type: ignore[arg-type]
+            foot=_label(_FEET, r["foot"], path),
+            type=_label(_EVENT_TYPES, r["event"], path),
+        )
         for r in rows
     ]
+
+
+_Label = TypeVar("_Label")
+_FEET: dict[str, Foot] = {f: f for f in FEET}
+_EVENT_TYPES: dict[str, EventType] = {"contact": "contact", "lift": "lift"}
+
+
+def _label(known: dict[str, _Label], text: str, path: str | Path) -> _Label:
+    """``text`` as one of the ``known`` labels.
+
+    Raises:
+        ValueError: a label the CSV format does not have.
+    """
+    try:
+        return known[text.strip()]
+    except KeyError:
+        raise ValueError(f"{path}: unknown label {text.strip()!r}") from None
 
 
 def reversed_events(events: Sequence[Event], last_frame: int, fps: float) -> list[Event]:

@@ -61,6 +61,7 @@ def walking_bouts(
         last = out[-1] if out and prev is not None else None
         if (
             last is not None
+            and prev is not None
             and last.direction == g.direction
             and g.start_s - last.end_s <= max_gap_s
             and segment_facing(facing, t_s, segments[prev]) == segment_facing(facing, t_s, g)

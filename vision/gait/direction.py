@@ -27,6 +27,7 @@ from vision.gait.body import (
     mid_shoulder,
     nanmedian_filter,
 )
+from vision.gait.direction_labels import WALKS, label_frames, label_runs
 from vision.gait.facing import facing_between_turns, frontal_facing, lateral_facing
 from vision.gait.travel import (
     feet_speed_bh_s,
@@ -37,9 +38,6 @@ from vision.gait.travel import (
 )
 from vision.result import Direction, Segment, View
 from vision.timeseries import true_runs
-
-WALKS = ("forward", "backward")
-MOVING = (*WALKS, "turning")
 
 
 @dataclass(frozen=True)
@@ -238,49 +236,15 @@ def analyze_direction(
         return DirectionAnalysis(
             view, empty, empty.copy(), np.full(n, "", dtype=object), np.zeros(n), float("nan")
         )
-
-    if view in ("front", "back"):
-        # Travel along the line of sight: distance in body heights is f / apparent height. The
-        # net change over a window, like the side view's, ignores the within-step bob; three
-        # sizes vote (see frontal_sizes_px), and their few landmarks are noisier than the
-        # pelvis's x, hence the window twice as long.
-        sizes = [nanmedian_filter(size, win) for size in frontal_sizes_px(image)]
-        f = focal_guess_px(sizes[0], image_size)
-        speeds = [-window_speed(f / hs, t_s, 2.0 * options.standing_window_s) for hs in sizes]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
-            speed = np.nanmedian(np.stack(speeds), axis=0)
-        facing_cue = nanmedian_filter(frontal_facing(image), win)
-        facing = facing_between_turns(facing_cue, width_ratio(image), fps, options.side_width_ratio)
+    frontal = view in ("front", "back")
+    if frontal:
+        speed, facing_cue, facing = _frontal_travel(image, t_s, fps, win, options, image_size)
     else:
-        x = nanmedian_filter(mid_hip(image[:, :, :2])[:, 0], max(int(round(0.13 * fps)) | 1, 3))
-        speed = window_speed(x, t_s, options.standing_window_s) / h_px
-        facing_cue = nanmedian_filter(lateral_facing(image, h_px), win)
-        facing = np.sign(np.nan_to_num(facing_cue)).astype(np.int8)
-    moving = np.abs(np.nan_to_num(speed)) >= options.standing_speed_bh_s
-    if view not in ("front", "back"):
-        # Both feet planted while the hips only sway (coming to rest, shifting weight before
-        # the first step) is standing too. Front/back views see the feet move mostly in depth,
-        # so their image speed says little there.
-        still = feet_speed_bh_s(image, t_s, h_px, fps) < options.feet_still_bh_s
-        moving &= ~(still & (np.abs(np.nan_to_num(speed)) < options.standing_sway_bh_s))
-    # Standing needs the hips still for a while: a brief slow-down mid-walk is still walking.
-    for a, b in true_runs(~moving):
-        if t_s[b - 1] - t_s[a] < options.min_standing_s:
-            moving[a:b] = True
+        speed, facing_cue, facing = _side_travel(image, t_s, fps, win, h_px, options)
+    moving = _moving(image, t_s, speed, frontal, fps, h_px, options)
     travel = np.where(moving, np.sign(np.nan_to_num(speed)), 0).astype(np.int8)
-
     has_pose = np.isfinite(image[:, :, 0]).any(axis=1)
-    label = np.full(n, "", dtype=object)
-    label[has_pose & ~moving] = "standing"
-    walk = has_pose & moving
-    label[walk & (travel == facing)] = "forward"
-    label[walk & (travel != facing)] = "backward"
-    label[walk & (facing == 0)] = "turning"
-    _mark_turns(label, facing, has_pose, t_s, options.turn_window_s)
-    _stand_short_walks(label, speed, t_s, options.min_walk_bh)
-    _merge_short_runs(label, t_s, options.min_segment_s)
-
+    label = label_frames(has_pose, t_s, speed, moving, travel, facing, options)
     segments = [
         Segment(
             start_s=float(t_s[a]),
@@ -288,7 +252,7 @@ def analyze_direction(
             direction=label[a],
             view=classify_view(image[a:b], options, image_size),
         )
-        for a, b in _label_runs(label)
+        for a, b in label_runs(label)
         if label[a] != ""
     ]
     segments = _standing_in_line(segments)
@@ -307,68 +271,67 @@ def analyze_direction(
     )
 
 
-def _mark_turns(
-    label: np.ndarray, facing: np.ndarray, has_pose: np.ndarray, t_s: np.ndarray, window_s: float
-) -> None:
-    """Label frames near a reversal of facing while moving as turning (in place)."""
-    idx = np.flatnonzero(has_pose & (facing != 0))
-    if idx.size < 2:
-        return
-    flips = idx[1:][facing[idx[1:]] != facing[idx[:-1]]]
-    for i in flips:
-        near = np.abs(t_s - t_s[i]) <= window_s
-        label[near & has_pose & (label != "standing")] = "turning"
+def _frontal_travel(
+    image: np.ndarray,
+    t_s: np.ndarray,
+    fps: float,
+    win: int,
+    options: DirectionOptions,
+    image_size: tuple[int, int] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Front and back views: (T,) travel speed (body heights/s, + toward the camera), the
+    facing cue, and the facing settled between turns."""
+    # Travel along the line of sight: distance in body heights is f / apparent height. The net
+    # change over a window, like the side view's, ignores the within-step bob; three sizes vote
+    # (see frontal_sizes_px), and their few landmarks are noisier than the pelvis's x, hence the
+    # window twice as long.
+    sizes = [nanmedian_filter(size, win) for size in frontal_sizes_px(image)]
+    f = focal_guess_px(sizes[0], image_size)
+    speeds = [-window_speed(f / hs, t_s, 2.0 * options.standing_window_s) for hs in sizes]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
+        speed = np.nanmedian(np.stack(speeds), axis=0)
+    facing_cue = nanmedian_filter(frontal_facing(image), win)
+    facing = facing_between_turns(facing_cue, width_ratio(image), fps, options.side_width_ratio)
+    return speed, facing_cue, facing
 
 
-def _label_runs(label: np.ndarray) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    start = 0
-    for i in range(1, len(label) + 1):
-        if i == len(label) or label[i] != label[start]:
-            runs.append((start, i))
-            start = i
-    return runs
+def _side_travel(
+    image: np.ndarray,
+    t_s: np.ndarray,
+    fps: float,
+    win: int,
+    h_px: float,
+    options: DirectionOptions,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Side and oblique views: (T,) travel speed of the pelvis along image x (body heights/s),
+    the facing cue, and its sign as the facing."""
+    x = nanmedian_filter(mid_hip(image[:, :, :2])[:, 0], max(int(round(0.13 * fps)) | 1, 3))
+    speed = window_speed(x, t_s, options.standing_window_s) / h_px
+    facing_cue = nanmedian_filter(lateral_facing(image, h_px), win)
+    facing = np.sign(np.nan_to_num(facing_cue)).astype(np.int8)
+    return speed, facing_cue, facing
 
 
-def _stand_short_walks(
-    label: np.ndarray, speed_bh_s: np.ndarray, t_s: np.ndarray, min_bh: float
-) -> None:
-    """Relabel as standing (in place) each forward/backward run whose net travel, the integral
-    of ``speed_bh_s`` over it, is under ``min_bh`` body heights."""
-    dt = np.gradient(t_s) if len(t_s) > 1 else np.ones_like(t_s)
-    for a, b in _label_runs(label):
-        if label[a] in WALKS:
-            travel = abs(float(np.nansum(speed_bh_s[a:b] * dt[a:b])))
-            if travel < min_bh:
-                label[a:b] = "standing"
-
-
-def _merge_short_runs(label: np.ndarray, t_s: np.ndarray, min_s: float) -> None:
-    """Give runs shorter than ``min_s`` the label of their longer neighbour (in place), shortest
-    first, so a brief glitch inside a long walk disappears but a real pause survives."""
-    while True:
-        runs = [r for r in _label_runs(label) if label[r[0]] != ""]
-        short = sorted((t_s[b - 1] - t_s[a], a, b) for a, b in runs if t_s[b - 1] - t_s[a] < min_s)
-        for _, a, b in short:
-            left = label[a - 1] if a > 0 else ""
-            right = label[b] if b < len(label) else ""
-            if left == "" and right == "":
-                continue
-            if left == "" or right == "":
-                label[a:b] = left or right
-            else:
-                left_len, right_len = _run_len(label, a - 1), _run_len(label, b)
-                label[a:b] = left if left_len >= right_len else right
-            break
-        else:
-            return
-
-
-def _run_len(label: np.ndarray, i: int) -> int:
-    a = i
-    while a > 0 and label[a - 1] == label[i]:
-        a -= 1
-    b = i
-    while b + 1 < len(label) and label[b + 1] == label[i]:
-        b += 1
-    return b - a + 1
+def _moving(
+    image: np.ndarray,
+    t_s: np.ndarray,
+    speed: np.ndarray,
+    frontal: bool,
+    fps: float,
+    h_px: float,
+    options: DirectionOptions,
+) -> np.ndarray:
+    """(T,) bool: the subject travels (not standing)."""
+    moving = np.abs(np.nan_to_num(speed)) >= options.standing_speed_bh_s
+    if not frontal:
+        # Both feet planted while the hips only sway (coming to rest, shifting weight before
+        # the first step) is standing too. Front/back views see the feet move mostly in depth,
+        # so their image speed says little there.
+        still = feet_speed_bh_s(image, t_s, h_px, fps) < options.feet_still_bh_s
+        moving &= ~(still & (np.abs(np.nan_to_num(speed)) < options.standing_sway_bh_s))
+    # Standing needs the hips still for a while: a brief slow-down mid-walk is still walking.
+    for a, b in true_runs(~moving):
+        if t_s[b - 1] - t_s[a] < options.min_standing_s:
+            moving[a:b] = True
+    return moving

@@ -223,7 +223,7 @@ def _stepped(
     (the first step from standing lifts slowly) does both, and keeps its contact."""
 
     def place(foot: str, t: float | None) -> np.ndarray:
-        f = FEET.index(foot)  # type: ignore[arg-type]
+        f = FEET.index(foot)
         mid = np.nanmean(feet[:, f, :2, :], axis=1)  # (T, 2) heel-toe midpoint
         seen = np.flatnonzero(np.isfinite(mid).all(axis=1))
         if not len(seen):

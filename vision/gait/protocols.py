@@ -272,13 +272,16 @@ def _flag_foot_at_line(
     line (the crossing of the line ``margin_m`` further on, ``stop_past_s``: that foot swinging
     on) and ``time_if_past_s`` for one read just short of it (the crossing of the line
     ``margin_m`` nearer, ``stop_short_s``: the other foot passing the line)."""
+    start_s, stop_s = out.start_s, out.stop_s
+    if start_s is None or stop_s is None:  # a test not timed end to end has no line to flag
+        return
     # A crossing of the other line within 0.3 s of the crossing is one swing passing both lines,
     # not a foot resting between them (a stance lasts longer).
-    if stop_past_s is not None and stop_past_s > out.stop_s + 0.3:
-        out.time_if_short_s = stop_past_s - out.start_s
+    if stop_past_s is not None and stop_past_s > stop_s + 0.3:
+        out.time_if_short_s = stop_past_s - start_s
         side, other = "past", out.time_if_short_s
-    elif stop_short_s is not None and stop_short_s < out.stop_s - 0.3:
-        out.time_if_past_s = stop_short_s - out.start_s
+    elif stop_short_s is not None and stop_short_s < stop_s - 0.3:
+        out.time_if_past_s = stop_short_s - start_s
         side, other = "short of", out.time_if_past_s
     else:
         return

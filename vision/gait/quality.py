@@ -130,7 +130,7 @@ def grade_metrics(evidence: Evidence) -> dict[str, MetricQuality]:
     timing += [("poor", f"{n}_implausible") for n in ("step_length", "cadence") if n in outside]
     if "body_height" in outside:
         scale.append(("poor", "body_height_implausible"))
-    speed = [("poor", "speed_implausible")] if "speed" in outside else []
+    speed: list[tuple[Grade, str]] = [("poor", "speed_implausible")] if "speed" in outside else []
     step = _worst(timing)
     out = {name: step for name in STEP_METRICS}
     out["step_length_m"] = _worst(timing + scale)

@@ -31,16 +31,6 @@ FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT = 2.0
 SUBJECT_HEIGHT_UNCERTAINTY_PCT = 8.0
 WORLD_LANDMARKS_UNCERTAINTY_PCT = 15.0
 
-# How far above the floor BlazePose's heel point sits while the foot rests, as a fraction of body
-# height, by camera view: the medians of `bench/synthetic_pose_accuracy.py` over our rendered
-# walks with exact truth ("resting heel": side 0.016, 0.020, 0.020, 0.028; oblique 0.019, 0.021;
-# front 0.044, 0.061; back 0.041, 0.063). Seen from the front or back the heel hides behind the
-# foot or the leg and the model places it higher.
-HEEL_POINT_HEIGHT_FRACTION = {"side": 0.020, "oblique": 0.020, "front": 0.052, "back": 0.052}
-# The same for the toe point (foot index), which stays in view from every side: side 0.009-0.021
-# (median 0.018), oblique 0.017 and 0.019, front 0.014 and 0.019, back 0.005 and 0.013.
-TOE_POINT_HEIGHT_FRACTION = {"side": 0.018, "oblique": 0.018, "front": 0.014, "back": 0.014}
-
 
 class CalibrationError(ValueError):
     """A floor calibration that cannot be used (wrong number of points, zero distance...)."""
@@ -244,8 +234,8 @@ def estimate_scale(
     With a 4-point calibration and ``image_size`` (width, height px), the camera is recovered
     from the homography and the heel (toe) points are taken to rest ``heel_height_fraction``
     (``toe_height_fraction``) of the subject's height above the floor (see
-    :data:`HEEL_POINT_HEIGHT_FRACTION`); the height is ``height_cm`` when given, else measured
-    through that camera.
+    :data:`~vision.gait.foot_floor.HEEL_POINT_HEIGHT_FRACTION`); the height is ``height_cm`` when
+    given, else measured through that camera.
 
     Raises:
         CalibrationError: the calibration is unusable.
@@ -254,35 +244,10 @@ def estimate_scale(
     h_px = _robust_height(chain_length(image[:, :, :2]))
     if calibration is not None:
         calibration.validate()
-        pts = np.asarray(calibration.image_px, float)
-        if len(pts) == 2:
-            axis = pts[1] - pts[0]
-            dist_px = float(np.linalg.norm(axis))
-            mpp = float(calibration.distance_m) / dist_px  # type: ignore[arg-type]
-            return ScaleModel(
-                "floor_calibration",
-                mpp,
-                FLOOR_2POINT_UNCERTAINTY_PCT,
-                h_px,
-                line_origin_px=pts[0],
-                line_axis=axis / dist_px,
-                estimated_height_m=h_px * mpp,
-            )
-        import cv2  # the homography fit; OpenCV is a core dependency
-
-        floor = np.asarray(calibration.floor_m, float)
-        hom = cv2.getPerspectiveTransform(pts.astype(np.float32), floor.astype(np.float32))
-        # Metres per pixel near the calibration area's centre, for the summary only.
-        c = pts.mean(axis=0)
-        probe = np.array([c, c + [1.0, 0.0]])
-        q = _apply_homography(hom, probe)
-        model = ScaleModel(
-            "floor_calibration",
-            float(np.linalg.norm(q[1] - q[0])),
-            FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT,
-            h_px,
-            homography=hom,
-        )
+        if len(calibration.image_px) == 2:
+            return _two_point_scale(calibration, h_px)
+        hom = _floor_homography(calibration)
+        model = _homography_scale(hom, calibration, h_px)
         cam = camera_from_homography(hom, image_size) if image_size else None
         if cam is None:
             return model
@@ -294,17 +259,71 @@ def estimate_scale(
             model.toe_height_m = toe_height_fraction * model.estimated_height_m
         return model
     if height_cm is not None:
-        if not 50.0 <= height_cm <= 250.0:
-            raise ValueError(f"height_cm={height_cm} is outside 50-250 cm")
-        if not math.isfinite(h_px) or h_px <= 0:
-            return ScaleModel("none", None, None, h_px)
-        return ScaleModel(
-            "subject_height",
-            height_cm / 100.0 / h_px,
-            SUBJECT_HEIGHT_UNCERTAINTY_PCT,
-            h_px,
-            estimated_height_m=height_cm / 100.0,
-        )
+        return _subject_height_scale(height_cm, h_px)
+    return _world_landmarks_scale(world, h_px)
+
+
+def _two_point_scale(calibration: FloorCalibration, h_px: float) -> ScaleModel:
+    """Metres per pixel along the line between two floor points a known distance apart."""
+    if calibration.distance_m is None:  # validate() rules this out; said for the type checker
+        raise CalibrationError("a 2-point floor calibration needs a distance > 0 metres")
+    pts = np.asarray(calibration.image_px, float)
+    axis = pts[1] - pts[0]
+    dist_px = float(np.linalg.norm(axis))
+    mpp = float(calibration.distance_m) / dist_px
+    return ScaleModel(
+        "floor_calibration",
+        mpp,
+        FLOOR_2POINT_UNCERTAINTY_PCT,
+        h_px,
+        line_origin_px=pts[0],
+        line_axis=axis / dist_px,
+        estimated_height_m=h_px * mpp,
+    )
+
+
+def _floor_homography(calibration: FloorCalibration) -> np.ndarray:
+    """(3, 3) image px -> floor metres from four image points and their floor coordinates."""
+    import cv2  # the homography fit; OpenCV is a core dependency
+
+    pts = np.asarray(calibration.image_px, float)
+    floor = np.asarray(calibration.floor_m, float)
+    return cv2.getPerspectiveTransform(pts.astype(np.float32), floor.astype(np.float32))
+
+
+def _homography_scale(hom: np.ndarray, calibration: FloorCalibration, h_px: float) -> ScaleModel:
+    """The floor plane's scale model, without its camera."""
+    # Metres per pixel near the calibration area's centre, for the summary only.
+    c = np.asarray(calibration.image_px, float).mean(axis=0)
+    probe = np.array([c, c + [1.0, 0.0]])
+    q = _apply_homography(hom, probe)
+    return ScaleModel(
+        "floor_calibration",
+        float(np.linalg.norm(q[1] - q[0])),
+        FLOOR_HOMOGRAPHY_UNCERTAINTY_PCT,
+        h_px,
+        homography=hom,
+    )
+
+
+def _subject_height_scale(height_cm: float, h_px: float) -> ScaleModel:
+    """Metres per pixel from the subject's stated height and apparent height."""
+    if not 50.0 <= height_cm <= 250.0:
+        raise ValueError(f"height_cm={height_cm} is outside 50-250 cm")
+    if not math.isfinite(h_px) or h_px <= 0:
+        return ScaleModel("none", None, None, h_px)
+    return ScaleModel(
+        "subject_height",
+        height_cm / 100.0 / h_px,
+        SUBJECT_HEIGHT_UNCERTAINTY_PCT,
+        h_px,
+        estimated_height_m=height_cm / 100.0,
+    )
+
+
+def _world_landmarks_scale(world: np.ndarray, h_px: float) -> ScaleModel:
+    """Metres per pixel from the pose model's world landmarks' height against the apparent
+    height; no scale where either is unknown."""
     h_world = _robust_height(chain_length(world))
     if math.isfinite(h_world) and math.isfinite(h_px) and h_px > 0 and h_world > 0:
         return ScaleModel(
@@ -315,33 +334,6 @@ def estimate_scale(
             estimated_height_m=h_world,
         )
     return ScaleModel("none", None, None, h_px)
-
-
-def footprint_points(
-    feet: np.ndarray, scale: ScaleModel, view: str
-) -> tuple[np.ndarray, ScaleModel]:
-    """The point that places each foot on the floor for its footprints and the walk's speed, in
-    the heel's slot of a copy of (T, 2, >=2 [heel, toe, ...], 2) ``feet`` pixels, and the scale
-    that lifts it to its height above the floor.
-
-    From the side (or without a camera behind a 4-point calibration) that is the heel itself.
-    From the front, back or an angle it is the midpoint of heel and toe, at the mean of their
-    heights: a foot seen end-on is foreshortened, and the pose model draws its heel and toe
-    together along the line of sight, the heel short of where it is and the toe past it, by
-    amounts that vary with the distance to the camera. On bench/accuracy.py's rendered back
-    walks the heel alone put each footprint 4-5 % too near the camera (its effective height
-    3.5-11 cm against the 9 cm assumed; step lengths 0.5-4.8 cm short, speed 4-13 % low) and the
-    toe alone placed steps 2.5-4.6 cm long; the midpoint's errors mostly cancel (back views'
-    mean step length within 1.5 cm, speed within 3.6 % and +0.5 % on average). The half foot it
-    sits ahead of the heel cancels in step lengths and speed alike. Seen at an angle (oblique),
-    the foot is partly end-on and the pose model draws it the same way, less so: the heel alone
-    reads the steps long there, the midpoint does not.
-    """
-    if view not in ("front", "back", "oblique") or scale.camera is None:
-        return feet, scale
-    out = np.array(feet, dtype=np.float64)
-    out[:, :, 0] = 0.5 * (out[:, :, 0] + out[:, :, 1])
-    return out, replace(scale, heel_height_m=0.5 * (scale.heel_height_m + scale.toe_height_m))
 
 
 def _apply_homography(hom: np.ndarray, points_px: np.ndarray) -> np.ndarray:

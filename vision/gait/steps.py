@@ -16,7 +16,7 @@ from vision.findings import Finding, finding, messages
 from vision.gait.scale import ScaleModel
 from vision.gait.step_period import step_period_s
 from vision.landmarks import HEEL
-from vision.result import Event, Foot, Step, other_foot
+from vision.result import FEET, Event, Foot, Step, other_foot
 from vision.stats import mean_standard_error
 
 
@@ -172,7 +172,7 @@ def analyze_steps(
                 _seen_stances(events, f, t_end, tuple(a for a, _ in bouts_s)), bouts_s
             )
         ]
-        for k, f in enumerate(("left", "right"))
+        for k, f in enumerate(FEET)
     }
     scale = scale.with_walk_line(
         np.array([p[2] for f in prints.values() for p in f if p[2] is not None]).reshape(-1, 2)

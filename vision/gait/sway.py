@@ -99,9 +99,9 @@ def analyze_sway(
             vals = [
                 _excursion(t_s[m], x[m]) for a, b in spans if (m := (t_s >= a) & (t_s <= b)).any()
             ]
-            vals = [v for v in vals if v is not None]
-            if vals:
-                out.ml_parts_body_heights[name] = float(np.mean(vals))
+            seen = [v for v in vals if v is not None]
+            if seen:
+                out.ml_parts_body_heights[name] = float(np.mean(seen))
         out.ml_body_heights = out.ml_parts_body_heights.get("mid_hip")
         if out.ml_body_heights is not None and height_m:
             out.ml_m = out.ml_body_heights * height_m

@@ -24,7 +24,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from vision.gait.direction import MOVING, WALKS, DirectionAnalysis
+from vision.gait.direction import DirectionAnalysis
+from vision.gait.direction_labels import MOVING, WALKS
 from vision.gait.first_movement import MovementOptions, movement_after_standing, standing_still
 from vision.gait.turns import segment_facing
 from vision.result import Event, Segment
@@ -111,76 +112,9 @@ def settle_walk_ends(
     label = direction.label.copy()
     fps = frame_rate(t_s)
     movement = movement or MovementOptions()
-    # Stillness is looked for this far before the start: an earlier stretch belongs to a wait.
-    reach_s = max_gap_s + movement.still_s + movement.hold_s
-    own: dict[int, list[Event]] = {}
-    in_time = sorted(events, key=lambda e: e.t_s)
-    for e, g in zip(in_time, nearest_walks(in_time, segs), strict=True):
-        own.setdefault(id(g), []).append(e)
-    for before, g in zip(segs, segs[1:], strict=False):
-        a = _frame_of(t_s, g.start_s)
-        if (
-            g.direction not in WALKS
-            or before.direction != "standing"
-            or _frame_of(t_s, before.end_s) != a - 1
-        ):
-            continue
-        since = _turned_at(direction.facing, t_s, g, forward=False)
-        lifts = [
-            e
-            for e in _chained(own.get(id(g), []), g.start_s, max_gap_s, forward=False)
-            if e.type == "lift" and e.t_s > since
-        ]
-        i = _frame_of(t_s, lifts[-1].t_s) if lifts else a
-        first_lift = next(
-            (_frame_of(t_s, e.t_s) for e in own.get(id(g), []) if e.type == "lift"), None
-        )
-        if body is not None and first_lift is not None:
-            # Read no further than a movement before the first lift could need to be held.
-            r0 = max(_frame_of(t_s, before.start_s), min(i, first_lift) - round(reach_s * fps))
-            r1 = min(_frame_of(t_s, g.end_s), first_lift + round(movement.hold_s * fps)) + 2
-            _, moved = movement_after_standing(body[0][r0:r1], body[1][r0:r1], fps, movement)
-            moved = None if moved is None else r0 + moved
-            # The movement that starts a walk comes before its first lift and not long before
-            # its start; one read after the first lift is a step seen small (walking toward or
-            # away from the camera), one long before is a shuffle during the wait.
-            if (
-                moved is not None
-                and min(i, first_lift) - int(round(max_gap_s * fps)) <= moved <= first_lift
-            ):
-                i = moved
-        if _frame_of(t_s, before.start_s) < i < a:
-            label[i:a] = g.direction
-        elif a < i < _frame_of(t_s, g.end_s):  # the pelvis's window read the start early
-            label[a:i] = "standing"
-        else:
-            continue
-        g.start_s, before.end_s = float(t_s[i]), float(t_s[i - 1])
-    for g, after in zip(segs, segs[1:], strict=False):
-        b = _frame_of(t_s, g.end_s)
-        mine = own.get(id(g), [])
-        if (
-            g.direction not in WALKS
-            or after.direction != "standing"
-            or not mine
-            or _frame_of(t_s, after.start_s) != b + 1
-        ):
-            continue
-        until = _turned_at(direction.facing, t_s, g, forward=True)
-        on = [e for e in _chained(mine, g.end_s, max_gap_s, forward=True) if e.t_s < until]
-        inside = [e for e in mine if e.t_s <= g.end_s]
-        if on:
-            last = on[-1]
-        elif inside and g.end_s - inside[-1].t_s <= max_trim_s:
-            last = inside[-1]
-        else:
-            continue
-        if last.type != "contact":
-            continue
-        j = _frame_of(t_s, last.t_s)
-        if _frame_of(t_s, g.start_s) < j < _frame_of(t_s, after.end_s):
-            label[min(b, j) + 1 : max(b, j) + 1] = "standing" if j < b else g.direction
-            g.end_s, after.start_s = float(t_s[j]), float(t_s[j + 1])
+    own = _events_by_walk(events, segs)
+    _settle_starts(segs, own, label, t_s, direction.facing, max_gap_s, body, movement)
+    _settle_ends(segs, own, label, t_s, direction.facing, max_gap_s, max_trim_s)
     if body is not None and segs and segs[-1].direction in WALKS:
         segs += _standing_at_the_end(
             segs[-1],
@@ -195,6 +129,157 @@ def settle_walk_ends(
         )
     segs = _join_double_supports(segs, label, t_s, min_standing_s, direction.facing)
     return replace(direction, label=label, segments=segs)
+
+
+def _settle_starts(
+    segs: list[Segment],
+    own: dict[int, list[Event]],
+    label: np.ndarray,
+    t_s: np.ndarray,
+    facing: np.ndarray,
+    max_gap_s: float,
+    body: tuple[np.ndarray, np.ndarray] | None,
+    movement: MovementOptions,
+) -> None:
+    """Start each walk after standing at its first lift or first movement (see
+    :func:`settle_walk_ends`; labels and segments in place)."""
+    for before, g in zip(segs, segs[1:], strict=False):
+        a = _frame_of(t_s, g.start_s)
+        if (
+            g.direction not in WALKS
+            or before.direction != "standing"
+            or _frame_of(t_s, before.end_s) != a - 1
+        ):
+            continue
+        i = _first_lift_row(g, own.get(id(g), []), facing, t_s, max_gap_s)
+        first_lift = next(
+            (_frame_of(t_s, e.t_s) for e in own.get(id(g), []) if e.type == "lift"), None
+        )
+        if body is not None and first_lift is not None:
+            i = _first_movement_row(before, g, i, first_lift, t_s, body, movement, max_gap_s)
+        _move_start(before, g, i, label, t_s)
+
+
+def _settle_ends(
+    segs: list[Segment],
+    own: dict[int, list[Event]],
+    label: np.ndarray,
+    t_s: np.ndarray,
+    facing: np.ndarray,
+    max_gap_s: float,
+    max_trim_s: float,
+) -> None:
+    """End each walk before standing at its last contact (see :func:`settle_walk_ends`; labels
+    and segments in place)."""
+    for g, after in zip(segs, segs[1:], strict=False):
+        mine = own.get(id(g), [])
+        if (
+            g.direction not in WALKS
+            or after.direction != "standing"
+            or not mine
+            or _frame_of(t_s, after.start_s) != _frame_of(t_s, g.end_s) + 1
+        ):
+            continue
+        last = _last_event(g, mine, facing, t_s, max_gap_s, max_trim_s)
+        if last is not None and last.type == "contact":
+            _move_end(g, after, _frame_of(t_s, last.t_s), label, t_s)
+
+
+def _events_by_walk(events: list[Event], segs: list[Segment]) -> dict[int, list[Event]]:
+    """Each segment's events (keyed by the segment's id), in time order: those nearer it than
+    any other walk (:func:`nearest_walks`)."""
+    own: dict[int, list[Event]] = {}
+    in_time = sorted(events, key=lambda e: e.t_s)
+    for e, g in zip(in_time, nearest_walks(in_time, segs), strict=True):
+        own.setdefault(id(g), []).append(e)
+    return own
+
+
+def _first_lift_row(
+    g: Segment, mine: list[Event], facing: np.ndarray, t_s: np.ndarray, max_gap_s: float
+) -> int:
+    """Row where the walk ``g`` starts by its steps: the first lift of its events chained
+    before its start (since it last turned), else its start as said so far."""
+    since = _turned_at(facing, t_s, g, forward=False)
+    lifts = [
+        e
+        for e in _chained(mine, g.start_s, max_gap_s, forward=False)
+        if e.type == "lift" and e.t_s > since
+    ]
+    return _frame_of(t_s, lifts[-1].t_s) if lifts else _frame_of(t_s, g.start_s)
+
+
+def _first_movement_row(
+    before: Segment,
+    g: Segment,
+    i: int,
+    first_lift: int,
+    t_s: np.ndarray,
+    body: tuple[np.ndarray, np.ndarray],
+    movement: MovementOptions,
+    max_gap_s: float,
+) -> int:
+    """Row where the walk ``g`` starts by the body's first movement after standing still in
+    ``before``, where that is read in time; else ``i``, the start by its steps."""
+    fps = frame_rate(t_s)
+    # Stillness is looked for this far before the start: an earlier stretch belongs to a wait.
+    reach_s = max_gap_s + movement.still_s + movement.hold_s
+    # Read no further than a movement before the first lift could need to be held.
+    r0 = max(_frame_of(t_s, before.start_s), min(i, first_lift) - round(reach_s * fps))
+    r1 = min(_frame_of(t_s, g.end_s), first_lift + round(movement.hold_s * fps)) + 2
+    _, moved = movement_after_standing(body[0][r0:r1], body[1][r0:r1], fps, movement)
+    if moved is None:
+        return i
+    moved += r0
+    # The movement that starts a walk comes before its first lift and not long before its
+    # start; one read after the first lift is a step seen small (walking toward or away from
+    # the camera), one long before is a shuffle during the wait.
+    if min(i, first_lift) - int(round(max_gap_s * fps)) <= moved <= first_lift:
+        return moved
+    return i
+
+
+def _move_start(before: Segment, g: Segment, i: int, label: np.ndarray, t_s: np.ndarray) -> None:
+    """Start the walk ``g`` at row ``i``, taking frames from the standing ``before`` it or giving
+    them to it (labels and segments in place); left as it is where ``i`` falls outside both."""
+    a = _frame_of(t_s, g.start_s)
+    if _frame_of(t_s, before.start_s) < i < a:
+        label[i:a] = g.direction
+    elif a < i < _frame_of(t_s, g.end_s):  # the pelvis's window read the start early
+        label[a:i] = "standing"
+    else:
+        return
+    g.start_s, before.end_s = float(t_s[i]), float(t_s[i - 1])
+
+
+def _last_event(
+    g: Segment,
+    mine: list[Event],
+    facing: np.ndarray,
+    t_s: np.ndarray,
+    max_gap_s: float,
+    max_trim_s: float,
+) -> Event | None:
+    """The event the walk ``g`` ends with: the last of its events chained after its end (until
+    it turns), else its last event no more than ``max_trim_s`` before its end; None if
+    neither."""
+    until = _turned_at(facing, t_s, g, forward=True)
+    on = [e for e in _chained(mine, g.end_s, max_gap_s, forward=True) if e.t_s < until]
+    inside = [e for e in mine if e.t_s <= g.end_s]
+    if on:
+        return on[-1]
+    if inside and g.end_s - inside[-1].t_s <= max_trim_s:
+        return inside[-1]
+    return None
+
+
+def _move_end(g: Segment, after: Segment, j: int, label: np.ndarray, t_s: np.ndarray) -> None:
+    """End the walk ``g`` at row ``j``, giving frames to the standing ``after`` it or taking them
+    from it (labels and segments in place); left as it is where ``j`` falls outside both."""
+    b = _frame_of(t_s, g.end_s)
+    if _frame_of(t_s, g.start_s) < j < _frame_of(t_s, after.end_s):
+        label[min(b, j) + 1 : max(b, j) + 1] = "standing" if j < b else g.direction
+        g.end_s, after.start_s = float(t_s[j]), float(t_s[j + 1])
 
 
 def _standing_at_the_end(

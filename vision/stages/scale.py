@@ -8,12 +8,8 @@ from dataclasses import dataclass
 from vision.capabilities import Conditions
 from vision.findings import Finding, finding
 from vision.gait.direction import DirectionAnalysis
-from vision.gait.scale import (
-    HEEL_POINT_HEIGHT_FRACTION,
-    TOE_POINT_HEIGHT_FRACTION,
-    ScaleModel,
-    estimate_scale,
-)
+from vision.gait.foot_floor import HEEL_POINT_HEIGHT_FRACTION, TOE_POINT_HEIGHT_FRACTION
+from vision.gait.scale import ScaleModel, estimate_scale
 from vision.stages.options import AnalysisOptions
 from vision.stages.prepare import Prepared
 from vision.stages.walk import FootEvents

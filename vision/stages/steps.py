@@ -10,9 +10,10 @@ from vision.capabilities import Conditions, findings_for, withheld, withhold_ste
 from vision.findings import Finding
 from vision.gait.bouts import BoutSpan, bout_events, summarise_bouts, walking_bouts
 from vision.gait.direction import DirectionAnalysis
+from vision.gait.foot_floor import footprint_points
 from vision.gait.frontal_cadence import FrontalCadence, settle_frontal_cadence
 from vision.gait.rhythm import SwayRhythm, sway_rhythm
-from vision.gait.scale import ScaleModel, footprint_points
+from vision.gait.scale import ScaleModel
 from vision.gait.steps import StepSummary, analyze_steps
 from vision.result import Bout
 from vision.stages.options import AnalysisOptions

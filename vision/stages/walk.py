@@ -9,14 +9,15 @@ import numpy as np
 
 from vision.findings import Finding, finding
 from vision.gait.body import foot_points, mid_hip
-from vision.gait.direction import MOVING, WALKS, DirectionAnalysis, analyze_direction
+from vision.gait.direction import DirectionAnalysis, analyze_direction
+from vision.gait.direction_labels import MOVING, WALKS
 from vision.gait.events import (
     EventOptions,
     airborne_lifts,
     alternation_breaks,
     default_detector,
     detect_events,
-    motion_measured,
+    detector_that_runs,
 )
 from vision.gait.first_movement import body_points
 from vision.gait.foot_tracks import FootTracks, foot_tracks
@@ -113,9 +114,7 @@ def find_events(prep: Prepared, direction: DirectionAnalysis, opts: AnalysisOpti
         raw_image=base.image,
         motion=still_foot_motion(prep, front),
     )
-    detector = opts.event_detector or default_detector(front)
-    if detector == "foot_motion" and not motion_measured(tracks):
-        detector = "separation"  # what it falls back to, named as such in the result
+    detector = detector_that_runs(opts.event_detector or default_detector(front), tracks)
     ev_opts = replace(opts.events or EventOptions(), detector=detector)
     # From the front or back, steps are timed by the feet's depth from the pose model. When the
     # model reads the subject's front and back in turn (the facing unsure), that depth is not

@@ -168,7 +168,7 @@ def make_clip(
 
     Returns the truth document.
     """
-    from vision.video import open_writer
+    from vision.video_writer import open_writer
 
     truth = simulate_walk(spec.walk, fps=spec.fps)
     camera = clip_camera(truth, spec)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vision.result import other_foot
+from vision.result import Foot, other_foot
 from vision.synthetic.params import WalkParams
 
 
@@ -64,6 +64,17 @@ def stance_fractions(p: WalkParams) -> dict[str, float]:
     return {p.limp_side: limp, other_foot(p.limp_side): sound}
 
 
+@dataclass
+class _PlanState:
+    """A plan in the making: where each foot rests, which foot moves next, and the clock."""
+
+    pos: dict[str, np.ndarray]  # heel point (2,) of each foot, metres
+    yaw: dict[str, float]
+    foot: Foot  # the foot that moves next
+    t: float  # time of the latest contact, seconds
+    placements: list[Placement]
+
+
 def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.0) -> FootstepPlan:
     """Placements and segments of the whole walk described by ``p``.
 
@@ -74,71 +85,34 @@ def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.
     rng = np.random.default_rng(p.seed)
     st = p.step_time_s
     sf = stance_fractions(p)
-    n_steps = p.n_steps
-    if p.distance_m:
-        # The trailing foot must pass the distance too, so count the foot length in.
-        n_steps = max(1, math.ceil((p.distance_m + foot_length_m) / p.step_length_m))
     facing = 0.0 if p.facing_sign > 0 else math.pi
     travel = np.array([float(p.travel_sign), 0.0])
     centre = np.asarray(p.start_xy_m, float)
-    lead = p.lead_foot
-    pos = {f: side_by_side(centre, facing, p.step_width_m, f) for f in ("left", "right")}
-    yaw = {"left": facing, "right": facing}
-    placements = [
-        Placement(lead, pos[lead], facing, -math.inf, "initial", 0),
-        Placement(other_foot(lead), pos[other_foot(lead)], facing, -math.inf, "initial", 0),
-    ]
     t0 = p.stand_before_s
-    segments: list[dict] = [{"start_s": 0.0, "end_s": t0, "direction": "standing"}]
     # First contact: the leading foot's swing from standing lasts one nominal swing.
-    t = t0 + first_roll_s + 2.0 * (1.0 - sf[lead]) * st
-    foot = lead
+    state = _standing_start(
+        p, centre, facing, t0 + first_roll_s + 2.0 * (1.0 - sf[p.lead_foot]) * st
+    )
+    segments: list[dict] = [{"start_s": 0.0, "end_s": t0, "direction": "standing"}]
+    n_steps = _steps_per_walk(p, foot_length_m)
     n_walks = 2 if p.turning else 1
     for walk in range(n_walks):
-        seg_index = len(segments)
-        seg_start = t0 if walk == 0 else t
-        line_origin = centre.copy()
-        for k in range(n_steps + 1):
-            closing = k == n_steps
-            length_f, time_f = _step_factors(p, foot)
-            noise_l, noise_t = rng.standard_normal(2) * p.step_variability
-            length = 0.0 if closing else p.step_length_m * length_f * (1.0 + noise_l)
-            if k > 0 or walk > 0:
-                t += float(st * time_f * (1.0 + noise_t))
-            other_along = float((pos[other_foot(foot)] - line_origin) @ travel)
-            lateral = side_by_side(line_origin, yaw[foot], p.step_width_m, foot)
-            heel = lateral + (other_along + length) * travel
-            kind = "closing" if closing else ("initiation" if k == 0 else "steady")
-            placements.append(Placement(foot, heel, yaw[foot], float(t), kind, seg_index))
-            pos[foot] = heel
-            foot = other_foot(foot)
-        direction = p.direction
-        segments.append({"start_s": seg_start, "end_s": t, "direction": direction})
+        seg_start = t0 if walk == 0 else state.t
+        _plan_straight_walk(p, rng, state, n_steps, centre, travel, len(segments), walk == 0)
+        segments.append({"start_s": seg_start, "end_s": state.t, "direction": p.direction})
         if walk + 1 < n_walks:
-            seg_index = len(segments)
-            centre = 0.5 * (pos["left"] + pos["right"])
-            n_turn = 4
-            for j in range(1, n_turn + 1):
-                t += st
-                # Both feet must end turned by the full 180 degrees.
-                new_yaw = facing + math.pi * min(1.0, j / (n_turn - 1))
-                heel = side_by_side(centre, new_yaw, p.step_width_m, foot)
-                placements.append(Placement(foot, heel, new_yaw, t, "turn", seg_index))
-                pos[foot], yaw[foot] = heel, new_yaw
-                foot = other_foot(foot)
-            segments.append({"start_s": segments[-1]["end_s"], "end_s": t, "direction": "turning"})
+            centre = _plan_turn(p, state, facing, len(segments))
+            segments.append(
+                {"start_s": segments[-1]["end_s"], "end_s": state.t, "direction": "turning"}
+            )
             facing += math.pi
             travel = -travel
-    # Stances end where the same foot's next stance begins.
+    placements = state.placements
     fall_s = None
     if p.stumble is not None and p.stumble.fall:
         fall_s = p.stumble.t_s
-        keep = next(
-            (i for i, pl in enumerate(placements) if pl.contact_s > fall_s), len(placements) - 1
-        )
-        placements = placements[: keep + 1]
-        segments = [s for s in segments if s["start_s"] < fall_s]
-        segments[-1]["end_s"] = min(segments[-1]["end_s"], fall_s)
+        placements, segments = _cut_at_fall(placements, segments, fall_s)
+    # Stances end where the same foot's next stance begins.
     _assign_lifts(placements, t0 + first_roll_s, st, sf)
     end = max(pl.contact_s for pl in placements) + p.stand_after_s
     if fall_s is None:
@@ -146,6 +120,90 @@ def plan_footsteps(p: WalkParams, foot_length_m: float, first_roll_s: float = 0.
     else:
         segments.append({"start_s": fall_s, "end_s": end, "direction": "fallen"})
     return FootstepPlan(placements, segments, t0, end, fall_s)
+
+
+def _steps_per_walk(p: WalkParams, foot_length_m: float) -> int:
+    """Full-length steps of each straight walk: ``p.n_steps``, or enough to cover
+    ``p.distance_m``."""
+    if p.distance_m:
+        # The trailing foot must pass the distance too, so count the foot length in.
+        return max(1, math.ceil((p.distance_m + foot_length_m) / p.step_length_m))
+    return p.n_steps
+
+
+def _standing_start(
+    p: WalkParams, centre: np.ndarray, facing: float, first_contact_s: float
+) -> _PlanState:
+    """Both feet side by side about ``centre`` from the start, the leading foot to move first."""
+    lead = p.lead_foot
+    pos = {f: side_by_side(centre, facing, p.step_width_m, f) for f in ("left", "right")}
+    placements = [
+        Placement(lead, pos[lead], facing, -math.inf, "initial", 0),
+        Placement(other_foot(lead), pos[other_foot(lead)], facing, -math.inf, "initial", 0),
+    ]
+    return _PlanState(pos, {"left": facing, "right": facing}, lead, first_contact_s, placements)
+
+
+def _plan_straight_walk(
+    p: WalkParams,
+    rng: np.random.Generator,
+    state: _PlanState,
+    n_steps: int,
+    line_origin: np.ndarray,
+    travel: np.ndarray,
+    seg_index: int,
+    first: bool,
+) -> None:
+    """``n_steps`` steps along the walking line through ``line_origin``, then a closing step
+    that brings the feet side by side; the first step of the first walk lands at ``state.t``."""
+    st = p.step_time_s
+    for k in range(n_steps + 1):
+        foot = state.foot
+        closing = k == n_steps
+        length_f, time_f = _step_factors(p, foot)
+        noise_l, noise_t = rng.standard_normal(2) * p.step_variability
+        length = 0.0 if closing else p.step_length_m * length_f * (1.0 + noise_l)
+        if k > 0 or not first:
+            state.t += float(st * time_f * (1.0 + noise_t))
+        other_along = float((state.pos[other_foot(foot)] - line_origin) @ travel)
+        lateral = side_by_side(line_origin, state.yaw[foot], p.step_width_m, foot)
+        heel = lateral + (other_along + length) * travel
+        kind = "closing" if closing else ("initiation" if k == 0 else "steady")
+        state.placements.append(
+            Placement(foot, heel, state.yaw[foot], float(state.t), kind, seg_index)
+        )
+        state.pos[foot] = heel
+        state.foot = other_foot(foot)
+
+
+def _plan_turn(p: WalkParams, state: _PlanState, facing: float, seg_index: int) -> np.ndarray:
+    """A 180-degree turn on the spot in four steps; returns the centre it turns about."""
+    st = p.step_time_s
+    centre = 0.5 * (state.pos["left"] + state.pos["right"])
+    n_turn = 4
+    for j in range(1, n_turn + 1):
+        foot = state.foot
+        state.t += st
+        # Both feet must end turned by the full 180 degrees.
+        new_yaw = facing + math.pi * min(1.0, j / (n_turn - 1))
+        heel = side_by_side(centre, new_yaw, p.step_width_m, foot)
+        state.placements.append(Placement(foot, heel, new_yaw, state.t, "turn", seg_index))
+        state.pos[foot], state.yaw[foot] = heel, new_yaw
+        state.foot = other_foot(foot)
+    return centre
+
+
+def _cut_at_fall(
+    placements: list[Placement], segments: list[dict], fall_s: float
+) -> tuple[list[Placement], list[dict]]:
+    """The plan up to a fall at ``fall_s``: the step in progress lands, then walking stops."""
+    keep = next(
+        (i for i, pl in enumerate(placements) if pl.contact_s > fall_s), len(placements) - 1
+    )
+    placements = placements[: keep + 1]
+    segments = [s for s in segments if s["start_s"] < fall_s]
+    segments[-1]["end_s"] = min(segments[-1]["end_s"], fall_s)
+    return placements, segments
 
 
 def _assign_lifts(

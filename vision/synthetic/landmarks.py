@@ -102,42 +102,14 @@ def landmark_sequence(
     """
     noise = noise or LandmarkNoise()
     rng = np.random.default_rng(seed)
-    joints = truth.joints
-    n = len(joints)
+    n = len(truth.joints)
     h = truth.body_height_m
-    px, depth = camera.project(joints)
-    mid_hip = 0.5 * (joints[:, IDX["left_hip"]] + joints[:, IDX["right_hip"]])
-    hip_depth = camera.to_camera(mid_hip)[:, 2]
-    height_px = camera.focal_px * h / hip_depth  # body height in pixels at the hips' depth
-    rel_z = (depth - hip_depth[:, None]) * camera.focal_px / hip_depth[:, None]
-    image = np.concatenate([px, rel_z[..., None]], axis=-1)
-    world = camera.to_camera(joints) - camera.to_camera(mid_hip)[:, None, :]
-
-    sigma_px = noise.jitter_fraction * height_px
-    image[..., :2] += rng.standard_normal((n, NUM_LANDMARKS, 2)) * sigma_px[:, None, None]
-    image[..., 2] += rng.standard_normal((n, NUM_LANDMARKS)) * sigma_px[:, None]
-    world += rng.standard_normal(world.shape) * noise.jitter_fraction * h
-    # Foot points sit above the true ones: straight up in the image and in the world.
-    up_world = camera.rotation() @ np.array([0.0, 0.0, 1.0])
+    image, world, depth, height_px = _project(truth, camera)
+    _add_jitter(image, world, noise.jitter_fraction, height_px, h, rng)
     # Angle between where the person faces and the camera's axis (rad), per frame.
     facing_vs_camera = np.radians(truth.facing_deg) - math.radians(camera.yaw_deg)
-    frontal = np.cos(facing_vs_camera) ** 4
-    offset = np.full((n, len(FOOT_IDX)), noise.foot_offset_fraction)
-    hidden = [k for k, i in enumerate(FOOT_IDX) if i in HEEL_AND_ANKLE_IDX]
-    offset[:, hidden] += noise.frontal_heel_offset_fraction * frontal[:, None]
-    foot = list(FOOT_IDX)
-    image[:, foot, 1] -= offset * height_px[:, None]
-    world[:, foot] += (offset * h)[..., None] * up_world
-
-    # Visibility: the far side's limbs are partly hidden behind the body.
-    near_left = depth[:, IDX["left_hip"]] < depth[:, IDX["right_hip"]]
-    side_gap = np.abs(depth[:, IDX["left_hip"]] - depth[:, IDX["right_hip"]]) / (0.11 * h)
-    visibility = np.full((n, NUM_LANDMARKS), 0.95, np.float32)
-    far_drop = (0.4 * np.clip(side_gap, 0.0, 1.0)).astype(np.float32)
-    left_idx = np.array([i for i, name in enumerate(NAMES) if name.startswith("left_")])
-    right_idx = np.array([i for i, name in enumerate(NAMES) if name.startswith("right_")])
-    visibility[np.ix_(~near_left, left_idx)] -= far_drop[~near_left, None]
-    visibility[np.ix_(near_left, right_idx)] -= far_drop[near_left, None]
+    _raise_foot_points(image, world, camera, noise, np.cos(facing_vs_camera) ** 4, height_px, h)
+    visibility = _far_side_visibility(depth, h)
 
     side_on = np.abs(np.sin(facing_vs_camera)) > math.cos(math.radians(20.0))
     swapped = _runs_mask(n, noise.swap_fraction, 4, rng, side_on)
@@ -174,3 +146,70 @@ def landmark_sequence(
             },
         },
     )
+
+
+def _project(
+    truth: WalkTruth, camera: Camera
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The exact landmarks through ``camera``: image (T, 33, 3) pixels and relative z, world
+    (T, 33, 3) hip-centred metres in the camera's axes, each point's depth (T, 33) metres and
+    the body height (T,) in pixels at the hips' depth."""
+    joints = truth.joints
+    px, depth = camera.project(joints)
+    mid_hip = 0.5 * (joints[:, IDX["left_hip"]] + joints[:, IDX["right_hip"]])
+    hip_depth = camera.to_camera(mid_hip)[:, 2]
+    height_px = camera.focal_px * truth.body_height_m / hip_depth
+    rel_z = (depth - hip_depth[:, None]) * camera.focal_px / hip_depth[:, None]
+    image = np.concatenate([px, rel_z[..., None]], axis=-1)
+    world = camera.to_camera(joints) - camera.to_camera(mid_hip)[:, None, :]
+    return image, world, depth, height_px
+
+
+def _add_jitter(
+    image: np.ndarray,
+    world: np.ndarray,
+    fraction: float,
+    height_px: np.ndarray,
+    height_m: float,
+    rng: np.random.Generator,
+) -> None:
+    """Per-landmark noise of ``fraction`` of body height on every coordinate (in place)."""
+    n = len(image)
+    sigma_px = fraction * height_px
+    image[..., :2] += rng.standard_normal((n, NUM_LANDMARKS, 2)) * sigma_px[:, None, None]
+    image[..., 2] += rng.standard_normal((n, NUM_LANDMARKS)) * sigma_px[:, None]
+    world += rng.standard_normal(world.shape) * fraction * height_m
+
+
+def _raise_foot_points(
+    image: np.ndarray,
+    world: np.ndarray,
+    camera: Camera,
+    noise: LandmarkNoise,
+    frontal: np.ndarray,
+    height_px: np.ndarray,
+    height_m: float,
+) -> None:
+    """Foot points sit above the true ones, straight up in the image and in the world; heel and
+    ankle rise more as ``frontal`` (T,) (1: seen from the front or back) grows (in place)."""
+    up_world = camera.rotation() @ np.array([0.0, 0.0, 1.0])
+    offset = np.full((len(image), len(FOOT_IDX)), noise.foot_offset_fraction)
+    hidden = [k for k, i in enumerate(FOOT_IDX) if i in HEEL_AND_ANKLE_IDX]
+    offset[:, hidden] += noise.frontal_heel_offset_fraction * frontal[:, None]
+    foot = list(FOOT_IDX)
+    image[:, foot, 1] -= offset * height_px[:, None]
+    world[:, foot] += (offset * height_m)[..., None] * up_world
+
+
+def _far_side_visibility(depth: np.ndarray, height_m: float) -> np.ndarray:
+    """Visibility (T, 33): the far side's limbs are partly hidden behind the body."""
+    n = len(depth)
+    near_left = depth[:, IDX["left_hip"]] < depth[:, IDX["right_hip"]]
+    side_gap = np.abs(depth[:, IDX["left_hip"]] - depth[:, IDX["right_hip"]]) / (0.11 * height_m)
+    visibility = np.full((n, NUM_LANDMARKS), 0.95, np.float32)
+    far_drop = (0.4 * np.clip(side_gap, 0.0, 1.0)).astype(np.float32)
+    left_idx = np.array([i for i, name in enumerate(NAMES) if name.startswith("left_")])
+    right_idx = np.array([i for i, name in enumerate(NAMES) if name.startswith("right_")])
+    visibility[np.ix_(~near_left, left_idx)] -= far_drop[~near_left, None]
+    visibility[np.ix_(near_left, right_idx)] -= far_drop[near_left, None]
+    return visibility

@@ -12,7 +12,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -122,10 +122,41 @@ def build_truth(
     heading: np.ndarray,
 ) -> WalkTruth:
     """Collect the truth of a simulated walk (see :func:`vision.synthetic.walker.simulate_walk`)."""
+    steps = _steps(plan, float(t[-1]))
+    mid_hip = 0.5 * (joints[:, IDX["left_hip"]] + joints[:, IDX["right_hip"]])
+    flexion, lateral = _trunk_angles(joints, mid_hip, heading)
+    measures = _walk_measures(steps, plan, t, mid_hip)
+    return WalkTruth(
+        fps=float(fps),
+        t_s=t,
+        joints=joints,
+        events=_events(plan, float(t[-1]), fps),
+        steps=steps,
+        segments=[
+            {k: (round(v, 6) if isinstance(v, float) else v) for k, v in s.items()}
+            for s in plan.segments
+        ],
+        facing_deg=np.degrees(heading),
+        trunk_flexion_deg=flexion,
+        trunk_lateral_lean_deg=lateral,
+        params=params_dict(p),
+        direction=p.direction,
+        travel_sign=p.travel_sign,
+        cadence_spm=measures.cadence_spm,
+        speed_mps=measures.speed_mps,
+        step_length_m=measures.step_length_m,
+        sway_ml_m=measures.sway_ml_m,
+        test_3mbwt=_test_3mbwt(t, joints, plan, p),
+        stumble=None if p.stumble is None else dataclasses.asdict(p.stumble),
+    )
+
+
+def _events(plan: FootstepPlan, end_s: float, fps: float) -> list[dict]:
+    """Every contact and lift within the clip (0 to ``end_s``), in time order."""
     events: list[dict] = []
     for pl in plan.placements:
         for kind, ts in (("contact", pl.contact_s), ("lift", pl.lift_s)):
-            if math.isfinite(ts) and 0.0 <= ts <= t[-1]:
+            if math.isfinite(ts) and 0.0 <= ts <= end_s:
                 events.append(
                     {
                         "frame": int(round(ts * fps)),
@@ -135,12 +166,16 @@ def build_truth(
                     }
                 )
     events.sort(key=lambda e: e["t_s"])
+    return events
 
+
+def _steps(plan: FootstepPlan, end_s: float) -> list[dict]:
+    """Every step that lands by ``end_s``: the placements after the two standing ones."""
     steps: list[dict] = []
     pls = plan.placements
     for i in range(2, len(pls)):
         pl, prev = pls[i], pls[i - 1]
-        if pl.contact_s > t[-1]:
+        if pl.contact_s > end_s:
             break
         before = prev.contact_s if math.isfinite(prev.contact_s) else plan.start_s
         steps.append(
@@ -153,17 +188,35 @@ def build_truth(
                 "kind": pl.kind,
             }
         )
+    return steps
 
-    mid_hip = 0.5 * (joints[:, IDX["left_hip"]] + joints[:, IDX["right_hip"]])
+
+def _trunk_angles(
+    joints: np.ndarray, mid_hip: np.ndarray, heading: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Trunk flexion toward the facing side and lateral lean toward the person's right (T,),
+    degrees from vertical."""
     mid_sh = 0.5 * (joints[:, IDX["left_shoulder"]] + joints[:, IDX["right_shoulder"]])
     trunk = mid_sh - mid_hip
     fwd = np.column_stack([np.cos(heading), np.sin(heading)])
     left = np.column_stack([-np.sin(heading), np.cos(heading)])
     flexion = np.degrees(np.arctan2(np.sum(trunk[:, :2] * fwd, -1), trunk[:, 2]))
     lateral = np.degrees(np.arctan2(-np.sum(trunk[:, :2] * left, -1), trunk[:, 2]))
+    return flexion, lateral
 
+
+class _WalkMeasures(NamedTuple):
+    cadence_spm: float | None
+    step_length_m: float | None
+    speed_mps: float | None
+    sway_ml_m: float | None
+
+
+def _walk_measures(
+    steps: list[dict], plan: FootstepPlan, t: np.ndarray, mid_hip: np.ndarray
+) -> _WalkMeasures:
+    """Cadence, mean steady step length, and the first walk's speed and mediolateral sway."""
     steady = [s for s in steps if s["kind"] == "steady"]
-    cadence = _cadence_spm(steps, steady)
     step_len = float(np.mean([s["length_m"] for s in steady])) if steady else None
     speed = None
     walk_seg = plan.segments[1] if len(plan.segments) > 1 else None
@@ -177,30 +230,7 @@ def build_truth(
         inside = (t >= steady[0]["t_contact_s"]) & (t <= first_walk[-1]["t_contact_s"])
         if inside.sum() > 2:
             sway = float(np.ptp(mid_hip[inside, 1]))
-
-    return WalkTruth(
-        fps=float(fps),
-        t_s=t,
-        joints=joints,
-        events=events,
-        steps=steps,
-        segments=[
-            {k: (round(v, 6) if isinstance(v, float) else v) for k, v in s.items()}
-            for s in plan.segments
-        ],
-        facing_deg=np.degrees(heading),
-        trunk_flexion_deg=flexion,
-        trunk_lateral_lean_deg=lateral,
-        params=params_dict(p),
-        direction=p.direction,
-        travel_sign=p.travel_sign,
-        cadence_spm=cadence,
-        speed_mps=speed,
-        step_length_m=step_len,
-        sway_ml_m=sway,
-        test_3mbwt=_test_3mbwt(t, joints, plan, p),
-        stumble=None if p.stumble is None else dataclasses.asdict(p.stumble),
-    )
+    return _WalkMeasures(_cadence_spm(steps, steady), step_len, speed, sway)
 
 
 def _test_3mbwt(

@@ -1,5 +1,6 @@
-"""What :class:`vision.live.LiveAnalyzer` returns per frame: live metrics and the update, with
-their JSON form for the live protocol (x, y as fractions of the frame; units in the names)."""
+"""What :class:`~vision.live.analyzer.LiveAnalyzer` returns per frame: live metrics and the
+update, with their JSON form for the live protocol (x, y as fractions of the frame; units in the
+names)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from vision.live_cues import LiveCue
-from vision.live_gait import FootEvent, SetupCheck
-from vision.live_safety import SafetyAlert
+from vision.live.cues import LiveCue
+from vision.live.gait import FootEvent, SetupCheck
+from vision.live.safety import SafetyAlert
 
 State = Literal["setup", "coaching", "paused"]
 

@@ -5,14 +5,14 @@
 :class:`LiveUpdate`: the subject's landmarks (One Euro filtered, causal), the set-up check, live
 metrics (step count, cadence, trunk flexion, walking direction), foot events, and at most one cue.
 
-* Steps come from :class:`~vision.live_gait.OnlineContactDetector` (foot stationarity), reported
+* Steps come from :class:`~vision.live.gait.OnlineContactDetector` (foot stationarity), reported
   a few frames after the contact, never more than one step late.
 * Posture angles are the offline ones (:func:`vision.gait.posture.posture_series`, side view) and
   are summarised the same way (:func:`~vision.gait.posture.summarise_posture`) over a short
   window; cue texts, codes and form limits are those of :mod:`vision.assess.cues`.
-* Cues are rate-limited and ranked by :class:`~vision.live_cues.CueScheduler`; praise comes when
+* Cues are rate-limited and ranked by :class:`~vision.live.cues.CueScheduler`; praise comes when
   form is good.
-* Safety first: :class:`~vision.live_safety.SafetyMonitor` raises an alert on a sudden drop of
+* Safety first: :class:`~vision.live.safety.SafetyMonitor` raises an alert on a sudden drop of
   the hips or the person lost mid-walk; form cues then stop until :meth:`LiveAnalyzer.resume`
   (or, when the person only walked out of view, until they are back and set up again).
 
@@ -34,21 +34,23 @@ import numpy as np
 
 from vision import landmarks as lm
 from vision.gait.body import height_series_px
-from vision.gait.posture import PostureSeries, PostureSummary, posture_series, summarise_posture
-from vision.live_cues import CueOptions, CueScheduler, FormWindow, LiveCue, form_cues
-from vision.live_gait import (
+from vision.live.cues import CueOptions, CueScheduler, FormWindow, LiveCue, form_cues
+from vision.live.gait import (
     ContactOptions,
     FootEvent,
     OnlineContactDetector,
     SetupCheck,
     TravelEstimator,
+    current_run,
     facing_sign,
     foot_points,
+    run_cadence_spm,
     setup_check,
 )
-from vision.live_recording import LiveRecording
-from vision.live_safety import SafetyAlert, SafetyMonitor, SafetyOptions
-from vision.live_update import LiveMetrics, LiveUpdate, State
+from vision.live.posture import PostureWindow
+from vision.live.recording import LiveRecording
+from vision.live.safety import SafetyAlert, SafetyMonitor, SafetyOptions
+from vision.live.update import LiveMetrics, LiveUpdate, State
 from vision.pose import PersonPose
 from vision.sequence import OneEuroFilter, PoseSequence
 from vision.tracking import body_height_px as person_height_px
@@ -121,8 +123,7 @@ class LiveAnalyzer:
         self.cues_given: list[LiveCue] = []
         self.contacts: list[FootEvent] = []
         self._heights: deque[tuple[float, float]] = deque()
-        # Per-frame posture angles (one-row PostureSeries) over the form window.
-        self._posture: deque[tuple[float, PostureSeries]] = deque()
+        self._posture = PostureWindow(o.form_window_s)
         self._last_hip: np.ndarray | None = None
         self._walking_since_t_s: float | None = None
         self._setup_ok_since_t_s: float | None = None
@@ -168,12 +169,7 @@ class LiveAnalyzer:
             facing = facing_sign(xy, bh)
             hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
             direction, speed = self._travel.update(t_s, float(hip[0]), facing, bh)
-            # The coach needs a side view (set-up check), so the offline side-view angles apply,
-            # read as exactly side on: one frame cannot tell how far off the side the camera is.
-            angles = posture_series(
-                xy[None], pose.world[None], np.array([facing]), "side", image_share=1.0
-            )
-            self._push(self._posture, t_s, angles, o.form_window_s)
+            self._posture.add(t_s, xy, pose.world, facing)
         walking = direction in ("backward", "forward", "turning")
         self._track_walking(t_s, walking)
         alert = None
@@ -305,42 +301,18 @@ class LiveAnalyzer:
     def _metrics(self, t_s: float, direction: str | None, speed: float | None) -> LiveMetrics:
         o = self.options
         elapsed = 0.0 if self.start_t_s is None else t_s - self.start_t_s
-        # Shown every frame: a plain mean (as summarise_posture's), without its percentiles.
-        trunk = np.concatenate(
-            [row.trunk_flexion_deg for t, row in self._posture if t_s - t <= o.trunk_window_s]
-            or [np.empty(0)]
-        )
-        trunk = trunk[np.isfinite(trunk)]
         return LiveMetrics(
             step_count=len(self.contacts),
-            cadence_spm=self._cadence_spm(t_s, o.cadence_window_s),
+            cadence_spm=run_cadence_spm(self._current_run(t_s, o.cadence_window_s)),
             walk_direction=direction,
             speed_bh_s=speed,
-            trunk_flexion_deg=float(trunk.mean()) if trunk.size else None,
+            trunk_flexion_deg=self._posture.trunk_flexion_mean_deg(t_s, o.trunk_window_s),
             walking_s=0.0 if self._walking_since_t_s is None else t_s - self._walking_since_t_s,
             elapsed_s=elapsed,
         )
 
     def _current_run(self, t_s: float, window_s: float) -> list[FootEvent]:
-        """Contacts of the latest uninterrupted run of steps within ``window_s`` (a pause would
-        dilute rates and rhythm); empty once the person has stopped."""
-        # Newest first, stopping at the window or a pause: the work does not grow with the
-        # session's length (this runs every frame).
-        run: list[FootEvent] = []
-        prev_t_s = t_s
-        for e in reversed(self.contacts):
-            if t_s - e.t_s > window_s or prev_t_s - e.t_s > self.options.pause_gap_s:
-                break
-            run.append(e)
-            prev_t_s = e.t_s
-        return run[::-1]
-
-    def _cadence_spm(self, t_s: float, window_s: float) -> float | None:
-        """Steps per minute over the current run of steps (at least 3 contacts)."""
-        run = self._current_run(t_s, window_s)
-        if len(run) < 3:
-            return None
-        return 60.0 * (len(run) - 1) / (run[-1].t_s - run[0].t_s)
+        return current_run(self.contacts, t_s, window_s, self.options.pause_gap_s)
 
     def _choose_cue(self, t_s: float, m: LiveMetrics, alert: SafetyAlert | None) -> LiveCue | None:
         if alert is not None:
@@ -360,9 +332,10 @@ class LiveAnalyzer:
             self._form_checked_t_s = t_s
             run = self._current_run(t_s, o.form_window_s)
             contact_t = [e.t_s for e in run]
+            oldest_t_s = self._posture.oldest_t_s
             # Posture is judged on backward walking only (see form_cues).
             recent, longer = (
-                self._posture_summaries(t_s, o.trunk_window_s, o.form_window_s)
+                self._posture.summaries(t_s, o.trunk_window_s, o.form_window_s)
                 if m.walk_direction == "backward"
                 else (None, None)
             )
@@ -376,42 +349,13 @@ class LiveAnalyzer:
                 step_lengths_bh=tuple(e.separation_bh for e in run),
                 arm_swing_deg=_or_nan(longer.arm_swing_deg if longer else None),
                 looking_back_fraction=_or_nan(longer.looking_back_fraction if longer else None),
-                window_s=min(o.form_window_s, t_s - self._posture[0][0]) if self._posture else 0,
+                window_s=0 if oldest_t_s is None else min(o.form_window_s, t_s - oldest_t_s),
                 walking_s=m.walking_s,
             )
             chosen = self._scheduler.choose(t_s, form_cues(window, self.options.cues))
         if chosen is not None:
             self.cues_given.append(chosen)
         return chosen
-
-    def _posture_summaries(self, t_s: float, *windows_s: float) -> list[PostureSummary | None]:
-        """The offline posture summary (means, 98th-percentile peaks, arm swing, looking back)
-        of the frames within each of ``windows_s`` of ``t_s`` (None before any posture was
-        measured); the frames are gathered once, each window is a mask over them."""
-        rows = [(t, row) for t, row in self._posture if t_s - t <= max(windows_s)]
-        if not rows:
-            return [None] * len(windows_s)
-        times = np.array([t for t, _ in rows])
-        series = PostureSeries(
-            *(
-                np.concatenate(cols)
-                for cols in zip(
-                    *(
-                        (
-                            r.trunk_flexion_deg,
-                            r.trunk_lateral_lean_deg,
-                            r.head_pitch_deg,
-                            r.head_yaw_deg,
-                            r.knee_flexion_deg,
-                            r.arm_angle_deg,
-                        )
-                        for _, r in rows
-                    ),
-                    strict=True,
-                )
-            )
-        )
-        return [summarise_posture(series, t_s - times <= w, times) for w in windows_s]
 
     @staticmethod
     def _push(buf: deque[tuple[float, Any]], t_s: float, value: Any, window_s: float) -> None:

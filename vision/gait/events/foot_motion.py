@@ -24,12 +24,17 @@ walking backward and early walking forward: ``bench/accuracy.py`` prints how far
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vision.gait.swing_fit import event_at
+from vision.gait.events.swing_fit import event_at
+from vision.gait.foot_tracks import FootTracks
 from vision.result import FEET, Event, Foot
 from vision.timeseries import frame_rate, true_runs
+
+if TYPE_CHECKING:  # the options import this module's own settings
+    from vision.gait.events.options import EventOptions
 
 
 @dataclass(frozen=True)
@@ -163,3 +168,13 @@ def motion_events(
         if np.isfinite(s.rise_s):
             events.append(event_at(s.rise_s, t_s, frame_index, s.foot, "lift"))
     return sorted(events, key=lambda e: (e.t_s, e.type))
+
+
+def detect_foot_motion(tracks: FootTracks, options: EventOptions) -> list[Event]:
+    """The ``foot_motion`` detector: contacts and lifts from the picture's change around each
+    foot (see the module docstring). Needs that change measured, which
+    :mod:`vision.gait.events.policy` checks before it runs this detector.
+    """
+    if tracks.motion is None:
+        raise ValueError("the foot_motion detector needs the picture's change around the feet")
+    return motion_events(tracks.motion, tracks.t_s, tracks.frame_index, options.motion)

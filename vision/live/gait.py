@@ -7,6 +7,7 @@ Everything here sees only the past, so a webcam stream can be analysed as it arr
 * :func:`facing_sign`, :func:`setup_check`: single-frame measures (trunk and other posture
   angles come from :func:`vision.gait.posture.posture_series`, as offline);
 * :class:`TravelEstimator`: walking direction from the pelvis' recent displacement.
+* :func:`current_run`, :func:`run_cadence_spm`: the latest run of steps and its cadence.
 
 Coordinates are image pixels (x right, y down). Speeds are in body heights per second (``bh_s``)
 so thresholds hold at any distance from the camera; a body height is the subject's apparent
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -293,3 +295,28 @@ class TravelEstimator:
         if self._facing == 0:
             return None, speed
         return ("forward" if np.sign(speed) == self._facing else "backward"), speed
+
+
+def current_run(
+    contacts: Sequence[FootEvent], t_s: float, window_s: float, pause_gap_s: float
+) -> list[FootEvent]:
+    """Contacts of the latest uninterrupted run of steps within ``window_s`` of ``t_s`` (a pause
+    longer than ``pause_gap_s`` would dilute rates and rhythm); empty once the person has
+    stopped."""
+    # Newest first, stopping at the window or a pause: the work does not grow with the
+    # session's length (this runs every frame).
+    run: list[FootEvent] = []
+    prev_t_s = t_s
+    for e in reversed(contacts):
+        if t_s - e.t_s > window_s or prev_t_s - e.t_s > pause_gap_s:
+            break
+        run.append(e)
+        prev_t_s = e.t_s
+    return run[::-1]
+
+
+def run_cadence_spm(run: Sequence[FootEvent]) -> float | None:
+    """Steps per minute over a run of steps (None below 3 contacts)."""
+    if len(run) < 3:
+        return None
+    return 60.0 * (len(run) - 1) / (run[-1].t_s - run[0].t_s)

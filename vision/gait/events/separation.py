@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vision.gait.swing_fit import event_at, fit_arrival, fit_departure, moving_mask
+from vision.gait.events.common import filled_travel
+from vision.gait.events.swing_fit import event_at, fit_arrival, fit_departure, moving_mask
+from vision.gait.foot_tracks import FootTracks
 from vision.result import Event, Foot
 from vision.timeseries import (
     fill_short_gaps,
@@ -36,6 +39,9 @@ from vision.timeseries import (
     segment_median,
     true_runs,
 )
+
+if TYPE_CHECKING:  # the options import this module's own settings
+    from vision.gait.events.options import EventOptions
 
 
 @dataclass(frozen=True)
@@ -281,3 +287,21 @@ def frontal_events(
             if np.isfinite(lift):
                 events.append(event_at(lift, t_s, frame_index, foot, "lift"))
     return sorted(events, key=lambda e: (e.t_s, e.type))
+
+
+def detect_separation(tracks: FootTracks, options: EventOptions) -> list[Event]:
+    """The ``separation`` detector: contacts and lifts from the moves of the feet's depth
+    difference (see the module docstring). Needs the pose model's depth of the feet, which
+    :mod:`vision.gait.events.policy` checks before it runs this detector.
+    """
+    if tracks.depth is None:
+        raise ValueError("the separation detector needs the feet's depth")
+    bh = tracks.body_height_px
+    return frontal_events(
+        tracks.depth / bh,
+        tracks.feet[:, :, :2] / bh,
+        tracks.t_s,
+        tracks.frame_index,
+        filled_travel(tracks.travel),
+        options.frontal,
+    )

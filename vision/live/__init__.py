@@ -1,0 +1,1 @@
+"""Live coaching: incremental analysis of a stream of frames, cues and the safety watch."""
