@@ -47,9 +47,8 @@ def _walk(view: str, recipe: str = "steady") -> AnalysisResult:
         # frame's width, and the landmarks with it.
         pan = np.linspace(0.0, -0.3 * seq.width, len(seq))
         camera = np.column_stack([np.zeros(len(seq)), pan, np.zeros(len(seq))])
-        image = seq.image.copy()
-        image[:, :, 0] += pan[:, None]
-        seq = replace(seq, image=image, camera=camera)
+        seq = replace(seq, image=seq.image.copy(), camera=camera)
+        seq.xy[:, :, 0] += pan[:, None]
     elif recipe == "floor":
         x0 = float(truth.steps[0]["footprint"][0])
         hom = floor_calibration(cam, (x0, x0 + 3.0 * params.travel_sign))["homography"]

@@ -39,12 +39,11 @@ from vision.gait.events.footprint_stances import (
     stances_from_levels,
 )
 from vision.gait.foot_tracks import FootTracks
+from vision.landmarks import HEEL, TOE
 from vision.result import Event, EventType
 
 if TYPE_CHECKING:  # the options import this detector's own settings
     from vision.gait.events.options import EventOptions
-
-HEEL, TOE = 0, 1
 
 
 @dataclass(frozen=True)
