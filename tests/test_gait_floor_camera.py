@@ -59,13 +59,13 @@ def test_subject_height_measured_through_the_recovered_camera():
     truth, cam, cal, _ = _scene("oblique")
     seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=2)
     scale = estimate_scale(
-        seq.image, seq.world, cal, image_size=(seq.width, seq.height), heel_height_fraction=0.02
+        seq.xy, seq.world, cal, image_size=(seq.width, seq.height), heel_height_fraction=0.02
     )
     assert scale.camera is not None
     assert scale.estimated_height_m == pytest.approx(truth.body_height_m, rel=0.12)
     assert scale.heel_height_m == pytest.approx(0.02 * scale.estimated_height_m)
     given = estimate_scale(
-        seq.image,
+        seq.xy,
         seq.world,
         cal,
         height_cm=170.0,
@@ -94,13 +94,13 @@ def test_step_length_through_a_homography_with_raised_heel_points(view):
 
     # The first and last resting heel: their distance on the floor, with and without the camera.
     corrected = estimate_scale(
-        seq.image,
+        seq.xy,
         seq.world,
         cal,
         image_size=(seq.width, seq.height),
         heel_height_fraction=HEEL_POINT_HEIGHT_FRACTION[view],
     )
-    plain = estimate_scale(seq.image, seq.world, cal)
+    plain = estimate_scale(seq.xy, seq.world, cal)
     assert corrected.camera is not None and plain.camera is None
     rows = [int(np.searchsorted(truth.t_s, s["t_contact_s"])) + 3 for s in truth.steps[1:-1]]
     feet = [IDX[f"{s['foot']}_heel"] for s in truth.steps[1:-1]]
@@ -130,7 +130,7 @@ def test_footprints_from_the_front_or_back_sit_between_heel_and_toe():
     truth, cam, cal, _ = _scene("back")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=7)
     scale = estimate_scale(
-        seq.image,
+        seq.xy,
         seq.world,
         cal,
         height_cm=170.0,

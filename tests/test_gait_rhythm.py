@@ -20,10 +20,10 @@ TRUNK = (lm.L_SHOULDER, lm.R_SHOULDER, lm.L_HIP, lm.R_HIP)
 
 
 def _trunk_moving(x: np.ndarray) -> np.ndarray:
-    """(T, 33, 3) image landmarks whose trunk points all sit at image x ``x`` (T,) pixels."""
-    image = np.zeros((x.size, lm.NUM_LANDMARKS, 3))
-    image[:, list(TRUNK), 0] = x[:, None]
-    return image
+    """(T, 33, 2) landmark pixels whose trunk points all sit at image x ``x`` (T,) pixels."""
+    xy = np.zeros((x.size, lm.NUM_LANDMARKS, 2))
+    xy[:, list(TRUNK), 0] = x[:, None]
+    return xy
 
 
 def _sway(t: np.ndarray, stride_s: float, harmonic: float = 0.0, seed: int = 0) -> np.ndarray:
@@ -66,16 +66,16 @@ def test_jitter_alone_has_no_rhythm():
 
 def test_a_walk_shorter_than_two_strides_has_no_rhythm():
     t = np.arange(0, 6, 1 / FPS)
-    image = _trunk_moving(_sway(t, 1.1))
-    assert sway_rhythm(image, t, (1.0, 3.5)) is None  # 1.5 s left once trimmed
-    assert sway_rhythm(image, t, (1.0, 3.5), RhythmOptions(trim_s=0.0)) is not None
+    xy = _trunk_moving(_sway(t, 1.1))
+    assert sway_rhythm(xy, t, (1.0, 3.5)) is None  # 1.5 s left once trimmed
+    assert sway_rhythm(xy, t, (1.0, 3.5), RhythmOptions(trim_s=0.0)) is not None
 
 
 def test_frames_without_a_pose_are_bridged():
     t = np.arange(0, 6, 1 / FPS)
-    image = _trunk_moving(_sway(t, 1.1))
-    image[60:66] = np.nan
-    r = sway_rhythm(image, t, (0.0, 6.0))
+    xy = _trunk_moving(_sway(t, 1.1))
+    xy[60:66] = np.nan
+    r = sway_rhythm(xy, t, (0.0, 6.0))
     assert r is not None and r.stride_s == pytest.approx(1.1, rel=0.01)
 
 
@@ -163,7 +163,7 @@ def _front_walk(seed: int, variability: float, n_steps: int = 10):
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
     seq = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=seed)
     walk = (params.stand_before_s, float(seq.t_s[-1]) - params.stand_after_s)
-    return params, sway_rhythm(seq.image, seq.t_s, walk)
+    return params, sway_rhythm(seq.xy, seq.t_s, walk)
 
 
 def test_the_cadence_standard_error_covers_the_persons_cadence():

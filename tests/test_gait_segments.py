@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from vision import landmarks as lm
-from vision.gait.body import despiked, with_consistent_legs
+from vision.gait.body import despiked, leg_swaps, with_legs_exchanged
 from vision.gait.direction import (
     DirectionOptions,
     analyze_direction,
@@ -31,11 +31,16 @@ DEMO = VIDEOS / "backward_walk_side_demo4.mp4"
 def _direction(seq: PoseSequence, options: DirectionOptions | None = None):
     """Direction analysis on the landmarks as the analysis prepares them for events."""
     options = options or DirectionOptions()
-    image, world, vis, _ = with_consistent_legs(seq.image, seq.world, seq.visibility, seq.t_s)
-    base = replace(seq, image=image, world=world, visibility=vis).filled(0.25)
+    swapped = leg_swaps(seq.xy, seq.t_s)
+    base = replace(
+        seq,
+        image=with_legs_exchanged(seq.image, swapped),
+        world=with_legs_exchanged(seq.world, swapped),
+        visibility=with_legs_exchanged(seq.visibility, swapped),
+    ).filled(0.25)
     ev = replace(base, image=despiked(base.image, base.fps)).smoothed(12.0)
     size = (seq.width, seq.height)
-    return analyze_direction(ev.image, base.t_s, options, image_size=size), base
+    return analyze_direction(ev.xy, base.t_s, options, image_size=size), base
 
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
@@ -101,9 +106,9 @@ def test_path_angle_from_apparent_size_and_position(view, lo, hi):
     truth = simulate_walk(WalkParams(n_steps=8))
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), view)
     seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=1)
-    assert lo <= path_angle_deg(seq.image, (seq.width, seq.height)) <= hi
+    assert lo <= path_angle_deg(seq.xy, (seq.width, seq.height)) <= hi
     # Without the image size the focal length is guessed; the path keeps its kind.
-    assert lo - 10.0 <= path_angle_deg(seq.image) <= hi + 5.0
+    assert lo - 10.0 <= path_angle_deg(seq.xy) <= hi + 5.0
 
 
 def test_standing_subject_has_no_path():
@@ -111,7 +116,7 @@ def test_standing_subject_has_no_path():
     cam = view_camera(truth.joints, float(truth.facing_deg[0]), "front")
     seq = landmark_sequence(truth, cam, LandmarkNoise(), seed=1)
     still = truth.t_s < 1.5
-    assert np.isnan(path_angle_deg(seq.image[still], (seq.width, seq.height)))
+    assert np.isnan(path_angle_deg(seq.xy[still], (seq.width, seq.height)))
 
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
@@ -126,8 +131,8 @@ def test_back_view_with_narrow_shoulders_is_still_a_back_view(direction):
         mid = 0.5 * (image[:, a, 0] + image[:, b, 0])
         for k in (a, b):
             image[:, k, 0] = mid + 0.6 * (image[:, k, 0] - mid)
-    assert np.nanmedian(width_ratio(image)) < DirectionOptions().frontal_width_ratio
     seq = replace(seq, image=image)
+    assert np.nanmedian(width_ratio(seq.xy)) < DirectionOptions().frontal_width_ratio
     d, _ = _direction(seq)
     assert d.view == "back"
     assert d.walk_direction == direction
@@ -270,9 +275,10 @@ def test_standing_before_and_after_a_walk_is_seen_from_the_walks_view():
     for k in (lm.L_SHOULDER, lm.R_SHOULDER):  # shoulders drawn at a third of their width
         image[standing, k] = mid[standing] + (image[standing, k] - mid[standing]) / 3.0
     before = seq.t_s < walking["start_s"]
-    alone = classify_view(image[before], image_size=(seq.width, seq.height))
+    narrowed = replace(seq, image=image)
+    alone = classify_view(narrowed.xy[before], image_size=(seq.width, seq.height))
     assert alone in ("side", "oblique")
-    d, _ = _direction(replace(seq, image=image))
+    d, _ = _direction(narrowed)
     assert [g.direction for g in d.segments] == ["standing", "backward", "standing"]
     assert [g.view for g in d.segments] == ["back", "back", "back"]
 
@@ -291,7 +297,9 @@ def test_a_back_views_facing_survives_hips_set_against_the_shoulders():
     exchanged = (np.arange(len(image)) // 15) % 5 == 0  # a fifth of the frames, in runs
     for a, b in zip(lm.LEFT_LEG, lm.RIGHT_LEG, strict=True):
         image[exchanged, a], image[exchanged, b] = seq.image[exchanged, b], seq.image[exchanged, a]
-    read = analyze_direction(image, seq.t_s, image_size=(seq.width, seq.height))
+    read = analyze_direction(
+        replace(seq, image=image).xy, seq.t_s, image_size=(seq.width, seq.height)
+    )
     assert read.facing_sure and (read.facing[read.facing != 0] == -1).all()
     assert read.walk_direction == "backward"
 

@@ -27,7 +27,7 @@ def _walk(view: str, seed: int = 1, **kw) -> PoseSequence:
 def _stumbles(seq: PoseSequence, options: StumbleOptions | None = None) -> list[dict]:
     post = seq.filled(0.25).smoothed(6.0)
     return detect_stumbles(
-        post.image,
+        post.xy,
         post.t_s,
         post.frame_index,
         options or StumbleOptions(),
@@ -75,8 +75,8 @@ def test_hip_height_ignores_perspective_of_a_walk_toward_the_camera():
     # Front view backward walk: the person comes from far to near, so the hips' image y drifts
     # and the apparent size grows; hips over the floor in body heights must stay level.
     seq = _walk("front", direction="backward")
-    image = seq.filled(0.25).smoothed(6.0).image
-    hh = hip_height_body_heights(image, seq.fps)
+    xy = seq.filled(0.25).smoothed(6.0).xy
+    hh = hip_height_body_heights(xy, seq.fps)
     walking = slice(int(1.5 * seq.fps), -int(1.5 * seq.fps))
     spread = np.nanpercentile(hh[walking], 95) - np.nanpercentile(hh[walking], 5)
     assert spread < 0.06
@@ -88,10 +88,10 @@ def test_threshold_is_honoured():
 
 
 def test_too_short_or_empty_input_gives_no_stumbles():
-    nan = np.full((2, 33, 3), np.nan, dtype=np.float32)
+    nan = np.full((2, 33, 2), np.nan, dtype=np.float32)
     assert detect_stumbles(nan, np.array([0.0, 0.033]), np.array([0, 1])) == []
     seq = _walk("side")
-    blank = np.full_like(seq.image, np.nan)
+    blank = np.full_like(seq.xy, np.nan)
     assert detect_stumbles(blank, seq.t_s, seq.frame_index) == []
 
 

@@ -3,7 +3,7 @@
 Measured while the video is decoded, for every person found, from the pose model's own foot and
 knee points of that frame (labels as the model gave them: on three of ``bench/accuracy.py``'s
 rendered back walks the model's own labels named the moving foot better than the same labels after
-:func:`vision.gait.body.with_consistent_legs`, whose repair is made for side views; from the front
+:func:`vision.gait.body.leg_swaps`, whose repair is made for side views; from the front
 or back, :func:`by_picture_side` undoes the model's brief swaps afterwards). Used by
 :mod:`vision.gait.events.foot_motion` to time steps seen from the front or back, where the pose
 model's depth of the feet is too late and noisy.

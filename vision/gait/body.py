@@ -1,4 +1,4 @@
-"""Body points and sizes from a :class:`~vision.sequence.PoseSequence`'s image landmarks.
+"""Body points and sizes from a :class:`~vision.sequence.PoseSequence`'s landmark pixels (xy).
 
 Shared by the gait modules: mid-points, the subject's apparent height in pixels, the foot points
 of each leg, and a leg-label repair for BlazePose's left/right swaps in side views. All arrays are
@@ -8,8 +8,10 @@ in image pixels (x right, y down) unless the name says otherwise.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 
@@ -56,31 +58,34 @@ def chain_length(points: np.ndarray) -> np.ndarray:
     return shank + thigh + trunk + neck_head
 
 
-def height_series_px(image: np.ndarray) -> np.ndarray:
-    """(T,) apparent standing height in pixels per frame (NaN without pose).
+def height_series_px(xy: NDArray[np.floating]) -> np.ndarray:
+    """(T,) apparent standing height in pixels per frame (NaN without pose), from ``xy``
+    (T, 33, 2) landmark pixels.
 
     Segment lengths are foreshortened in 2-D, so a single frame underestimates; callers take a
     high percentile or smooth over time.
     """
-    return chain_length(image[:, :, :2]) / CHAIN_FRACTION_OF_HEIGHT
+    return chain_length(xy) / CHAIN_FRACTION_OF_HEIGHT
 
 
-def body_height_px(image: np.ndarray) -> float:
-    """Robust apparent standing height in pixels over the whole sequence (NaN if no pose).
+def body_height_px(xy: NDArray[np.floating]) -> float:
+    """Robust apparent standing height in pixels over the whole sequence of ``xy`` (T, 33, 2)
+    landmark pixels (NaN if no pose).
 
     The 80th percentile: foreshortening only shortens segments, landmark noise lengthens them.
     """
-    h = height_series_px(image)
+    h = height_series_px(xy)
     h = h[np.isfinite(h)]
     return float(np.percentile(h, 80)) if h.size else float("nan")
 
 
-def foot_points(image: np.ndarray) -> np.ndarray:
-    """(T, 2, 3, 2) foot points: [left, right] x [heel, toe, ankle] x (x, y) pixels."""
-    out = np.empty((image.shape[0], 2, 3, 2), dtype=np.float64)
+def foot_points(xy: NDArray[np.floating]) -> NDArray[np.float64]:
+    """(T, 2, 3, 2) foot points: [left, right] x [heel, toe, ankle] x (x, y) pixels, from ``xy``
+    (T, 33, 2) landmark pixels."""
+    out = np.empty((xy.shape[0], 2, 3, 2), dtype=np.float64)
     for f, side in enumerate(("left", "right")):
         for k, idx in enumerate(_LEG_POINTS[side]):
-            out[:, f, k] = image[:, idx, :2]
+            out[:, f, k] = xy[:, idx]
     return out
 
 
@@ -175,29 +180,31 @@ def despiked(points: np.ndarray, fps: float, window_s: float = 0.13) -> np.ndarr
     return np.where(np.isfinite(points), med, np.nan).astype(points.dtype)
 
 
-def with_consistent_legs(
-    image: np.ndarray, world: np.ndarray, visibility: np.ndarray, t_s: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Copies of (T, 33, 3) ``image``, ``world`` and (T, 33) ``visibility`` with the whole legs'
-    labels (hip, knee, ankle, heel, toe) exchanged where :func:`repair_leg_swaps` finds BlazePose
-    swapped them; plus the (T,) bool mask of exchanged frames.
+def leg_swaps(xy: NDArray[np.floating], t_s: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """(T,) bool: frames of ``xy`` (T, 33, 2) landmark pixels at ``t_s`` (T,) seconds where
+    :func:`repair_leg_swaps` finds that BlazePose swapped the whole legs' labels (hip, knee,
+    ankle, heel, toe); :func:`with_legs_exchanged` undoes them.
 
     Must run on raw landmarks: smoothing across a swap would blend the two legs.
     """
-    legs = np.concatenate([foot_points(image), _knees(image)], axis=2)
+    legs = np.concatenate([foot_points(xy), _knees(xy)], axis=2)
     _, swapped = repair_leg_swaps(legs, t_s)
+    return swapped
+
+
+def with_legs_exchanged(arr: NDArray[Any], swapped: NDArray[np.bool_]) -> NDArray[Any]:
+    """A copy of ``arr`` (T, 33, ...) per-landmark values (pixels, metres, visibility) with the
+    left and right legs' landmarks exchanged in the ``swapped`` (T,) frames (see
+    :func:`leg_swaps`)."""
     left, right = np.asarray(lm.LEFT_LEG), np.asarray(lm.RIGHT_LEG)
-    out = []
-    for arr in (image, world, visibility):
-        a = arr.copy()
-        a[np.ix_(swapped, left)], a[np.ix_(swapped, right)] = (
-            arr[np.ix_(swapped, right)],
-            arr[np.ix_(swapped, left)],
-        )
-        out.append(a)
-    return out[0], out[1], out[2], swapped
+    out = arr.copy()
+    out[np.ix_(swapped, left)], out[np.ix_(swapped, right)] = (
+        arr[np.ix_(swapped, right)],
+        arr[np.ix_(swapped, left)],
+    )
+    return out
 
 
-def _knees(image: np.ndarray) -> np.ndarray:
-    """(T, 2, 1, 2) knee pixels [left, right]."""
-    return np.stack([image[:, lm.L_KNEE, :2], image[:, lm.R_KNEE, :2]], axis=1)[:, :, None]
+def _knees(xy: NDArray[np.floating]) -> NDArray[np.floating]:
+    """(T, 2, 1, 2) knee pixels [left, right] from ``xy`` (T, 33, 2) landmark pixels."""
+    return np.stack([xy[:, lm.L_KNEE], xy[:, lm.R_KNEE]], axis=1)[:, :, None]

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 from vision.gait.body import (
@@ -143,28 +144,28 @@ class DirectionAnalysis:
         return "backward" if n_back >= n_fwd else "forward"
 
 
-def width_ratio(image: np.ndarray) -> np.ndarray:
-    """(T,) mean of shoulder and hip widths (image x) over trunk length: ~0.1-0.3 seen from the
-    side, ~0.6-0.9 from the front or back."""
-    sh = np.abs(image[:, lm.L_SHOULDER, 0] - image[:, lm.R_SHOULDER, 0])
-    hp = np.abs(image[:, lm.L_HIP, 0] - image[:, lm.R_HIP, 0])
-    trunk = np.linalg.norm(mid_shoulder(image[:, :, :2]) - mid_hip(image[:, :, :2]), axis=-1)
+def width_ratio(xy: NDArray[np.floating]) -> np.ndarray:
+    """(T,) mean of shoulder and hip widths (image x) over trunk length in ``xy`` (T, 33, 2)
+    landmark pixels: ~0.1-0.3 seen from the side, ~0.6-0.9 from the front or back."""
+    sh = np.abs(xy[:, lm.L_SHOULDER, 0] - xy[:, lm.R_SHOULDER, 0])
+    hp = np.abs(xy[:, lm.L_HIP, 0] - xy[:, lm.R_HIP, 0])
+    trunk = np.linalg.norm(mid_shoulder(xy) - mid_hip(xy), axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return 0.5 * (sh + hp) / trunk
 
 
 def classify_view(
-    image: np.ndarray,
+    xy: NDArray[np.floating],
     options: DirectionOptions = DirectionOptions(),
     image_size: tuple[int, int] | None = None,
 ) -> View:
-    """Camera view of frames ``image`` (T, 33, >=2) px, from the trunk's apparent width,
+    """Camera view of frames ``xy`` (T, 33, 2) landmark pixels, from the trunk's apparent width,
     overruled by the path walked when that is clear (see :func:`path_angle_deg`): BlazePose
     draws the shoulders of a person seen from behind narrow enough to pass for an oblique view,
     while the walk itself runs along the line of sight. Front or back is the left/right order
     of shoulders and hips (:func:`~vision.gait.facing.frontal_facing`). ``image_size`` (width,
     height px) places the principal point for the path."""
-    r = width_ratio(image)
+    r = width_ratio(xy)
     r = r[np.isfinite(r)]
     if r.size == 0:
         return "side"
@@ -176,7 +177,7 @@ def classify_view(
         if ratio < options.frontal_width_ratio
         else "front"
     )
-    angle = path_angle_deg(image, image_size, options.min_path_bh)
+    angle = path_angle_deg(xy, image_size, options.min_path_bh)
     if np.isfinite(angle):
         if angle >= options.frontal_path_deg:
             view = "front"
@@ -188,7 +189,7 @@ def classify_view(
         return view
     # The same left/right order of shoulders and hips as the facing (the face's visibility says
     # nothing: see frontal_facing); an even vote says front.
-    cue = frontal_facing(image)
+    cue = frontal_facing(xy)
     votes = np.nanmedian(np.sign(cue)) if np.isfinite(cue).any() else 0.0
     return "back" if votes < 0 else "front"
 
@@ -213,22 +214,22 @@ def _standing_in_line(segments: list[Segment]) -> list[Segment]:
 
 
 def analyze_direction(
-    image: np.ndarray,
-    t_s: np.ndarray,
+    xy: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     options: DirectionOptions = DirectionOptions(),
     image_size: tuple[int, int] | None = None,
 ) -> DirectionAnalysis:
     """Facing, travel and per-frame direction labels of one subject.
 
     Args:
-        image: (T, 33, >=2) landmark pixels (NaN where no pose), ideally smoothed.
+        xy: (T, 33, 2) landmark pixels (NaN where no pose), ideally smoothed.
         t_s: (T,) frame times in seconds.
         image_size: (width, height) px of the video, for the path walked (see
             :func:`path_angle_deg`).
     """
     n = len(t_s)
-    view = classify_view(image, options, image_size)
-    h_px = body_height_px(image)
+    view = classify_view(xy, options, image_size)
+    h_px = body_height_px(xy)
     fps = (n - 1) / (t_s[-1] - t_s[0]) if n > 1 and t_s[-1] > t_s[0] else 30.0
     win = max(int(round(options.smooth_s * fps)) | 1, 1)
     if not np.isfinite(h_px) or h_px <= 0:
@@ -238,19 +239,19 @@ def analyze_direction(
         )
     frontal = view in ("front", "back")
     if frontal:
-        speed, facing_cue, facing = _frontal_travel(image, t_s, fps, win, options, image_size)
+        speed, facing_cue, facing = _frontal_travel(xy, t_s, fps, win, options, image_size)
     else:
-        speed, facing_cue, facing = _side_travel(image, t_s, fps, win, h_px, options)
-    moving = _moving(image, t_s, speed, frontal, fps, h_px, options)
+        speed, facing_cue, facing = _side_travel(xy, t_s, fps, win, h_px, options)
+    moving = _moving(xy, t_s, speed, frontal, fps, h_px, options)
     travel = np.where(moving, np.sign(np.nan_to_num(speed)), 0).astype(np.int8)
-    has_pose = np.isfinite(image[:, :, 0]).any(axis=1)
+    has_pose = np.isfinite(xy[:, :, 0]).any(axis=1)
     label = label_frames(has_pose, t_s, speed, moving, travel, facing, options)
     segments = [
         Segment(
             start_s=float(t_s[a]),
             end_s=float(t_s[b - 1]),
             direction=label[a],
-            view=classify_view(image[a:b], options, image_size),
+            view=classify_view(xy[a:b], options, image_size),
         )
         for a, b in label_runs(label)
         if label[a] != ""
@@ -272,8 +273,8 @@ def analyze_direction(
 
 
 def _frontal_travel(
-    image: np.ndarray,
-    t_s: np.ndarray,
+    xy: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     fps: float,
     win: int,
     options: DirectionOptions,
@@ -285,20 +286,20 @@ def _frontal_travel(
     # change over a window, like the side view's, ignores the within-step bob; three sizes vote
     # (see frontal_sizes_px), and their few landmarks are noisier than the pelvis's x, hence the
     # window twice as long.
-    sizes = [nanmedian_filter(size, win) for size in frontal_sizes_px(image)]
+    sizes = [nanmedian_filter(size, win) for size in frontal_sizes_px(xy)]
     f = focal_guess_px(sizes[0], image_size)
     speeds = [-window_speed(f / hs, t_s, 2.0 * options.standing_window_s) for hs in sizes]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
         speed = np.nanmedian(np.stack(speeds), axis=0)
-    facing_cue = nanmedian_filter(frontal_facing(image), win)
-    facing = facing_between_turns(facing_cue, width_ratio(image), fps, options.side_width_ratio)
+    facing_cue = nanmedian_filter(frontal_facing(xy), win)
+    facing = facing_between_turns(facing_cue, width_ratio(xy), fps, options.side_width_ratio)
     return speed, facing_cue, facing
 
 
 def _side_travel(
-    image: np.ndarray,
-    t_s: np.ndarray,
+    xy: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     fps: float,
     win: int,
     h_px: float,
@@ -306,16 +307,16 @@ def _side_travel(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Side and oblique views: (T,) travel speed of the pelvis along image x (body heights/s),
     the facing cue, and its sign as the facing."""
-    x = nanmedian_filter(mid_hip(image[:, :, :2])[:, 0], max(int(round(0.13 * fps)) | 1, 3))
+    x = nanmedian_filter(mid_hip(xy)[:, 0], max(int(round(0.13 * fps)) | 1, 3))
     speed = window_speed(x, t_s, options.standing_window_s) / h_px
-    facing_cue = nanmedian_filter(lateral_facing(image, h_px), win)
+    facing_cue = nanmedian_filter(lateral_facing(xy, h_px), win)
     facing = np.sign(np.nan_to_num(facing_cue)).astype(np.int8)
     return speed, facing_cue, facing
 
 
 def _moving(
-    image: np.ndarray,
-    t_s: np.ndarray,
+    xy: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     speed: np.ndarray,
     frontal: bool,
     fps: float,
@@ -328,7 +329,7 @@ def _moving(
         # Both feet planted while the hips only sway (coming to rest, shifting weight before
         # the first step) is standing too. Front/back views see the feet move mostly in depth,
         # so their image speed says little there.
-        still = feet_speed_bh_s(image, t_s, h_px, fps) < options.feet_still_bh_s
+        still = feet_speed_bh_s(xy, t_s, h_px, fps) < options.feet_still_bh_s
         moving &= ~(still & (np.abs(np.nan_to_num(speed)) < options.standing_sway_bh_s))
     # Standing needs the hips still for a while: a brief slow-down mid-walk is still walking.
     for a, b in true_runs(~moving):

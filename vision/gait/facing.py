@@ -3,36 +3,36 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 from vision.gait.body import nanmedian_filter
 from vision.timeseries import true_runs
 
 
-def lateral_facing(image: np.ndarray, height_px: float) -> np.ndarray:
-    """(T,) facing evidence along image x (positive: faces right), in body heights, from
-    (T, 33, >=2) landmark pixels of a subject ``height_px`` tall."""
-    ears = 0.5 * (image[:, lm.L_EAR, 0] + image[:, lm.R_EAR, 0])
-    nose = image[:, lm.NOSE, 0] - ears
-    feet = 0.5 * (
-        (image[:, lm.L_TOE, 0] - image[:, lm.L_HEEL, 0])
-        + (image[:, lm.R_TOE, 0] - image[:, lm.R_HEEL, 0])
-    )
+def lateral_facing(xy: NDArray[np.floating], height_px: float) -> np.ndarray:
+    """(T,) facing evidence along image x (positive: faces right), in body heights, from ``xy``
+    (T, 33, 2) landmark pixels of a subject ``height_px`` tall."""
+    x = xy[..., 0]
+    ears = 0.5 * (x[:, lm.L_EAR] + x[:, lm.R_EAR])
+    nose = x[:, lm.NOSE] - ears
+    feet = 0.5 * ((x[:, lm.L_TOE] - x[:, lm.L_HEEL]) + (x[:, lm.R_TOE] - x[:, lm.R_HEEL]))
     # The nose leads the ears by ~0.05 H and the toes lead the heels by ~0.15 H; tanh caps each
     # cue so one wild landmark cannot outvote the other.
     cue = np.tanh(nose / (0.03 * height_px)) + np.tanh(feet / (0.05 * height_px))
     return np.where(np.isfinite(cue), cue, np.nan)
 
 
-def frontal_facing(image: np.ndarray) -> np.ndarray:
+def frontal_facing(xy: NDArray[np.floating]) -> np.ndarray:
     """(T,) facing evidence toward the camera (positive: faces the camera), from the left/right
-    order of the shoulders and of the hips in (T, 33, >=2) landmark pixels.
+    order of the shoulders and of the hips in ``xy`` (T, 33, 2) landmark pixels.
 
     The face's visibility is no evidence: BlazePose gives the nose a visibility of 0.9 or more
     seen from behind (in 99% of the frames of a real back-view clip, and on rendered back views).
     """
-    lr = image[:, lm.L_SHOULDER, 0] - image[:, lm.R_SHOULDER, 0]
-    lr_hip = image[:, lm.L_HIP, 0] - image[:, lm.R_HIP, 0]
+    x = xy[..., 0]
+    lr = x[:, lm.L_SHOULDER] - x[:, lm.R_SHOULDER]
+    lr_hip = x[:, lm.L_HIP] - x[:, lm.R_HIP]
     scale = np.abs(lr) + np.abs(lr_hip) + 1e-6
     return (lr + lr_hip) / scale
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision.gait.body import despiked
+from vision.landmarks import HEEL, TOE
 from vision.timeseries import fill_short_gaps
 
 # Single-frame glitches are removed with a running median this long, seconds.
@@ -58,7 +59,7 @@ def body_points(
     [left, right] x [heel, toe, ...] and ``pelvis`` (T, 2) px; and (T,) rows where all are
     seen."""
     n = len(pelvis)
-    pts = feet[:, :, :2, :2].reshape(n, 4, 2)
+    pts = feet[:, :, [HEEL, TOE]].reshape(n, 4, 2)
     ok = np.isfinite(pts).all(axis=(1, 2)) & np.isfinite(pelvis).all(axis=1)
     return np.concatenate([pelvis[:, None], pts], axis=1) / body_height_px, ok
 

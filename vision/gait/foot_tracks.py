@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 from vision.camera_motion import inside_frame
@@ -60,7 +61,7 @@ class FootTracks:
         t_s: (T,) seconds.
         frame_index: (T,) video frame numbers.
         feet: (T, 2, 3, 2) pixels: [left, right] x [heel, toe, ankle] x (x, y), leg labels
-            already made consistent (see :func:`vision.gait.body.with_consistent_legs`).
+            already made consistent (see :func:`vision.gait.body.leg_swaps`).
         pelvis: (T, 2) mid-hip pixels.
         travel: (T,) +1/-1 travel sign along the travel axis, 0 when standing.
         walking: (T,) bool, frames labelled backward, forward or turning.
@@ -91,25 +92,28 @@ class FootTracks:
 
 
 def foot_tracks(
-    image: np.ndarray,
-    visibility: np.ndarray,
-    t_s: np.ndarray,
+    xy: NDArray[np.floating],
+    z: NDArray[np.floating] | None,
+    visibility: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     frame_index: np.ndarray,
     frame_size: tuple[int, int] | np.ndarray,
     travel: np.ndarray,
     walking: np.ndarray,
     body_height_px: float,
     frontal: bool = False,
-    raw_image: np.ndarray | None = None,
+    raw_xy: NDArray[np.floating] | None = None,
     motion: np.ndarray | None = None,
     options: FootSeenOptions = FootSeenOptions(),
 ) -> FootTracks:
-    """Build :class:`FootTracks` from (T, 33, >=2) landmark pixels.
+    """Build :class:`FootTracks` from ``xy`` (T, 33, 2) landmark pixels, their depth ``z``
+    (T, 33) (pixels like x, hip-centred, smaller is nearer; None: not known) and ``visibility``
+    (T, 33) 0-1; ``raw_xy`` (T, 33, 2) pixels are the same landmarks unsmoothed (None: none).
 
     A foot is missing (NaN) in frames where it is not seen (see :func:`feet_seen`): BlazePose
     guesses such points, and a guessed foot must not make events.
     """
-    feet = foot_points(image)
+    feet = foot_points(xy)
     vis = np.stack(
         [
             visibility[:, [lm.L_HEEL, lm.L_TOE]].max(axis=1),
@@ -120,19 +124,19 @@ def foot_tracks(
     seen = feet_seen(feet, vis, frame_size, frame_rate(t_s), options)
     feet[~seen] = np.nan
     readings = None
-    if raw_image is not None:
-        readings = foot_points(raw_image)
+    if raw_xy is not None:
+        readings = foot_points(raw_xy)
         # Frames filled across a short gap carry visibility 0 but interpolated points: keep them.
         readings[~(seen | (vis == 0))] = np.nan
     depth = None
-    if image.shape[-1] >= 3:
-        depth = image[:, [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE], 2].reshape(-1, 2, 2)
+    if z is not None:
+        depth = z[:, [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE]].reshape(-1, 2, 2)
         depth = np.where(seen[:, :, None], depth, np.nan)
     return FootTracks(
         t_s=t_s,
         frame_index=frame_index,
         feet=feet,
-        pelvis=mid_hip(image[:, :, :2]),
+        pelvis=mid_hip(xy),
         travel=travel,
         walking=walking,
         body_height_px=body_height_px,

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 from vision.gait.body import mid_hip, mid_shoulder
@@ -119,8 +120,8 @@ def sagittal_image_share(fwd: np.ndarray, up: np.ndarray) -> float:
 
 
 def posture_series(
-    image: np.ndarray,
-    world: np.ndarray,
+    xy: NDArray[np.floating],
+    world: NDArray[np.floating],
     facing: np.ndarray,
     view: View,
     options: PostureOptions = PostureOptions(),
@@ -129,7 +130,7 @@ def posture_series(
     """Posture angles per frame.
 
     Args:
-        image: (T, 33, >=2) pixels, leg labels consistent.
+        xy: (T, 33, 2) landmark pixels, leg labels consistent.
         world: (T, 33, 3) world metres.
         facing: (T,) +1/-1 facing sign along image x (side views), 0 unknown.
         view: camera view of the sequence.
@@ -137,7 +138,7 @@ def posture_series(
             image (see :func:`sagittal_image_share`); None: read from these frames, which needs
             a walk's worth of them (one frame's pelvis turns with the stride).
     """
-    img = image[:, :, :2].astype(np.float64)
+    img = xy.astype(np.float64)
     w = world.astype(np.float64)
     sign = np.where(facing == 0, np.nan, facing).astype(np.float64)
     trunk_img = mid_shoulder(img) - mid_hip(img)

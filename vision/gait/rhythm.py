@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision.gait.body import mid_hip, mid_shoulder
 from vision.timeseries import frame_rate
@@ -70,26 +71,26 @@ class SwayRhythm:
         return duration_s * self.cadence_spm / 60.0
 
 
-def lateral_sway(image: np.ndarray) -> np.ndarray:
+def lateral_sway(xy: NDArray[np.floating]) -> np.ndarray:
     """(T,) image x of the trunk, pixels: the midpoint of the mid-hip and mid-shoulder of
-    ``image`` (T, 33, >=2) pixels; NaN where not seen. (The period needs no scale.)"""
-    xy = np.asarray(image, dtype=float)[:, :, :2]
+    ``xy`` (T, 33, 2) landmark pixels; NaN where not seen. (The period needs no scale.)"""
+    xy = np.asarray(xy, dtype=float)
     return 0.5 * (mid_hip(xy) + mid_shoulder(xy))[:, 0]
 
 
 def sway_rhythm(
-    image: np.ndarray,
-    t_s: np.ndarray,
+    xy: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     walk_s: tuple[float, float],
     options: RhythmOptions = RhythmOptions(),
 ) -> SwayRhythm | None:
     """The stride period of the trunk's sway over the walk ``walk_s`` (start, end seconds), from
-    ``image`` (T, 33, >=2) pixels at frame times ``t_s`` (T,). None when the walk is too short
-    for ``options.min_strides`` periods or the sway is not periodic."""
+    ``xy`` (T, 33, 2) landmark pixels at frame times ``t_s`` (T,) seconds. None when the walk is
+    too short for ``options.min_strides`` periods or the sway is not periodic."""
     t = np.asarray(t_s, dtype=float)
     fps = frame_rate(t)
     rows = (t >= walk_s[0] + options.trim_s) & (t <= walk_s[1] - options.trim_s)
-    x = lateral_sway(image)[rows]
+    x = lateral_sway(xy)[rows]
     ok = np.isfinite(x)
     if ok.sum() < options.min_strides * options.min_stride_s * fps:
         return None

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision.gait.body import CHAIN_FRACTION_OF_HEIGHT, chain_length
 from vision.gait.floor_camera import FloorCamera, camera_from_homography
@@ -220,15 +221,15 @@ class ScaleModel:
 
 
 def estimate_scale(
-    image: np.ndarray,
-    world: np.ndarray,
+    xy: NDArray[np.floating],
+    world: NDArray[np.floating],
     calibration: FloorCalibration | None = None,
     height_cm: float | None = None,
     image_size: tuple[int, int] | None = None,
     heel_height_fraction: float = 0.0,
     toe_height_fraction: float = 0.0,
 ) -> ScaleModel:
-    """The most trusted scale available for a subject seen in (T, 33, >=2) ``image`` px with
+    """The most trusted scale available for a subject seen in (T, 33, 2) ``xy`` landmark px with
     (T, 33, 3) ``world`` metres (NaN where no pose).
 
     With a 4-point calibration and ``image_size`` (width, height px), the camera is recovered
@@ -241,7 +242,7 @@ def estimate_scale(
         CalibrationError: the calibration is unusable.
         ValueError: ``height_cm`` outside 50-250.
     """
-    h_px = _robust_height(chain_length(image[:, :, :2]))
+    h_px = _robust_height(chain_length(xy))
     if calibration is not None:
         calibration.validate()
         if len(calibration.image_px) == 2:
@@ -251,7 +252,7 @@ def estimate_scale(
         cam = camera_from_homography(hom, image_size) if image_size else None
         if cam is None:
             return model
-        stature = height_cm / 100.0 if height_cm else _height_through(cam, hom, image)
+        stature = height_cm / 100.0 if height_cm else _height_through(cam, hom, xy)
         model.camera = cam
         model.estimated_height_m = stature if math.isfinite(stature) else None
         if model.estimated_height_m:
@@ -341,16 +342,16 @@ def _apply_homography(hom: np.ndarray, points_px: np.ndarray) -> np.ndarray:
     return p[:, :2] / p[:, 2:3]
 
 
-def _height_through(cam: FloorCamera, hom: np.ndarray, image: np.ndarray) -> float:
-    """Standing height in metres of the subject in (T, 33, >=2) ``image`` px: each frame's
+def _height_through(cam: FloorCamera, hom: np.ndarray, xy: NDArray[np.floating]) -> float:
+    """Standing height in metres of the subject in (T, 33, 2) ``xy`` landmark px: each frame's
     landmark chain scaled by the depth of the subject's feet (pinhole: metres = px * depth / f).
     """
-    heels = 0.5 * (image[:, L_HEEL, :2] + image[:, R_HEEL, :2])
+    heels = 0.5 * (xy[:, L_HEEL] + xy[:, R_HEEL])
     ok = np.isfinite(heels).all(axis=1)
-    chain_m = np.full(len(image), np.nan)
+    chain_m = np.full(len(xy), np.nan)
     if ok.any():
         depth = cam.depth_m(_apply_homography(hom, heels[ok]))
-        chain_m[ok] = chain_length(image[ok, :, :2]) * depth / cam.focal_px
+        chain_m[ok] = chain_length(xy[ok]) * depth / cam.focal_px
     return _robust_height(chain_m)
 
 

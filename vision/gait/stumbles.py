@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 from vision.camera_motion import inside_frame
@@ -77,18 +78,21 @@ class StumbleOptions:
 
 
 def hip_height_body_heights(
-    image: np.ndarray, fps: float, height_window_s: float = 0.3, max_leg_mismatch: float = 0.35
+    xy: NDArray[np.floating],
+    fps: float,
+    height_window_s: float = 0.3,
+    max_leg_mismatch: float = 0.35,
 ) -> np.ndarray:
     """(T,) height of the mid-hip above the floor under the person, in apparent body heights.
 
-    ``image`` is (T, 33, >=2) pixels (y down); NaN where a point is missing. The yardstick is the
-    trunk and head (mid-hip -> mid-shoulder -> nose), scaled to the whole apparent height by
+    ``xy`` is (T, 33, 2) landmark pixels (y down); NaN where a point is missing. The yardstick is
+    the trunk and head (mid-hip -> mid-shoulder -> nose), scaled to the whole apparent height by
     their median ratio over the sequence and smoothed over ``height_window_s``: it follows a
     person approaching or leaving the camera without lag, and unlike the legs it does not
     foreshorten when the person sits or folds up on the floor. Frames whose whole-body chain
     differs from that yardstick by more than ``max_leg_mismatch`` (a fraction) are NaN.
     """
-    xy = image[:, :, :2].astype(np.float64)
+    xy = xy.astype(np.float64)
     hip, shoulder = mid_hip(xy), mid_shoulder(xy)
     upper = np.linalg.norm(shoulder - hip, axis=-1) + np.linalg.norm(
         xy[:, lm.NOSE] - shoulder, axis=-1
@@ -115,18 +119,18 @@ def hip_height_body_heights(
 
 
 def judged_frames(
-    image: np.ndarray,
-    visibility: np.ndarray | None,
+    xy: NDArray[np.floating],
+    visibility: NDArray[np.floating] | None,
     frame_size: tuple[int, int] | np.ndarray | None,
     t_s: np.ndarray,
     options: StumbleOptions = StumbleOptions(),
 ) -> np.ndarray:
     """(T,) bool: frames where the whole body is seen well enough to judge a drop.
 
-    ``image`` (T, 33, >=2) pixels; ``visibility`` (T, 33) 0-1 or None; ``frame_size`` (width,
+    ``xy`` (T, 33, 2) landmark pixels; ``visibility`` (T, 33) 0-1 or None; ``frame_size`` (width,
     height) pixels or None (then only missing points count as out of view).
     """
-    pts = image[:, list(_JUDGED_POINTS), :2]
+    pts = xy[:, list(_JUDGED_POINTS)]
     ok = np.isfinite(pts).all(axis=(1, 2))
     if frame_size is not None:
         ok &= inside_frame(pts, frame_size, options.edge_margin_frac).all(axis=1)
@@ -147,8 +151,8 @@ def judged_frames(
 
 
 def detect_stumbles(
-    image: np.ndarray,
-    t_s: np.ndarray,
+    xy: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     frame_index: np.ndarray,
     options: StumbleOptions = StumbleOptions(),
     *,
@@ -158,7 +162,7 @@ def detect_stumbles(
     """Sudden drops of the hips: one dict per episode, oldest first.
 
     Args:
-        image: (T, 33, >=2) landmark pixels (y down), smoothed; NaN where no pose.
+        xy: (T, 33, 2) landmark pixels (y down), smoothed; NaN where no pose.
         t_s: (T,) frame times, seconds.
         frame_index: (T,) video frame numbers.
         visibility: (T, 33) landmark visibility 0-1; low-visibility frames are not judged.
@@ -174,8 +178,8 @@ def detect_stumbles(
     if n < 3 or t_s[-1] <= t_s[0]:
         return []
     fps = (n - 1) / (t_s[-1] - t_s[0])
-    hh = hip_height_body_heights(image, fps, options.height_window_s, options.max_leg_mismatch)
-    judged = judged_frames(image, visibility, frame_size, t_s, options) & np.isfinite(hh)
+    hh = hip_height_body_heights(xy, fps, options.height_window_s, options.max_leg_mismatch)
+    judged = judged_frames(xy, visibility, frame_size, t_s, options) & np.isfinite(hh)
     hh = np.where(judged, hh, np.nan)
 
     # A short running median: one- or two-frame landmark jumps are not drops.

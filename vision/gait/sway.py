@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 from vision.findings import Finding, finding, messages
@@ -63,8 +64,8 @@ def _excursion(t: np.ndarray, x: np.ndarray) -> float | None:
 
 
 def analyze_sway(
-    image: np.ndarray,
-    t_s: np.ndarray,
+    xy: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     events: list[Event],
     view: View,
     trunk_flexion_deg: np.ndarray,
@@ -73,7 +74,7 @@ def analyze_sway(
     """Sway per stride.
 
     Args:
-        image: (T, 33, >=2) pixels.
+        xy: (T, 33, 2) landmark pixels.
         t_s: (T,) seconds.
         events: contact/lift events.
         view: camera view; ML sway only in front/back views.
@@ -87,9 +88,9 @@ def analyze_sway(
         out.findings.append(finding("sway.no_stride"))
         return out
     fps = (len(t_s) - 1) / (t_s[-1] - t_s[0]) if len(t_s) > 1 else 30.0
-    img = image[:, :, :2].astype(np.float64)
+    img = xy.astype(np.float64)
     if view in ("front", "back"):
-        h = nanmedian_filter(height_series_px(image), max(int(fps) | 1, 3))
+        h = nanmedian_filter(height_series_px(xy), max(int(fps) | 1, 3))
         parts = {
             "mid_hip": mid_hip(img)[:, 0] / h,
             "mid_shoulder": mid_shoulder(img)[:, 0] / h,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 from vision.gait.body import (
@@ -22,19 +23,19 @@ from vision.gait.body import (
 
 
 def path_angle_deg(
-    image: np.ndarray, image_size: tuple[int, int] | None = None, min_path_bh: float = 0.6
+    xy: NDArray[np.floating], image_size: tuple[int, int] | None = None, min_path_bh: float = 0.6
 ) -> float:
     """Angle in degrees between the path the pelvis walks and the image plane: 0 across the
     image, 90 straight toward or away from the camera; NaN when the subject travels less than
-    ``min_path_bh`` body heights.
+    ``min_path_bh`` body heights. ``xy``: (T, 33, 2) landmark pixels.
 
     A pinhole camera sees an upright subject of height H at distance D as ``h = f H / D``
     pixels tall, so D / H = f / h and the lateral offset X / H = (x - cx) / h: the path in body
     heights needs no calibration, only the focal length, guessed by :func:`focal_guess_px`
     (a wrong guess only stretches the depth axis; the angle's thresholds leave room).
     """
-    hs = nanmedian_filter(height_series_px(image), 9)
-    x = mid_hip(image[:, :, :2])[:, 0]
+    hs = nanmedian_filter(height_series_px(xy), 9)
+    x = mid_hip(xy)[:, 0]
     ok = np.isfinite(hs) & np.isfinite(x) & (hs > 0)
     if ok.sum() < 5:
         return float("nan")
@@ -49,12 +50,15 @@ def path_angle_deg(
     return float(np.degrees(np.arctan2(abs(vt[0][1]), abs(vt[0][0]))))
 
 
-def feet_speed_bh_s(image: np.ndarray, t_s: np.ndarray, h_px: float, fps: float) -> np.ndarray:
+def feet_speed_bh_s(
+    xy: NDArray[np.floating], t_s: NDArray[np.float64], h_px: float, fps: float
+) -> np.ndarray:
     """(T,) image speed of the faster foot (median of heel, toe and ankle), body heights per
-    second, with a short running median (NaN-free frames only)."""
+    second, with a short running median (NaN-free frames only), from ``xy`` (T, 33, 2) landmark
+    pixels at ``t_s`` (T,) seconds of a subject ``h_px`` pixels tall."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without pose stay NaN
-        feet = np.nanmedian(foot_points(image), axis=2)  # (T, 2, 2)
+        feet = np.nanmedian(foot_points(xy), axis=2)  # (T, 2, 2)
     v = np.linalg.norm(velocity(feet, t_s), axis=-1) / h_px
     fastest = np.where(np.isfinite(v).all(axis=1), np.max(v, axis=1), np.nan)
     return np.nan_to_num(nanmedian_filter(fastest, max(int(round(0.17 * fps)) | 1, 3)), nan=np.inf)
@@ -89,10 +93,11 @@ def focal_guess_px(size_px: np.ndarray, image_size: tuple[int, int] | None) -> f
     return 3.0 * float(np.median(size_px[ok])) if ok.any() else float("nan")
 
 
-def frontal_sizes_px(image: np.ndarray) -> list[np.ndarray]:
-    """Three (T,) apparent standing heights in px of a subject seen from the front or back:
-    from the whole landmark chain, from the upper body alone (hips to shoulders to nose) and
-    from the shoulders' and hips' widths, each scaled to the chain's median.
+def frontal_sizes_px(xy: NDArray[np.floating]) -> list[np.ndarray]:
+    """Three (T,) apparent standing heights in px of a subject seen from the front or back in
+    ``xy`` (T, 33, 2) landmark pixels: from the whole landmark chain, from the upper body alone
+    (hips to shoulders to nose) and from the shoulders' and hips' widths, each scaled to the
+    chain's median.
 
     Each changes with distance, and each also changes with something else: the legs look
     shorter spread in depth during double support than together (closing the feet at the end
@@ -100,13 +105,12 @@ def frontal_sizes_px(image: np.ndarray) -> list[np.ndarray]:
     away from the camera (standing up straight at the end reads the same), and the widths
     narrow as the pelvis and shoulders turn (before the first step). The three rarely err at
     once, so travel takes their median."""
-    p = image[:, :, :2]
-    whole = height_series_px(image)
-    upper = np.linalg.norm(mid_hip(p) - mid_shoulder(p), axis=-1) + np.linalg.norm(
-        mid_shoulder(p) - p[:, lm.NOSE], axis=-1
+    whole = height_series_px(xy)
+    upper = np.linalg.norm(mid_hip(xy) - mid_shoulder(xy), axis=-1) + np.linalg.norm(
+        mid_shoulder(xy) - xy[:, lm.NOSE], axis=-1
     )
-    width = np.abs(p[:, lm.L_SHOULDER, 0] - p[:, lm.R_SHOULDER, 0]) + np.abs(
-        p[:, lm.L_HIP, 0] - p[:, lm.R_HIP, 0]
+    width = np.abs(xy[:, lm.L_SHOULDER, 0] - xy[:, lm.R_SHOULDER, 0]) + np.abs(
+        xy[:, lm.L_HIP, 0] - xy[:, lm.R_HIP, 0]
     )
     out = [whole]
     for part in (upper, width):

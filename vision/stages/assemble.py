@@ -135,7 +135,7 @@ def assemble_result(seq: PoseSequence, opts: AnalysisOptions, s: Stages) -> Anal
     result.comparison = compare_walks(readings, s.main.direction, (steps, posture))
     base = s.prep.base
     stumbles = detect_stumbles(
-        s.prep.posture_seq.image,
+        s.prep.posture_seq.xy,
         base.t_s,
         base.frame_index,
         opts.stumbles,

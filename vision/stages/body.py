@@ -40,7 +40,7 @@ def read_posture(
 ) -> PostureStage:
     """Stage 9 (see :class:`PostureStage`)."""
     post = prep.posture_seq
-    series = posture_series(post.image, post.world, direction.facing, direction.view, opts.posture)
+    series = posture_series(post.xy, post.world, direction.facing, direction.view, opts.posture)
     summary = summarise_posture(series, main.rows, prep.t_s, opts.posture)
     summary = withhold_posture(summary, withheld(conditions, readings_only=True))
     return PostureStage(series, summary, tuple(findings_for(conditions, "posture")))
@@ -63,7 +63,7 @@ def measure_sway(
 ) -> SwaySummary:
     """Stage 10, sway per stride over the main walk (its findings are its own)."""
     return analyze_sway(
-        prep.posture_seq.image,
+        prep.posture_seq.xy,
         prep.t_s,
         main.events,
         direction.view,

@@ -10,7 +10,7 @@ import numpy as np
 from vision.camera_motion import CameraMove, camera_move, frame_boxes
 from vision.findings import Finding, finding
 from vision.foot_motion import by_picture_side, where_camera_still
-from vision.gait.body import despiked, with_consistent_legs
+from vision.gait.body import despiked, leg_swaps, with_legs_exchanged
 from vision.sequence import PoseSequence
 from vision.stages.options import AnalysisOptions
 
@@ -76,8 +76,13 @@ def prepare_landmarks(seq: PoseSequence, opts: AnalysisOptions) -> Prepared:
         picture = frame_boxes(camera, seq.width, seq.height)
         code = "camera.moved_calibrated" if opts.calibration is not None else "camera.moved"
         found.append(finding(code, zoom_pct=100 * move.zoom, shift_pct=100 * move.shift))
-    image, world, vis, swapped = with_consistent_legs(seq.image, seq.world, seq.visibility, seq.t_s)
-    base = replace(seq, image=image, world=world, visibility=vis).filled(opts.max_gap_s)
+    swapped = leg_swaps(seq.xy, seq.t_s)
+    base = replace(
+        seq,
+        image=with_legs_exchanged(seq.image, swapped),
+        world=with_legs_exchanged(seq.world, swapped),
+        visibility=with_legs_exchanged(seq.visibility, swapped),
+    ).filled(opts.max_gap_s)
     events_seq = replace(base, image=despiked(base.image, base.fps)).smoothed(opts.event_cutoff_hz)
     return Prepared(
         seq=seq,

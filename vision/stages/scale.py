@@ -36,7 +36,7 @@ def measure_scale(
     """Stage 5 (see :class:`ScaleStage`)."""
     post, seq = prep.posture_seq, prep.seq
     model = estimate_scale(
-        post.image,
+        post.xy,
         post.world,
         opts.calibration,
         opts.height_cm,

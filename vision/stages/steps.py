@@ -117,7 +117,7 @@ def settle_cadence(
     the steps counted over every walk."""
     longest = max(main.walks, key=lambda g: g.end_s - g.start_s, default=None)
     rhythm = (
-        sway_rhythm(prep.base.image, prep.t_s, (longest.start_s, longest.end_s), opts.rhythm)
+        sway_rhythm(prep.base.xy, prep.t_s, (longest.start_s, longest.end_s), opts.rhythm)
         if frontal(direction) and longest is not None
         else None
     )

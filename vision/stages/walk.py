@@ -92,17 +92,16 @@ def frontal(direction: DirectionAnalysis) -> bool:
 def find_direction(prep: Prepared, opts: AnalysisOptions) -> DirectionAnalysis:
     """Stage 2, the view, facing, travel and segments as the pelvis reads them."""
     seq = prep.seq
-    return analyze_direction(
-        prep.events_seq.image, prep.t_s, opts.direction, (seq.width, seq.height)
-    )
+    return analyze_direction(prep.events_seq.xy, prep.t_s, opts.direction, (seq.width, seq.height))
 
 
 def find_events(prep: Prepared, direction: DirectionAnalysis, opts: AnalysisOptions) -> FootEvents:
     """Stage 3 (see :class:`FootEvents`)."""
-    image, base, t = prep.events_seq.image, prep.base, prep.t_s
+    smooth, base, t = prep.events_seq, prep.base, prep.t_s
     front = frontal(direction)
     tracks = foot_tracks(
-        image,
+        smooth.xy,
+        smooth.z,
         base.visibility,
         t,
         base.frame_index,
@@ -111,7 +110,7 @@ def find_events(prep: Prepared, direction: DirectionAnalysis, opts: AnalysisOpti
         np.isin(direction.label, MOVING),
         direction.body_height_px,
         frontal=front,
-        raw_image=base.image,
+        raw_xy=base.xy,
         motion=still_foot_motion(prep, front),
     )
     detector = detector_that_runs(opts.event_detector or default_detector(front), tracks)

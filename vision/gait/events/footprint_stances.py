@@ -41,7 +41,7 @@ def flat_still(feet: np.ndarray, radius_px: float, frames: int) -> np.ndarray:
     ``feet`` is (T, 2, >=2, 2) pixels [reading] x [heel, toe, ...] x (x, y), NaN where missing.
     """
     n = len(feet)
-    ht = feet[:, :, :2]
+    ht = feet[:, :, [HEEL, TOE]]
     ok = np.isfinite(ht).all(axis=(2, 3))
     still = ok.copy()
     for k in range(1, frames + 1):

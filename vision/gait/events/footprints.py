@@ -114,7 +114,7 @@ def _seen_around(feet: np.ndarray, min_swing: int) -> tuple[np.ndarray, np.ndarr
     frame, is no event.
     """
     n = len(feet)
-    valid = np.isfinite(feet[:, :, :2]).all(axis=(2, 3)).all(axis=1)
+    valid = np.isfinite(feet[:, :, [HEEL, TOE]]).all(axis=(2, 3)).all(axis=1)
     w = min_swing + 1
     full = np.convolve(valid.astype(int), np.ones(w, int), "valid") == w  # window starting at k
     seen_before = np.zeros(n, bool)

@@ -116,7 +116,7 @@ def leapfrog_events(
     if frontal:
         opts = replace(opts, min_move_bh=opts.min_move_frontal_bh)
     fps = frame_rate(t_s)
-    axis = travel_axis(points[:, :, :2], frontal)
+    axis = travel_axis(points[:, :, [HEEL, TOE]], frontal)
     lead, trail = order_tracks(points, axis, travel_sign.astype(float), body_height_px)
     # A foot lost for a frame or two (a glitch, not an exit) must not cut the walk in pieces.
     lead = fill_short_gaps(lead, opts.max_gap_s * fps)

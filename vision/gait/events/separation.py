@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision.gait.events.common import filled_travel
 from vision.gait.events.swing_fit import event_at, fit_arrival, fit_departure, moving_mask
 from vision.gait.foot_tracks import FootTracks
+from vision.landmarks import HEEL, TOE
 from vision.result import Event, Foot
 from vision.timeseries import (
     fill_short_gaps,
@@ -204,12 +206,16 @@ def swing_times(
 
 
 def name_feet(
-    moves: list[Move], image: np.ndarray, fps: float, opts: FrontalOptions, fallback: np.ndarray
+    moves: list[Move],
+    points: NDArray[np.floating],
+    fps: float,
+    opts: FrontalOptions,
+    fallback: NDArray[np.floating],
 ) -> list[Foot]:
     """Which foot swings in each move.
 
     The swinging foot is the one whose resting place in the picture changes across the move: the
-    other stays planted. ``image`` (T, 2 feet, K, 2) foot points in body heights. Each move votes
+    other stays planted. ``points`` (T, 2 feet, K, 2) foot points in body heights. Each move votes
     for the sign that maps a rising depth difference to a foot (+1: rising is the left foot,
     i.e. the walker moves away from the camera); a move takes the vote of its neighbourhood
     (itself and two moves either side), since the mapping only changes when the walker turns
@@ -219,9 +225,9 @@ def name_feet(
     votes = []
     for k, m in enumerate(moves):
         lo = moves[k - 1].stop if k > 0 else 0
-        hi = moves[k + 1].start if k + 1 < len(moves) else len(image)
-        before = _resting_place(image[max(lo, m.start - rest) : m.start])
-        after = _resting_place(image[m.stop : max(min(hi, m.stop + rest), m.stop + 1)])
+        hi = moves[k + 1].start if k + 1 < len(moves) else len(points)
+        before = _resting_place(points[max(lo, m.start - rest) : m.start])
+        after = _resting_place(points[m.stop : max(min(hi, m.stop + rest), m.stop + 1)])
         shift = np.linalg.norm(after - before, axis=-1).mean(axis=-1)  # (2 feet,)
         # Left moved more: a rising move is the left foot's (mapping +1).
         vote = m.sign * (shift[0] - shift[1]) if np.isfinite(shift).all() else 0.0
@@ -243,9 +249,9 @@ def _resting_place(points: np.ndarray) -> np.ndarray:
 
 
 def frontal_events(
-    depth: np.ndarray,
-    image: np.ndarray,
-    t_s: np.ndarray,
+    depth: NDArray[np.floating],
+    points: NDArray[np.floating],
+    t_s: NDArray[np.float64],
     frame_index: np.ndarray,
     travel: np.ndarray,
     options: FrontalOptions | None = None,
@@ -255,7 +261,7 @@ def frontal_events(
     Args:
         depth: (T, 2, K) the pose model's relative depth of [left, right] x K foot points, body
             heights (larger: further from the camera); NaN where missing.
-        image: (T, 2, K, 2) the same points' image positions, body heights.
+        points: (T, 2, K, 2) the same points' image positions, body heights.
         t_s, frame_index: (T,) frame times (s) and video frame numbers.
         travel: (T,) +1/-1 travel sign along image y (+1: toward the camera), only to name the
             feet where their image positions cannot tell.
@@ -279,7 +285,7 @@ def frontal_events(
             continue
         # Receding (travel -1) makes the swinging foot's depth grow: rising is the left foot.
         fallback = np.array([-travel[a + m.start] for m in moves], dtype=float)
-        feet = name_feet(moves, image[a:b], fps, opts, fallback)
+        feet = name_feet(moves, points[a:b], fps, opts, fallback)
         times = swing_times(d, t_s[a:b], moves, fps, opts, bridged[a:b])
         for foot, (lift, contact) in zip(feet, times, strict=True):
             if np.isfinite(contact):
@@ -299,7 +305,7 @@ def detect_separation(tracks: FootTracks, options: EventOptions) -> list[Event]:
     bh = tracks.body_height_px
     return frontal_events(
         tracks.depth / bh,
-        tracks.feet[:, :, :2] / bh,
+        tracks.feet[:, :, [HEEL, TOE]] / bh,
         tracks.t_s,
         tracks.frame_index,
         filled_travel(tracks.travel),

@@ -14,13 +14,14 @@ from vision.gait.body import velocity
 from vision.gait.events.common import by_time, event_at_row
 from vision.gait.events.options import EventOptions
 from vision.gait.foot_tracks import FootTracks
+from vision.landmarks import HEEL, TOE
 from vision.result import FEET, Event
 from vision.timeseries import close_short_runs, frame_rate, true_runs
 
 
 def foot_speed_bh_s(tracks: FootTracks) -> np.ndarray:
     """(T, 2) speed of each foot's stillest point (heel or toe), body heights per second."""
-    v = velocity(tracks.feet[:, :, :2], tracks.t_s)  # heel and toe only
+    v = velocity(tracks.feet[:, :, [HEEL, TOE]], tracks.t_s)
     speed = np.linalg.norm(v, axis=-1) / tracks.body_height_px
     return np.nanmin(np.where(np.isfinite(speed), speed, np.inf), axis=-1)
 
@@ -39,7 +40,7 @@ def stance_mask(tracks: FootTracks, options: EventOptions) -> np.ndarray:
         still[:, f] = close_short_runs(still[:, f], value=True, max_len=options.min_stance_s / dt)
         if options.footprint_radius_bh is not None:
             still[:, f] = _grow_to_footprint(
-                tracks.feet[:, f, :2],
+                tracks.feet[:, f, [HEEL, TOE]],
                 still[:, f],
                 options.footprint_radius_bh * tracks.body_height_px,
             )
@@ -81,7 +82,7 @@ def detect_stationarity(tracks: FootTracks, options: EventOptions) -> list[Event
     (a foot entering the picture or leaving it gives no event).
     """
     still = stance_mask(tracks, options)
-    valid = np.isfinite(tracks.feet[:, :, :2]).all(axis=(2, 3))
+    valid = np.isfinite(tracks.feet[:, :, [HEEL, TOE]]).all(axis=(2, 3))
     dt = 1.0 / frame_rate(tracks.t_s)
     min_swing = max(int(round(options.min_swing_s / dt)), 1)
     min_stance = max(int(round(options.min_stance_s / dt)), 1)
