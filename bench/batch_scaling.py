@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from service.batch import BatchOptions, run_batch
-from service.batch_inputs import folder_items
+from service.batch.inputs import folder_items
+from service.batch.scoring import BatchOptions, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 CANDIDATES = [

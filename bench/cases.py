@@ -207,7 +207,7 @@ def seen_whole(seq: PoseSequence, event: Event, after_s: float = 0.1) -> bool:
     rows = (seq.t_s >= event.t_s) & (seq.t_s <= event.t_s + after_s)
     from vision import landmarks as lm
 
-    feet = seq.image[rows][:, [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE], :2]
+    feet = seq.xy[rows][:, [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE]]
     inside = (feet >= 0).all(axis=-1) & (feet < (seq.width, seq.height)).all(axis=-1)
     return bool(rows.any() and inside.all())
 

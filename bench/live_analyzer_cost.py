@@ -36,8 +36,15 @@ def frames() -> tuple[tuple[int, int], list[tuple[float, list[PersonPose]]]]:
     for i in range(len(seq)):
         people = []
         if seq.has_pose[i]:
-            image = np.column_stack([seq.image[i], seq.visibility[i], np.ones(33, np.float32)])
-            people = [PersonPose(image=image, world=seq.world[i])]
+            people = [
+                PersonPose(
+                    xy=seq.xy[i],
+                    z=seq.z[i],
+                    visibility=seq.visibility[i],
+                    presence=np.ones(33, np.float32),
+                    world=seq.world[i],
+                )
+            ]
         out.append((float(seq.t_s[i]), people))
     return (seq.width, seq.height), out
 

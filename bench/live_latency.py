@@ -36,7 +36,7 @@ DEFAULT_CLIP = REPO.parent / "shared" / "videos" / "backward_walk_side_demo4.mp4
 TARGET_P95_MS = 50.0
 TARGET_FPS = 15.0
 CAMERA_FPS = 30.0
-MAX_IN_FLIGHT = 1  # as service/web/live.js
+MAX_IN_FLIGHT = 1  # as service/web/static/live.js
 
 SERVER = """
 import uvicorn

@@ -50,7 +50,7 @@ def resting_point_height(
             best = min(
                 (float(d.min()), float(HEIGHTS_M[d.argmin()]))
                 for d in (
-                    np.linalg.norm(px - seq.image[i, IDX[f"{s}_{part}"], :2], axis=1)
+                    np.linalg.norm(px - seq.xy[i, IDX[f"{s}_{part}"]], axis=1)
                     for s in ("left", "right")
                 )
             )
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = seq.has_pose.copy()
         ok[0] = False
         fi = seq.frame_index[ok]
-        pred, true = seq.image[ok, :, :2], np.asarray(doc["image_joints_px"])[fi]
+        pred, true = seq.xy[ok], np.asarray(doc["image_joints_px"])[fi]
         line = [f"{video.stem:20s} {doc['view']:8s} pose {seq.coverage:6.1%}"]
         swaps = None
         for part in ("hip", "knee", "ankle", "heel"):

@@ -58,8 +58,8 @@ def check_inputs(dest: Path) -> Path:
     """
     import cv2
 
-    from vision import blazepose as bp
     from vision.pose import MediaPipePoseEstimator, PoseOptions
+    from vision.pose import blazepose as bp
     from vision.video import iter_frames, probe
 
     detector, landmarks = [], []

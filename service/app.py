@@ -7,12 +7,10 @@ lifespan, so ``TestClient(app)`` used as a context manager runs jobs too.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,25 +20,25 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from service import migrations, uploads
-from service.api import analyses, audit, health, patients
+from service import migrations
+from service.api import analyses, audit, batches, health, live, patients, uploads, visit_changes
 from service.api.docs import mount_docs
 from service.api.schemas import problem_responses
-from service.deps import AppState, JobDispatcher
-from service.http_extras import install_http_extras
-from service.local_pool import LocalWorkerPool
-from service.security_headers import SecurityHeaders
-from service.settings import Settings
-from service.store import make_engine, session_factory
+from service.core.deps import AppState, JobDispatcher
+from service.core.http_extras import install_http_extras
+from service.core.security_headers import SecurityHeaders
+from service.core.settings import Settings
+from service.core.store import make_engine, session_factory
+from service.jobs.local_pool import LocalWorkerPool
+from service.web import STATIC_DIR
 from vision import __version__
 
 log = logging.getLogger(__name__)
-WEB_DIR = Path(__file__).resolve().parent / "web"
 
 
 def _dispatcher(settings: Settings, state_sessions) -> JobDispatcher:  # noqa: ANN001
     if settings.broker_url:
-        from service.celery_app import CeleryDispatcher
+        from service.jobs.celery_app import CeleryDispatcher
 
         return CeleryDispatcher(settings)
     return LocalWorkerPool(settings, state_sessions, settings.local_workers)
@@ -121,23 +119,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analyses.router)
     app.include_router(patients.router)
     app.include_router(audit.router)
-    for optional in ("service.api.batches", "service.api.live", "service.api.visit_changes"):
-        try:
-            module = importlib.import_module(optional)
-        except ModuleNotFoundError as exc:
-            if exc.name != optional:
-                raise
-            continue
-        app.include_router(module.router)
+    app.include_router(batches.router)
+    app.include_router(live.router)
+    app.include_router(visit_changes.router)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
-        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
     @app.get("/clinic", include_in_schema=False)
     def clinic() -> FileResponse:
-        return FileResponse(WEB_DIR / "clinic.html", media_type="text/html")
+        return FileResponse(STATIC_DIR / "clinic.html", media_type="text/html")
 
-    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_http_extras(app)
     return app

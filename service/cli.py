@@ -28,13 +28,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     wanted = [argv[0]] if argv and argv[0] in COMMAND_MODULES else COMMAND_MODULES
     for name in wanted:
-        try:
-            module = importlib.import_module(f"service.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"service.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"service.commands.{name}").register(sub)
     for command in sub.choices.values():
         if not command.get_default("native_logs"):
             continue  # runs no pose model: nothing to show

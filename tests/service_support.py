@@ -44,11 +44,6 @@ def shared_clip(name: str) -> Path:
     return path
 
 
-def need_pipeline() -> None:
-    """The full analysis needs the gait analysis module; say so when it is not installed."""
-    pytest.importorskip("vision.analysis", reason="vision.analysis (gait analysis) not installed")
-
-
 def postgres_schema_url() -> Iterator[str]:
     """A PostgreSQL URL whose tables live in a fresh schema, dropped afterwards."""
     import sqlalchemy as sa

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from service_support import serve
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from service.batch import BatchOptions, batch_key, content_sha256, run_batch, settings_of
-from service.batch_inputs import BatchInputError, folder_items, manifest_items, recording_id
+from service.batch.inputs import BatchInputError, folder_items, manifest_items, recording_id
+from service.batch.scoring import BatchOptions, batch_key, content_sha256, run_batch, settings_of
 from service.cli import main
 
 
@@ -169,7 +169,7 @@ def test_pinned_workers_each_get_a_core_of_their_own():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from service.batch import _worker_init
+    from service.batch.scoring import _worker_init
 
     cores = sorted(os.sched_getaffinity(0))
     if len(cores) < 2:

@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from service_support import REPO, celery_queue, cli_process, kill_group, need_pipeline
+from service_support import REPO, celery_queue, cli_process, kill_group
 
 from service import migrations
 from service.cli import main
-from service.settings import Settings
-from service.store import Analysis, make_engine, session_factory
+from service.core.settings import Settings
+from service.core.store import Analysis, make_engine, session_factory
 
 MAX_FRAMES = 45  # 1.5 s of each 30 fps clip: enough for a result document, cheap in pose time
 
@@ -38,7 +38,6 @@ def test_celery_engine_needs_a_broker(tmp_path: Path, monkeypatch, capsys) -> No
 @pytest.fixture
 def workers(tmp_path: Path):
     """Two ``retrogait worker`` processes on a Redis database and queue of their own."""
-    need_pipeline()
     with celery_queue(tmp_path, "retrogait-batch-test") as (_, _, env):
         # Migrate once up front: processes starting together on a fresh database would race.
         settings = Settings(data_dir=tmp_path / "data", _env_file=None)

@@ -14,7 +14,6 @@ pytestmark = pytest.mark.slow
 
 
 def test_batch_over_real_clips_scores_all_and_resumes(shared_videos, tmp_path, capsys):
-    pytest.importorskip("vision.analysis", reason="the gait analysis is not in this checkout")
     src = tmp_path / "clips"
     src.mkdir()
     clips = sorted(p for p in shared_videos.iterdir() if p.suffix in (".mp4", ".avi"))

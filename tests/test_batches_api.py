@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_support import need_pipeline, wait_for, write_test_video
+from service_support import wait_for, write_test_video
 
-from service import accounts
 from service.app import create_app
-from service.settings import Settings
+from service.core import accounts
+from service.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -123,7 +123,6 @@ def test_other_organisations_batch_is_not_found(client, tmp_path) -> None:
 
 @pytest.mark.slow
 def test_batch_of_two_sample_clips_runs_to_done(tmp_path) -> None:
-    need_pipeline()
     clips = sorted((REPO / "sample_videos").glob("*.mp4"))[:2]
     if len(clips) < 2:
         pytest.skip("sample_videos/ has fewer than two clips")

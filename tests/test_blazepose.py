@@ -1,4 +1,4 @@
-"""BlazePose pre- and post-processing (vision.blazepose): pure functions on made-up arrays."""
+"""BlazePose pre- and post-processing (vision.pose.blazepose): pure functions on made-up arrays."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from vision import blazepose as bp
+from vision.pose import blazepose as bp
 
 
 def test_anchors_cover_the_three_feature_maps_in_output_order() -> None:

@@ -38,7 +38,6 @@ from service_support import (
     celery_queue,
     cli_process,
     kill_group,
-    need_pipeline,
     postgres_schema_url,
 )
 
@@ -51,7 +50,6 @@ RERUN_BOUND_S = 180.0
 
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    need_pipeline()
     return synthetic_walk(tmp_path_factory.mktemp("drill") / "walk.mp4")
 
 

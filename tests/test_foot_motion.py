@@ -156,9 +156,9 @@ def test_brief_label_swaps_from_the_front_or_back_are_undone():
     n = 60
     left_x, right_x = np.full(n, 300.0), np.full(n, 330.0)
     left_x[20:24], right_x[20:24] = 330.0, 300.0
-    image = _walk_seen_from_behind(left_x, right_x)
+    xy = _walk_seen_from_behind(left_x, right_x)
     motion = np.column_stack([np.linspace(0, 0.5, n), np.zeros(n)])
-    out = by_picture_side(motion, image, FPS)
+    out = by_picture_side(motion, xy, FPS)
     assert np.array_equal(out[20:24], motion[20:24][:, ::-1])
     assert np.array_equal(
         np.delete(out, np.s_[20:24], axis=0), np.delete(motion, np.s_[20:24], axis=0)

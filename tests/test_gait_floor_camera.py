@@ -106,7 +106,7 @@ def test_step_length_through_a_homography_with_raised_heel_points(view):
     feet = [IDX[f"{s['foot']}_heel"] for s in truth.steps[1:-1]]
     ends = [(rows[0], feet[0]), (rows[-1], feet[-1])]
     true_d = np.linalg.norm(np.subtract(*[truth.joints[r, k, :2] for r, k in ends]))
-    px = np.array([seq.image[r, k, :2] for r, k in ends])
+    px = np.array([seq.xy[r, k] for r, k in ends])
     for scale, lo, hi in ((corrected, -0.01, 0.01), (plain, 0.03, 1.0)):
         d = np.linalg.norm(np.subtract(*scale.floor_m(px)))
         assert lo < d - true_d < hi

@@ -66,7 +66,7 @@ def test_the_walker_is_followed_wherever_in_view_and_the_reflection_never(clip):
     assert seq.has_pose[in_view].mean() > 0.8
     # Out of view, what is followed is the walker half behind the picture's edge, never the
     # reflection in the cabinet at the middle of the picture (seen alone while they are out).
-    hips_x = seq.image[~in_view & seq.has_pose][:, 23:25, 0].mean(axis=1) / size[0]
+    hips_x = seq.xy[~in_view & seq.has_pose][:, 23:25, 0].mean(axis=1) / size[0]
     assert np.all((hips_x < 0.25) | (hips_x > 0.75))
 
 

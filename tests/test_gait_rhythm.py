@@ -83,14 +83,14 @@ def _scrambled_feet_depth(seq, seed: int = 0):
     """The walk with the feet's depth replaced by a wandering guess (the pose model's depth of
     the feet seen from behind follows the truth with a correlation of only about 0.4)."""
     rng = np.random.default_rng(seed)
-    image = seq.image.copy()
+    out = replace(seq, image=seq.image.copy())
     feet = [lm.L_HEEL, lm.L_TOE, lm.R_HEEL, lm.R_TOE, lm.L_ANKLE, lm.R_ANKLE]
-    scale = float(np.nanstd(image[:, feet, 2]))
+    scale = float(np.nanstd(out.z[:, feet]))
     kernel = np.hanning(9) / np.hanning(9).sum()
     for j in feet:
-        wander = np.convolve(rng.normal(0, 3 * scale, len(image)), kernel, mode="same")
-        image[:, j, 2] = image[:, j, 2] + wander
-    return replace(seq, image=image)
+        wander = np.convolve(rng.normal(0, 3 * scale, len(out)), kernel, mode="same")
+        out.z[:, j] = out.z[:, j] + wander
+    return out
 
 
 @pytest.mark.parametrize("view", ["front", "back"])

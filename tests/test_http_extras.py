@@ -9,7 +9,7 @@ import pytest
 from service_support import serve
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,6 @@ def test_favicon_is_an_svg_every_page_links(server: str) -> None:
     icon = httpx.get(server + "/favicon.ico")
     assert icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.content.startswith(b"<svg")
-    web = Path(__file__).resolve().parents[1] / "service" / "web"
+    web = Path(__file__).resolve().parents[1] / "service" / "web" / "static"
     for page in ("index.html", "clinic.html", "live.html"):
         assert '<link rel="icon" href="/favicon.ico"' in (web / page).read_text(), page

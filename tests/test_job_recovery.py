@@ -13,9 +13,10 @@ import pytest
 import test_store
 from sqlalchemy.orm import sessionmaker
 
-from service import accounts, job_recovery
-from service.processes import process_scope
-from service.store import Analysis, utcnow
+from service.core import accounts
+from service.core.store import Analysis, utcnow
+from service.jobs import recovery
+from service.jobs.processes import process_scope
 
 # The store tests' fixtures: every test here runs on SQLite and on PostgreSQL.
 settings = test_store.settings
@@ -68,7 +69,7 @@ def test_jobs_of_ended_local_workers_are_requeued_at_once(sessions: sessionmaker
     gone = _job(sessions, "running", f"celery:{here}:{_ended_pid()}:aaaa")
     alive = _job(sessions, "running", f"local:{here}:{os.getpid()}:bbbb")
     elsewhere = _job(sessions, "running", f"celery:other-host+1:{_ended_pid()}:cccc")
-    assert job_recovery.requeue_orphans(sessions) == [gone]
+    assert recovery.requeue_orphans(sessions) == [gone]
     assert _status(sessions, gone) == ("queued", None, 0.0)
     assert _status(sessions, alive)[0] == _status(sessions, elsewhere)[0] == "running"
 
@@ -76,7 +77,7 @@ def test_jobs_of_ended_local_workers_are_requeued_at_once(sessions: sessionmaker
 def test_expired_leases_are_requeued_and_fresh_ones_kept(sessions: sessionmaker) -> None:
     stale = _job(sessions, "running", "celery:other-host+1:42:dddd", heartbeat_age_s=LEASE_S + 1)
     fresh = _job(sessions, "running", "celery:other-host+1:43:eeee", heartbeat_age_s=1.0)
-    assert job_recovery.requeue_expired(sessions, LEASE_S) == [stale]
+    assert recovery.requeue_expired(sessions, LEASE_S) == [stale]
     assert _status(sessions, stale) == ("queued", None, 0.0)
     assert _status(sessions, fresh)[0] == "running"
 
@@ -92,9 +93,9 @@ def test_watchdog_sends_what_the_broker_never_got(sessions: sessionmaker) -> Non
         if not broker_up:
             raise ConnectionError("broker unreachable")
         sent.append(job)
-        job_recovery.mark_enqueued(sessions, job)
+        recovery.mark_enqueued(sessions, job)
 
-    watchdog = job_recovery.Watchdog(sessions, send, LEASE_S, interval_s=1.0)
+    watchdog = recovery.Watchdog(sessions, send, LEASE_S, interval_s=1.0)
     with pytest.raises(ConnectionError):
         watchdog.sweep()
     assert _status(sessions, expired)[0] == "queued"  # requeued even while the broker is away

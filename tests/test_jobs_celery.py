@@ -13,7 +13,6 @@ from service_support import (
     celery_queue,
     cli_process,
     kill_group,
-    need_pipeline,
     shared_clip,
     wait_for,
 )
@@ -21,8 +20,8 @@ from sqlalchemy import select
 from test_jobs_local import BACKWARD_CLIP, assert_backward_walk_result, poll
 
 from service.app import create_app
-from service.settings import Settings
-from service.store import Analysis, Artefact
+from service.core.settings import Settings
+from service.core.store import Analysis, Artefact
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +29,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def scaleout(tmp_path: Path):
     """Settings shared by the API (in this process) and the workers (child processes)."""
-    need_pipeline()
     with celery_queue(tmp_path, "retrogait-test") as (url, queue, env):
         env |= {"RETROGAIT_JOB_LEASE_S": "4", "RETROGAIT_CELERY_VISIBILITY_TIMEOUT_S": "6"}
         settings = Settings(

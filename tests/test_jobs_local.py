@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from service_support import cli_process, free_port, kill_group, need_pipeline, shared_clip, wait_for
+from service_support import cli_process, free_port, kill_group, shared_clip, wait_for
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 BACKWARD_CLIP = "backward_walk_side_demo4.mp4"
 # From the clip's manifest: walks backward from about frame 190 to 345 at 30 fps.
@@ -45,7 +45,6 @@ def poll(get, analysis_id: str, timeout_s: float) -> dict:
 
 @pytest.mark.slow
 def test_local_pool_analyses_a_backward_walk(tmp_path: Path) -> None:
-    need_pipeline()
     clip = shared_clip(BACKWARD_CLIP)
     settings = Settings(data_dir=tmp_path / "data", local_workers=1, _env_file=None)
     with TestClient(create_app(settings)) as c:
@@ -70,7 +69,6 @@ def test_local_pool_analyses_a_backward_walk(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_restarted_server_completes_the_interrupted_job(tmp_path: Path) -> None:
-    need_pipeline()
     clip = shared_clip(BACKWARD_CLIP)
     port = free_port()
     env = {

@@ -34,8 +34,15 @@ def synthetic(
 def person(seq: PoseSequence, i: int) -> list[PersonPose]:
     if not seq.has_pose[i]:
         return []
-    image = np.column_stack([seq.image[i], seq.visibility[i], np.ones(33, np.float32)])
-    return [PersonPose(image=image, world=seq.world[i])]
+    return [
+        PersonPose(
+            xy=seq.xy[i],
+            z=seq.z[i],
+            visibility=seq.visibility[i],
+            presence=np.ones(33, np.float32),
+            world=seq.world[i],
+        )
+    ]
 
 
 Played = tuple[LiveAnalyzer, list[LiveUpdate]]
@@ -295,7 +302,7 @@ def test_recording_resamples_onto_a_uniform_grid() -> None:
     # Interpolated landmarks lie close to the true ones (motion between frames is small).
     rows = np.flatnonzero(out.has_pose)
     src = np.searchsorted(seq.t_s - seq.t_s[kept[0]], out.t_s[rows] - 1e-9)
-    err = np.nanmax(np.abs(out.image[rows, :, :2] - seq.image[src, :, :2]))
+    err = np.nanmax(np.abs(out.xy[rows] - seq.xy[src]))
     assert out.coverage > 0.9 and err < 6.0, err
     with pytest.raises(RecordingTooShortError):
         LiveRecording(640, 360).to_sequence()
@@ -316,7 +323,6 @@ def test_real_backward_walk_clip() -> None:
     clip = VIDEOS / "backward_walk_side_demo4.mp4"
     if not clip.exists():
         pytest.skip(f"real test clips not available ({VIDEOS})")
-    pytest.importorskip("mediapipe")
     import cv2
 
     from vision.pose import MediaPipePoseEstimator, PoseOptions

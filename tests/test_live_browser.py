@@ -42,7 +42,7 @@ def write_y4m(video: Path, out: Path, size: tuple[int, int] = (640, 360)) -> Pat
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app (SQLite in a temporary folder) served by uvicorn on a free loopback port."""
     from service.app import create_app
-    from service.settings import Settings
+    from service.core.settings import Settings
 
     data = tmp_path_factory.mktemp("data")
     with serve(create_app(Settings(data_dir=data, local_workers=0))) as url:

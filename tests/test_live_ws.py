@@ -176,9 +176,9 @@ def saved_session(client: TestClient, key: str, frames: list, patient_id: str) -
 def test_api_key_rules_and_saving_to_a_patient(tmp_path: Path, jpegs: list) -> None:
     """With the real app: keys are enforced on the socket as on HTTP, and a finished session can
     be saved as an analysis of a patient."""
-    from service.accounts import create_key
     from service.app import create_app
-    from service.settings import Settings
+    from service.core.accounts import create_key
+    from service.core.settings import Settings
 
     app = create_app(Settings(data_dir=tmp_path, local_workers=0))
     with TestClient(app) as client:

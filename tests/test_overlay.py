@@ -110,9 +110,9 @@ def walking_figure(n: int, fps: float, no_pose: set[int], frame_offset: int = 0)
     seq.frame_index = np.arange(n) + frame_offset
     for row in range(n):
         if row not in no_pose:
-            seq.image[row, :, :2] = figure_xy(100 + 4 * row)
-            seq.image[row, :, 2] = 0.0
-            seq.visibility[row] = np.isfinite(seq.image[row, :, 0])
+            seq.xy[row] = figure_xy(100 + 4 * row)
+            seq.z[row] = 0.0
+            seq.visibility[row] = np.isfinite(seq.xy[row, :, 0])
     return seq
 
 
@@ -242,7 +242,7 @@ def test_overlay_of_a_real_clip_follows_its_pose(shared_videos: Path, tmp_path: 
         orange = orange_px(frame.rgb)
         assert orange.any() == bool(seq.has_pose[row]), f"frame {frame.index}"
         if min(seq.visibility[row, knee], seq.visibility[row, ankle]) >= 0.5:
-            x, y = np.round((seq.image[row, knee, :2] + seq.image[row, ankle, :2]) / 2 * scale)
+            x, y = np.round((seq.xy[row, knee] + seq.xy[row, ankle]) / 2 * scale)
             x, y = int(x), int(y)
             assert orange[y - 2 : y + 3, x - 2 : x + 3].any(), f"shin not drawn, {frame.index}"
             checked += 1

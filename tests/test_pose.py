@@ -40,8 +40,8 @@ def test_subject_landmarks_cover_the_backward_walk_clip(shared_videos: Path) -> 
     # MANIFEST: she walks in at about frame 25 and leaves after about 345; fully in view between.
     in_view = (seq.frame_index >= 35) & (seq.frame_index <= 335)
     assert seq.has_pose[in_view].mean() >= 0.95
-    pose = seq.image[seq.has_pose]
-    assert np.all((pose[:, :, 0] > -0.2 * seq.width) & (pose[:, :, 0] < 1.2 * seq.width))
+    x = seq.xy[seq.has_pose][:, :, 0]
+    assert np.all((x > -0.2 * seq.width) & (x < 1.2 * seq.width))
     assert seq.world[seq.has_pose].std() < 1.0  # metres, hip-centred
     assert seq.meta["backend"] == "mediapipe-tasks"
 
@@ -63,7 +63,7 @@ def test_subject_is_the_walking_woman_not_the_man_on_the_box(shared_videos: Path
 
     visible = [i for i, f in enumerate(frames[:195]) if any(is_woman(p) for p in f.people)]
     assert len(visible) > 100
-    subject_hips_y = seq.image[visible][:, [23, 24], 1].mean(axis=1)
+    subject_hips_y = seq.xy[visible][:, [23, 24], 1].mean(axis=1)
     is_subject_woman = np.nan_to_num(subject_hips_y, nan=0.0) > 0.55 * height
     assert is_subject_woman.mean() >= 0.90
     assert len(seq.meta["others_seen"]) >= 1

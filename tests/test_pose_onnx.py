@@ -11,13 +11,8 @@ import pytest
 
 from service.cli import main as cli_main
 from vision.pose import PoseOptions, create_estimator
-from vision.pose_onnx import (
-    DETECTOR_MODEL_NAME,
-    LANDMARKS_MODEL_NAME,
-    OnnxOptions,
-    OnnxPoseEstimator,
-    onnx_model_paths,
-)
+from vision.pose.models import DETECTOR_MODEL_NAME, LANDMARKS_MODEL_NAME, onnx_model_paths
+from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
 from vision.sequence import PoseSequence
 from vision.video import iter_frames
 

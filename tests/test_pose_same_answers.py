@@ -24,7 +24,7 @@ import pytest
 
 from vision.pipeline import ExtractOptions, extract_pose
 from vision.pose import MediaPipePoseEstimator, PoseOptions
-from vision.pose_onnx import OnnxOptions, OnnxPoseEstimator
+from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
 from vision.sequence import PoseSequence
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
@@ -69,7 +69,7 @@ def _gaps(clip: Path, detect_interval_s: float) -> np.ndarray:
     onnx = _subject(clip, OnnxPoseEstimator(PoseOptions(), onnx_options))
     both = tasks.has_pose & onnx.has_pose
     assert both.sum() >= 0.8 * max(tasks.has_pose.sum(), onnx.has_pose.sum())
-    return np.linalg.norm(tasks.image[both][:, :, :2] - onnx.image[both][:, :, :2], axis=-1)
+    return np.linalg.norm(tasks.xy[both] - onnx.xy[both], axis=-1)
 
 
 def assert_same_landmarks(clip: Path) -> None:

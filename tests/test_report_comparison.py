@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from service.commands.summary import summary_text
-from service.report_comparison import NORMS_TITLE, comparison_view
-from service.report_model import TEST_NOT_REQUESTED
-from service.reports import render_html, render_pdf
+from service.reports.comparison import NORMS_TITLE, comparison_view
+from service.reports.model import TEST_NOT_REQUESTED
+from service.reports.render import render_html, render_pdf
 from tests.report_docs import visit_document
 from vision.gait.comparison import FORWARD_NORMS, REASONS
 from vision.result import Comparison, MeanSdCv, WalkMetrics, WalkRatios
@@ -117,7 +117,7 @@ def test_cli_summary_prints_both_walks_and_ratios():
 
 
 def test_same_date_recordings_are_one_point_and_no_trend():
-    from service.report_model import build_report
+    from service.reports.model import build_report
 
     one_day = [visit_document("2025-01-10", 0.42, None), visit_document("2025-01-10", 0.46, None)]
     assert build_report(one_day).trends == []

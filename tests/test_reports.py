@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from service.report_model import NOT_MEASURED, SCREENING_STATEMENT, build_report
-from service.report_plots import step_length_png, trend_png, trunk_angle_png
-from service.reports import ReportError, frame_png, render_html, render_pdf
+from service.reports.metrics import NOT_MEASURED
+from service.reports.model import SCREENING_STATEMENT, build_report
+from service.reports.plots import step_length_png, trend_png, trunk_angle_png
+from service.reports.render import ReportError, frame_png, render_html, render_pdf
 from tests.report_docs import three_visits, visit_document
 from vision.result import AnalysisResult, PoseSummary, VideoSummary
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.reports import render_html
+from service.reports.render import render_html
 from tests.report_docs import three_visits, visit_document
 
 pytestmark = pytest.mark.browser

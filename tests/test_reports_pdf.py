@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from service.report_model import SCREENING_STATEMENT
-from service.reports import render_pdf
+from service.reports.model import SCREENING_STATEMENT
+from service.reports.render import render_pdf
 from tests.report_docs import three_visits
 
 

@@ -11,9 +11,9 @@ import pytest
 from service_support import serve
 
 from service.app import create_app
-from service.reports import render_html
-from service.security_headers import CONTENT_SECURITY_POLICY
-from service.settings import Settings
+from service.core.security_headers import CONTENT_SECURITY_POLICY
+from service.core.settings import Settings
+from service.reports.render import render_html
 from tests.report_docs import three_visits
 
 pytestmark = pytest.mark.browser

@@ -9,9 +9,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from service_support import write_test_video
 
-from service import accounts
 from service.app import create_app
-from service.settings import Settings
+from service.core import accounts
+from service.core.settings import Settings
 
 
 def _settings(tmp_path: Path, **extra: object) -> Settings:

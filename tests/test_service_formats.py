@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from service_support import write_test_video
 
-from service import uploads
+from service.api import uploads
 from service.app import create_app
-from service.processes import process_scope
-from service.settings import Settings
+from service.core.settings import Settings
+from service.jobs.processes import process_scope
 
 
 @pytest.fixture

@@ -7,15 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from service_support import write_test_video
 
-from service import accounts
 from service.app import create_app
-from service.settings import Settings
+from service.core import accounts
+from service.core.settings import Settings
 
-schemathesis = pytest.importorskip("schemathesis")
 SCHEMATHESIS_CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 

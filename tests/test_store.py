@@ -13,9 +13,11 @@ from service_support import postgres_schema_url
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service import accounts, jobs, migrations
-from service.settings import Settings
-from service.store import Analysis, Artefact, Base, Patient, make_engine, session_factory
+from service import migrations
+from service.core import accounts
+from service.core.settings import Settings
+from service.core.store import Analysis, Artefact, Base, Patient, make_engine, session_factory
+from service.jobs import runner
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -58,27 +60,27 @@ def test_migrations_match_models_and_downgrade(settings: Settings, sessions) -> 
 
 def test_one_claim_wins_and_only_the_holder_writes(sessions) -> None:
     job = _org_and_job(sessions)
-    assert jobs.claim(sessions, job, "w1", lease_s=60)
-    assert not jobs.claim(sessions, job, "w2", lease_s=60)  # lease is live
-    assert not jobs.finish(sessions, job, "w2", status="done", result={"x": 2})
-    assert jobs.finish(sessions, job, "w1", status="done", result={"x": 1}, progress=1.0)
-    assert not jobs.finish(sessions, job, "w1", status="done", result={"x": 3})  # once only
+    assert runner.claim(sessions, job, "w1", lease_s=60)
+    assert not runner.claim(sessions, job, "w2", lease_s=60)  # lease is live
+    assert not runner.finish(sessions, job, "w2", status="done", result={"x": 2})
+    assert runner.finish(sessions, job, "w1", status="done", result={"x": 1}, progress=1.0)
+    assert not runner.finish(sessions, job, "w1", status="done", result={"x": 3})  # once only
     with sessions() as s:
         a = s.get(Analysis, job)
         assert (a.status, a.result, a.attempts) == ("done", {"x": 1}, 1)
-    assert not jobs.claim(sessions, job, "w3", lease_s=0.001)  # done jobs are never re-run
+    assert not runner.claim(sessions, job, "w3", lease_s=0.001)  # done jobs are never re-run
 
 
 def test_expired_lease_is_taken_over_and_the_old_worker_locked_out(sessions) -> None:
     job = _org_and_job(sessions)
-    assert jobs.claim(sessions, job, "dead", lease_s=0.2)
+    assert runner.claim(sessions, job, "dead", lease_s=0.2)
     time.sleep(0.4)
-    assert jobs.claimable_ids(sessions, lease_s=0.2) == [job]
-    assert jobs.claim(sessions, job, "alive", lease_s=0.2)
-    assert not jobs.renew(sessions, job, "dead", 0.5)  # the old worker learns it lost the job
-    assert jobs.renew(sessions, job, "alive", 0.5)
-    assert not jobs.finish(sessions, job, "dead", status="done", result={})
-    jobs.release(sessions, job, "alive")
+    assert runner.claimable_ids(sessions, lease_s=0.2) == [job]
+    assert runner.claim(sessions, job, "alive", lease_s=0.2)
+    assert not runner.renew(sessions, job, "dead", 0.5)  # the old worker learns it lost the job
+    assert runner.renew(sessions, job, "alive", 0.5)
+    assert not runner.finish(sessions, job, "dead", status="done", result={})
+    runner.release(sessions, job, "alive")
     with sessions() as s:
         a = s.get(Analysis, job)
         assert (a.status, a.worker_id, a.attempts) == ("queued", None, 2)
@@ -122,7 +124,7 @@ def test_a_queued_job_owns_a_copy_of_its_video_and_a_failed_copy_leaves_nothing(
 ) -> None:
     from datetime import date
 
-    from service.store import analysis_dir, artefact_path, queue_analysis
+    from service.core.store import analysis_dir, artefact_path, queue_analysis
 
     src = tmp_path / "walk 1.MP4"
     src.write_bytes(b"\x00" * 1234)
@@ -211,7 +213,7 @@ def test_audit_log_is_append_only(sessions) -> None:
     from sqlalchemy import delete, update
     from sqlalchemy.exc import DatabaseError
 
-    from service.store import AuditEntry
+    from service.core.store import AuditEntry
 
     with sessions.begin() as s:
         org = accounts.get_or_create_org(s, "clinic")

@@ -220,7 +220,7 @@ def test_landmark_sequence_exact_and_noisy() -> None:
     exact = landmark_sequence(truth, cam, LandmarkNoise.none())
     assert exact.image.shape == (len(truth.t_s), 33, 3) and exact.coverage == 1.0
     px, _ = cam.project(truth.joints)
-    assert np.allclose(exact.image[..., :2], px, atol=1e-3)
+    assert np.allclose(exact.xy, px, atol=1e-3)
     assert np.allclose(exact.t_s, truth.t_s)
     mid = 0.5 * (exact.world[:, IDX["left_hip"]] + exact.world[:, IDX["right_hip"]])
     assert np.abs(mid).max() < 1e-5  # hip-centred
@@ -231,11 +231,10 @@ def test_landmark_sequence_exact_and_noisy() -> None:
     noisy = landmark_sequence(truth, cam, LandmarkNoise(), seed=4)
     height_px = noisy.meta["truth"]["body_height_px_mean"]
     resid = (
-        noisy.image[:, [IDX["left_hip"], IDX["nose"]], :2]
-        - exact.image[:, [IDX["left_hip"], IDX["nose"]], :2]
+        noisy.xy[:, [IDX["left_hip"], IDX["nose"]]] - exact.xy[:, [IDX["left_hip"], IDX["nose"]]]
     )
     assert np.std(resid) / height_px == pytest.approx(0.007, rel=0.2)
-    foot_shift = noisy.image[:, IDX["left_heel"], 1] - exact.image[:, IDX["left_heel"], 1]
+    foot_shift = noisy.xy[:, IDX["left_heel"], 1] - exact.xy[:, IDX["left_heel"], 1]
     offsets = LandmarkNoise()
     assert -np.mean(foot_shift) / height_px == pytest.approx(offsets.foot_offset_fraction, rel=0.1)
     # Seen from the front the heel hides behind the foot and is placed higher; the toe is not.
@@ -245,7 +244,7 @@ def test_landmark_sequence_exact_and_noisy() -> None:
     hpx_f = no_f.meta["truth"]["body_height_px_mean"]
     heel = offsets.foot_offset_fraction + offsets.frontal_heel_offset_fraction
     for name, lift in (("left_heel", heel), ("left_foot_index", offsets.foot_offset_fraction)):
-        up = ex_f.image[:, IDX[name], 1] - no_f.image[:, IDX[name], 1]
+        up = ex_f.xy[:, IDX[name], 1] - no_f.xy[:, IDX[name], 1]
         assert np.median(up) / hpx_f == pytest.approx(lift, rel=0.1)
 
     bp = landmark_sequence(truth, cam, LandmarkNoise.blazepose_like(), seed=5)

@@ -17,13 +17,21 @@ def _person(
 ) -> PersonPose:
     """A standing figure whose hip centre is at (x, y) pixels and that is ``height`` tall, with
     trunk colours ``looks`` (a histogram; None: not measured)."""
-    img = np.zeros((33, 5), np.float32)
-    img[:, 0], img[:, 1], img[:, 3], img[:, 4] = x, y, 0.9, 0.9
-    img[NOSE, 1] = y - 0.45 * height
-    img[[L_SHOULDER, R_SHOULDER], 1] = y - 0.3 * height
-    img[[L_HIP, R_HIP], 1] = y
-    img[[L_ANKLE, R_ANKLE], 1] = y + 0.45 * height
-    return PersonPose(image=img, world=np.zeros((33, 3), np.float32), appearance=looks)
+    xy = np.zeros((33, 2), np.float32)
+    xy[:] = x, y
+    xy[NOSE, 1] = y - 0.45 * height
+    xy[[L_SHOULDER, R_SHOULDER], 1] = y - 0.3 * height
+    xy[[L_HIP, R_HIP], 1] = y
+    xy[[L_ANKLE, R_ANKLE], 1] = y + 0.45 * height
+    seen = np.full(33, 0.9, np.float32)
+    return PersonPose(
+        xy=xy,
+        z=np.zeros(33, np.float32),
+        visibility=seen,
+        presence=seen,
+        world=np.zeros((33, 3), np.float32),
+        appearance=looks,
+    )
 
 
 def _frames(rng: np.random.Generator, occlude: range = range(0)) -> list[FramePoses]:

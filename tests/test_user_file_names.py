@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_support import need_pipeline, wait_for, write_test_video
+from service_support import wait_for, write_test_video
 
 from service.app import create_app
-from service.pipeline_bridge import in_user_terms
-from service.settings import Settings
+from service.core.settings import Settings
+from service.jobs.analysis import in_user_terms
 
 USER_NAME = "Mrs Jones, visit 2.mp4"
 
@@ -24,7 +24,6 @@ def test_stored_name_is_replaced_by_the_uploaded_one() -> None:
 
 @pytest.mark.slow
 def test_failed_upload_names_the_users_file(tmp_path: Path) -> None:
-    need_pipeline()
     clip = write_test_video(tmp_path / "square.mp4", seconds=1.0)  # a moving square, no person
     settings = Settings(
         data_dir=tmp_path / "data", local_workers=1, render_overlay=False, _env_file=None

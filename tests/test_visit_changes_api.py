@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from service_support import postgres_schema_url
 from sqlalchemy import select
 
-from service import accounts
 from service.app import create_app
-from service.settings import Settings
-from service.store import Analysis, Patient
+from service.core import accounts
+from service.core.settings import Settings
+from service.core.store import Analysis, Patient
 from tests.report_docs import visit_document
 
 

@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from service_support import REPO, need_pipeline, serve
+from service_support import REPO, serve
 
-from service import accounts
 from service.app import create_app
-from service.settings import Settings
+from service.core import accounts
+from service.core.settings import Settings
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,6 @@ def test_api_key_is_sent_by_the_clinic_pages(server, browser) -> None:
 
 @pytest.mark.slow
 def test_upload_two_clips_then_follow_the_patient_over_visits(server, browser) -> None:
-    need_pipeline()
     url, _app = server
     clips = sorted((REPO / "sample_videos").glob("*.mp4"))[:2]
     if len(clips) < 2:

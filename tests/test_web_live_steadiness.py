@@ -10,7 +10,7 @@ import pytest
 from service_support import serve
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 pytestmark = pytest.mark.browser
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
-from service_support import REPO, SHARED_VIDEOS, need_pipeline, serve, wait_for
+from service_support import REPO, SHARED_VIDEOS, serve, wait_for
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -66,7 +66,6 @@ CHARTS_JS = """() => [...document.querySelectorAll("figure svg")]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A server with one patient and two visits of one recording analysed; yields (url, ids)."""
-    need_pipeline()
     clip = SHARED_VIDEOS / "backward_walk_side_demo4.mp4"
     if not clip.is_file():
         clip = REPO / "sample_videos" / "backward_limp_side.mp4"

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from service_support import need_pipeline, serve, shared_clip
+from service_support import serve, shared_clip
 
 from service.app import create_app
-from service.settings import Settings
+from service.core.settings import Settings
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,6 @@ def test_refused_upload_shows_the_reason(page, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_drop_a_backward_walk_and_read_the_result(page) -> None:
-    need_pipeline()
     clip = shared_clip("backward_walk_side_demo4.mp4")
     page.fill("#height_cm", "160")
     page.select_option("#population", "community_older_adults")
@@ -149,7 +148,6 @@ def test_3m_test_waits_for_the_floor_marks(page) -> None:
 
 @pytest.mark.slow
 def test_marked_3m_test_is_timed(page) -> None:
-    need_pipeline()
     clip, truth = _sample_3m()
     page.select_option("#protocol", "3mbwt")
     drop_file(page, clip, "video/mp4")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 # Columns of a camera track (T, 3): the background's cumulative log zoom and shift (x, y px).
 LOG_ZOOM, SHIFT_X, SHIFT_Y = 0, 1, 2
@@ -183,15 +184,14 @@ def camera_move(
     return CameraMove(zoom, shift, zoom > moved_zoom or shift > moved_shift)
 
 
-def stabilised(image: np.ndarray, camera: np.ndarray) -> np.ndarray:
-    """(T, 33, 3) landmarks ``image`` (x px, y px, z scaled like x) moved into the first frame's
-    background: each frame's background motion ``camera`` (T, 3) undone."""
+def stabilised(
+    xy: NDArray[np.floating], z: NDArray[np.floating], camera: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Landmarks ``xy`` (T, 33, 2) px and their depth ``z`` (T, 33, scaled like x) moved into the
+    first frame's background: each frame's background motion ``camera`` (T, 3) undone."""
     zoom = np.exp(camera[:, LOG_ZOOM])[:, None]
-    out = image.copy()
-    out[:, :, 0] = (image[:, :, 0] - camera[:, None, SHIFT_X]) / zoom
-    out[:, :, 1] = (image[:, :, 1] - camera[:, None, SHIFT_Y]) / zoom
-    out[:, :, 2] = image[:, :, 2] / zoom
-    return out
+    shift = camera[:, None, [SHIFT_X, SHIFT_Y]]
+    return (xy - shift) / zoom[..., None], z / zoom
 
 
 def frame_boxes(camera: np.ndarray, width: int, height: int) -> np.ndarray:

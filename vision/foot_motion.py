@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import landmarks as lm
 
@@ -84,7 +85,7 @@ def foot_motion(
 
 def by_picture_side(
     motion: np.ndarray,
-    image: np.ndarray,
+    xy: NDArray[np.floating],
     fps: float,
     window_s: float = 1.0,
     margin_shank: float = 0.1,
@@ -97,13 +98,13 @@ def by_picture_side(
     swapped back.
 
     A frame is swapped where its feet's order across the picture (the mean x of each foot's
-    heel, toe and ankle, ``image`` (T, 33, >=2) pixels as the boxes were placed) is clear, more
+    heel, toe and ankle, landmarks ``xy`` (T, 33, 2) pixels as the boxes were placed) is clear, more
     than ``margin_shank`` shank lengths apart, and opposite to the clear frames' majority within
     ``window_s`` seconds around it; so a turn, after which the feet change sides for good, is
     kept. Left in, such a swap hides a step or times it late.
     """
     out = np.array(motion, dtype=np.float64)
-    xy = np.asarray(image, dtype=np.float64)[:, :, :2]
+    xy = np.asarray(xy, dtype=np.float64)
     with np.errstate(all="ignore"):
         x = np.stack([np.nanmean(xy[:, list(points), 0], axis=1) for points in _FEET], axis=1)
         shank = np.nanmedian(

@@ -1,6 +1,15 @@
-"""The 33 BlazePose landmarks: names, indices, skeleton edges and left/right pairs."""
+"""The 33 BlazePose landmarks: named arrays, names, indices, skeleton edges, left/right pairs.
+
+:class:`Landmarks` holds a person's landmarks as named arrays (in one frame, or over frames); the
+index constants below pick points out of their landmark axis.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
 
 NAMES: tuple[str, ...] = (
     "nose",
@@ -105,3 +114,44 @@ WHOLE_BODY = (
     L_TOE,
     R_TOE,
 )
+
+# The points of each foot in a feet array (T, 2 feet [left, right], 3 points, 2 coords x, y px),
+# as :func:`vision.gait.body.foot_points` builds it from the heel, toe and ankle landmarks.
+HEEL, TOE, ANKLE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """One person's 33 BlazePose landmarks as named arrays.
+
+    The leading axes are free: (33, ...) for one frame, (T, 33, ...) for a time series. Index the
+    landmark axis with the constants of this module (``xy[..., L_HEEL, :]``).
+
+    Attributes:
+        xy: (..., 33, 2) pixels in the (upright) frame: x right, y down.
+        z: (..., 33) BlazePose's relative depth, scaled like x (pixels), hip-centred; smaller is
+            nearer the camera.
+        visibility: (..., 33) probability 0-1 that the point is in view and not hidden.
+        presence: (..., 33) probability 0-1 that the point is in the frame at all.
+        world: (..., 33, 3) metres, origin at the hip centre, from the model's prior (not
+            measured).
+    """
+
+    xy: NDArray[np.float32]
+    z: NDArray[np.float32]
+    visibility: NDArray[np.float32]
+    presence: NDArray[np.float32]
+    world: NDArray[np.float32]
+
+    def __post_init__(self) -> None:
+        lead = self.xy.shape[:-2]
+        expected = {
+            "xy": lead + (NUM_LANDMARKS, 2),
+            "z": lead + (NUM_LANDMARKS,),
+            "visibility": lead + (NUM_LANDMARKS,),
+            "presence": lead + (NUM_LANDMARKS,),
+            "world": lead + (NUM_LANDMARKS, 3),
+        }
+        for name, shape in expected.items():
+            if getattr(self, name).shape != shape:
+                raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")

@@ -168,7 +168,7 @@ def render_overlay(
             rgb = frame.rgb
             row = rows.get(frame.index)
             if row is not None:
-                rgb = draw_skeleton(rgb, seq.image[row, :, :2] * scale, seq.visibility[row], style)
+                rgb = draw_skeleton(rgb, seq.xy[row] * scale, seq.visibility[row], style)
             if frame.index in labels:
                 rgb = draw_label(rgb, labels[frame.index])
             writer.write(rgb, t_s=frame.t_s)

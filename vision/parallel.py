@@ -22,8 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vision.pipeline import ExtractOptions, FramePoses, Progress, detect_people
-from vision.pose import PoseEstimator, create_estimator
+from vision.pipeline import ExtractOptions, Progress, detect_people
+from vision.pose import FramePoses, PoseEstimator, create_estimator
 from vision.video import probe
 
 DEFAULT_OVERLAP_S = 1.0
@@ -55,7 +55,7 @@ def plan_stretches(frame_count: int, fps: float, workers: int, overlap_s: float)
 
 def _estimator(options: ExtractOptions, threads: int) -> PoseEstimator:
     if options.pose.backend == "onnx":
-        from vision.pose_onnx import OnnxOptions, OnnxPoseEstimator
+        from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
 
         return OnnxPoseEstimator(options.pose, OnnxOptions(threads=threads))
     return create_estimator(options.pose)
@@ -81,14 +81,17 @@ def join_stretches(parts: list[list[FramePoses]], stretches: list[Stretch]) -> l
         kept = [f for f in frames if stretch.start <= f.index < stretch.stop]
         offset = _camera_offset(joined, frames, stretch.start)
         if offset is not None:
-            kept = [
-                replace(f, camera=tuple(c + o for c, o in zip(f.camera, offset, strict=True)))
-                if f.camera is not None
-                else f
-                for f in kept
-            ]
+            kept = [_camera_moved_by(f, offset) for f in kept]
         joined.extend(kept)
     return joined
+
+
+def _camera_moved_by(frame: FramePoses, offset: tuple[float, float, float]) -> FramePoses:
+    """``frame`` with ``offset`` added to its camera motion (where it was measured)."""
+    if frame.camera is None:
+        return frame
+    (z, x, y), (dz, dx, dy) = frame.camera, offset
+    return replace(frame, camera=(z + dz, x + dx, y + dy))
 
 
 def _camera_offset(

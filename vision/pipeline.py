@@ -20,7 +20,7 @@ from vision.foot_motion import FootMotionOptions, foot_motion, grey
 from vision.landmarks import NUM_LANDMARKS
 from vision.pose import FramePoses, PersonPose, PoseEstimator, PoseOptions, create_estimator
 from vision.prefetch import prefetched
-from vision.sequence import PoseSequence
+from vision.sequence import PoseSequence, image_array
 from vision.tracking import TrackingOptions, track_people
 from vision.video import iter_frames, probe
 
@@ -123,9 +123,8 @@ def detect_people(
 
 
 def _rescale(person: PersonPose, scale: float) -> PersonPose:
-    image = person.image.copy()
-    image[:, :3] *= scale
-    return replace(person, image=image)
+    """``person`` seen in a frame ``scale`` times larger (z scales like x)."""
+    return replace(person, xy=person.xy * scale, z=person.z * scale)
 
 
 def sequence_from_frames(
@@ -142,15 +141,16 @@ def sequence_from_frames(
     """
     tracked = track_people(frames, fps, tracking)
     n = len(frames)
-    image = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
+    xy = np.full((n, NUM_LANDMARKS, 2), np.nan, np.float32)
+    z = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
     world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
     vis = np.zeros((n, NUM_LANDMARKS), np.float32)
     motion = np.full((n, 2), np.nan)
     for row, pose in enumerate(tracked.subject):
         if pose is not None:
-            image[row] = pose.image[:, :3]
+            xy[row], z[row] = pose.xy, pose.z
             world[row] = pose.world
-            vis[row] = pose.image[:, 3]
+            vis[row] = pose.visibility
             if pose.foot_motion is not None:
                 motion[row] = pose.foot_motion
     people = [p.__dict__ for p in tracked.people]
@@ -158,7 +158,7 @@ def sequence_from_frames(
     return PoseSequence(
         t_s=np.array([f.t_s for f in frames], np.float64),
         frame_index=np.array([f.index for f in frames], np.int64),
-        image=image,
+        image=image_array(xy, z),
         world=world,
         visibility=vis,
         fps=fps,

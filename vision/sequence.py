@@ -4,8 +4,9 @@ Shapes and units (T frames, 33 BlazePose landmarks, see :mod:`vision.landmarks`)
 
 * ``t_s``: (T,) float64, seconds from the first decoded frame, strictly increasing.
 * ``frame_index``: (T,) int64, the video frame each row came from.
-* ``image``: (T, 33, 3) float32, pixels: x right, y down, and BlazePose's relative depth z (same
-  scale as x, hip-centred, smaller is nearer). NaN where the subject has no pose.
+* ``image``: (T, 33, 3) float32, the stored layout of :attr:`PoseSequence.xy` (pixels: x right,
+  y down) then :attr:`PoseSequence.z` (BlazePose's relative depth, same scale as x, hip-centred,
+  smaller is nearer); read it through those two names. NaN where the subject has no pose.
 * ``world``: (T, 33, 3) float32, metres, hip-centred, from the model's prior. NaN where no pose.
 * ``visibility``: (T, 33) float32, 0-1; 0 where no pose.
 * ``camera``: (T, 3) float64 or None, the background's cumulative motion since the first frame
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vision import camera_motion
 from vision.jsonio import numpy_default
@@ -90,9 +92,21 @@ class PoseSequence:
         return len(self.t_s)
 
     @property
-    def has_pose(self) -> np.ndarray:
+    def xy(self) -> NDArray[np.float32]:
+        """(T, 33, 2) pixels: x right, y down; NaN where no pose. A view: writing to it writes
+        the sequence."""
+        return self.image[..., :2]
+
+    @property
+    def z(self) -> NDArray[np.float32]:
+        """(T, 33) BlazePose's relative depth, scaled like x (pixels), hip-centred, smaller is
+        nearer; NaN where no pose. A view, as :attr:`xy`."""
+        return self.image[..., 2]
+
+    @property
+    def has_pose(self) -> NDArray[np.bool_]:
         """(T,) bool: the subject's landmarks are present in that frame."""
-        return np.isfinite(self.image[:, :, 0]).any(axis=1)
+        return np.any(np.isfinite(self.xy[:, :, 0]), axis=1)
 
     @property
     def coverage(self) -> float:
@@ -183,11 +197,8 @@ class PoseSequence:
         camera's motion was not measured."""
         if self.camera is None:
             return self
-        return replace(
-            self,
-            image=camera_motion.stabilised(self.image, self.camera),
-            meta=dict(self.meta, stabilised=True),
-        )
+        xy, z = camera_motion.stabilised(self.xy, self.z, self.camera)
+        return replace(self, image=image_array(xy, z), meta=dict(self.meta, stabilised=True))
 
     # -- storage ---------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
@@ -247,7 +258,8 @@ class PoseSequence:
             for i in range(len(self)):
                 row: list[Any] = [int(self.frame_index[i]), f"{self.t_s[i]:.4f}"]
                 for j in range(NUM_LANDMARKS):
-                    row += [_fmt(v) for v in self.image[i, j]] + [_fmt(self.visibility[i, j])]
+                    point = [*self.xy[i, j], self.z[i, j], self.visibility[i, j]]
+                    row += [_fmt(v) for v in point]
                 for j in range(NUM_LANDMARKS):
                     row += [_fmt(v) for v in self.world[i, j]]
                 writer.writerow(row)
@@ -294,6 +306,12 @@ class OneEuroFilter:
         out = a * x + (1 - a) * prev
         self._x, self._dx, self._t = out, dx_hat, t_s
         return out.copy()
+
+
+def image_array(xy: NDArray[np.floating], z: NDArray[np.floating]) -> NDArray[np.float32]:
+    """(..., 33, 3) float32 ``image`` in :class:`PoseSequence`'s stored layout from ``xy``
+    (..., 33, 2) pixels and ``z`` (..., 33)."""
+    return np.concatenate([xy, z[..., None]], axis=-1).astype(np.float32)
 
 
 def _reversed_change(change: np.ndarray) -> np.ndarray:

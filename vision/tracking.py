@@ -122,7 +122,7 @@ def body_height_px(pose: PersonPose) -> float:
 
 def _dedupe(people: Sequence[PersonPose], opts: TrackingOptions) -> list[PersonPose]:
     kept: list[PersonPose] = []
-    order = sorted(people, key=lambda p: -float(np.nanmean(p.image[:, 4])))
+    order = sorted(people, key=lambda p: -float(np.nanmean(p.presence)))
     for p in order:
         c, h = hip_centre(p), body_height_px(p)
         limit = opts.duplicate_body_heights

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from service import audit, uploads
+from service.api import uploads
 from service.api.schemas import (
     PATIENT_CODE_PATTERN,
     AnalysisLinks,
@@ -30,9 +30,9 @@ from service.api.upload_form import (
     form_patient,
     parse_form,
 )
-from service.deps import OrgDep, SessionDep, StateDep
-from service.reports_bridge import ReportsUnavailable, render_report
-from service.store import (
+from service.core import audit
+from service.core.deps import OrgDep, SessionDep, StateDep
+from service.core.store import (
     Analysis,
     Patient,
     artefact_path,
@@ -67,7 +67,7 @@ def store_analysis(
         patient_id=patient.id if patient else None,
         visit_date=form.visit_date or date.today(),
         options=form_options(form, patient),
-        video=upload.temp_path,
+        video=upload.path,
         filename=upload.filename,
         size_bytes=upload.size_bytes,
         sha256=upload.sha256,
@@ -180,7 +180,7 @@ async def create_analysis(request: Request, state: StateDep, session: SessionDep
         patient = form_patient(session, org, form)
         try:
             await run_in_threadpool(
-                uploads.check_video, upload.temp_path, settings.max_duration_s, upload.filename
+                uploads.check_video, upload.path, settings.max_duration_s, upload.filename
             )
         except uploads.UploadRefused as exc:
             raise HTTPException(exc.status_code, exc.detail) from exc
@@ -280,10 +280,14 @@ def _report(
             .order_by(Analysis.visit_date, Analysis.created_at)
         )
         visits = [visit_document(x) for x in earlier] + visits
-    try:
-        report = render_report(kind, visits, patient)
-    except ReportsUnavailable as exc:
-        raise HTTPException(501, str(exc)) from exc
+    # Imported here: the renderers load matplotlib and fpdf2, which only a report needs.
+    from service.reports.render import render_html, render_pdf
+
+    report = (
+        render_html(visits, patient=patient)
+        if kind == "html"
+        else render_pdf(visits, patient=patient)
+    )
     audit.record_now(session, request, "export", "analysis", analysis_id, f"report.{kind}")
     return report
 
@@ -291,7 +295,6 @@ def _report(
 _REPORT_ERRORS = {
     **ERRORS,
     409: {"model": Problem, "description": "Analysis not done"},
-    501: {"model": Problem, "description": "Reports not installed"},
 }
 
 

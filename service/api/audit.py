@@ -6,10 +6,10 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 
-from service import audit
 from service.api.analyses import ERRORS
 from service.api.schemas import AuditEntryOut, AuditList
-from service.deps import OrgDep, SessionDep
+from service.core import audit
+from service.core.deps import OrgDep, SessionDep
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 

@@ -14,12 +14,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
-from service import audit, uploads
+from service.api import uploads
 from service.api.analyses import ERRORS, send_jobs, store_analysis
 from service.api.schemas import AnalysisOptionsOut, BatchCounts, BatchFile, BatchOut, Problem
 from service.api.upload_form import UPLOAD_SCHEMA, form_options, form_patient, parse_form
-from service.deps import OrgDep, SessionDep, StateDep
-from service.store import Analysis, Batch, remove_analysis_files
+from service.core import audit
+from service.core.deps import OrgDep, SessionDep, StateDep
+from service.core.store import Analysis, Batch, remove_analysis_files
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
@@ -129,7 +130,7 @@ async def create_batch(request: Request, state: StateDep, session: SessionDep, o
                 try:
                     await run_in_threadpool(
                         uploads.check_video,
-                        video.temp_path,
+                        video.path,
                         settings.max_duration_s,
                         video.filename,
                     )

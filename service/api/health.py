@@ -10,9 +10,9 @@ from fastapi.security import HTTPAuthorizationCredentials
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from service import accounts
 from service.api.schemas import Health, Problem
-from service.deps import (
+from service.core import accounts
+from service.core.deps import (
     LOCAL_CALLER,
     StateDep,
     bearer_scheme,
@@ -20,7 +20,7 @@ from service.deps import (
     presented_key,
     resolve_caller,
 )
-from service.metrics import make_registry
+from service.core.metrics import make_registry
 from vision import __version__
 
 router = APIRouter(tags=["health"])

@@ -46,7 +46,6 @@ import struct
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import cv2
@@ -55,6 +54,7 @@ from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
 from service.api.live_results import analyse_recording, authorise, live_summary, save_result
+from service.web import STATIC_DIR
 from vision.assess.live_coach import session_start_cue
 from vision.landmarks import SKELETON_EDGES
 from vision.live.analyzer import LiveAnalyzer, LiveUpdate
@@ -66,7 +66,6 @@ router = APIRouter(tags=["live"])
 PROTOCOL_VERSION = 1
 HEADER = struct.Struct("<dI")  # capture time ms (float64), frame id (uint32)
 MAX_FRAME_BYTES = 2 * 1024 * 1024
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 PAGE_ASSETS = {"live.js": "text/javascript", "live.css": "text/css"}
 # JPEGs are decoded at 1/2, 1/4 or 1/8 size while the result keeps at least this many pixels on
 # its longer side: the pose network sees 256x256 crops, and decoding fewer pixels is faster.
@@ -117,7 +116,7 @@ def parse_frame(data: bytes, received_s: float) -> Frame:
 def jpeg_size(jpeg: np.ndarray | bytes) -> tuple[int, int] | None:
     """(width, height) in pixels from a JPEG's frame header, without decoding; None if there
     is none (not a JPEG, or truncated)."""
-    data = memoryview(jpeg).cast("B") if not isinstance(jpeg, bytes) else memoryview(jpeg)
+    data = memoryview(jpeg) if isinstance(jpeg, bytes) else jpeg.data.cast("B")
     if len(data) < 4 or data[0] != 0xFF or data[1] != 0xD8:
         return None
     i = 2
@@ -375,11 +374,11 @@ async def _finish(websocket: WebSocket, conn: LiveConnection, msg: dict[str, Any
 @router.get("/live", include_in_schema=False)
 def live_page() -> FileResponse:
     """The live coaching page (camera, skeleton overlay, metrics, spoken cues)."""
-    return FileResponse(WEB_DIR / "live.html", media_type="text/html")
+    return FileResponse(STATIC_DIR / "live.html", media_type="text/html")
 
 
 @router.get("/live/assets/{name}", include_in_schema=False)
 def live_asset(name: str) -> FileResponse:
     if name not in PAGE_ASSETS:
         raise HTTPException(404, f"no asset {name}")
-    return FileResponse(WEB_DIR / name, media_type=PAGE_ASSETS[name])
+    return FileResponse(STATIC_DIR / name, media_type=PAGE_ASSETS[name])

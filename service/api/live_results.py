@@ -15,8 +15,9 @@ import numpy as np
 from fastapi import HTTPException, WebSocket
 
 from service.api.patients import owned_patient
-from service.deps import resolve_caller
-from service.store import Analysis, Organisation, utcnow
+from service.core.deps import resolve_caller
+from service.core.store import Analysis, Organisation, utcnow
+from service.jobs.analysis import analyse_pose, analysis_options
 from vision.live.analyzer import LiveAnalyzer
 from vision.live.recording import RecordingTooShortError
 from vision.pose import PoseEstimator
@@ -74,7 +75,7 @@ def analyse_recording(
     """The full analysis of what was recorded since ``start``: (document, None) or (None, why).
 
     Options come from the ``stop`` message (``height_cm``, ``population``); the analysis is the
-    one uploads get (:mod:`service.pipeline_bridge`).
+    one uploads get (:mod:`service.jobs.analysis`).
     """
     if analyzer.start_t_s is None:
         return None, "the session was never started, so nothing was recorded"
@@ -82,18 +83,11 @@ def analyse_recording(
         seq = analyzer.to_sequence(backend=estimator.backend, model=estimator.model)
     except RecordingTooShortError as exc:
         return None, str(exc)
-    try:
-        from service.pipeline_bridge import _analyse_pose, analysis_options
-        from vision import pipeline
-    except ImportError as exc:  # the analysis library is not installed or not built yet
-        return None, f"full analysis unavailable: {exc}"
     options = {k: stop.get(k) for k in ("height_cm", "population") if stop.get(k) is not None}
     options["protocol"] = "free_backward"
     try:
         opts = analysis_options(options)
-        result = _analyse_pose(pipeline, seq, opts, options)
-    except ImportError as exc:
-        return None, f"full analysis unavailable: {exc}"
+        result = analyse_pose(seq, opts, options)
     except ValueError as exc:
         return None, f"the recording could not be analysed: {exc}"
     doc = result.to_dict()

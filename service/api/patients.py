@@ -9,7 +9,6 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from service import audit
 from service.api.analyses import ERRORS, summary
 from service.api.schemas import (
     PATIENT_CODE_PATTERN,
@@ -20,8 +19,9 @@ from service.api.schemas import (
     PatientPatch,
     Problem,
 )
-from service.deps import OrgDep, SessionDep, StateDep
-from service.store import Analysis, Patient, remove_analysis_files
+from service.core import audit
+from service.core.deps import OrgDep, SessionDep, StateDep
+from service.core.store import Analysis, Patient, remove_analysis_files
 
 router = APIRouter(prefix="/v1/patients", tags=["patients"])
 

@@ -10,11 +10,11 @@ import dataclasses
 import types
 import typing
 from datetime import UTC, date, datetime
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from service.store import PATIENT_CODE_PATTERN
+from service.core.store import PATIENT_CODE_PATTERN
 from vision import result as result_contract
 
 JobStatusName = Literal["queued", "running", "done", "failed"]
@@ -39,13 +39,14 @@ def _document_type(tp: Any, models: dict[type, type[BaseModel]]) -> Any:
     writes NaN and infinities as null (``AnalysisResult.to_dict``)."""
     if tp is float:
         return float | None
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _document_model(tp, models)
     origin, args = typing.get_origin(tp), typing.get_args(tp)
+    # Built as GenericAlias, the object ``list[X]`` is: the item type is only known at run time.
     if origin is list:
-        return list[_document_type(args[0], models)]
+        return types.GenericAlias(list, (_document_type(args[0], models),))
     if origin is dict:
-        return dict[args[0], _document_type(args[1], models)]
+        return types.GenericAlias(dict, (args[0], _document_type(args[1], models)))
     if origin in (Union, types.UnionType):
         return Union[tuple(_document_type(a, models) for a in args)]  # noqa: UP007
     return tp
@@ -70,8 +71,12 @@ def _document_model(cls: type, models: dict[type, type[BaseModel]]) -> type[Base
     return models[cls]
 
 
-# The result document's schema, derived from the library's dataclasses so it cannot drift.
-ResultDocument = _document_model(result_contract.AnalysisResult, {})
+# The result document's schema, derived from the library's dataclasses so it cannot drift. It is
+# built at import, so the type checker knows it only as some pydantic model.
+if TYPE_CHECKING:
+    ResultDocument = BaseModel
+else:
+    ResultDocument = _document_model(result_contract.AnalysisResult, {})
 
 
 class Problem(BaseModel):

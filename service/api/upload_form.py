@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy import select
 
 from service.api.schemas import PATIENT_CODE_PATTERN
-from service.deps import OrgDep, SessionDep
-from service.pipeline_bridge import analysis_options
-from service.store import Patient
+from service.core.deps import OrgDep, SessionDep
+from service.core.store import Patient
+from service.jobs.analysis import analysis_options
 from vision.assess.presets import PRESETS, PROTOCOLS
 
 
@@ -41,7 +41,7 @@ class UploadForm(BaseModel):
         return value
 
 
-UPLOAD_SCHEMA = {
+UPLOAD_SCHEMA: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {

@@ -12,12 +12,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from service import audit
 from service.api.analyses import ERRORS
 from service.api.patients import PatientCode, owned_patient
 from service.api.schemas import Problem
-from service.deps import OrgDep, SessionDep
-from service.store import Analysis
+from service.core import audit
+from service.core.deps import OrgDep, SessionDep
+from service.core.store import Analysis
 from vision.assess import CONDITIONS, compare_visits
 from vision.result import result_from_dict
 
@@ -86,6 +86,7 @@ def visit_changes(
             condition=condition, earlier_date=None, later_date=None, changes=[], notes=[note]
         )
     first, last = done[0], done[-1]
+    assert first.result is not None and last.result is not None  # `done` keeps only results
     change = compare_visits(
         result_from_dict(first.result), result_from_dict(last.result), condition
     )

@@ -35,6 +35,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "segments, find foot contacts and lifts, and report steps, cadence, speed, posture, "
         "sway, scores, feedback and fall-risk flags.",
     )
+    _add_inputs(parser)
+    _add_measurement_options(parser)
+    _add_run_options(parser, POSE_BACKENDS)
+    parser.set_defaults(func=run, native_logs=True)
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    """What is analysed (a video or saved landmarks) and where the result document goes."""
     parser.add_argument(
         "video",
         type=Path,
@@ -60,6 +68,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write the full result document here ('-': to standard output, instead of the "
         "summary)",
     )
+
+
+def _add_measurement_options(parser: argparse.ArgumentParser) -> None:
+    """What the analysis is told about the subject, the floor, the test and the population."""
     parser.add_argument(
         "--height-cm",
         type=float,
@@ -99,9 +111,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="foot event detector, one of: %(choices)s (default: the one suited to the camera "
         "view)",
     )
+
+
+def _add_run_options(parser: argparse.ArgumentParser, backends: tuple[str, ...]) -> None:
+    """How the pose model runs and how much the command prints."""
     parser.add_argument(
         "--backend",
-        choices=POSE_BACKENDS,
+        choices=backends,
         default="tasks",
         help="pose backend: tasks (MediaPipe Tasks, default) or onnx (ONNX Runtime); "
         "the same networks",
@@ -114,7 +130,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="processes sharing the video, each analysing a stretch of it (default 1)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
-    parser.set_defaults(func=run, native_logs=True)
 
 
 def _positive_int(text: str) -> int:

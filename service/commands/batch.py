@@ -15,13 +15,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from service import accounts
-from service.batch import BatchOptions, RecordingOutcome, Runner, run_batch
-from service.batch_celery import CeleryBatchOptions, CeleryEngineError, Waiting, run_celery
-from service.batch_inputs import BatchInputError, folder_items, manifest_items
-from service.batch_outputs import write_reports, write_summary
+from service.batch.celery import CeleryBatchOptions, CeleryEngineError, Waiting, run_celery
+from service.batch.inputs import BatchInputError, folder_items, manifest_items
+from service.batch.outputs import write_reports, write_summary
+from service.batch.scoring import BatchOptions, RecordingOutcome, Runner, run_batch
 from service.commands.lazy_choices import LazyChoices, assessed_protocols, populations
 from service.commands.progress import stderr_is_terminal
+from service.core import accounts
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -96,7 +96,7 @@ def _defaults(args: argparse.Namespace) -> dict:
 def _runner(args: argparse.Namespace, on_wait: Waiting) -> Runner | None:
     if args.engine != "celery":
         return None
-    from service.settings import Settings
+    from service.core.settings import Settings
 
     options = CeleryBatchOptions(Settings(), org_name=args.org or accounts.LOCAL_ORG_NAME)
     return lambda tasks, out, on_outcome: run_celery(tasks, out, options, on_outcome, on_wait)

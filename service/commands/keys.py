@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from service import accounts, migrations
-from service.settings import Settings
-from service.store import make_engine, session_factory
+from service import migrations
+from service.core import accounts
+from service.core.settings import Settings
+from service.core.store import make_engine, session_factory
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

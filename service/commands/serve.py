@@ -6,9 +6,10 @@ import argparse
 import sys
 import time
 
-from service import accounts, migrations
-from service.settings import Settings
-from service.store import make_engine, session_factory
+from service import migrations
+from service.core import accounts
+from service.core.settings import Settings
+from service.core.store import make_engine, session_factory
 
 KEY_POLL_S = 5.0
 NO_KEY_REFUSED = (

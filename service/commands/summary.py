@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from service.report_comparison import comparison_lines
+from service.reports.comparison import comparison_lines
 from vision.live.cues import PRIORITY
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 
 from service import migrations
-from service.settings import Settings
+from service.core.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,13 +39,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     # Before the analysis libraries load: several workers on one machine each take about one
     # core (pose inference), so their numeric thread pools must not each claim every core.
-    from service.batch import limit_thread_pools
+    from service.batch.scoring import limit_thread_pools
 
     limit_thread_pools()
     settings.ensure_dirs()
     migrations.upgrade(settings.sqlalchemy_url)
 
-    from service.celery_app import make_celery
+    from service.jobs.celery_app import make_celery
 
     app = make_celery(settings)
     # One job per process: "solo" runs it in this process, so killing the worker kills the job

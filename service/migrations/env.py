@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool, text
 
-from service.store import Base
+from service.core.store import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -15,9 +15,12 @@ MIGRATION_LOCK_KEY = 0x7265_7472_6F67_6169  # "retrogai"
 
 
 def _url() -> str:
-    return context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
+    url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
+    if url is None:
+        raise RuntimeError("no database URL: pass -x url=... or set sqlalchemy.url")
+    return url
 
 
 def run_offline() -> None:

@@ -224,7 +224,10 @@ def _stepped(
 
     def place(foot: str, t: float | None) -> np.ndarray:
         f = FEET.index(foot)
-        mid = np.nanmean(feet[:, f, :2, :], axis=1)  # (T, 2) heel-toe midpoint
+        pts = feet[:, f, :2, :]  # (T, 2 points, 2) heel and toe
+        n = np.isfinite(pts).sum(axis=1)
+        # nanmean without its warning on frames where neither point was seen: they stay NaN.
+        mid = np.where(n > 0, np.nansum(pts, axis=1) / np.maximum(n, 1), np.nan)  # (T, 2)
         seen = np.flatnonzero(np.isfinite(mid).all(axis=1))
         if not len(seen):
             return np.full(2, np.nan)

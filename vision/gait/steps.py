@@ -15,10 +15,9 @@ import numpy as np
 from vision.findings import Finding, finding, messages
 from vision.gait.scale import ScaleModel
 from vision.gait.step_period import step_period_s
+from vision.landmarks import HEEL
 from vision.result import FEET, Event, Foot, Step, other_foot
 from vision.stats import mean_standard_error
-
-HEEL, TOE = 0, 1
 
 
 @dataclass(frozen=True)

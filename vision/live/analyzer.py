@@ -156,7 +156,7 @@ class LiveAnalyzer:
         events: list[FootEvent] = []
         direction, speed = None, None
         xy = None
-        check = setup_check(None if pose is None else pose.image, self.width, self.height)
+        check = setup_check(pose, self.width, self.height)
         if pose is None:
             self._filter = OneEuroFilter(min_cutoff_hz=o.min_cutoff_hz, beta=0.0)
             self._travel.reset()  # the step detector bridges short dropouts by itself
@@ -164,7 +164,7 @@ class LiveAnalyzer:
         else:
             bh = self._body_height(t_s, pose)
             self._filter.beta = o.beta_bh / bh
-            xy = self._filter(pose.image[:, :2], t_s)
+            xy = self._filter(pose.xy, t_s)
             events = self._contacts.update(t_s, foot_points(xy), bh)
             facing = facing_sign(xy, bh)
             hip = 0.5 * (xy[lm.L_HIP] + xy[lm.R_HIP])
@@ -186,7 +186,7 @@ class LiveAnalyzer:
         cue = self._choose_cue(t_s, metrics, alert)
         landmarks = None
         if pose is not None and xy is not None:
-            landmarks = np.column_stack([xy, pose.image[:, 3]])
+            landmarks = np.column_stack([xy, pose.visibility])
         return LiveUpdate(t_s, self.state, landmarks, check, metrics, events, cue, alert)
 
     def summary(self) -> dict[str, Any]:
@@ -238,7 +238,7 @@ class LiveAnalyzer:
         """Apparent standing height, px: 80th percentile over the recent window (foreshortening
         only shortens segments)."""
         if pose is not None:
-            h = float(height_series_px(pose.image[None, :, :2])[0])
+            h = float(height_series_px(pose.xy[None])[0])
             if np.isfinite(h) and h > 0:
                 self._push(self._heights, t_s, h, self.options.body_height_window_s)
         if not self._heights:

@@ -25,6 +25,7 @@ import numpy as np
 
 from vision import landmarks as lm
 from vision.gait.direction import DirectionOptions, width_ratio
+from vision.landmarks import Landmarks
 from vision.result import FEET, EventType, Foot
 
 # Landmarks that must be in the frame for the set-up check: head, shoulders, hips and both feet.
@@ -204,7 +205,7 @@ class SetupCheck:
 
 
 def setup_check(
-    image: np.ndarray | None,
+    pose: Landmarks | None,
     width: int,
     height: int,
     *,
@@ -215,22 +216,22 @@ def setup_check(
     """Check one frame's pose for the set-up the live coach needs.
 
     Args:
-        image: (33, >=4) pose landmarks (x_px, y_px, z, visibility, ...), or None if nobody.
+        pose: one frame's landmarks (33, ...), or None if nobody.
         width, height: frame size, pixels.
         min_visibility: a landmark counts as seen at this visibility (0-1).
         margin_frac: landmarks closer to the frame edge than this fraction are cut off.
         max_side_on_ratio: largest width ratio still called side-on (the offline view
             classifier's threshold).
     """
-    if image is None:
+    if pose is None:
         return SetupCheck(False, False, False, None, ["Step into the camera's view."])
-    xy, vis = image[list(WHOLE_BODY), :2], image[list(WHOLE_BODY), 3]
+    xy, vis = pose.xy[list(WHOLE_BODY)], pose.visibility[list(WHOLE_BODY)]
     mx, my = margin_frac * width, margin_frac * height
     inside = (
         (xy[:, 0] >= mx) & (xy[:, 0] <= width - mx) & (xy[:, 1] >= my) & (xy[:, 1] <= height - my)
     )
     whole = bool(np.all(inside & (vis >= min_visibility)))
-    r = float(width_ratio(image[None, :, :2])[0])
+    r = float(width_ratio(pose.xy[None])[0])
     ratio = r if np.isfinite(r) else None
     side_on = ratio is not None and ratio <= max_side_on_ratio
     messages = []

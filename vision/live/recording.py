@@ -29,7 +29,8 @@ class LiveRecording:
     def __init__(self, width: int, height: int):
         self.width, self.height = width, height
         self.t_s: list[float] = []
-        self.image: list[np.ndarray] = []  # (33, 3) x_px, y_px, z
+        self.xy: list[np.ndarray] = []  # (33, 2) px
+        self.z: list[np.ndarray] = []  # (33,) relative depth, scaled like x
         self.world: list[np.ndarray] = []  # (33, 3) metres
         self.visibility: list[np.ndarray] = []  # (33,)
 
@@ -39,13 +40,15 @@ class LiveRecording:
     def add(self, t_s: float, pose: PersonPose | None) -> None:
         self.t_s.append(float(t_s))
         if pose is None:
-            self.image.append(np.full((NUM_LANDMARKS, 3), np.nan, np.float32))
+            self.xy.append(np.full((NUM_LANDMARKS, 2), np.nan, np.float32))
+            self.z.append(np.full(NUM_LANDMARKS, np.nan, np.float32))
             self.world.append(np.full((NUM_LANDMARKS, 3), np.nan, np.float32))
             self.visibility.append(np.zeros(NUM_LANDMARKS, np.float32))
         else:
-            self.image.append(pose.image[:, :3].astype(np.float32))
+            self.xy.append(pose.xy.astype(np.float32))
+            self.z.append(pose.z.astype(np.float32))
             self.world.append(pose.world.astype(np.float32))
-            self.visibility.append(pose.image[:, 3].astype(np.float32))
+            self.visibility.append(pose.visibility.astype(np.float32))
 
     @property
     def frames_with_pose(self) -> int:
@@ -75,10 +78,10 @@ class LiveRecording:
         t = np.asarray(self.t_s) - self.t_s[0]
         fps = float(max(1.0, round(self.rate_fps())))
         grid = np.arange(0.0, t[-1] + 0.5 / fps, 1.0 / fps)
-        image = np.stack(self.image)
+        xy, z = np.stack(self.xy), np.stack(self.z)
         world = np.stack(self.world)
         vis = np.stack(self.visibility)
-        has = np.isfinite(image[:, :, 0]).any(axis=1)
+        has = np.isfinite(xy[:, :, 0]).any(axis=1)
         out = PoseSequence.empty(len(grid), fps, self.width, self.height)
         hi = np.clip(np.searchsorted(t, grid, side="left"), 0, len(t) - 1)
         lo = np.clip(hi - 1, 0, len(t) - 1)
@@ -89,7 +92,8 @@ class LiveRecording:
             if not (has[a] and has[b]) or t[b] - t[a] > max_gap_s:
                 continue
             w = 0.0 if a == b else (grid[g] - t[a]) / (t[b] - t[a])
-            out.image[g] = (1 - w) * image[a] + w * image[b]
+            out.xy[g] = (1 - w) * xy[a] + w * xy[b]
+            out.z[g] = (1 - w) * z[a] + w * z[b]
             out.world[g] = (1 - w) * world[a] + w * world[b]
             out.visibility[g] = np.minimum(vis[a], vis[b])
         out.meta.update(

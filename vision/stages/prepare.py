@@ -68,11 +68,12 @@ def prepare_landmarks(seq: PoseSequence, opts: AnalysisOptions) -> Prepared:
     found: list[Finding] = []
     if seq.coverage < MIN_COVERAGE:
         found.append(finding("pose.low_coverage", coverage_pct=100 * seq.coverage))
-    move = camera_move(seq.camera, seq.width) if seq.camera is not None else None
+    camera = seq.camera
+    move = camera_move(camera, seq.width) if camera is not None else None
     picture: tuple[int, int] | np.ndarray = (seq.width, seq.height)
-    if move is not None and move.moved:
+    if camera is not None and move is not None and move.moved:
         seq = seq.stabilised()
-        picture = frame_boxes(seq.camera, seq.width, seq.height)
+        picture = frame_boxes(camera, seq.width, seq.height)
         code = "camera.moved_calibrated" if opts.calibration is not None else "camera.moved"
         found.append(finding(code, zoom_pct=100 * move.zoom, shift_pct=100 * move.shift))
     image, world, vis, swapped = with_consistent_legs(seq.image, seq.world, seq.visibility, seq.t_s)
@@ -98,4 +99,4 @@ def still_foot_motion(prep: Prepared, frontal: bool) -> np.ndarray | None:
     if seq.foot_motion is None or prep.camera_moved:
         return None
     motion = where_camera_still(seq.foot_motion, seq.camera)
-    return by_picture_side(motion, seq.image, seq.fps) if frontal else motion
+    return by_picture_side(motion, seq.xy, seq.fps) if frontal else motion

@@ -122,7 +122,7 @@ def find_events(prep: Prepared, direction: DirectionAnalysis, opts: AnalysisOpti
     depth_unreliable = front and not direction.facing_sure
     events, checks = plausible_events(
         [] if depth_unreliable else detect_events(tracks, ev_opts),
-        foot_points(base.image[:, :, :2]),
+        foot_points(base.xy),
         t,
         direction.travel,
         prep.picture,
@@ -136,7 +136,7 @@ def find_events(prep: Prepared, direction: DirectionAnalysis, opts: AnalysisOpti
     airborne = airborne_lifts(events)
     if airborne and not front:  # front/back: double support is withheld (vision.capabilities)
         found.append(finding("events.airborne_lifts", n=airborne))
-    body = body_points(tracks.feet, mid_hip(image[:, :, :2]), direction.body_height_px)
+    body = body_points(tracks.feet, mid_hip(prep.events_seq.xy), direction.body_height_px)
     return FootEvents(tracks, detector, events, checks, body, depth_unreliable, tuple(found))
 
 

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vision.landmarks import HEEL, TOE
 from vision.result import Foot
-
-HEEL, TOE = 0, 1
 
 
 @dataclass

@@ -39,12 +39,11 @@ from vision.gait.events.footprint_stances import (
     stances_from_levels,
 )
 from vision.gait.foot_tracks import FootTracks
+from vision.landmarks import HEEL, TOE
 from vision.result import Event, EventType
 
 if TYPE_CHECKING:  # the options import this detector's own settings
     from vision.gait.events.options import EventOptions
-
-HEEL, TOE = 0, 1
 
 
 @dataclass(frozen=True)
@@ -246,7 +245,8 @@ def arrival_row(
         return float(i)
     dh = np.linalg.norm(feet[rows][:, :, HEEL] - heel_rest, axis=-1)
     dt = np.linalg.norm(feet[rows][:, :, TOE] - toe_rest, axis=-1)
-    d = np.nanmin(np.fmin(dh, dt), axis=1) / body_height_px
+    # fmin.reduce is nanmin that leaves all-NaN rows NaN without a warning.
+    d = np.fmin.reduce(np.fmin(dh, dt), axis=1) / body_height_px
     ok = np.isfinite(d) & (d <= FIT_REACH_BH)
     settled = ok & ((rows >= i + 1) if not leaving else (rows <= i - 2))
     if settled.sum() < 2 or ok.sum() < 5:

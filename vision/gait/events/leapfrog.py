@@ -36,13 +36,12 @@ from vision.gait.events.leapfrog_kinds import combine_kinds, rigid, room_for_lon
 from vision.gait.events.leapfrog_swings import LeapfrogOptions, find_swings
 from vision.gait.events.swing_fit import event_at, pair_swings
 from vision.gait.foot_tracks import FootTracks
+from vision.landmarks import HEEL, TOE
 from vision.result import Event, Foot, other_foot
 from vision.timeseries import fill_short_gaps, frame_rate, median_lowpass, true_runs
 
 if TYPE_CHECKING:  # the options import this detector's own settings
     from vision.gait.events.options import EventOptions
-
-HEEL, TOE = 0, 1
 
 
 def detect_leapfrog(tracks: FootTracks, options: EventOptions) -> list[Event]:

@@ -17,8 +17,6 @@ from vision.gait.foot_tracks import FootTracks
 from vision.result import FEET, Event
 from vision.timeseries import close_short_runs, frame_rate, true_runs
 
-HEEL, TOE, ANKLE = 0, 1, 2
-
 
 def foot_speed_bh_s(tracks: FootTracks) -> np.ndarray:
     """(T, 2) speed of each foot's stillest point (heel or toe), body heights per second."""

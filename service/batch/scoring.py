@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from service.batch_inputs import BatchItem
+from service.batch.inputs import BatchItem
 from vision.result import SCHEMA_VERSION
 
 RESULTS_DIR = "results"
@@ -153,7 +153,7 @@ def analyse_recording(task: RecordingTask) -> tuple[str, str | None, float, bool
     start = time.perf_counter()
     permanent: tuple[type[Exception], ...] = ()
     try:
-        from service.pipeline_bridge import analysis_options
+        from service.jobs.analysis import analysis_options
         from vision.pipeline import ExtractOptions, NoPersonError, analyze_video
         from vision.result import result_from_dict
         from vision.video import VideoError, probe
@@ -200,12 +200,11 @@ def _worker_init(next_core: Any = None, workers: int = 1) -> None:
     threads of its own, so unpinned workers contend for every core (measured in
     bench/batch_scaling.py); a pinned worker's threads share its one core instead."""
     limit_thread_pools()
-    try:
-        import cv2
+    # Imported after the thread limits are set: OpenCV sizes its pools when it loads.
+    import cv2
 
-        cv2.setNumThreads(1)
-    except ImportError:
-        pass
+    cv2.setNumThreads(1)
+    # Pinning needs sched_setaffinity, which only Linux has (macOS and Windows do not).
     if next_core is None or workers < 2 or not hasattr(os, "sched_setaffinity"):
         return
     cores = sorted(os.sched_getaffinity(0))
@@ -339,7 +338,7 @@ def run_batch(
     """Analyse every item not already done; outcomes in the order of ``items``.
 
     ``runner``: where the analyses run (default: a local pool of ``options.workers``
-    processes; :func:`service.batch_celery.run_celery` sends them to the service's workers).
+    processes; :func:`service.batch.celery.run_celery` sends them to the service's workers).
     """
     options = options or BatchOptions()
     out_dir = Path(out_dir)

@@ -5,7 +5,7 @@ Each recording becomes a stored analysis job of the service (row in ``RETROGAIT_
 video copied under ``RETROGAIT_DATA_DIR``, task on ``RETROGAIT_BROKER_URL``), exactly as if it
 had been uploaded, so the workers need nothing new and the results also show in the service
 (patients, reports). The batch waits for the jobs, then writes the same outputs as the local
-engine (see :mod:`service.batch`).
+engine (see :mod:`service.batch.scoring`).
 
 Resumable: the job sent for a recording is remembered in ``pending/<recording>.json`` (with the
 recording's batch key), so an interrupted batch run again waits for the jobs already sent
@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import accounts, jobs, migrations
-from service.batch import (
+from service import migrations
+from service.batch.scoring import (
     BatchItem,
     RecordingOutcome,
     RecordingTask,
@@ -34,8 +34,9 @@ from service.batch import (
     stored_json,
     write_json,
 )
-from service.settings import Settings
-from service.store import (
+from service.core import accounts
+from service.core.settings import Settings
+from service.core.store import (
     PATIENT_CODE_PATTERN,
     Analysis,
     Patient,
@@ -44,12 +45,15 @@ from service.store import (
     remove_analysis_files,
     session_factory,
 )
+from service.jobs import runner
 
 PENDING_DIR = "pending"
 _PATIENT_CODE = re.compile(PATIENT_CODE_PATTERN)
 
 Progress = Callable[[RecordingOutcome], None]
 Waiting = Callable[[dict[str, int], float], None]  # (counts by status, mean progress 0-1)
+Outcome = tuple[str, str | None, float | None, bool]  # (status, reason, seconds, permanent)
+Done = Callable[[BatchItem, RecordingTask, Outcome], None]
 
 
 class CeleryEngineError(RuntimeError):
@@ -136,15 +140,13 @@ def _send(dispatcher: Any, settings: Settings, analysis_id: str) -> None:
         ) from exc
 
 
-def _outcome_of(
-    job: Analysis | None, analysis_id: str
-) -> tuple[str, str | None, float | None, bool] | None:
+def _outcome_of(job: Analysis | None, analysis_id: str) -> Outcome | None:
     """``(status, reason, seconds, permanent)`` for a finished job; None while it runs."""
     if job is None:
         return "failed", f"analysis job {analysis_id} was deleted from the service", None, False
     if job.status == "failed":
         error = job.error or "no message"
-        return "failed", error, job.analysis_s, jobs.is_recording_fault(error)
+        return "failed", error, job.analysis_s, runner.is_recording_fault(error)
     if job.status == "done":
         return "analysed", None, job.analysis_s, False
     return None
@@ -185,7 +187,7 @@ def run_celery(
             "the celery engine needs RETROGAIT_BROKER_URL (and the workers' "
             "RETROGAIT_DATABASE_URL and RETROGAIT_DATA_DIR)"
         )
-    from service.celery_app import CeleryDispatcher
+    from service.jobs.celery_app import CeleryDispatcher
 
     settings.ensure_dirs()
     migrations.upgrade(settings.sqlalchemy_url)
@@ -194,7 +196,7 @@ def run_celery(
     dispatcher = CeleryDispatcher(settings)
     outcomes: list[RecordingOutcome] = []
 
-    def done(item: BatchItem, task: RecordingTask, result: tuple) -> None:
+    def done(item: BatchItem, task: RecordingTask, result: Outcome) -> None:
         outcome = record_outcome(out_dir, item, task, result)
         (out_dir / PENDING_DIR / f"{item.recording_id}.json").unlink(missing_ok=True)
         outcomes.append(outcome)
@@ -202,53 +204,76 @@ def run_celery(
             on_outcome(outcome)
 
     try:
-        waiting: dict[str, tuple[BatchItem, RecordingTask]] = {}
-        for item, task in tasks:
-            key = task.extras["batch"]["key"]
-            pending = out_dir / PENDING_DIR / f"{item.recording_id}.json"
-            stored = _pending_job(pending, key, sessions)
-            if stored is None:
-                reason = _probe_failure(task.video)
-                if reason is not None:
-                    done(item, task, ("failed", reason, None, True))
-                    continue
-                analysis_id = submit_recording(sessions, settings, options.org_name, item, task)
-                write_json(
-                    pending, {"key": key, "analysis_id": analysis_id, "recording": item.source}
-                )
-                _send(dispatcher, settings, analysis_id)
-            else:
-                analysis_id, status = stored
-                if status == "queued":
-                    # Its message may never have reached the broker; a duplicate is harmless
-                    # (the first worker to claim the job runs it, the other does nothing).
-                    _send(dispatcher, settings, analysis_id)
-            waiting[analysis_id] = (item, task)
-        while waiting:
-            with sessions() as s:
-                jobs = {
-                    a.id: a
-                    for a in s.scalars(select(Analysis).where(Analysis.id.in_(list(waiting))))
-                }
-                for analysis_id in list(waiting):
-                    job = jobs.get(analysis_id)
-                    result = _outcome_of(job, analysis_id)
-                    if result is None:
-                        continue
-                    item, task = waiting.pop(analysis_id)
-                    if result[0] == "analysed":
-                        _write_result(job, task)
-                    done(item, task, result)
-                if on_wait is not None and waiting:
-                    counts = {
-                        st: sum(jobs[i].status == st for i in waiting if i in jobs)
-                        for st in ("queued", "running")
-                    }
-                    progress = [jobs[i].progress for i in waiting if i in jobs]
-                    on_wait(counts, sum(progress) / len(progress) if progress else 0.0)
-            if waiting:
-                time.sleep(options.poll_s)
+        waiting = _send_jobs(tasks, out_dir, options, sessions, dispatcher, done)
+        _wait_for_jobs(waiting, sessions, options, on_wait, done)
     finally:
         dispatcher.stop()
         engine.dispose()
     return outcomes
+
+
+def _send_jobs(
+    tasks: list[tuple[BatchItem, RecordingTask]],
+    out_dir: Path,
+    options: CeleryBatchOptions,
+    sessions: sessionmaker,
+    dispatcher: Any,
+    done: Done,
+) -> dict[str, tuple[BatchItem, RecordingTask]]:
+    """Each recording's job sent to the workers, unless an earlier run of the batch sent it: the
+    jobs to wait for, by analysis id. A file that is not a video is failed here (``done``)."""
+    settings = options.settings
+    waiting: dict[str, tuple[BatchItem, RecordingTask]] = {}
+    for item, task in tasks:
+        key = task.extras["batch"]["key"]
+        pending = out_dir / PENDING_DIR / f"{item.recording_id}.json"
+        stored = _pending_job(pending, key, sessions)
+        if stored is None:
+            reason = _probe_failure(task.video)
+            if reason is not None:
+                done(item, task, ("failed", reason, None, True))
+                continue
+            analysis_id = submit_recording(sessions, settings, options.org_name, item, task)
+            write_json(pending, {"key": key, "analysis_id": analysis_id, "recording": item.source})
+            _send(dispatcher, settings, analysis_id)
+        else:
+            analysis_id, status = stored
+            if status == "queued":
+                # Its message may never have reached the broker; a duplicate is harmless
+                # (the first worker to claim the job runs it, the other does nothing).
+                _send(dispatcher, settings, analysis_id)
+        waiting[analysis_id] = (item, task)
+    return waiting
+
+
+def _wait_for_jobs(
+    waiting: dict[str, tuple[BatchItem, RecordingTask]],
+    sessions: sessionmaker,
+    options: CeleryBatchOptions,
+    on_wait: Waiting | None,
+    done: Done,
+) -> None:
+    """Poll the database until every job in ``waiting`` has ended, each reported to ``done``."""
+    while waiting:
+        with sessions() as s:
+            jobs = {
+                a.id: a for a in s.scalars(select(Analysis).where(Analysis.id.in_(list(waiting))))
+            }
+            for analysis_id in list(waiting):
+                job = jobs.get(analysis_id)
+                result = _outcome_of(job, analysis_id)
+                if result is None:
+                    continue
+                item, task = waiting.pop(analysis_id)
+                if result[0] == "analysed" and job is not None:  # a done job exists
+                    _write_result(job, task)
+                done(item, task, result)
+            if on_wait is not None and waiting:
+                counts = {
+                    st: sum(jobs[i].status == st for i in waiting if i in jobs)
+                    for st in ("queued", "running")
+                }
+                progress = [jobs[i].progress for i in waiting if i in jobs]
+                on_wait(counts, sum(progress) / len(progress) if progress else 0.0)
+        if waiting:
+            time.sleep(options.poll_s)

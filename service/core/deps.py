@@ -12,9 +12,9 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import accounts
-from service.settings import Settings
-from service.store import Organisation
+from service.core import accounts
+from service.core.settings import Settings
+from service.core.store import Organisation
 
 
 class JobDispatcher(Protocol):

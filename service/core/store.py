@@ -43,7 +43,7 @@ from sqlalchemy.orm import (
     sessionmaker,
 )
 
-from service.settings import Settings
+from service.core.settings import Settings
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed")

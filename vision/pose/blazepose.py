@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
+
+from vision.pose.base import PersonPose
 
 DETECTOR_SIZE = 224  # px, square input of the person detector
 LANDMARK_SIZE = 256  # px, square input of the landmark network
@@ -112,12 +115,12 @@ def crop(
     the CPU, so the networks see the same pixels. ``border`` is an OpenCV border mode.
     """
     h, w = rgb.shape[:2]
-    box = cv2.RotatedRect(
+    box = (
         (rect.x_center * w, rect.y_center * h),
         (rect.width * w, rect.height * h),
         math.degrees(rect.rotation),
     )
-    src = cv2.boxPoints(box).astype(np.float32)
+    src = np.asarray(cv2.boxPoints(box), np.float32)
     dst = np.array([[0, size], [0, 0], [size, 0], [size, size]], np.float32)
     matrix = cv2.getPerspectiveTransform(src, dst)
     out = cv2.warpPerspective(rgb, matrix, (size, size), flags=cv2.INTER_LINEAR, borderMode=border)
@@ -300,3 +303,28 @@ def project_world(raw_world: np.ndarray, rect: Rect) -> np.ndarray:
     out[:, 0] = c * world[:, 0] - s * world[:, 1]
     out[:, 1] = s * world[:, 0] + c * world[:, 1]
     return out
+
+
+def person_in_frame(
+    projected: NDArray[np.float32],
+    raw_world: NDArray[np.float32],
+    rect: Rect,
+    width: int,
+    height: int,
+) -> PersonPose:
+    """The person's 33 body landmarks in the frame's pixels.
+
+    ``projected`` are the decoded landmarks (39, 5) of :func:`decode_landmarks` in the frame's
+    normalised coordinates (:func:`project_landmarks`); x and z scale by the frame's ``width``
+    and y by its ``height``, as the Tasks backend reports them. ``raw_world`` is the network's
+    world output for ``rect`` (see :func:`project_world`).
+    """
+    body = projected[:BODY_LANDMARKS]
+    x, y, z, visibility, presence = (body[:, k] for k in range(5))
+    return PersonPose(
+        xy=np.stack([x * np.float32(width), y * np.float32(height)], axis=1).astype(np.float32),
+        z=(z * np.float32(width)).astype(np.float32),
+        visibility=visibility.astype(np.float32),
+        presence=presence.astype(np.float32),
+        world=project_world(raw_world, rect),
+    )

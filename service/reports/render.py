@@ -24,11 +24,11 @@ from fpdf.fonts import FontFace
 from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from PIL import Image
 
-from service.report_comparison import ComparisonView, comparison_view
-from service.report_model import TREND_NOTE, ReportView, VisitView, build_report
-from service.report_plots import step_length_png, trend_png, trunk_angle_png
+from service.reports.comparison import ComparisonView, comparison_view
+from service.reports.model import TREND_NOTE, ReportView, VisitView, build_report
+from service.reports.plots import step_length_png, trend_png, trunk_angle_png
+from service.web import TEMPLATE_DIR
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 Frame = bytes | np.ndarray
 
 

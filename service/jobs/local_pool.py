@@ -1,8 +1,8 @@
 """The embedded worker pool of ``retrogait serve``: jobs persisted in the database, each run in
 its own child process.
 
-``size`` threads each claim the oldest claimable job (see :mod:`service.jobs`) and run it in a
-spawned child process, so a heavy analysis never holds the API's interpreter lock and a deleted
+``size`` threads each claim the oldest claimable job (see :mod:`service.jobs.runner`) and run it
+in a spawned child process, so a heavy analysis never holds the API's interpreter lock and a deleted
 job's process can simply be stopped. Restart-safe: on a clean shutdown unfinished jobs go back to
 the queue; after a crash the next server on this machine takes them back at start-up (their
 worker process is gone), and another machine's server once their leases expire.
@@ -17,8 +17,8 @@ import threading
 
 from sqlalchemy.orm import sessionmaker
 
-from service import job_recovery, jobs
-from service.settings import Settings
+from service.core.settings import Settings
+from service.jobs import recovery, runner
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class LocalWorkerPool:
         self._context = multiprocessing.get_context("spawn")
 
     def start(self) -> None:
-        for analysis_id in job_recovery.requeue_orphans(self.sessions):
+        for analysis_id in recovery.requeue_orphans(self.sessions):
             log.info("job %s: its server ended mid-job; resuming it", analysis_id)
         for n in range(self.size):
             t = threading.Thread(target=self._loop, name=f"local-worker-{n}", daemon=True)
@@ -69,7 +69,7 @@ class LocalWorkerPool:
             t.join(timeout=timeout_s)
 
     def _loop(self) -> None:
-        worker_id = jobs.new_worker_id("local")
+        worker_id = runner.new_worker_id("local")
         while not self._stop.is_set():
             try:
                 ran = self._run_one(worker_id)
@@ -82,13 +82,13 @@ class LocalWorkerPool:
 
     def _run_one(self, worker_id: str) -> bool:
         lease_s = self.settings.job_lease_s
-        for analysis_id in jobs.claimable_ids(self.sessions, lease_s):
-            if jobs.claim(self.sessions, analysis_id, worker_id, lease_s):
+        for analysis_id in runner.claimable_ids(self.sessions, lease_s):
+            if runner.claim(self.sessions, analysis_id, worker_id, lease_s):
                 break
         else:
             return False
         child = self._context.Process(
-            target=jobs.run_claimed_in_child,
+            target=runner.run_claimed_in_child,
             args=(self.settings.model_dump_json(), analysis_id, worker_id, os.getpid()),
             name=f"analysis-{analysis_id}",
             daemon=True,
@@ -103,8 +103,8 @@ class LocalWorkerPool:
                 self._children.pop(analysis_id, None)
         if child.exitcode != 0:
             if self._stop.is_set():
-                jobs.release(self.sessions, analysis_id, worker_id)
+                runner.release(self.sessions, analysis_id, worker_id)
             else:  # the child died without writing (crash, out of memory, killed)
-                error = f"{jobs.WORKER_DIED} (exit code {child.exitcode})"
-                jobs.finish(self.sessions, analysis_id, worker_id, status="failed", error=error)
+                error = f"{runner.WORKER_DIED} (exit code {child.exitcode})"
+                runner.finish(self.sessions, analysis_id, worker_id, status="failed", error=error)
         return True

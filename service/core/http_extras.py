@@ -3,13 +3,13 @@ checkers and proxies probe with it) and a favicon (browsers ask for one on every
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-FAVICON = Path(__file__).resolve().parent / "web" / "favicon.svg"
+from service.web import STATIC_DIR
+
+FAVICON = STATIC_DIR / "favicon.svg"
 
 
 class HeadAsGet:

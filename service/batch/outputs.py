@@ -8,8 +8,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from service.batch import RecordingOutcome
-from service.report_model import metric_value
+from service.batch.scoring import RecordingOutcome
+from service.reports.metrics import metric_value
 
 SUMMARY_FILE = "summary.csv"
 REPORTS_DIR = "reports"
@@ -106,7 +106,7 @@ def patient_file_stem(patient_id: str) -> str:
 def write_reports(outcomes: list[RecordingOutcome], out_dir: Path) -> list[Path]:
     """An HTML and a PDF report per patient, from every scored visit (date order; visits
     without a date keep batch order after the dated ones)."""
-    from service.reports import render_html, render_pdf
+    from service.reports.render import render_html, render_pdf
 
     by_patient: dict[str, list[RecordingOutcome]] = defaultdict(list)
     for outcome in outcomes:
@@ -117,7 +117,7 @@ def write_reports(outcomes: list[RecordingOutcome], out_dir: Path) -> list[Path]
     written = []
     for patient_id, visits in sorted(by_patient.items()):
         visits.sort(key=lambda o: (o.item.visit_date is None, o.item.visit_date or ""))
-        docs = [o.document for o in visits]
+        docs = [o.document for o in visits if o.document is not None]
         patient = {"id": patient_id}
         stem = folder / patient_file_stem(patient_id)
         stem.with_suffix(".html").write_text(render_html(docs, patient), encoding="utf-8")

@@ -16,13 +16,17 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from service.pipeline_bridge import in_user_terms
-from service.processes import process_gone, process_scope
+from service.jobs.analysis import in_user_terms
+from service.jobs.processes import process_gone, process_scope
 from vision.video import VideoError, iter_frames, probe
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 VIDEO_FIELD = "video"
 VIDEOS_FIELD = ("videos", "video")  # a batch's files: repeated "videos" (or "video") parts
@@ -81,6 +85,13 @@ class ReceivedUpload:
     sha256: str = ""
     refused: UploadRefused | None = None  # a batch file refused on its own (others go on)
 
+    @property
+    def path(self) -> Path:
+        """The temporary file of an upload still on disk (received, not yet discarded)."""
+        if self.temp_path is None:
+            raise RuntimeError(f"the upload {self.filename!r} has no file any more")
+        return self.temp_path
+
     def discard(self) -> None:
         if self.temp_path is not None:
             self.temp_path.unlink(missing_ok=True)
@@ -105,7 +116,7 @@ class _MultipartSink:
         self._many = many
         self._max_files = max_files
         self._hash = hashlib.sha256()
-        self._file: object | None = None
+        self._file: IO[bytes] | None = None
         self._headers: dict[str, str] = {}
         self._hname = b""
         self._hvalue = b""
@@ -120,7 +131,7 @@ class _MultipartSink:
         upload.fields = self.fields
         return upload
 
-    def callbacks(self) -> dict[str, object]:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self._part_begin,
             "on_header_field": lambda d, s, e: setattr(self, "_hname", self._hname + d[s:e]),
@@ -183,8 +194,10 @@ class _MultipartSink:
                 self._close_file()
                 video.discard()
                 return
+            if self._file is None:  # opened when the part's headers end, closed at its end
+                raise UploadRefused(400, "video data outside a file part")
             self._hash.update(chunk)
-            self._file.write(chunk)  # type: ignore[attr-defined]
+            self._file.write(chunk)
         else:
             self._buf += chunk
             if len(self._buf) > _MAX_FIELD_BYTES:
@@ -198,7 +211,7 @@ class _MultipartSink:
 
     def _close_file(self) -> None:
         if self._file is not None:
-            self._file.close()  # type: ignore[attr-defined]
+            self._file.close()
             self._file = None
             self.videos[-1].sha256 = self._hash.hexdigest()
 

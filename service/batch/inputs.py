@@ -163,13 +163,13 @@ def _row_options(row: dict[str, str], where: str, defaults: dict[str, Any]) -> d
         if not isinstance(options["calibration"], dict):
             raise BatchInputError(f"{where}: calibration must be a JSON object")
     for name, known in (("population", PRESETS), ("protocol", PROTOCOLS)):
-        value = (row.get(name) or "").strip()
-        if value:
-            if value not in known:
+        chosen = (row.get(name) or "").strip()
+        if chosen:
+            if chosen not in known:
                 raise BatchInputError(
-                    f"{where}: unknown {name} {value!r}; known: {', '.join(sorted(known))}"
+                    f"{where}: unknown {name} {chosen!r}; known: {', '.join(sorted(known))}"
                 )
-            options[name] = value
+            options[name] = chosen
     return options
 
 

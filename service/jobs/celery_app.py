@@ -3,15 +3,15 @@
 
 Delivery is at least once and the result is written exactly once:
 
-* The database lease decides: a :class:`service.job_recovery.Watchdog` in the API and in every
+* The database lease decides: a :class:`service.jobs.recovery.Watchdog` in the API and in every
   worker requeues a job whose worker stopped renewing its lease and sends it again, so a killed
   worker's job is taken over about one lease after its last heartbeat. It also sends the jobs
   uploaded while the broker was unreachable once it is back.
 * ``acks_late`` + ``reject_on_worker_lost`` keep the message until its task finished, as a
   second line: with Redis it comes back after ``visibility_timeout`` (twice the lease unless
   set), even with no watchdog running.
-* The task first *claims* the job row (:func:`service.jobs.claim`). A delivery for a job a live
-  worker holds, or a finished one, does nothing (the watchdog resends it should that worker
+* The task first *claims* the job row (:func:`service.jobs.runner.claim`). A delivery for a job
+  a live worker holds, or a finished one, does nothing (the watchdog resends it should that worker
   die). Only the lease holder can write the result.
 """
 
@@ -22,9 +22,9 @@ from celery.signals import worker_ready, worker_shutdown
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from service import job_recovery, jobs
-from service.settings import Settings
-from service.store import Analysis, make_engine, session_factory
+from service.core.settings import Settings
+from service.core.store import Analysis, make_engine, session_factory
+from service.jobs import recovery, runner
 
 TASK_NAME = "retrogait.analyze"
 
@@ -48,22 +48,22 @@ def make_celery(settings: Settings, sessions: sessionmaker | None = None) -> Cel
 
     @app.task(name=TASK_NAME)
     def analyze(analysis_id: str) -> str:
-        worker_id = jobs.new_worker_id("celery")
-        if not jobs.claim(sessions, analysis_id, worker_id, settings.job_lease_s):
+        worker_id = runner.new_worker_id("celery")
+        if not runner.claim(sessions, analysis_id, worker_id, settings.job_lease_s):
             with sessions() as s:
                 status = s.scalar(select(Analysis.status).where(Analysis.id == analysis_id))
             return status or "deleted"  # held by a live worker, or finished
-        return jobs.execute(settings, sessions, analysis_id, worker_id)
+        return runner.execute(settings, sessions, analysis_id, worker_id)
 
     def watchdog_send(analysis_id: str) -> None:
         send(app, settings, sessions, analysis_id)
 
-    watchdog = job_recovery.Watchdog(
+    watchdog = recovery.Watchdog(
         sessions, watchdog_send, settings.job_lease_s, settings.heartbeat_s
     )
 
     def start_watchdog(**_kwargs: object) -> None:
-        job_recovery.requeue_orphans(sessions)
+        recovery.requeue_orphans(sessions)
         watchdog.start()
 
     worker_ready.connect(start_watchdog, weak=False)
@@ -75,7 +75,7 @@ def send(app: Celery, settings: Settings, sessions: sessionmaker, analysis_id: s
     """Give the broker the job's message and record that it has it (raises while the broker is
     unreachable; the job then stays unsent for a watchdog to send)."""
     app.send_task(TASK_NAME, args=[analysis_id], queue=settings.celery_queue)
-    job_recovery.mark_enqueued(sessions, analysis_id)
+    recovery.mark_enqueued(sessions, analysis_id)
 
 
 class CeleryDispatcher:
@@ -87,7 +87,7 @@ class CeleryDispatcher:
         self._settings = settings
         self._sessions = session_factory(make_engine(settings))
         self._app = make_celery(settings, self._sessions)
-        self._watchdog = job_recovery.Watchdog(
+        self._watchdog = recovery.Watchdog(
             self._sessions, self.submit, settings.job_lease_s, settings.heartbeat_s
         )
 
@@ -100,7 +100,7 @@ class CeleryDispatcher:
 
     def start(self) -> None:
         """Requeue jobs of this machine's dead workers, then watch leases and unsent jobs."""
-        job_recovery.requeue_orphans(self._sessions)
+        recovery.requeue_orphans(self._sessions)
         self._watchdog.start()
 
     def stop(self) -> None:

@@ -5,8 +5,8 @@ running under a lease nobody has renewed for ``job_lease_s``), renews the lease 
 (the heartbeat also carries progress), and writes the result with another conditional UPDATE
 that only the lease holder can make. So a job is never lost (a dead runner's lease expires and
 another runner takes over) and gets exactly one result (a runner that lost its lease cannot
-write). Runners: :mod:`service.local_pool` (default, inside ``retrogait serve``) and
-:mod:`service.celery_app` (``retrogait worker`` processes, with ``RETROGAIT_BROKER_URL``).
+write). Runners: :mod:`service.jobs.local_pool` (default, inside ``retrogait serve``) and
+:mod:`service.jobs.celery_app` (``retrogait worker`` processes, with ``RETROGAIT_BROKER_URL``).
 """
 
 from __future__ import annotations
@@ -25,10 +25,8 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import sessionmaker
 
-from service import pipeline_bridge
-from service.processes import process_scope
-from service.settings import Settings
-from service.store import (
+from service.core.settings import Settings
+from service.core.store import (
     Analysis,
     Artefact,
     analysis_dir,
@@ -38,6 +36,8 @@ from service.store import (
     session_factory,
     utcnow,
 )
+from service.jobs import analysis
+from service.jobs.processes import process_scope
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class JobCancelled(Exception):
 
 def new_worker_id(kind: str) -> str:
     """``kind:scope:pid:tag``: the scope and PID let a successor on the same machine see that
-    the worker has ended (:func:`service.job_recovery.worker_is_gone`)."""
+    the worker has ended (:func:`service.jobs.recovery.worker_is_gone`)."""
     return f"{kind}:{process_scope()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
@@ -249,19 +249,15 @@ def execute(
     started = time.perf_counter()
     try:
         with _Heartbeat(sessions, analysis_id, worker_id, settings.heartbeat_s, parent_pid) as hb:
-            doc, pose_path = pipeline_bridge.analyse(
-                video, options, out_dir, hb.report, display_name
-            )
-            if settings.render_overlay and pose_path is not None:
-                overlay = pipeline_bridge.render_overlay(video, pose_path, out_dir)
-                if overlay is not None:
-                    _save_artefact(sessions, settings, analysis_id, "overlay", overlay)
-            if pose_path is not None:
-                _save_artefact(sessions, settings, analysis_id, "pose", pose_path)
+            doc, pose_path = analysis.analyse(video, options, out_dir, hb.report, display_name)
+            if settings.render_overlay:
+                overlay = analysis.render_overlay(video, pose_path, out_dir)
+                _save_artefact(sessions, settings, analysis_id, "overlay", overlay)
+            _save_artefact(sessions, settings, analysis_id, "pose", pose_path)
     except JobCancelled:
         _cleanup_if_deleted(settings, sessions, analysis_id)
         return "cancelled"
-    except pipeline_bridge.UserVideoError as exc:
+    except analysis.UserVideoError as exc:
         return _failed(settings, sessions, analysis_id, worker_id, str(exc))
     except Exception as exc:
         log.error("analysis %s failed:\n%s", analysis_id, traceback.format_exc())
@@ -271,7 +267,7 @@ def execute(
             analysis_id,
             worker_id,
             f"{ANALYSIS_CRASHED} {type(exc).__name__}: "
-            + pipeline_bridge.in_user_terms(str(exc), video, display_name),
+            + analysis.in_user_terms(str(exc), video, display_name),
         )
     elapsed_s = time.perf_counter() - started
     if finish(

@@ -1,5 +1,5 @@
 """The ONNX Runtime pose backend: the same BlazePose networks as the Tasks bundle, run by ONNX
-Runtime with our own pre- and post-processing (:mod:`vision.blazepose`).
+Runtime with our own pre- and post-processing (:mod:`vision.pose.blazepose`).
 
 Per frame, each person tracked from the previous frame gets one landmark-network run on the
 region of interest their landmarks predicted. The person detector runs only on the first frame,
@@ -19,18 +19,18 @@ them (a one-euro filter and a low-pass on visibility), which this backend does n
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
-from vision import blazepose as bp
-from vision.pose import ModelNotFoundError, PersonPose, PoseOptions
+from vision.pose import blazepose as bp
+from vision.pose.base import PersonPose, PoseOptions
+from vision.pose.models import onnx_model_paths
 
-DETECTOR_MODEL_NAME = "pose_detector.onnx"
-LANDMARKS_MODEL_NAME = "pose_landmarks_full.onnx"
 DEVICES = ("cpu", "cuda", "auto")
 _LANDMARK_OUTPUTS = ["landmarks", "presence", "heatmap", "world_landmarks"]
 _DETECTOR_OUTPUTS = ["boxes", "scores"]
@@ -67,25 +67,6 @@ class OnnxOptions:
             raise ValueError(f"min_suppression must be within 0-1, not {self.min_suppression}")
 
 
-def onnx_model_paths(model_dir: str | None = None) -> tuple[Path, Path]:
-    """(detector, landmark network) ``.onnx`` paths.
-
-    Raises:
-        ModelNotFoundError: a file is missing from every place looked at.
-    """
-    dirs = [Path(model_dir)] if model_dir else []
-    dirs.append(Path(__file__).resolve().parent.parent / "models")
-    dirs.append(Path(sys.prefix) / "share" / "retrogait" / "models")
-    for folder in dirs:
-        detector, landmarks = folder / DETECTOR_MODEL_NAME, folder / LANDMARKS_MODEL_NAME
-        if detector.is_file() and landmarks.is_file():
-            return detector, landmarks
-    raise ModelNotFoundError(
-        f"ONNX pose models {DETECTOR_MODEL_NAME} and {LANDMARKS_MODEL_NAME} not found (looked "
-        "in: " + ", ".join(str(d) for d in dirs) + "); rebuild them with models/build_pose_model.py"
-    )
-
-
 def _providers(device: str) -> list[str]:
     import onnxruntime as ort
 
@@ -102,7 +83,7 @@ def _providers(device: str) -> list[str]:
     return ["CPUExecutionProvider"]
 
 
-def _session(path: Path, threads: int, providers: list[str]):  # noqa: ANN202 (onnxruntime type)
+def _session(path: Path, threads: int, providers: list[str]) -> Any:  # onnxruntime has no types
     import onnxruntime as ort
 
     so = ort.SessionOptions()
@@ -139,7 +120,7 @@ class OnnxPoseEstimator:
         self._last_detection_s = -np.inf
         self.detector_runs = 0  # how often the person detector ran (for benches and tests)
 
-    def estimate(self, rgb: np.ndarray, t_s: float) -> list[PersonPose]:
+    def estimate(self, rgb: NDArray[np.uint8], t_s: float) -> list[PersonPose]:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected (H, W, 3) uint8 RGB, got {rgb.shape} {rgb.dtype}")
         rois = self._rois
@@ -169,7 +150,9 @@ class OnnxPoseEstimator:
             and t_s - self._last_detection_s >= self.onnx.detect_interval_s
         )
 
-    def _with_detections(self, rgb: np.ndarray, rois: list[bp.Rect], t_s: float) -> list[bp.Rect]:
+    def _with_detections(
+        self, rgb: NDArray[np.uint8], rois: list[bp.Rect], t_s: float
+    ) -> list[bp.Rect]:
         """``rois`` associated with the people detected in ``rgb``, at most ``num_poses``.
 
         As MediaPipe's association: a detection replaces every tracked region it overlaps by
@@ -183,7 +166,7 @@ class OnnxPoseEstimator:
             out.append(roi)
         return out[: self.options.num_poses]
 
-    def detect(self, rgb: np.ndarray) -> list[bp.Rect]:
+    def detect(self, rgb: NDArray[np.uint8]) -> list[bp.Rect]:
         """Regions of interest of the people the detector finds in ``rgb``, best first."""
         self.detector_runs += 1
         h, w = rgb.shape[:2]
@@ -197,7 +180,7 @@ class OnnxPoseEstimator:
         return [bp.roi_from_points(kp[0], kp[1], w, h) for kp in found.keypoints]
 
     def _track(
-        self, rgb: np.ndarray, rois: list[bp.Rect], tracked: list[bp.Rect]
+        self, rgb: NDArray[np.uint8], rois: list[bp.Rect], tracked: list[bp.Rect]
     ) -> tuple[list[PersonPose], list[bp.Rect]]:
         """The people in ``rois`` who are not already ``tracked``, and their next regions."""
         people: list[PersonPose] = []
@@ -216,7 +199,7 @@ class OnnxPoseEstimator:
             next_rois.append(next_roi)
         return people, next_rois
 
-    def landmarks(self, rgb: np.ndarray, roi: bp.Rect) -> tuple[PersonPose, bp.Rect] | None:
+    def landmarks(self, rgb: NDArray[np.uint8], roi: bp.Rect) -> tuple[PersonPose, bp.Rect] | None:
         """The person in ``roi`` and the region to look at next frame; None if nobody is there."""
         h, w = rgb.shape[:2]
         tensor = bp.crop(rgb, roi, bp.LANDMARK_SIZE, cv2.BORDER_REPLICATE, (0.0, 1.0))
@@ -224,14 +207,9 @@ class OnnxPoseEstimator:
         if float(presence.reshape(-1)[0]) < self.options.min_presence_confidence:
             return None
         projected = bp.project_landmarks(bp.decode_landmarks(raw, heatmap), roi)
-        image = projected[: bp.BODY_LANDMARKS].copy()
-        image[:, 0] *= w
-        image[:, 1] *= h
-        image[:, 2] *= w
+        person = bp.person_in_frame(projected, world, roi, w, h)
         centre, scale_point = (projected[i, :2] for i in bp.ALIGNMENT_LANDMARKS)
-        next_roi = bp.roi_from_points(centre, scale_point, w, h)
-        person = PersonPose(image=image.astype(np.float32), world=bp.project_world(world, roi))
-        return person, next_roi
+        return person, bp.roi_from_points(centre, scale_point, w, h)
 
     def close(self) -> None:
         self._detector = None

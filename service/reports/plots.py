@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from service.report_model import TrendView
+from service.reports.model import TrendView
 
 FOOT_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 DIRECTION_COLOURS = {"backward": "#2ca02c", "forward": "#9467bd", "turning": "#ff7f0e"}
@@ -170,11 +170,10 @@ def trend_png(trend: TrendView, options: PlotOptions = PlotOptions()) -> bytes |
     xs = [i for i, _ in points]
     ys = [v for _, v in points]
     change = trend.change
-    band = change.threshold is not None and change.earlier is not None
-    if band:
+    base, size = change.earlier, change.threshold
+    if base is not None and size is not None:
         # The band sits on the first visit's value as the assessment compared it (a lean is
         # compared by its size), so points outside it are the real changes.
-        base, size = change.earlier, change.threshold
         ax.axhspan(
             base - size,
             base + size,

@@ -20,8 +20,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.settings import Settings
-from service.store import ApiKey, Organisation, utcnow
+from service.core.settings import Settings
+from service.core.store import ApiKey, Organisation, utcnow
 
 KEY_PREFIX = "rg_"
 LOCAL_ORG_NAME = "local"
@@ -47,7 +47,7 @@ def get_or_create_org(session: Session, name: str) -> Organisation:
                 org = Organisation(name=name)
                 session.add(org)
         except IntegrityError:
-            org = session.scalar(query)
+            org = session.execute(query).scalar_one()  # the insert that won
     return org
 
 

@@ -1,6 +1,6 @@
 """Getting interrupted jobs going again within seconds, whichever runner died.
 
-The database lease decides who holds a job (:mod:`service.jobs`); this module acts on it:
+The database lease decides who holds a job (:mod:`service.jobs.runner`); this module acts on it:
 
 * :func:`requeue_orphans`: a running job whose worker was a process of this machine that no
   longer exists goes back to the queue at once, without waiting for its lease (at start-up, and
@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
-from service.processes import process_gone
-from service.store import Analysis, utcnow
+from service.core.store import Analysis, utcnow
+from service.jobs.processes import process_gone
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ SEND_GRACE_S = 2.0
 
 
 def worker_is_gone(worker_id: str) -> bool:
-    """Whether ``worker_id`` (``kind:scope:pid:tag``, see :func:`service.jobs.new_worker_id`)
+    """Whether ``worker_id`` (``kind:scope:pid:tag``, see :func:`service.jobs.runner.new_worker_id`)
     names a process of this machine that has ended. Other machines' workers are judged by their
     lease only."""
     parts = worker_id.split(":")

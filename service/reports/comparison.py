@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from service.report_model import KEY_METRICS, NOT_MEASURED, MetricSpec, format_value
+from service.reports.metrics import KEY_METRICS, NOT_MEASURED, MetricSpec, format_value
 
 # The metrics a comparison walk shows, in the report's order (paths into ``metrics``).
 COMPARED: tuple[tuple[str, ...], ...] = (

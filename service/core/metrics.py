@@ -15,7 +15,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import sessionmaker
 
-from service.store import JOB_STATUSES, Analysis
+from service.core.store import JOB_STATUSES, Analysis
 
 # Seconds: spaced to hold the analysis times of clips from a few seconds to ten minutes long at
 # the pose model's speed (bench/pose_throughput.py prints it).

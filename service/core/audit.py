@@ -14,7 +14,7 @@ from fastapi import Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.store import AuditEntry
+from service.core.store import AuditEntry
 
 AuditAction = Literal["read", "list", "export", "delete"]
 AuditResource = Literal["analysis", "patient", "batch"]

@@ -1,0 +1,1 @@
+"""Caseload scoring: a folder or manifest of recordings analysed, resumable, with its outputs."""
