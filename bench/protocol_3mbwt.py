@@ -5,13 +5,13 @@
 Synthetic backward walks that pass 3 m (two walks: long and fast from a 1 s stand, shorter and
 slower from a 1.5 s stand), seen from the side, obliquely, from the front and from the back,
 through pose-model-like landmark noise (leg-label swaps, lost frames, a wild first detection)
-at two jitter sizes (0.2 % and 0.7 % of body height per landmark, the latter BlazePose's on our
-rendered walks) and two frame rates, each timed with the test's own start and 3 m lines marked
-as a user would (two points from the side, the taped rectangle elsewhere). Prints, per frame
-rate and jitter: how many were timed, the median and worst absolute error of the time (s), the
-share within 0.2 s, and how many said a foot rested at the line (with how often that result's
-other time was the nearer one); then the start's and the stop's errors over all; then the
-rendered sample clip through the pose model (``--pose-dir`` caches its pose).
+at two jitter sizes (0.2 % and 0.7 % of body height per landmark, the latter the size of
+``LandmarkNoise.blazepose_like``) and two frame rates, each timed with the test's own start and
+3 m lines marked as a user would (two points from the side, the taped rectangle elsewhere).
+Prints, per frame rate and jitter: how many were timed, the median and worst absolute error of
+the time (s), the share within 0.2 s, and how many said a foot rested at the line (with how often
+that result's other time was the nearer one); then the start's and the stop's errors over all;
+then the rendered sample clip through the pose model (``--pose-dir`` caches its pose).
 """
 
 from __future__ import annotations

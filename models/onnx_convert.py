@@ -8,6 +8,11 @@ The detector stores most of its weights as sparse float16 tensors behind ``DENSI
 which tf2onnx cannot read. The TFLite interpreter densifies them when it runs the model once;
 those dense tensors are handed to tf2onnx as constants and ``DENSIFY`` becomes an identity.
 Inputs and outputs get names saying what they hold.
+
+The landmark network also computes a 256 x 256 person-segmentation mask that retrogait never
+reads. Its decoder is a large share of the network's work, so the converted model keeps only the
+outputs in ``KEPT_OUTPUTS``: the dead branch is pruned and the kept outputs are unchanged (the
+check below compares them with the TFLite original, which still computes everything).
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ OPSET = 13
 # Output order of each TFLite model, named.
 DETECTOR_OUTPUTS = ("boxes", "scores")
 LANDMARK_OUTPUTS = ("landmarks", "presence", "segmentation", "heatmap", "world_landmarks")
+# Outputs the ONNX models keep; the others (the segmentation mask) are pruned with their branch.
+KEPT_OUTPUTS = {
+    "detector": DETECTOR_OUTPUTS,
+    "landmarks": ("landmarks", "presence", "heatmap", "world_landmarks"),
+}
 ONNX_NAMES = {"detector": "pose_detector.onnx", "landmarks": "pose_landmarks_full.onnx"}
 CHECK_FRAMES_PER_CLIP = 4
 REPO = Path(__file__).resolve().parents[1]
@@ -175,6 +185,16 @@ def _rename(model, names: dict[str, str]) -> None:  # noqa: ANN001
         value.name = names.get(value.name, value.name)
 
 
+def _keep_outputs(model, kept: tuple[str, ...]):  # noqa: ANN001, ANN202 (onnx ModelProto)
+    """``model`` with only the ``kept`` outputs and the nodes they need."""
+    from onnx import utils
+
+    if [value.name for value in model.graph.output] == list(kept):
+        return model
+    inputs = [value.name for value in model.graph.input]
+    return utils.Extractor(model).extract_model(inputs, list(kept))
+
+
 def convert_and_check(kind: str, tflite: Path, output: Path, check: Path) -> None:
     """Convert ``tflite`` to ``output`` and print the largest output differences on ``check``."""
     import onnx
@@ -189,17 +209,20 @@ def convert_and_check(kind: str, tflite: Path, output: Path, check: Path) -> Non
     names = {"input_1": "image"}
     names.update({d["name"]: label for d, label in zip(tfl_outputs, labels, strict=True)})
     _rename(model, names)
+    model = _keep_outputs(model, KEPT_OUTPUTS[kind])
     onnx.checker.check_model(model)
     output.write_bytes(model.SerializeToString())
 
     session = ort.InferenceSession(str(output), providers=["CPUExecutionProvider"])
-    worst = dict.fromkeys(labels, 0.0)
+    names_kept = KEPT_OUTPUTS[kind]
+    kept = [(d, label) for d, label in zip(tfl_outputs, labels, strict=True) if label in names_kept]
+    worst = {label: 0.0 for _, label in kept}
     frames = np.load(check)[kind]
     for frame in frames:
         interpreter.set_tensor(interpreter.get_input_details()[0]["index"], frame[None])
         interpreter.invoke()
-        got = session.run(list(labels), {"image": frame[None]})
-        for d, label, value in zip(tfl_outputs, labels, got, strict=True):
+        got = session.run([label for _, label in kept], {"image": frame[None]})
+        for (d, label), value in zip(kept, got, strict=True):
             diff = np.abs(interpreter.get_tensor(d["index"]) - value.reshape(d["shape"])).max()
             worst[label] = max(worst[label], float(diff))
     print(f"{output.name}: max |ONNX - TFLite| over {len(frames)} real inputs:")

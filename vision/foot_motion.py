@@ -1,10 +1,10 @@
 """How much the picture changes around each foot from one frame to the next.
 
 Measured while the video is decoded, for every person found, from the pose model's own foot and
-knee points of that frame (labels as the model gave them: on three of ``bench/accuracy.py``'s
-rendered back walks the model's own labels named the moving foot better than the same labels after
-:func:`vision.gait.body.leg_swaps`, whose repair is made for side views; from the front
-or back, :func:`by_picture_side` undoes the model's brief swaps afterwards). Used by
+knee points of that frame, labelled as the model gave them. The repair of
+:func:`vision.gait.body.leg_swaps` is made for side views, where the feet cross in the
+picture; from the front or back it named the moving foot worse than the model's own labels, so
+there :func:`by_picture_side` undoes the model's brief swaps afterwards instead. Used by
 :mod:`vision.gait.events.foot_motion` to time steps seen from the front or back, where the pose
 model's depth of the feet is too late and noisy.
 """
@@ -101,8 +101,7 @@ def by_picture_side(
     heel, toe and ankle, landmarks ``xy`` (T, 33, 2) pixels as the boxes were placed) is clear, more
     than ``margin_shank`` shank lengths apart, and opposite to the clear frames' majority within
     ``window_s`` seconds around it; so a turn, after which the feet change sides for good, is
-    kept. On ``bench/accuracy.py``'s rendered back walks the model swapped the labels in 14-26
-    frames of two walks (runs of 2-5 frames), hiding a step or timing it 7-11 frames late.
+    kept. Left in, such a swap hides a step or times it late.
     """
     out = np.array(motion, dtype=np.float64)
     xy = np.asarray(xy, dtype=np.float64)
@@ -130,10 +129,11 @@ def where_camera_still(
 ) -> np.ndarray:
     """(T, 2) copy of ``motion`` with NaN on frames where the camera itself moved since the
     previous frame (its background shifted more than ``max_shift_px`` or grew or shrank by more
-    than ``max_zoom``): there the whole picture changes, not the feet. A camera on a stand reads
-    up to 1.9 px and 0.001 from one frame to the next (the real side clip filmed at 1080p: the
-    background's tracker, not the camera). ``camera`` (T, 3) is the background's cumulative
-    motion (see :mod:`vision.camera_motion`); None: not measured, taken as still."""
+    than ``max_zoom``): there the whole picture changes, not the feet. The limits sit above what
+    the background's tracker reads for a camera on a stand from one frame to the next (its own
+    noise, not the camera), so a still camera keeps its frames. ``camera`` (T, 3) is the
+    background's cumulative motion (see :mod:`vision.camera_motion`); None: not measured, taken
+    as still."""
     out = np.array(motion, dtype=np.float64)
     if camera is None or len(camera) < 2:
         return out

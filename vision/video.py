@@ -322,7 +322,8 @@ def iter_frames(path: str | Path, *, max_side: int | None = None) -> Iterator[Fr
                 w, h = _scaled_size(frame.width, frame.height, max_side)
                 if (w, h) != (frame.width, frame.height):
                     # Area averaging in the source pixel format, before RGB conversion: no
-                    # aliasing, and about 3x faster on 1080p than swscale's default bicubic.
+                    # aliasing, and cheaper than swscale's default bicubic
+                    # (bench/pose_throughput.py prints the decode rate).
                     frame = frame.reformat(width=w, height=h, interpolation="AREA")
                 rgb: np.ndarray = frame.to_ndarray(format="rgb24")
                 if rotation:

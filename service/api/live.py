@@ -232,9 +232,9 @@ class LiveConnection:
 def default_estimator() -> PoseEstimator:
     """One MediaPipe PoseLandmarker per connection, in VIDEO mode (it tracks between frames).
 
-    One pose: looking for a second person runs the person detector on every frame (about 30
-    instead of 18 ms per 640x480 frame here), and once locked on, the landmarker follows the
-    tracked person rather than a bystander."""
+    One pose: looking for a second person runs the person detector on every frame (a large
+    share of each frame's time; bench/live_latency.py prints the time per frame), and once
+    locked on, the landmarker follows the tracked person rather than a bystander."""
     return MediaPipePoseEstimator(PoseOptions(num_poses=1))
 
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import sessionmaker
 
 from service.core.store import JOB_STATUSES, Analysis
 
-# Seconds: pose runs at 16-30 ms per frame, so clips of 5 s to 10 min land between these.
+# Seconds: spaced to hold the analysis times of clips from a few seconds to ten minutes long at
+# the pose model's speed (bench/pose_throughput.py prints it).
 ANALYSIS_SECONDS_BUCKETS: tuple[float, ...] = (5, 10, 20, 30, 60, 120, 300, 600, 1200, 3600)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from vision.gait.direction import WALKS
+from vision.gait.direction_labels import WALKS
 from vision.gait.scale import ScaleModel
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps
 from vision.gait.turns import segment_facing

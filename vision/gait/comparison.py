@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from vision.gait.direction import WALKS, DirectionAnalysis
+from vision.gait.direction import DirectionAnalysis
+from vision.gait.direction_labels import WALKS
 from vision.gait.posture import PostureOptions, PostureSeries, PostureSummary, summarise_posture
 from vision.gait.scale import ScaleModel
 from vision.gait.steps import StepOptions, StepSummary, analyze_steps

@@ -79,10 +79,11 @@ class DirectionOptions:
         min_turn_walk_s: walks shorter than this (seconds) are not the walks a turn lies
             between but part of the turn (about two steps).
         min_facing_agreement: a facing that fewer of its frames' own cues agree with than this
-            fraction is unsure (see ``DirectionAnalysis.facing_agreement``): every clip of
-            bench/accuracy.py agrees on all frames but the two rendered back views through the
-            pose model (0.62 and 0.79), one of which reads the wrong way; design choice. From
-            the front or back, an unsure facing also withholds the steps and sagittal angles
+            fraction is unsure (see ``DirectionAnalysis.facing_agreement``): a facing read
+            from clear cues agrees on nearly every frame, while rendered back views through the
+            pose model agree far less and can read the wrong way (bench/accuracy.py prints the
+            walk direction found); design choice. From the front or back, an unsure facing
+            also withholds the steps and sagittal angles
             (:func:`vision.analysis.analyze_sequence`): the model's depth turns over with it.
     """
 
@@ -200,8 +201,8 @@ def _standing_in_line(segments: list[Segment]) -> list[Segment]:
 
     The person stands where the walk starts or stops, facing as they walk. Without a path of
     its own to overrule the trunk's apparent width, a standing body's view is read from the
-    width alone, which BlazePose draws narrow from behind: on the rendered front and back walks
-    the standing before and after read "oblique" or "side" about half the time.
+    width alone, which BlazePose draws narrow from behind, so a person standing before or after
+    a front or back walk would often read "oblique" or "side".
     """
     out = list(segments)
     for i, g in enumerate(out):

@@ -27,8 +27,8 @@ def frontal_facing(xy: NDArray[np.floating]) -> np.ndarray:
     """(T,) facing evidence toward the camera (positive: faces the camera), from the left/right
     order of the shoulders and of the hips in ``xy`` (T, 33, 2) landmark pixels.
 
-    The face's visibility is no evidence: BlazePose gives the nose a visibility of 0.9 or more
-    seen from behind (in 99% of the frames of a real back-view clip, and on rendered back views).
+    The face's visibility is no evidence: BlazePose gives the nose a high visibility even when
+    the person is seen from behind, so it cannot tell the front from the back.
     """
     x = xy[..., 0]
     lr = x[:, lm.L_SHOULDER] - x[:, lm.R_SHOULDER]

@@ -5,7 +5,7 @@ the floor. BlazePose's heel point sits a few centimetres above the real heel, an
 sends such a point along its viewing ray to where that ray meets the floor: further from the
 camera than the foot. Every floor position is then stretched away from the point under the
 camera by ``C / (C - h)`` (camera height C, point height h), so step lengths and walked distance
-come out too long (about 5 cm per step in an oblique view before this correction).
+come out too long (most in oblique views; bench/accuracy.py prints the step-length errors).
 
 Assuming square pixels and the principal point at the image centre (true of phone and webcam
 video to within a few pixels), one homography fixes the focal length and the camera's pose

@@ -4,20 +4,17 @@ the trunk's side-to-side sway (:mod:`vision.gait.rhythm`).
 From the side the contacts are the only reading (the sway lies along the line of sight). From the
 front or back there are two, and which is the better depends on how the contacts were timed:
 
-* timed by the pose model's depth of the feet (``separation``), the contacts' cadence was more
-  than 2 steps/min off on 4 of the 6 rendered front/back walks it was measured on (by up to 21),
-  while the sway's was within 1.0 on all 9 (bench/accuracy.py, before the feet's motion was
-  measured): the sway's is taken;
-* timed by the picture's change around each foot (``foot_motion``), the contacts' cadence was
-  within 1.1 steps/min of the truth on all 9 rendered front/back walks and on the sample front
-  walk, the sway's within 1.3 on the renders but 2.4 off on the sample walk, which holds under
-  three whole strides of sway (too few for the sway's standard error). But where the motion
-  missed a contact or split one, or the walker limps, the contacts' step times scatter: their
-  cadence's standard error (from the steady steps' spread, as a visit comparison reads it) was
-  17-42 steps/min on 2 of the 9 renders and 2-6 on 3 more, against the sway's 0.8-2.1. So of two
-  readings that agree (within :data:`CADENCE_DISAGREEMENT`), the one with the smaller standard
-  error is taken: the contacts' on 5 of those 10 walks, the sway's on 5, all within 1.11
-  steps/min of the truth.
+* timed by the pose model's depth of the feet (``separation``), the contacts' cadence is often
+  well off (that depth is the model's guess along the line of sight), while the trunk's sway
+  keeps its rhythm: the sway's is taken;
+* timed by the picture's change around each foot (``foot_motion``), the contacts' cadence is
+  close to the sway's, and better on a short walk that holds too few whole strides of sway for
+  the sway's standard error. But where the motion missed a contact or split one, or the walker
+  limps, the contacts' step times scatter and their cadence's standard error (from the steady
+  steps' spread, as a visit comparison reads it) grows far beyond the sway's. So of two readings
+  that agree (within :data:`CADENCE_DISAGREEMENT`), the one with the smaller standard error is
+  taken. bench/accuracy.py prints, for front and back views, how often the cadence chosen is
+  within 2 steps/min of the truth.
 """
 
 from __future__ import annotations

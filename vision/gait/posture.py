@@ -5,12 +5,12 @@ Each angle is read in the plane the camera sees: sagittal angles (trunk flexion,
 the side, as image angles (most accurate; Kim, PLoS One 2025) corrected for a walk seen at an
 angle (see :func:`sagittal_image_share`); the lean to the side from the front or back, as an
 image angle. An angle in a plane that holds the camera's line of sight would rest on the pose
-model's depth, a learned prior, and is NaN (not measured) rather than a guess. Measured on
-rendered walks of known posture through BlazePose (bench/accuracy.py), the world landmarks put
-trunk flexion 7-8 deg too far forward from the front and 4-10 deg too far back from behind (3-6
-deg from the side), head pitch from the front 8-15 deg off its side-view reading, and the lean
-to the side from an oblique camera 4-5 deg off; only from straight side on is the world
-landmarks' lean to the side near (0.3-3.0 deg off), and it is kept there. Angles are degrees.
+model's depth, a learned prior, and is NaN (not measured) rather than a guess. On rendered walks
+of known posture through BlazePose, the world landmarks put trunk flexion off from every view
+(worst from the front and back), head pitch from the front off its side-view reading, and the
+lean to the side off from an oblique camera; only from straight side on is the world landmarks'
+lean to the side near, and it is kept there (bench/accuracy.py prints the posture errors by
+view). Angles are degrees.
 """
 
 from __future__ import annotations

@@ -29,9 +29,9 @@ class ProtocolOptions:
     movement: standing still before the start, and the first movement that starts the clock
         (see :class:`~vision.gait.first_movement.MovementOptions`).
     line_margin_m: a foot resting less than this from the 3 m line may in truth rest on its
-        other side: the pose model's toe lies up to about 9 cm from the true toe of a resting
-        shoe (bench/accuracy.py's rendered side walks), and the test then ends a step later or
-        earlier (design choice).
+        other side: the pose model's toe lies some centimetres from the true toe of a resting
+        shoe, and the test then ends a step later or earlier (design choice; bench/accuracy.py
+        marks the test times whose result says a foot rested at the line).
     """
 
     movement: MovementOptions = field(default_factory=MovementOptions)

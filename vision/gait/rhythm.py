@@ -4,15 +4,15 @@ Walking moves the trunk over each stance foot in turn, so seen from the front or
 midpoint of the hips and shoulders swings once to each side per stride (Perry and Burnfield:
 the pelvis's lateral displacement is one cycle per stride). Its period is the stride time, and
 cadence is two steps per period. The trunk is the pose model's steadiest part; the feet seen from
-behind are its least steady (their depth follows the truth with a correlation of about 0.4 on
-bench/accuracy.py's rendered back views), and on that bench's rendered front and back walks this
-rhythm timed the walk better than the contacts did.
+behind are its least steady (their depth is the model's guess along the line of sight), which is
+why this rhythm is read there at all; bench/accuracy.py prints how its cadence compares with
+the contacts' on front and back views (see :mod:`vision.gait.frontal_cadence` for the choice).
 
 The period is the one of the sinusoid that, fitted together with a slow drift (a quadratic in
 time: the walk's own path across the picture), best explains the sway over the walk. Fitting both
 at once matters: a drift removed first takes part of a walk's few sway cycles with it and skews
-the period (by up to 5% on the synthetic walks, where the joint fit is within 1.3%). Turning
-points would do worse still: the first and last steps' weight shifts add some.
+the period, and the fewer cycles a walk holds, the more. Turning points would do worse still:
+the first and last steps' weight shifts add some.
 """
 
 from __future__ import annotations
@@ -153,10 +153,10 @@ def cadence_standard_error(
       walk's mean stride would fall. The fit alone misses this: it reads the walk's own mean
       well, and a person's next walk differs by its strides' spread.
 
-    On synthetic walks seen from the front and back through the landmark noise model (8 and 14
-    steps, step-time CV 0 to 4%, 60 walks each), the cadence's error over this standard error had
-    an SD of 0.3 to 1.05: never much too sure. The fit's part alone gave SDs up to 3.5 once the
-    steps varied; the strides' part alone up to 70 (two strides of equal length by chance)."""
+    Neither part is enough alone: the fit's part is too sure once the steps vary, and the
+    strides' part is far too sure where two strides happen to be of equal length.
+    bench/assess_repeatability.py prints, for front and back views, how the cadence's spread
+    over repeated walks compares with this standard error (near 1: calibrated)."""
     n_periods = int(x.size // period)
     if n_periods < 3:
         return None

@@ -12,7 +12,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from vision.gait.direction import WALKS, DirectionAnalysis, DirectionOptions
+from vision.gait.direction import DirectionAnalysis, DirectionOptions
+from vision.gait.direction_labels import WALKS
 from vision.result import Segment
 
 

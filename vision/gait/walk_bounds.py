@@ -3,7 +3,7 @@
 The direction labels come from how fast the pelvis travels, measured over a window (see
 :mod:`vision.gait.direction`), so a walk's ends are blurred by half that window: seen from the
 front or back, where travel is read from the change of apparent size over twice as long, the
-last step was followed by 0.2-0.3 s of "walking" on synthetic walks; and a slow walk of short
+last step is followed by a few tenths of a second of "walking"; and a slow walk of short
 steps can travel too slowly at its ends to count, so whole steps there read as standing. The
 feet say where a walk ends: when the last foot lands. So a walk followed by standing ends at its
 last contact, found by following its steps on into the standing while each comes soon after the
@@ -11,11 +11,11 @@ one before.
 
 A walk's start is less sharp: the body moves (weight shift, the first foot rolling onto its toe
 or heel) a few tenths of a second before the first foot leaves the floor, and the pose model's
-feet, side by side at the start, make the first lift the hardest to time (3-4 frames late on
-three of the five rendered side walks of bench/accuracy.py, 11 on a fourth). Where the person
-stood still before it, the walk starts at the first movement after that stillness, the same
-reading that starts the 3 m test's clock (:mod:`vision.gait.first_movement`); else at the first
-lift of steps that come before the pelvis's start; else at the pelvis's start.
+feet, side by side at the start, make the first lift the hardest to time (often late;
+bench/accuracy.py prints the found start minus the true one). Where the person stood still
+before it, the walk starts at the first movement after that stillness, the same reading that
+starts the 3 m test's clock (:mod:`vision.gait.first_movement`); else at the first lift of steps
+that come before the pelvis's start; else at the pelvis's start.
 """
 
 from __future__ import annotations
@@ -294,10 +294,11 @@ def _standing_at_the_end(
     min_standing_s: float,
 ) -> list[Segment]:
     """The standing that ends a recording whose last ``walk`` its travel read as running to the
-    end (read over a window, travel lags the stop; seen from the front or back, by up to 0.8 s):
-    when the person stands still from within ``settle_s`` after the walk's last event, a contact,
-    to the end, for at least ``min_standing_s``, the walk ends at that contact (``walk`` and
-    ``label`` changed in place) and the standing after it is returned; else nothing."""
+    end (read over a window, travel lags the stop, most from the front or back, where that
+    window is longer): when the person stands still from within ``settle_s`` after the walk's
+    last event, a contact, to the end, for at least ``min_standing_s``, the walk ends at that
+    contact (``walk`` and ``label`` changed in place) and the standing after it is returned;
+    else nothing."""
     n = len(t_s)
     if not events or events[-1].type != "contact" or _frame_of(t_s, walk.end_s) < n - 1:
         return []

@@ -9,7 +9,8 @@ from vision.capabilities import Conditions, withheld, withhold_metrics
 from vision.findings import Finding, messages
 from vision.gait.bounds import WalkValues
 from vision.gait.comparison import WalkReadings, compare_walks, walk_fields
-from vision.gait.direction import WALKS, DirectionAnalysis
+from vision.gait.direction import DirectionAnalysis
+from vision.gait.direction_labels import WALKS
 from vision.gait.protocols import TimedTest
 from vision.gait.quality import Evidence, evidence_findings
 from vision.gait.steps import StepSummary

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vision.gait.direction import DirectionOptions
-from vision.gait.events import REGISTRY, EventOptions
+from vision.gait.events import EventOptions, check_detector
 from vision.gait.posture import PostureOptions
 from vision.gait.protocols import ProtocolOptions
 from vision.gait.rhythm import RhythmOptions
@@ -54,9 +54,8 @@ class AnalysisOptions:
         that cannot work."""
         if self.protocol is not None and self.protocol not in PROTOCOLS:
             raise ValueError(f"unknown protocol {self.protocol!r}; known: {', '.join(PROTOCOLS)}")
-        if self.event_detector is not None and self.event_detector not in REGISTRY:
-            known = ", ".join(sorted(REGISTRY))
-            raise ValueError(f"unknown event detector {self.event_detector!r}; known: {known}")
+        if self.event_detector is not None:
+            check_detector(self.event_detector)
         if self.height_cm is not None and not 50.0 <= self.height_cm <= 250.0:
             raise ValueError(f"height_cm={self.height_cm} is outside 50-250 cm")
         if self.calibration is not None:

@@ -1,9 +1,9 @@
 """Landmark-level synthetic data: truth joints seen through a camera with BlazePose-like errors.
 
 No rendering: the truth joints are projected and disturbed the way BlazePose disturbs real ones
-(measured on rendered walkers before this module was written): per-landmark jitter of about
-0.5-1 % of body height, foot points sitting 3-5 % of body height above the true heel/ankle, a few
-frames without pose, legs swapped in some side-view frames and a wild first detection.
+(as seen on rendered walkers; ``bench/synthetic_pose_accuracy.py`` prints the sizes): per-landmark
+jitter, foot points sitting above the true heel/ankle, a few frames without pose, legs swapped in
+some side-view frames and a wild first detection.
 
 Example::
 
@@ -47,9 +47,8 @@ class LandmarkNoise:
     Foot points (ankle, heel, toe) sit ``foot_offset_fraction`` above the true ones; heel and
     ankle rise by up to ``frontal_heel_offset_fraction`` more as the view turns to the front or
     back (weight cos^4 of the angle between facing and the camera axis), where the heel hides.
-    Both are BlazePose's offsets on our rendered walks (``bench/synthetic_pose_accuracy.py``):
-    resting heel 0.016-0.028 of body height from the side and obliquely, 0.041-0.063 from the
-    front and back; toe 0.005-0.021 in all views.
+    Both are set from BlazePose's offsets on rendered walks, which
+    ``bench/synthetic_pose_accuracy.py`` prints ("resting heel" and "toe").
     """
 
     jitter_fraction: float = 0.007

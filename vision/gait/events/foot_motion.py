@@ -8,17 +8,15 @@ which foot moves and when. Each swing is one run of motion of one foot.
 
 The run does not end at the contact but when the foot lies flat: after the first touch (the toe
 in backward gait, the heel in forward gait) the foot rolls down onto its sole, and the picture
-keeps changing while it does. Measured, not assumed: on the hand-labelled real forward walk (side
-view, 30 fps) each foot's motion falls through its threshold 2.7-2.9 frames (0.09-0.10 s, 8 % of
-its 1.17 s stride) after each of the four labelled heel strikes; the synthetic walker rolls the
-foot down over 12 % (forward) to 15 % (backward) of stance, 7.5-9.5 % of the stride. The contact
-is therefore the end of the run less ``loading_fraction`` of the walker's own stride time, read
-from the runs themselves.
+keeps changing while it does. That delay was measured, not assumed: on the hand-labelled real
+forward walk each foot's motion falls through its threshold a few frames after each labelled heel
+strike, and the synthetic walker rolls the foot down over a similar share of its stride (a
+little longer walking backward than forward). So the contact is the end of the run less
+``loading_fraction`` of the walker's own stride time, read from the runs themselves.
 
 A lift is where a foot's run starts. From behind, the first part of a foot to rise is hidden by
 the heel and leg in backward gait (the toe) and seen in forward gait (the heel), so lifts read late
-walking backward and early walking forward: ``bench/accuracy.py`` prints how far (rendered walks:
-3.5-6.1 frames early walking forward, 3.8 early to 6.4 late walking backward, on average).
+walking backward and early walking forward: ``bench/accuracy.py`` prints how far.
 """
 
 from __future__ import annotations
