@@ -165,6 +165,18 @@ def test_variable_frame_rate_timestamps_are_preserved(tmp_path: Path) -> None:
     np.testing.assert_allclose(got, times - times[0], atol=1e-4)
 
 
+def test_frames_from_a_start_are_those_of_a_whole_pass(tmp_path: Path) -> None:
+    # A chunk of a long video starts mid-way: same indices, times and pixels as reading it all.
+    path = write_clip(tmp_path / "clip.mp4", noisy_frames(12, seed=3))
+    whole = list(iter_frames(path, max_side=64))
+    part = list(iter_frames(path, max_side=64, start=5))
+    assert [f.index for f in part] == list(range(5, 12))
+    for a, b in zip(whole[5:], part, strict=True):
+        assert (a.index, a.t_s) == (b.index, b.t_s)
+        assert np.array_equal(a.rgb, b.rgb)
+    assert list(iter_frames(path, start=12)) == []
+
+
 def test_frame_rate_fallbacks() -> None:
     assert frame_rate_from(25.0, np.array([])) == 25.0
     assert frame_rate_from(None, np.arange(11) / 50.0) == pytest.approx(50.0)

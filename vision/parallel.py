@@ -8,9 +8,9 @@ from its own first frame, is offset at each seam to continue the previous stretc
 Identities are not stitched here: the subject is chosen and followed over the joined frames
 (:func:`vision.pipeline.sequence_from_frames`), as for a video analysed in one piece.
 
-Workers decode their video from its start (skipping frames before their stretch), which costs
-little next to pose estimation and keeps frame indices and timestamps exactly those of a single
-pass.
+Workers decode their video from its start, but frames before their stretch are only decoded,
+not scaled or converted to RGB: that keeps frame indices and timestamps exactly those of a
+single pass, at the cost of decoding alone.
 """
 
 from __future__ import annotations

@@ -76,7 +76,8 @@ def detect_people(
 ) -> tuple[list[FramePoses], float, int, int]:
     """Run ``estimator`` over every frame: everyone's landmarks per frame.
 
-    Frames before ``start_frame`` are decoded and skipped (a chunk of a longer video).
+    Frames before ``start_frame`` are decoded but not converted or analysed (a chunk of a
+    longer video).
 
     Returns:
         (frames, fps, width, height) with landmarks in the video's own (upright) pixels.
@@ -88,11 +89,9 @@ def detect_people(
     camera = CameraMotionTracker(opts.camera_motion) if opts.camera_motion is not None else None
     previous = None
     # Decoding runs in its own thread, a few frames ahead of pose estimation.
-    for frame in prefetched(iter_frames(video_path, max_side=opts.max_side)):
+    for frame in prefetched(iter_frames(video_path, max_side=opts.max_side, start=start_frame)):
         if opts.max_frames is not None and frame.index >= opts.max_frames:
             break
-        if frame.index < start_frame:
-            continue
         scale = info.width / frame.rgb.shape[1]
         people = estimator.estimate(frame.rgb, frame.t_s)
         if opts.foot_motion is not None:

@@ -286,12 +286,17 @@ def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, in
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def iter_frames(path: str | Path, *, max_side: int | None = None) -> Iterator[Frame]:
+def iter_frames(
+    path: str | Path, *, max_side: int | None = None, start: int = 0
+) -> Iterator[Frame]:
     """Yield the frames of ``path`` in presentation order, upright, as RGB.
 
     ``max_side`` (pixels) shrinks frames whose longer side exceeds it. ``t_s`` is each frame's
-    presentation time re-based to the first frame. Raises TruncatedVideoError (after yielding
-    what could be read) when decoding fails midway or ends well short of the promised count.
+    presentation time re-based to the first frame. Frames before index ``start`` are decoded
+    (the codec needs them, and they fix the indices and times) but neither scaled nor converted
+    nor yielded: a chunk of a long video pays only for decoding what comes before it. Raises
+    TruncatedVideoError (after yielding what could be read) when decoding fails midway or ends
+    well short of the promised count.
     """
     path = Path(path)
     with _open(path) as container:
@@ -318,6 +323,9 @@ def iter_frames(path: str | Path, *, max_side: int | None = None) -> Iterator[Fr
                 if t_s <= last_t:  # broken muxers repeat timestamps; keep time increasing
                     t_s = last_t + 1e-6
                 last_t = t_s
+                if index < start:
+                    index += 1
+                    continue
                 rotation = _rotation_cw(frame, stream)
                 w, h = _scaled_size(frame.width, frame.height, max_side)
                 if (w, h) != (frame.width, frame.height):
