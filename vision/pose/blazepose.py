@@ -258,25 +258,33 @@ def refine_from_heatmap(xy: np.ndarray, heatmap: np.ndarray) -> np.ndarray:
     """Landmarks (N, 2) moved to the confidence-weighted mean of a 7x7 heatmap window.
 
     A landmark moves only where the window's highest confidence reaches 0.5. The window is
-    clipped at the heatmap's edges; a landmark whose cell lies outside is left alone.
+    clipped at the heatmap's edges; a landmark whose cell lies outside is left alone. All N
+    windows are gathered at once (cells beyond the edge weigh nothing), which keeps this cheap
+    next to the network itself: it runs on every frame.
     """
-    side = heatmap.shape[0]
+    side, n = heatmap.shape[0], len(xy)
     half = (_HEATMAP_KERNEL - 1) // 2
     out = xy.copy()
     cells = np.trunc(xy * side).astype(int)  # truncation toward zero, as the C++ cast
-    for i, (col, row) in enumerate(cells):
-        # MediaPipe compares the column (not the row) with the height; the map is square.
-        if col < 0 or col >= side or row < 0:
-            continue
-        r0, r1 = max(0, row - half), min(side, row + half + 1)
-        c0, c1 = max(0, col - half), min(side, col + half + 1)
-        window = sigmoid(heatmap[r0:r1, c0:c1, i].astype(np.float64))
-        total = window.sum()
-        if window.size == 0 or total <= 0 or window.max() < _HEATMAP_MIN_CONFIDENCE:
-            continue
-        rows, cols = np.mgrid[r0:r1, c0:c1]
-        out[i, 0] = (cols * window).sum() / side / total
-        out[i, 1] = (rows * window).sum() / side / total
+    offsets = np.arange(-half, half + 1)
+    cols = cells[:, :1] + offsets  # (N, K)
+    rows = cells[:, 1:] + offsets  # (N, K)
+    inside = ((rows >= 0) & (rows < side))[:, :, None] & ((cols >= 0) & (cols < side))[:, None, :]
+    logits = heatmap[
+        np.clip(rows, 0, side - 1)[:, :, None],
+        np.clip(cols, 0, side - 1)[:, None, :],
+        np.arange(n)[:, None, None],
+    ]  # (N, K, K)
+    window = (sigmoid(logits.astype(np.float64)) * inside).reshape(n, -1)
+    total = window.sum(axis=1)
+    # MediaPipe compares the column (not the row) with the height; the map is square.
+    usable = (cells[:, 0] >= 0) & (cells[:, 0] < side) & (cells[:, 1] >= 0) & inside.any((1, 2))
+    usable &= (total > 0) & (window.max(axis=1) >= _HEATMAP_MIN_CONFIDENCE)
+    grid_cols = np.broadcast_to(cols[:, None, :], inside.shape).reshape(n, -1)
+    grid_rows = np.broadcast_to(rows[:, :, None], inside.shape).reshape(n, -1)
+    safe = np.where(usable, total, 1.0)
+    out[usable, 0] = ((grid_cols * window).sum(axis=1) / side / safe)[usable]
+    out[usable, 1] = ((grid_rows * window).sum(axis=1) / side / safe)[usable]
     return out
 
 
