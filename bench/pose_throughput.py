@@ -21,7 +21,6 @@ and peak memory (RSS) of each process.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
@@ -105,16 +104,31 @@ def plain_loop(clip: Path, frames: int, num_poses: int) -> tuple[float, float]:
     return n / elapsed, found / max(n, 1)
 
 
+# Runs a command and prints its peak RSS (KB) and exit code. The command is started from this
+# small process rather than from the bench: a new process's ru_maxrss starts at its parent's
+# high-water mark, so a child of a large bench process would report the bench's memory.
+_LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def run_process(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of ``command`` run to completion in its own process."""
+    """(wall seconds, peak RSS in MB) of ``command`` run to completion in its own process.
+
+    The peak is the largest of the command's process and its worker processes.
+    """
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *command], capture_output=True, text=True, check=True
+    )
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        raise SystemExit(f"{' '.join(command)} failed:\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024.0
+    maxrss_kb, code = (int(v) for v in done.stdout.split())
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    return wall, maxrss_kb / 1024.0
 
 
 def whole(clips: list[Path]) -> None:
