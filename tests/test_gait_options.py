@@ -50,10 +50,9 @@ def test_no_person_gives_warnings_not_numbers():
     assert any("no person" in w for w in res.quality.warnings)
 
 
-def test_detectors_are_pluggable_by_name():
-    assert {"stationarity", "pelvis_relative"} <= set(REGISTRY)
-    n = 60
-    tracks = FootTracks(
+def standing_still(n: int) -> FootTracks:
+    """Foot tracks of ``n`` frames of a person standing still, nothing else measured."""
+    return FootTracks(
         t_s=np.arange(n) / 30.0,
         frame_index=np.arange(n),
         feet=np.zeros((n, 2, 3, 2)),
@@ -62,6 +61,11 @@ def test_detectors_are_pluggable_by_name():
         walking=np.zeros(n, bool),
         body_height_px=400.0,
     )
+
+
+def test_detectors_are_pluggable_by_name():
+    assert {"stationarity", "pelvis_relative"} <= set(REGISTRY)
+    tracks = standing_still(60)
     for name in REGISTRY:  # a person standing still makes no events with any detector
         assert detect_events(tracks, EventOptions(detector=name)) == []
     with pytest.raises(ValueError, match="unknown event detector"):
@@ -70,15 +74,7 @@ def test_detectors_are_pluggable_by_name():
 
 def test_fallbacks_lead_to_registered_detectors():
     n = 30
-    bare = FootTracks(
-        t_s=np.arange(n) / 30.0,
-        frame_index=np.arange(n),
-        feet=np.zeros((n, 2, 3, 2)),
-        pelvis=np.zeros((n, 2)),
-        travel=np.zeros(n, np.int8),
-        walking=np.zeros(n, bool),
-        body_height_px=400.0,
-    )
+    bare = standing_still(n)
     for name, fallback in FALLBACKS.items():
         assert name in REGISTRY and fallback.to in REGISTRY
     # Neither the picture's change around the feet nor their depth: the chain runs to its end.
