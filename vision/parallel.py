@@ -8,9 +8,9 @@ from its own first frame, is offset at each seam to continue the previous stretc
 Identities are not stitched here: the subject is chosen and followed over the joined frames
 (:func:`vision.pipeline.sequence_from_frames`), as for a video analysed in one piece.
 
-Workers decode their video from its start, but frames before their stretch are only decoded,
-not scaled or converted to RGB: that keeps frame indices and timestamps exactly those of a
-single pass, at the cost of decoding alone.
+Workers decode their video from the last keyframe before their warm-up where the file's
+timestamps number its frames exactly, else from its start (:func:`vision.video.iter_frames`):
+either way frame indices and timestamps are exactly those of a single pass.
 """
 
 from __future__ import annotations

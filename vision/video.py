@@ -18,6 +18,8 @@ from typing import cast
 import av
 import numpy as np
 
+from vision.keyframes import frames_from_keyframe, seek_plan
+
 # A container may legitimately promise a frame or two more than decode (edit lists, a dropped
 # leading B-frame); more missing than this means the file was cut short.
 _MISSING_FRAMES_TOLERATED = 2
@@ -292,63 +294,98 @@ def iter_frames(
     """Yield the frames of ``path`` in presentation order, upright, as RGB.
 
     ``max_side`` (pixels) shrinks frames whose longer side exceeds it. ``t_s`` is each frame's
-    presentation time re-based to the first frame. Frames before index ``start`` are decoded
-    (the codec needs them, and they fix the indices and times) but neither scaled nor converted
-    nor yielded: a chunk of a long video pays only for decoding what comes before it. Raises
-    TruncatedVideoError (after yielding what could be read) when decoding fails midway or ends
-    well short of the promised count.
+    presentation time re-based to the first frame. Frames before index ``start`` are skipped
+    with the indices and times of a whole pass, decoded from the last keyframe before
+    ``start`` where the file allows (:mod:`vision.keyframes`). Raises TruncatedVideoError
+    (after yielding what could be read) when decoding fails midway or ends well short.
     """
     path = Path(path)
     with _open(path) as container:
+        plan = seek_plan(path, start)
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         nominal = stream.average_rate or stream.guessed_rate
         nominal_fps = float(nominal) if nominal else None
-        first_t: float | None = None
-        last_t = -np.inf
-        index = 0
+        if plan is None:
+            decoded = _numbered_from_start(container, stream, path.name, nominal_fps)
+        else:
+            container.seek(plan.keyframe_pts, stream=stream)
+            decoded = _checked(path.name, frames_from_keyframe(container, stream, plan))
+        read, last_t = 0, 0.0
         try:
-            for frame in container.decode(stream):
-                if frame.pts is not None:
-                    t = float(frame.pts * cast(Fraction, frame.time_base))
-                elif nominal_fps:
-                    t = (first_t or 0.0) + index / nominal_fps
-                else:
-                    raise InvalidFrameRateError(
-                        f"{path.name}: frames carry no timestamps and the file states no rate"
-                    )
-                if first_t is None:
-                    first_t = t
-                t_s = t - first_t
-                if t_s <= last_t:  # broken muxers repeat timestamps; keep time increasing
-                    t_s = last_t + 1e-6
-                last_t = t_s
-                if index < start:
-                    index += 1
-                    continue
-                rotation = _rotation_cw(frame, stream)
-                w, h = _scaled_size(frame.width, frame.height, max_side)
-                if (w, h) != (frame.width, frame.height):
-                    # Area averaging in the source pixel format, before RGB conversion: no
-                    # aliasing, and cheaper than swscale's default bicubic
-                    # (bench/pose_throughput.py prints the decode rate).
-                    frame = frame.reformat(width=w, height=h, interpolation="AREA")
-                rgb: np.ndarray = frame.to_ndarray(format="rgb24")
-                if rotation:
-                    rgb = np.ascontiguousarray(np.rot90(rgb, k=-rotation // 90))
-                yield Frame(index=index, t_s=t_s, rgb=rgb)
-                index += 1
+            for index, t_s, frame in decoded:
+                read, last_t = index + 1, t_s
+                if index >= start:
+                    yield _converted(frame, stream, index, t_s, max_side)
         except av.error.FFmpegError as exc:
             raise TruncatedVideoError(
-                f"{path.name} is corrupt: decoding failed after {index} frames"
+                f"{path.name} is corrupt: decoding failed after {read} frames"
             ) from exc
-        if index == 0:
+        if read == 0:
             raise TruncatedVideoError(f"{path.name}: no frame could be decoded")
-        frame_s = 1.0 / nominal_fps if nominal_fps else last_t / max(index - 1, 1)
+        frame_s = 1.0 / nominal_fps if nominal_fps else last_t / max(read - 1, 1)
         _check_complete(
             path.name,
             stream.frames,
-            index,
+            read,
             _promised_duration_s(container, stream),
             last_t + frame_s,
         )
+
+
+def _numbered_from_start(
+    container: av.container.InputContainer,
+    stream: av.video.stream.VideoStream,
+    name: str,
+    nominal_fps: float | None,
+) -> Iterator[tuple[int, float, av.VideoFrame]]:
+    """(index, seconds from the first frame, frame) of every frame, counted from the first."""
+    first_t: float | None = None
+    last_t = -np.inf
+    for index, frame in enumerate(container.decode(stream)):
+        if frame.pts is not None:
+            t = float(frame.pts * cast(Fraction, frame.time_base))
+        elif nominal_fps:
+            t = (first_t or 0.0) + index / nominal_fps
+        else:
+            raise InvalidFrameRateError(
+                f"{name}: frames carry no timestamps and the file states no rate"
+            )
+        if first_t is None:
+            first_t = t
+        t_s = t - first_t
+        if t_s <= last_t:  # broken muxers repeat timestamps; keep time increasing
+            t_s = last_t + 1e-6
+        last_t = t_s
+        yield index, t_s, frame
+
+
+def _checked(
+    name: str, frames: Iterator[tuple[int | None, float, av.VideoFrame]]
+) -> Iterator[tuple[int, float, av.VideoFrame]]:
+    """``frames`` from a keyframe, failing on one that no packet's timestamp numbers."""
+    for index, t_s, frame in frames:
+        if index is None:
+            raise TruncatedVideoError(f"{name}: a frame's timestamp matches no packet's")
+        yield index, t_s, frame
+
+
+def _converted(
+    frame: av.VideoFrame,
+    stream: av.video.stream.VideoStream,
+    index: int,
+    t_s: float,
+    max_side: int | None,
+) -> Frame:
+    """``frame`` upright and RGB, shrunk to fit ``max_side`` pixels."""
+    rotation = _rotation_cw(frame, stream)
+    w, h = _scaled_size(frame.width, frame.height, max_side)
+    if (w, h) != (frame.width, frame.height):
+        # Area averaging in the source pixel format, before RGB conversion: no aliasing, and
+        # cheaper than swscale's default bicubic (bench/pose_throughput.py prints the decode
+        # rate).
+        frame = frame.reformat(width=w, height=h, interpolation="AREA")
+    rgb: np.ndarray = frame.to_ndarray(format="rgb24")
+    if rotation:
+        rgb = np.ascontiguousarray(np.rot90(rgb, k=-rotation // 90))
+    return Frame(index=index, t_s=t_s, rgb=rgb)
