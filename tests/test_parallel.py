@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from service.cli import main as cli_main
+from vision.camera_motion import compose, inverse
 from vision.parallel import Stretch, join_stretches, plan_stretches
 from vision.pipeline import ExtractOptions, extract_pose
 from vision.pose import FramePoses, PoseOptions
@@ -44,6 +45,25 @@ def test_joined_stretches_keep_their_frames_and_continue_the_camera_motion() -> 
 
 
 @pytest.mark.slow
+def test_a_zooming_camera_is_continued_across_the_seam() -> None:
+    # A camera closing in (zoom 1 % a frame) while panning: zoom and shift compose, so the
+    # second worker's motion, counted from its own first frame, cannot just be offset.
+    step = np.array([np.log(1.01), 3.0, -1.0])
+    truth = [np.zeros(3)]
+    for _ in range(19):
+        truth.append(compose(truth[-1], step))
+    stretches = [Stretch(0, 0, 10), Stretch(5, 10, 20)]
+
+    def worker(indices: range) -> list[FramePoses]:
+        origin = inverse(truth[indices[0]])
+        return [FramePoses(i, i / 30, (), camera=tuple(compose(origin, truth[i]))) for i in indices]
+
+    joined = join_stretches([worker(range(0, 10)), worker(range(5, 20))], stretches)
+    got = np.array([f.camera for f in joined])
+    np.testing.assert_allclose(got, np.array(truth), atol=1e-9)
+    assert got[-1, 1] > 60.0  # the shift grew with the zoom: an offset would be off here
+
+
 def test_two_workers_give_the_tasks_backend_s_landmarks_of_one() -> None:
     # With two poses asked for and one person in view the Tasks graph takes each frame's region
     # from the detector, so a seam changes nothing.

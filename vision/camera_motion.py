@@ -104,6 +104,12 @@ def compose(first: np.ndarray, then: np.ndarray) -> np.ndarray:
     )
 
 
+def inverse(motion: np.ndarray) -> np.ndarray:
+    """(3,) the motion that undoes ``motion`` (log zoom, shift x, shift y): p -> (p - s) / z."""
+    z = np.exp(motion[LOG_ZOOM])
+    return np.array([-motion[LOG_ZOOM], -motion[SHIFT_X] / z, -motion[SHIFT_Y] / z])
+
+
 class CameraMotionTracker:
     """The background's cumulative motion since the first frame, fed one frame at a time.
 

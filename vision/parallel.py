@@ -4,7 +4,8 @@ Each worker process takes one stretch of frames. It starts ``overlap_s`` earlier
 stretch, so that the pose backend's tracking (and the foot and camera motion, which need the
 previous frame) are warm when its stretch begins; those warm-up frames are dropped. The
 stretches are then joined in order: the camera's cumulative motion, which each worker counts
-from its own first frame, is offset at each seam to continue the previous stretch's.
+from its own first frame, is composed at each seam with the previous stretch's (zoom and shift
+compose; they do not add).
 Identities are not stitched here: the subject is chosen and followed over the joined frames
 (:func:`vision.pipeline.sequence_from_frames`), as for a video analysed in one piece.
 
@@ -22,6 +23,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
+from vision.camera_motion import compose, inverse
 from vision.pipeline import ExtractOptions, Progress, detect_people
 from vision.pose import FramePoses, PoseEstimator, create_estimator
 from vision.video import probe
@@ -36,6 +40,13 @@ class Stretch:
     warm: int
     start: int
     stop: int
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def plan_stretches(frame_count: int, fps: float, workers: int, overlap_s: float) -> list[Stretch]:
@@ -79,32 +90,36 @@ def join_stretches(parts: list[list[FramePoses]], stretches: list[Stretch]) -> l
     joined: list[FramePoses] = []
     for frames, stretch in zip(parts, stretches, strict=True):
         kept = [f for f in frames if stretch.start <= f.index < stretch.stop]
-        offset = _camera_offset(joined, frames, stretch.start)
-        if offset is not None:
-            kept = [_camera_moved_by(f, offset) for f in kept]
+        rebase = _camera_rebase(joined, frames, stretch.start)
+        if rebase is not None:
+            kept = [_camera_rebased(f, rebase) for f in kept]
         joined.extend(kept)
     return joined
 
 
-def _camera_moved_by(frame: FramePoses, offset: tuple[float, float, float]) -> FramePoses:
-    """``frame`` with ``offset`` added to its camera motion (where it was measured)."""
+def _camera_rebased(frame: FramePoses, rebase: np.ndarray) -> FramePoses:
+    """``frame`` with its camera motion (from its worker's first frame) made the motion from
+    the video's first frame: ``rebase`` first, then the frame's own."""
     if frame.camera is None:
         return frame
-    (z, x, y), (dz, dx, dy) = frame.camera, offset
-    return replace(frame, camera=(z + dz, x + dx, y + dy))
+    motion = compose(rebase, np.asarray(frame.camera, dtype=float))
+    return replace(frame, camera=(float(motion[0]), float(motion[1]), float(motion[2])))
 
 
-def _camera_offset(
+def _camera_rebase(
     joined: list[FramePoses], frames: list[FramePoses], start: int
-) -> tuple[float, float, float] | None:
-    """What to add to this stretch's camera motion to continue the previous stretch's."""
+) -> np.ndarray | None:
+    """The motion from the video's first frame to this stretch's first (warm-up) frame.
+
+    The frame before the seam is in both: the video's motion to it (the last joined frame's),
+    followed by the inverse of the stretch's own motion to it.
+    """
     if not joined or joined[-1].camera is None:
         return None
     seam = next((f for f in frames if f.index == start - 1), None)
     if seam is None or seam.camera is None:
         return None
-    (z0, x0, y0), (z1, x1, y1) = joined[-1].camera, seam.camera
-    return z0 - z1, x0 - x1, y0 - y1
+    return compose(np.asarray(joined[-1].camera, dtype=float), inverse(np.asarray(seam.camera)))
 
 
 def detect_people_parallel(
@@ -124,7 +139,7 @@ def detect_people_parallel(
         stretches = plan_stretches(count, info.fps, options.workers, overlap_s)
     else:  # no frame count to split by: one stretch, to the end
         stretches = [Stretch(0, 0, options.max_frames or 2**62)]
-    threads = max(1, (os.cpu_count() or 1) // len(stretches))
+    threads = max(1, usable_cores() // len(stretches))
     # Fork: the workers start at once, without importing everything again; the parent holds no
     # model or thread yet.
     context = multiprocessing.get_context("fork")
