@@ -386,3 +386,20 @@ def test_a_recording_that_stops_soon_after_the_walk_ends_with_standing(view):
     last = max(e["t_s"] for e in truth.events if e["type"] == "contact")
     assert abs(res.segments[1].end_s - last) <= 0.1, (res.segments[1].end_s, last)
     assert res.metrics.step_count == len(truth.steps)
+
+
+def test_despiking_a_long_recording_is_a_running_median_across_its_stretches() -> None:
+    # Longer than one stretch of the running median: every frame, the seams between stretches
+    # included, is the median of its own 5-frame window (NaN ignored), and a spike goes.
+    rng = np.random.default_rng(4)
+    points = rng.normal(size=(2600, 3, 2))
+    points[rng.random(points.shape) < 0.1] = np.nan
+    points[1500, 0, 0] = 50.0  # a one-frame jump
+    out = despiked(points, fps=30.0)
+    padded = np.concatenate([points[:1], points[:1], points, points[-1:], points[-1:]])
+    for t in (0, 1, 1023, 1024, 1025, 2047, 2048, 2599):
+        window = padded[t : t + 5]
+        with np.errstate(all="ignore"):
+            expected = np.where(np.isfinite(points[t]), np.nanmedian(window, axis=0), np.nan)
+        np.testing.assert_array_equal(out[t], expected)
+    assert abs(out[1500, 0, 0]) < 5.0

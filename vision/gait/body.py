@@ -27,6 +27,8 @@ _LEG_POINTS = {
     "right": (lm.R_HEEL, lm.R_TOE, lm.R_ANKLE),
 }
 
+_DESPIKE_FRAMES_AT_ONCE = 1024
+
 
 def midpoint(points: np.ndarray, a: int, b: int) -> np.ndarray:
     """Mid-point of landmarks ``a`` and ``b``; ``points`` is (T, 33, D), returns (T, D)."""
@@ -174,9 +176,16 @@ def despiked(points: np.ndarray, fps: float, window_s: float = 0.13) -> np.ndarr
         return points.copy()
     pad = np.concatenate([np.repeat(points[:1], half, 0), points, np.repeat(points[-1:], half, 0)])
     windows = np.lib.stride_tricks.sliding_window_view(pad, w, axis=0)  # (T, ..., w)
+    # nanmedian copies its windows (w times the data): a stretch at a time keeps a long
+    # recording's memory to that of a short one.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
-        med = np.nanmedian(windows, axis=-1)
+        med = np.concatenate(
+            [
+                np.nanmedian(windows[start : start + _DESPIKE_FRAMES_AT_ONCE], axis=-1)
+                for start in range(0, n, _DESPIKE_FRAMES_AT_ONCE)
+            ]
+        )
     return np.where(np.isfinite(points), med, np.nan).astype(points.dtype)
 
 
