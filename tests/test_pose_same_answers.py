@@ -6,9 +6,12 @@ region of interest is the same, so the subject's landmarks must agree to a fract
 median under 1 px and 95th percentile under 3 px over the frames where both see the subject.
 
 Where that does not hold yet the test is an expected failure (strict: it fails once the gap is
-closed, so the mark goes). On those clips single frames with a weak person detection differ by a
-few pixels: the detection merges few anchors and moves with sub-pixel differences of the
-detector's input, then the landmark network's region moves with it.
+closed, so the mark goes). On those clips the gap lies in the points the pose model itself
+marks as hidden (visibility under 0.5): the far-side hand and foot in a side view, and a
+subject mostly out of the picture at an exit. There the network guesses, and the guess moves
+by several pixels with differences between the two runtimes far below a pixel elsewhere. Over
+the points both backends mark visible, the 95th percentile is under 3 px on five of these
+clips; the hand-held crowd clip, the two-person clip and one bouts clip stay above it.
 
 The backend's own schedule (the detector every 0.5 s) takes each person's region from their
 previous landmarks instead; landmarks then differ by a few pixels, but the subject must be the
@@ -28,28 +31,28 @@ from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
 from vision.sequence import PoseSequence
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
-_WEAK_DETECTIONS = pytest.mark.xfail(
-    strict=True, reason="95th percentile over 3 px: weak person detections (see module doc)"
+_HIDDEN_POINTS = pytest.mark.xfail(
+    strict=True, reason="95th percentile over 3 px: points the model marks hidden (module doc)"
 )
 _CROWD = pytest.mark.xfail(
     strict=True, reason="median over 1 px: a hand-held camera among shoppers (see module doc)"
 )
 SHARED_CLIPS = (
     "backward_walk_side_demo4.mp4",
-    pytest.param("forward_walk_side_labeled.mp4", marks=_WEAK_DETECTIONS),
+    pytest.param("forward_walk_side_labeled.mp4", marks=_HIDDEN_POINTS),
     "forward_walk_side_60fps.mp4",
-    pytest.param("two_people_side_occluded.mp4", marks=_WEAK_DETECTIONS),
+    pytest.param("two_people_side_occluded.mp4", marks=_HIDDEN_POINTS),
     pytest.param("forward_walk_back_view_handheld_crowd.mp4", marks=_CROWD),
     "forward_walk_oblique_overlay.avi",
-    pytest.param("john_side_labeled.mp4", marks=_WEAK_DETECTIONS),
+    pytest.param("john_side_labeled.mp4", marks=_HIDDEN_POINTS),
     "john_side_markers_labeled.mp4",
-    pytest.param("forward_circumduction_side_bouts.mp4", marks=_WEAK_DETECTIONS),
-    pytest.param("forward_no_arm_swing_side_bouts.mp4", marks=_WEAK_DETECTIONS),
-    pytest.param("forward_slouch_side_bouts.mp4", marks=_WEAK_DETECTIONS),
+    pytest.param("forward_circumduction_side_bouts.mp4", marks=_HIDDEN_POINTS),
+    pytest.param("forward_no_arm_swing_side_bouts.mp4", marks=_HIDDEN_POINTS),
+    pytest.param("forward_slouch_side_bouts.mp4", marks=_HIDDEN_POINTS),
 )
 SAMPLE_CLIPS = (
     "backward_front.mp4",
-    pytest.param("backward_limp_side.mp4", marks=_WEAK_DETECTIONS),
+    pytest.param("backward_limp_side.mp4", marks=_HIDDEN_POINTS),
     "backward_side_3m.mp4",
     "forward_oblique.mp4",
 )
