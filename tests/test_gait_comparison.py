@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from vision.analysis import analyze_sequence
-from vision.gait.comparison import FORWARD_NORMS, REASONS
+from vision.findings import message
+from vision.gait.comparison import FORWARD_NORMS
 from vision.result import result_from_dict
 from vision.synthetic import WalkParams, simulate_walk
 from vision.synthetic.camera import view_camera
@@ -46,10 +47,10 @@ def test_forward_only_walk_is_measured_and_says_it_is_not_backward():
     assert comp.forward.speed_mps is None or comp.forward.speed_mps > 0
     _same_as_main(res, comp.forward)
     assert comp.backward is None
-    assert comp.reasons["backward"] == REASONS["not_backward"]
+    assert comp.reasons["backward"] == message("comparison.not_backward")
     assert "not a backward walk" in comp.reasons["backward"]
     assert comp.backward_to_forward is None
-    assert comp.reasons["backward_to_forward"] == REASONS["missing_walk"]
+    assert comp.reasons["backward_to_forward"] == message("comparison.missing_walk")
     # Forward norms travel with a forward walk, labelled by their source.
     assert comp.forward_norms == list(FORWARD_NORMS)
     assert {n.source for n in comp.forward_norms} == {

@@ -14,7 +14,8 @@ from service.reports.comparison import NORMS_TITLE, comparison_view
 from service.reports.model import TEST_NOT_REQUESTED
 from service.reports.render import render_html, render_pdf
 from tests.report_docs import visit_document
-from vision.gait.comparison import FORWARD_NORMS, REASONS
+from vision.findings import message
+from vision.gait.comparison import FORWARD_NORMS
 from vision.result import Comparison, MeanSdCv, WalkMetrics, WalkRatios
 
 
@@ -79,7 +80,7 @@ def test_forward_only_report_says_it_is_not_a_backward_walk():
         "forward": compared_document()["comparison"]["forward"],
         "backward": None,
         "backward_to_forward": None,
-        "reasons": {"backward": REASONS["not_backward"], "backward_to_forward": "x"},
+        "reasons": {"backward": message("comparison.not_backward"), "backward_to_forward": "x"},
         "forward_norms": [],
     }
     html = render_html([doc])

@@ -6,7 +6,9 @@ evidence by ``str.format``. Codes name what the finding is about, then what it s
 ``scale.*`` pixels to metres, ``facing.*`` which way the subject faces, ``view.<view>.*`` what a
 view cannot measure (see :mod:`vision.capabilities`), ``steps.*``, ``cadence.*``, ``sway.*``,
 ``protocol.3mbwt.*`` the 3 m backward walk test, ``quality.*`` why a metric's grade is below good
-(:mod:`vision.gait.quality`), ``bounds.*`` a value no walk has (:mod:`vision.gait.bounds`).
+(:mod:`vision.gait.quality`), ``bounds.*`` a value no walk has (:mod:`vision.gait.bounds`),
+``comparison.*`` why the forward/backward comparison leaves an entry null
+(:mod:`vision.gait.comparison`).
 """
 
 from __future__ import annotations
@@ -294,5 +296,30 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "the scale makes the subject {body_height_value:.3g} m tall, outside "
         "{body_height_least:g}-{body_height_most:g} m: the floor calibration or the entered "
         "height is wrong",
+    ),
+    # Why an entry of the forward/backward comparison is null (vision.gait.comparison).
+    "comparison.not_seen": ("info", "no {direction} walking was seen in this recording"),
+    "comparison.not_backward": (
+        "warning",
+        "no backward walking was seen: this recording is not a backward walk, so its forward "
+        "walk is measured for comparison and no backward scores are given",
+    ),
+    "comparison.direction_unsure": (
+        "info",
+        "which way the subject faces is unsure from this view, so forward and backward walking "
+        "cannot be told apart",
+    ),
+    "comparison.frontal_view": (
+        "info",
+        "the {direction} walk is not measured from this {view} view: only the main walk is; "
+        "film from the side to compare the two walks",
+    ),
+    "comparison.too_few_steps": (
+        "info",
+        "the {direction} walk has {steps} steps, fewer than the {min_steps} needed",
+    ),
+    "comparison.missing_walk": (
+        "info",
+        "both a forward and a backward walk are needed for the ratios",
     ),
 }

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from vision.findings import message
 from vision.gait.direction import DirectionAnalysis
 from vision.gait.direction_labels import WALKS
 from vision.gait.posture import PostureOptions, PostureSeries, PostureSummary, summarise_posture
@@ -46,25 +47,6 @@ FORWARD_NORMS: tuple[ForwardNorm, ...] = (
         "Studenski et al., JAMA 2011",
     ),
 )
-
-# Why an entry of the comparison is null: one message per code, filled with ``str.format``.
-REASONS: dict[str, str] = {
-    "not_seen": "no {direction} walking was seen in this recording",
-    "not_backward": (
-        "no backward walking was seen: this recording is not a backward walk, so its forward "
-        "walk is measured for comparison and no backward scores are given"
-    ),
-    "direction_unsure": (
-        "which way the subject faces is unsure from this view, so forward and backward walking "
-        "cannot be told apart"
-    ),
-    "frontal_view": (
-        "the {direction} walk is not measured from this {view} view: only the main walk is; "
-        "film from the side to compare the two walks"
-    ),
-    "too_few_steps": "the {direction} walk has {steps} steps, fewer than the {min_steps} needed",
-    "missing_walk": "both a forward and a backward walk are needed for the ratios",
-}
 
 
 @dataclass(frozen=True)
@@ -133,7 +115,7 @@ def compare_walks(
     if "forward" in summaries and "backward" in summaries:
         ratios = walk_ratios(summaries["backward"], summaries["forward"])
     else:
-        reasons["backward_to_forward"] = REASONS["missing_walk"]
+        reasons["backward_to_forward"] = message("comparison.missing_walk")
     return Comparison(
         forward=walks["forward"],
         backward=walks["backward"],
@@ -153,13 +135,14 @@ def _measure(
     """The step and posture summaries of walking ``way``, or the reason there are none."""
     d = readings.direction
     if not d.facing_sure:
-        return REASONS["direction_unsure"]
+        return message("comparison.direction_unsure")
     if not any(g.direction == way for g in d.segments):
-        return REASONS["not_backward" if way == "backward" else "not_seen"].format(direction=way)
+        code = "comparison.not_backward" if way == "backward" else "comparison.not_seen"
+        return message(code, direction=way)
     if way == main:
         steps, posture = main_walk
     elif d.view in ("front", "back"):
-        return REASONS["frontal_view"].format(direction=way, view=d.view)
+        return message("comparison.frontal_view", direction=way, view=d.view)
     else:
         nearest = nearest_walks(readings.events, d.segments)
         own = [e for e, g in zip(readings.events, nearest, strict=True) if g and g.direction == way]
@@ -175,8 +158,11 @@ def _measure(
         rows = d.label == way
         posture = summarise_posture(readings.posture, rows, readings.t_s, readings.posture_options)
     if len(steps.steps) < options.min_steps:
-        return REASONS["too_few_steps"].format(
-            direction=way, steps=len(steps.steps), min_steps=options.min_steps
+        return message(
+            "comparison.too_few_steps",
+            direction=way,
+            steps=len(steps.steps),
+            min_steps=options.min_steps,
         )
     return steps, posture
 
