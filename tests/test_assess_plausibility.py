@@ -56,6 +56,10 @@ def test_mixed_recording_is_not_flagged_on_contradictory_numbers():
     problems = scored.extras["assessment"]["plausibility_problems"]
     assert len(problems) == 2
     assert all(p in scored.quality.warnings for p in problems)
+    found = {f["code"]: f for f in scored.quality.findings}
+    assert found["plausibility.speed_mismatch"]["message"] == problems[0]
+    assert found["plausibility.speed_mismatch"]["evidence"]["speed_mps"] == 0.0155
+    assert found["plausibility.stride_variability"]["severity"] == "warning"
     assert "uneven_rhythm" not in [f.code for f in scored.feedback]
 
 

@@ -133,6 +133,9 @@ def test_cli_analyses_saved_pose_with_calibration_sidecar(tmp_path, capsys):
     assert doc["scale"]["method"] == "floor_calibration"
     assert doc["metrics"]["test_3mbwt_s"] == pytest.approx(truth.test_3mbwt["time_s"], abs=0.2)
     assert any("calibration" in w for w in doc["quality"]["warnings"])
+    (note,) = [f for f in doc["quality"]["findings"] if f["code"].startswith("input.")]
+    assert note["code"] == "input.sidecar_calibration_protocol"
+    assert note["evidence"]["protocol"] == "3mbwt" and note["message"] in doc["quality"]["warnings"]
 
 
 def test_cli_saved_pose_without_sidecar_and_bad_sidecar(tmp_path, capsys):

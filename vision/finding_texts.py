@@ -8,7 +8,8 @@ view cannot measure (see :mod:`vision.capabilities`), ``steps.*``, ``cadence.*``
 ``protocol.3mbwt.*`` the 3 m backward walk test, ``quality.*`` why a metric's grade is below good
 (:mod:`vision.gait.quality`), ``bounds.*`` a value no walk has (:mod:`vision.gait.bounds`),
 ``comparison.*`` why the forward/backward comparison leaves an entry null
-(:mod:`vision.gait.comparison`).
+(:mod:`vision.gait.comparison`), ``plausibility.*`` whole-walk metrics that contradict each other
+(:mod:`vision.assess.plausibility`), ``input.*`` what the command took from beside the video.
 """
 
 from __future__ import annotations
@@ -321,5 +322,24 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "comparison.missing_walk": (
         "info",
         "both a forward and a backward walk are needed for the ratios",
+    ),
+    # Whole-walk metrics that contradict each other (vision.assess.plausibility).
+    "plausibility.speed_mismatch": (
+        "warning",
+        "the walking speed ({speed_mps:.2f} m/s) disagrees with step length x cadence "
+        "({expected_mps:.2f} m/s) by more than {max_mismatch_pct:.0f}%: the recording may mix "
+        "walking directions, turns or standing",
+    ),
+    "plausibility.stride_variability": (
+        "warning",
+        "stride times vary by {stride_cv_pct:.0f} % of the mean stride, more than steady walking "
+        "shows ({max_stride_cv_pct:.0f} %): steps may be missed or the walk mixes turns or "
+        "standing",
+    ),
+    # What `retrogait analyze` took from files beside the video.
+    "input.sidecar_calibration": ("info", "used floor calibration from {path}"),
+    "input.sidecar_calibration_protocol": (
+        "info",
+        "used floor calibration from {path} (protocol {protocol})",
     ),
 }

@@ -20,6 +20,7 @@ from service.commands.lazy_choices import (
     populations,
     timed_protocols,
 )
+from vision.findings import Finding, finding
 
 # Stated in --help without importing the presets (a test holds it equal to the library's).
 DEFAULT_POPULATION = "general_adult"
@@ -161,7 +162,7 @@ class InputError(ValueError):
     """An input that cannot work: the message is the one line the user sees."""
 
 
-def _options(args: argparse.Namespace, notes: list[str]) -> Any:
+def _options(args: argparse.Namespace, notes: list[Finding]) -> Any:
     """Validated :class:`~vision.analysis.AnalysisOptions` from the command line and the floor
     calibration file beside the video (its use is appended to ``notes``).
 
@@ -177,10 +178,16 @@ def _options(args: argparse.Namespace, notes: list[str]) -> Any:
             calibration, side_protocol, side_path = _sidecar(args.video)
             if calibration is not None:
                 protocol = protocol or side_protocol
-                notes.append(
-                    f"floor calibration from {side_path}"
-                    + (f" (protocol {protocol})" if protocol else "")
-                )
+                if protocol:
+                    notes.append(
+                        finding(
+                            "input.sidecar_calibration_protocol",
+                            path=str(side_path),
+                            protocol=protocol,
+                        )
+                    )
+                else:
+                    notes.append(finding("input.sidecar_calibration", path=str(side_path)))
         if calibration is not None:
             calibration.validate()
         if protocol == "3mbwt" and calibration is None:
@@ -229,7 +236,7 @@ def _check_files(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    notes: list[str] = []
+    notes: list[Finding] = []
     try:
         _check_files(args)  # first: it needs no more than the video decoder's import
         options = _options(args, notes)
@@ -257,7 +264,8 @@ def run(args: argparse.Namespace) -> int:
                 result = analyze_video(args.video, options, update, extract)
     except (VideoError, NoPersonError, ModelNotFoundError) as exc:
         return _fail(str(exc))
-    result.quality.warnings.extend(f"used {n}" for n in notes)
+    result.quality.warnings.extend(n.message for n in notes)
+    result.quality.findings.extend(n.to_dict() for n in notes)
     return _write(result.to_dict(), args)
 
 

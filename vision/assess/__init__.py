@@ -19,7 +19,7 @@ from vision.result import AnalysisResult, FallRisk, Feedback, Scores
 from .change import CONDITIONS, MetricChange, VisitChange, compare_visits
 from .fall_risk import assess_fall_risk, blocking_reasons
 from .feedback import CUES, FormMetrics, build_feedback, live_cue, session_start_cue
-from .plausibility import plausibility_problems
+from .plausibility import plausibility_findings, plausibility_problems
 from .presets import (
     PRESETS,
     PROTOCOL_LABELS,
@@ -106,13 +106,14 @@ def apply_assessment(
     """A copy of ``result`` with scores, feedback, fall_risk and ``extras["assessment"]`` filled.
 
     Plausibility problems of the metrics (:mod:`vision.assess.plausibility`) are added to
-    ``quality.warnings``.
+    ``quality.findings``, their words to ``quality.warnings``.
     """
     found = assess(result, options)
     out = copy.deepcopy(result)
     out.scores, out.feedback, out.fall_risk = found.scores, found.feedback, found.fall_risk
     out.extras["assessment"] = found.summary
-    for problem in found.summary["plausibility_problems"]:
-        if problem not in out.quality.warnings:
-            out.quality.warnings.append(problem)
+    for problem in plausibility_findings(result):
+        if problem.message not in out.quality.warnings:
+            out.quality.warnings.append(problem.message)
+            out.quality.findings.append(problem.to_dict())
     return out

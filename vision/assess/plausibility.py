@@ -2,12 +2,14 @@
 
 A walk that mixes directions, turns or standing, or that lost steps, can yield whole-walk metrics
 that contradict each other. Such a metric is not judged by a risk rule or a cue (the rule says
-why), and the problem is added to the result's quality warnings. Scores keep it, so that they stay
-monotone, and are marked. Both limits are design choices.
+why), and the problem is added to the result's findings (``plausibility.*`` codes, worded in
+:data:`vision.finding_texts.CATALOGUE`). Scores keep it, so that they stay monotone, and are
+marked. Both limits are design choices.
 """
 
 from __future__ import annotations
 
+from vision.findings import Finding, finding
 from vision.result import AnalysisResult
 
 # Speed should match mean step length x cadence; more than this relative gap means the two
@@ -18,7 +20,7 @@ MAX_SPEED_MISMATCH = 0.5
 MAX_STRIDE_CV_PCT = 20.0
 
 
-def speed_problem(result: AnalysisResult) -> str | None:
+def speed_finding(result: AnalysisResult) -> Finding | None:
     """Why the walking speed cannot be trusted, or ``None`` when it agrees with the steps."""
     m = result.metrics
     speed, length, cadence = m.speed_mps, m.step_length_m.mean, m.cadence_spm
@@ -27,11 +29,18 @@ def speed_problem(result: AnalysisResult) -> str | None:
     expected = length * cadence / 60.0
     if expected <= 0 or abs(speed - expected) <= MAX_SPEED_MISMATCH * expected:
         return None
-    return (
-        f"the walking speed ({speed:.2f} m/s) disagrees with step length x cadence "
-        f"({expected:.2f} m/s) by more than {MAX_SPEED_MISMATCH:.0%}: the recording may mix "
-        "walking directions, turns or standing"
+    return finding(
+        "plausibility.speed_mismatch",
+        speed_mps=speed,
+        expected_mps=expected,
+        max_mismatch_pct=100 * MAX_SPEED_MISMATCH,
     )
+
+
+def speed_problem(result: AnalysisResult) -> str | None:
+    """The words of :func:`speed_finding`, or ``None``."""
+    found = speed_finding(result)
+    return found.message if found else None
 
 
 def stride_cv_pct(result: AnalysisResult) -> float | None:
@@ -45,17 +54,28 @@ def stride_cv_pct(result: AnalysisResult) -> float | None:
     return 100.0 * sd_ms / (2000.0 * step_s)
 
 
-def stride_variability_problem(result: AnalysisResult) -> str | None:
+def stride_variability_finding(result: AnalysisResult) -> Finding | None:
     """Why stride-time variability cannot be trusted, or ``None`` when it looks like walking."""
     cv = stride_cv_pct(result)
     if cv is None or cv <= MAX_STRIDE_CV_PCT:
         return None
-    return (
-        f"stride times vary by {cv:.0f} % of the mean stride, more than steady walking shows "
-        f"({MAX_STRIDE_CV_PCT:.0f} %): steps may be missed or the walk mixes turns or standing"
+    return finding(
+        "plausibility.stride_variability", stride_cv_pct=cv, max_stride_cv_pct=MAX_STRIDE_CV_PCT
     )
 
 
-def plausibility_problems(result: AnalysisResult) -> list[str]:
+def stride_variability_problem(result: AnalysisResult) -> str | None:
+    """The words of :func:`stride_variability_finding`, or ``None``."""
+    found = stride_variability_finding(result)
+    return found.message if found else None
+
+
+def plausibility_findings(result: AnalysisResult) -> list[Finding]:
     """Every plausibility problem of this result (empty when its metrics agree)."""
-    return [p for p in (speed_problem(result), stride_variability_problem(result)) if p]
+    found = (speed_finding(result), stride_variability_finding(result))
+    return [f for f in found if f is not None]
+
+
+def plausibility_problems(result: AnalysisResult) -> list[str]:
+    """The words of :func:`plausibility_findings`."""
+    return [f.message for f in plausibility_findings(result)]
