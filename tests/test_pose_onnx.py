@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from service.cli import main as cli_main
-from vision.pose import PoseOptions, create_estimator
+from vision.pose import PoseOptions, check_device, create_estimator
 from vision.pose.models import DETECTOR_MODEL_NAME, LANDMARKS_MODEL_NAME, onnx_model_paths
 from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
 from vision.sequence import PoseSequence
@@ -138,3 +139,43 @@ def test_cli_refuses_an_unknown_backend() -> None:
     with pytest.raises(SystemExit) as exc:
         cli_main(["analyze", str(SAMPLE), "--backend", "openpose"])
     assert exc.value.code == 2
+
+
+def _has_cuda() -> bool:
+    import onnxruntime as ort
+
+    return "CUDAExecutionProvider" in ort.get_available_providers()
+
+
+def test_device_is_checked_against_the_backend_before_a_model_loads() -> None:
+    for backend in ("tasks", "onnx"):
+        for device in ("auto", "cpu"):
+            check_device(backend, device)  # the CPU is always there
+    with pytest.raises(ValueError, match="device must be one of"):
+        check_device("onnx", "tpu")
+    with pytest.raises(ValueError, match="--backend onnx"):
+        check_device("tasks", "cuda")
+    with pytest.raises(ValueError, match="device must be one of"):
+        create_estimator(PoseOptions(device="gpu"))
+
+
+def test_cuda_asked_for_without_cuda_is_refused_by_both_commands(tmp_path: Path, capsys) -> None:
+    if _has_cuda():
+        pytest.skip("this ONNX Runtime has CUDA: the refusal cannot be reached")
+    with pytest.raises(ValueError, match="onnxruntime-gpu"):
+        check_device("onnx", "cuda")
+    analyze = ["analyze", str(SAMPLE), "--backend", "onnx", "--device", "cuda"]
+    assert cli_main(analyze) == 2
+    assert cli_main(["pose", str(SAMPLE), "--backend", "tasks", "--device", "cuda"]) == 2
+    err = capsys.readouterr().err
+    assert "onnxruntime-gpu" in err and "--backend onnx" in err
+
+
+@pytest.mark.slow
+def test_cli_analyze_runs_the_onnx_backend_where_auto_finds_no_gpu(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    command = ["analyze", str(SAMPLE), "--backend", "onnx", "--device", "auto", "-q"]
+    assert cli_main([*command, "--json", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["pose"]["backend"] == "onnx-runtime" and doc["pose"]["coverage"] > 0.95
+    assert doc["metrics"]["step_count"] >= 4

@@ -68,7 +68,9 @@ def _estimator(options: ExtractOptions, threads: int) -> PoseEstimator:
     if options.pose.backend == "onnx":
         from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
 
-        return OnnxPoseEstimator(options.pose, OnnxOptions(threads=threads))
+        return OnnxPoseEstimator(
+            options.pose, OnnxOptions(threads=threads, device=options.pose.device)
+        )
     return create_estimator(options.pose)
 
 

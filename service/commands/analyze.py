@@ -20,6 +20,7 @@ from service.commands.lazy_choices import (
     populations,
     timed_protocols,
 )
+from service.commands.pose_args import add_pose_options, pose_problem
 from vision.findings import Finding, finding
 
 # Stated in --help without importing the presets (a test holds it equal to the library's).
@@ -27,8 +28,6 @@ DEFAULT_POPULATION = "general_adult"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from vision.pose import POSE_BACKENDS  # numpy only: no model, no slow import
-
     parser = subparsers.add_parser(
         "analyze",
         help="measure gait, posture and sway of a (backward) walk in a video",
@@ -38,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _add_inputs(parser)
     _add_measurement_options(parser)
-    _add_run_options(parser, POSE_BACKENDS)
+    _add_run_options(parser)
     parser.set_defaults(func=run, native_logs=True)
 
 
@@ -114,15 +113,9 @@ def _add_measurement_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_run_options(parser: argparse.ArgumentParser, backends: tuple[str, ...]) -> None:
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
     """How the pose model runs and how much the command prints."""
-    parser.add_argument(
-        "--backend",
-        choices=backends,
-        default="tasks",
-        help="pose backend: tasks (MediaPipe Tasks, default) or onnx (ONNX Runtime); "
-        "the same networks",
-    )
+    add_pose_options(parser)
     parser.add_argument(
         "--workers",
         type=_positive_int,
@@ -222,6 +215,9 @@ def _check_files(args: argparse.Namespace) -> None:
             probe(args.video)
         except VideoError as exc:
             raise InputError(str(exc)) from None
+        problem = pose_problem(args)
+        if problem is not None:
+            raise InputError(problem)
     if args.json is not None and str(args.json) != "-":
         if args.json.is_dir():
             raise InputError(
@@ -258,7 +254,8 @@ def run(args: argparse.Namespace) -> int:
                 return _fail(f"cannot read pose file {args.pose}: {exc}")
             result = analyze_pose(seq, options)
         else:
-            extract = ExtractOptions(pose=PoseOptions(backend=args.backend), workers=args.workers)
+            pose = PoseOptions(backend=args.backend, device=args.device)
+            extract = ExtractOptions(pose=pose, workers=args.workers)
             warm.start()
             with progress_bar(f"analysing {args.video.name}", args.quiet) as update:
                 result = analyze_video(args.video, options, update, extract)

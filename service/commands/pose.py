@@ -6,12 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from service.commands.pose_args import add_pose_options, pose_problem
 from service.commands.progress import progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from vision.pose import POSE_BACKENDS
-
     p = sub.add_parser(
         "pose",
         help="extract the walking subject's pose landmarks from a video",
@@ -22,12 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, help="output .npz (default: VIDEO.landmarks.npz)")
     p.add_argument("--csv", type=Path, help="also write a CSV, one row per frame")
     p.add_argument("--people", type=int, default=2, help="most people detected per frame")
-    p.add_argument(
-        "--backend",
-        choices=POSE_BACKENDS,
-        default="tasks",
-        help="pose backend: tasks (MediaPipe Tasks, default) or onnx (ONNX Runtime)",
-    )
+    add_pose_options(p)
     p.set_defaults(func=run, native_logs=True)
 
 
@@ -37,9 +31,14 @@ def run(args: argparse.Namespace) -> int:
     from vision.video import VideoError, probe
 
     out = args.output or args.video.with_suffix(".landmarks.npz")
-    opts = ExtractOptions(pose=PoseOptions(num_poses=args.people, backend=args.backend))
+    pose = PoseOptions(num_poses=args.people, backend=args.backend, device=args.device)
+    opts = ExtractOptions(pose=pose)
     try:
         probe(args.video)  # a bad file is reported before the pose model loads
+        problem = pose_problem(args)
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
         with progress_bar(f"pose {args.video.name}") as update:
             seq = extract_pose(args.video, opts, progress=update)
     except (VideoError, NoPersonError, ModelNotFoundError) as exc:

@@ -9,7 +9,15 @@ runtime: a backend loads when it is created.
 
 from __future__ import annotations
 
-from vision.pose.base import POSE_BACKENDS, FramePoses, PersonPose, PoseEstimator, PoseOptions
+from vision.pose.base import (
+    DEVICES,
+    POSE_BACKENDS,
+    FramePoses,
+    PersonPose,
+    PoseEstimator,
+    PoseOptions,
+    check_device,
+)
 from vision.pose.models import (
     DEFAULT_MODEL_NAME,
     MODEL_ENV_VAR,
@@ -20,6 +28,7 @@ from vision.pose.tasks import MediaPipePoseEstimator
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
+    "DEVICES",
     "MODEL_ENV_VAR",
     "POSE_BACKENDS",
     "FramePoses",
@@ -28,6 +37,7 @@ __all__ = [
     "PersonPose",
     "PoseEstimator",
     "PoseOptions",
+    "check_device",
     "create_estimator",
     "default_model_path",
 ]
@@ -37,7 +47,8 @@ def create_estimator(options: PoseOptions | None = None) -> PoseEstimator:
     """A new pose estimator of the backend ``options.backend`` names (loads its model).
 
     Raises:
-        ValueError: an unknown backend (checked before any model loads).
+        ValueError: an unknown backend, or a device it cannot use here (checked before any
+            model loads).
         ModelNotFoundError: the backend's model files are missing.
     """
     opts = options or PoseOptions()
@@ -45,8 +56,9 @@ def create_estimator(options: PoseOptions | None = None) -> PoseEstimator:
         raise ValueError(
             f"pose backend must be one of {', '.join(POSE_BACKENDS)}, not {opts.backend!r}"
         )
+    check_device(opts.backend, opts.device)
     if opts.backend == "onnx":
-        from vision.pose.onnx import OnnxPoseEstimator
+        from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
 
-        return OnnxPoseEstimator(opts)
+        return OnnxPoseEstimator(opts, OnnxOptions(device=opts.device))
     return MediaPipePoseEstimator(opts)

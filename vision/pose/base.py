@@ -62,6 +62,7 @@ class PoseEstimator(Protocol):
 
 
 POSE_BACKENDS = ("tasks", "onnx")
+DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ class PoseOptions:
         min_tracking_confidence: below this the detector runs again instead of tracking, 0-1.
         backend: ``tasks`` (MediaPipe Tasks, see vision.pose.tasks) or ``onnx`` (ONNX Runtime,
             see vision.pose.onnx): the same networks, see :func:`vision.pose.create_estimator`.
+        device: where the networks run: ``cpu``, ``cuda`` (the ``onnx`` backend with
+            onnxruntime-gpu installed) or ``auto`` (CUDA where the ``onnx`` backend finds it,
+            else the CPU); see :func:`check_device`.
     """
 
     model_path: str | None = None
@@ -85,3 +89,26 @@ class PoseOptions:
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     backend: str = "tasks"
+    device: str = "cpu"
+
+
+def check_device(backend: str, device: str) -> None:
+    """Raise ValueError when ``backend`` cannot run on ``device`` here (before a model loads).
+
+    The ``tasks`` backend runs on the CPU only; ``cuda`` with the ``onnx`` backend needs ONNX
+    Runtime's CUDA execution provider (the onnxruntime-gpu package).
+    """
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+    if device != "cuda":
+        return
+    if backend != "onnx":
+        raise ValueError("the tasks backend runs on the CPU only; for cuda use --backend onnx")
+    import onnxruntime as ort
+
+    available = ort.get_available_providers()
+    if "CUDAExecutionProvider" not in available:
+        raise ValueError(
+            "device cuda asked for, but this ONNX Runtime has no CUDA execution provider "
+            f"(available: {', '.join(available)}); install onnxruntime-gpu or use --device cpu"
+        )

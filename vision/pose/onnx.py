@@ -28,10 +28,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vision.pose import blazepose as bp
-from vision.pose.base import PersonPose, PoseOptions
+from vision.pose.base import DEVICES, PersonPose, PoseOptions
 from vision.pose.models import onnx_model_paths
 
-DEVICES = ("cpu", "cuda", "auto")
 _LANDMARK_OUTPUTS = ["landmarks", "presence", "heatmap", "world_landmarks"]
 _DETECTOR_OUTPUTS = ["boxes", "scores"]
 
