@@ -70,7 +70,7 @@ def test_cuda_device_without_a_cuda_runtime_says_what_to_install() -> None:
 
     if "CUDAExecutionProvider" in ort.get_available_providers():
         pytest.skip("this ONNX Runtime has CUDA: the error path cannot be reached")
-    with pytest.raises(RuntimeError, match="onnxruntime-gpu"):
+    with pytest.raises(ValueError, match="onnxruntime-gpu"):
         OnnxPoseEstimator(onnx=OnnxOptions(device="cuda"))
 
 

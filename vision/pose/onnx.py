@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vision.pose import blazepose as bp
-from vision.pose.base import DEVICES, PersonPose, PoseOptions
+from vision.pose.base import PersonPose, PoseOptions, check_device
 from vision.pose.models import onnx_model_paths
 
 _LANDMARK_OUTPUTS = ["landmarks", "presence", "heatmap", "world_landmarks"]
@@ -45,7 +45,8 @@ class OnnxOptions:
         detect_interval_s: while fewer than ``num_poses`` people are tracked, the person
             detector runs again after this many seconds (video time) to find newcomers.
         min_suppression: IoU above which two person detections are one person (0-1).
-        device: ``cpu``, ``cuda`` (an error where CUDA is unavailable) or ``auto``.
+        device: ``cpu``, ``cuda`` (a ValueError where CUDA is unavailable, see
+            :func:`vision.pose.check_device`) or ``auto``.
     """
 
     model_dir: str | None = None
@@ -56,8 +57,7 @@ class OnnxOptions:
 
     def validate(self) -> None:
         """Raise ValueError naming the first option out of range."""
-        if self.device not in DEVICES:
-            raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
+        check_device("onnx", self.device)
         if self.threads is not None and self.threads < 1:
             raise ValueError(f"threads must be at least 1, not {self.threads}")
         if self.detect_interval_s < 0:
@@ -67,18 +67,11 @@ class OnnxOptions:
 
 
 def _providers(device: str) -> list[str]:
+    """Execution providers for a device :func:`check_device` has accepted."""
     import onnxruntime as ort
 
-    available = ort.get_available_providers()
-    if device == "cpu":
-        return ["CPUExecutionProvider"]
-    if "CUDAExecutionProvider" in available:
+    if device != "cpu" and "CUDAExecutionProvider" in ort.get_available_providers():
         return ["CUDAExecutionProvider", "CPUExecutionProvider"]
-    if device == "cuda":
-        raise RuntimeError(
-            "device cuda asked for, but this ONNX Runtime has no CUDA execution provider "
-            f"(available: {', '.join(available)}); install onnxruntime-gpu or use device cpu"
-        )
     return ["CPUExecutionProvider"]
 
 
