@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from vision.filters import butter_lowpass, padlen, running_median, sosfiltfilt
+
 
 def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """Contiguous runs of True in a 1-D bool array as (start, stop) index pairs, stop exclusive."""
@@ -28,12 +30,10 @@ def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.n
     ``cutoff_hz`` is clipped below the Nyquist frequency; series too short to filter are
     returned as a copy.
     """
-    from scipy.signal import butter, sosfiltfilt  # slow import, only needed here
-
-    sos = butter(order, min(cutoff_hz / (fps / 2.0), 0.95), output="sos")
-    if len(x) <= 3 * (2 * len(sos) + 1):
+    sos = butter_lowpass(order, min(cutoff_hz / (fps / 2.0), 0.95))
+    if len(x) <= padlen(sos):
         return np.array(x, copy=True)
-    return sosfiltfilt(sos, x, axis=0)
+    return sosfiltfilt(sos, x)
 
 
 def frame_rate(t_s: np.ndarray, default: float = 30.0) -> float:
@@ -58,11 +58,9 @@ def fill_short_gaps(x: np.ndarray, max_rows: float) -> np.ndarray:
 def median_lowpass(x: np.ndarray, fps: float, cutoff_hz: float, median_s: float) -> np.ndarray:
     """(T,) running median over ``median_s`` seconds (removes a landmark's one- or two-frame
     jumps), then :func:`lowpass`; ``x`` must be finite."""
-    from scipy.ndimage import median_filter
-
     width = 2 * int(round(median_s * fps / 2)) + 1
     if width >= 3 and len(x) > width:
-        x = median_filter(x, size=width, mode="nearest")
+        x = running_median(x, width)
     return lowpass(x, fps, cutoff_hz)
 
 

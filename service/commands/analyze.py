@@ -239,7 +239,6 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(str(exc))
 
-    from service.commands import warm
     from service.commands.progress import progress_bar
     from vision.pipeline import ExtractOptions, NoPersonError, analyze_pose, analyze_video
     from vision.pose import ModelNotFoundError, PoseOptions
@@ -256,7 +255,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             pose = PoseOptions(backend=args.backend, device=args.device)
             extract = ExtractOptions(pose=pose, workers=args.workers)
-            warm.start()
             with progress_bar(f"analysing {args.video.name}", args.quiet) as update:
                 result = analyze_video(args.video, options, update, extract)
     except (VideoError, NoPersonError, ModelNotFoundError) as exc:
