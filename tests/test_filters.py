@@ -7,6 +7,7 @@ import pytest
 from scipy import ndimage, signal
 
 from vision.filters import butter_lowpass, padlen, running_median, sosfilt_zi, sosfiltfilt
+from vision.sequence import PoseSequence
 
 
 @pytest.mark.parametrize("order", [1, 2, 3, 4])
@@ -59,3 +60,14 @@ def test_running_median_wants_an_odd_width() -> None:
     with pytest.raises(ValueError, match="odd"):
         running_median(np.zeros(10), 4)
 
+
+def test_smoothing_the_image_alone_shares_the_world_landmarks() -> None:
+    rng = np.random.default_rng(3)
+    seq = PoseSequence.empty(120, 30.0, 640, 480)
+    seq.image[:] = rng.normal(300, 5, seq.image.shape)
+    seq.world[:] = rng.normal(0, 0.1, seq.world.shape)
+    seq.visibility[:] = 1.0
+    both, image_only = seq.smoothed(6.0), seq.smoothed(6.0, world=False)
+    np.testing.assert_array_equal(image_only.image, both.image)
+    assert image_only.world is seq.world
+    assert not np.array_equal(both.world, seq.world)  # the full smooth did filter them

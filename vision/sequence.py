@@ -176,20 +176,24 @@ class PoseSequence:
         meta = dict(self.meta, long_gaps_s=long_gaps, max_gap_filled_s=max_gap_s)
         return replace(self, image=image, world=world, meta=meta)
 
-    def smoothed(self, cutoff_hz: float = 6.0, order: int = 2) -> PoseSequence:
+    def smoothed(self, cutoff_hz: float = 6.0, order: int = 2, world: bool = True) -> PoseSequence:
         """Zero-phase Butterworth low-pass copy (offline use; no lag).
 
         Filters each contiguous run of frames with pose separately; runs too short to filter are
-        left as they are. ``cutoff_hz`` is clipped below the Nyquist frequency.
+        left as they are. ``cutoff_hz`` is clipped below the Nyquist frequency. With ``world``
+        False the world landmarks are not filtered but shared with this sequence (for a reader
+        of the image landmarks alone: a long recording's copy is not free).
         """
-        image, world = self.image.copy(), self.world.copy()
+        image = self.image.copy()
+        filtered = (image, self.world.copy()) if world else (image,)
         for start, stop in true_runs(self.has_pose):
-            for arr in (image, world):
+            for arr in filtered:
                 seg = arr[start:stop].reshape(stop - start, -1)
                 ok = np.isfinite(seg).all(axis=0)
                 seg[:, ok] = lowpass(seg[:, ok], self.fps, cutoff_hz, order)
                 arr[start:stop] = seg.reshape(stop - start, NUM_LANDMARKS, 3)
-        return replace(self, image=image, world=world, meta=dict(self.meta, smoothed_hz=cutoff_hz))
+        meta = dict(self.meta, smoothed_hz=cutoff_hz)
+        return replace(self, image=image, world=filtered[-1] if world else self.world, meta=meta)
 
     def stabilised(self) -> PoseSequence:
         """Copy with the image landmarks moved into the first frame's background (the camera's

@@ -32,7 +32,8 @@ class Prepared:
             each frame's own box in the first frame's background once the camera's motion is
             undone.
         base: legs labelled consistently, gaps up to ``max_gap_s`` filled.
-        events_seq: ``base`` despiked and smoothed at ``event_cutoff_hz``.
+        events_seq: ``base`` despiked and its image landmarks smoothed at ``event_cutoff_hz``
+            (its world landmarks are ``base``'s).
         posture_seq: ``base`` smoothed at ``posture_cutoff_hz``.
         swapped: (T,) frames whose left/right leg labels were repaired.
         findings: the subject's coverage, the camera's motion.
@@ -83,7 +84,9 @@ def prepare_landmarks(seq: PoseSequence, opts: AnalysisOptions) -> Prepared:
         world=with_legs_exchanged(seq.world, swapped),
         visibility=with_legs_exchanged(seq.visibility, swapped),
     ).filled(opts.max_gap_s)
-    events_seq = replace(base, image=despiked(base.image, base.fps)).smoothed(opts.event_cutoff_hz)
+    # The events read the image landmarks alone: the world ones stay unfiltered here.
+    despiked_seq = replace(base, image=despiked(base.image, base.fps))
+    events_seq = despiked_seq.smoothed(opts.event_cutoff_hz, world=False)
     return Prepared(
         seq=seq,
         move=move,
