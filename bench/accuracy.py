@@ -1,6 +1,7 @@
 """Accuracy of the gait analysis against synthetic truth and hand-labelled real clips.
 
     python bench/accuracy.py [--videos DIR] [--pose-dir DIR] [--quick] [--detectors A,B]
+                             [--groups real,rendered,synthetic] [--backend tasks|onnx]
 
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
@@ -21,7 +22,8 @@ own contact labels (tests/data). Rendered clips (``sample_videos/*.mp4`` and the
 ``BENCH_CLIPS``, rendered once into ``--pose-dir/rendered``) run end to end through the pose
 model against their truth JSON, with the floor marks of their view. Pose comes from
 ``--pose-dir/<stem>.npz`` when present, else from running the pose model (and is then saved
-there, so later runs are fast).
+there, so later runs are fast); ``--backend onnx`` runs the ONNX Runtime backend instead (its
+poses cached as ``<stem>.onnx.npz``), to compare the backends group by group.
 """
 
 from __future__ import annotations
@@ -121,12 +123,12 @@ def synthetic_cases(quick: bool) -> list[Case]:
     return cases
 
 
-def sample_cases(pose_dir: Path | None) -> list[Case]:
+def sample_cases(pose_dir: Path | None, backend: str = "tasks") -> list[Case]:
     """The rendered sample clips end to end through the pose model (BlazePose), against their
     truth JSON, each with the floor calibration a user would mark for its view (the marks need
     not be drawn in the clip: the calibration is their image points)."""
     return [
-        rendered_case(f"sample {t.name[: -len('.truth.json')]}", t, pose_dir)
+        rendered_case(f"sample {t.name[: -len('.truth.json')]}", t, pose_dir, backend)
         for t in sorted((ROOT / "sample_videos").glob("*.truth.json"))
     ]
 
@@ -171,7 +173,7 @@ BENCH_CLIPS = {  # name: (view, outfit, walk parameters)
 FOLLOWING = frozenset({"backward_side_follow"})
 
 
-def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
+def bench_clip_cases(pose_dir: Path | None, backend: str = "tasks") -> list[Case]:
     """:data:`BENCH_CLIPS`, rendered once into ``pose_dir/rendered`` (pose cached beside)."""
     if pose_dir is None:
         print("(extra rendered clips need --pose-dir to keep them: skipped)")
@@ -203,11 +205,13 @@ def bench_clip_cases(pose_dir: Path | None) -> list[Case]:
             make_clip(spec, tmp)
             os.replace(tmp, out / f"{name}.mp4")
             os.replace(truth_path_for(tmp), truth)
-        cases.append(rendered_case(f"render {name}", truth, pose_dir))
+        cases.append(rendered_case(f"render {name}", truth, pose_dir, backend))
     return cases
 
 
-def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
+def rendered_case(
+    name: str, truth_path: Path, pose_dir: Path | None, backend: str = "tasks"
+) -> Case:
     """A rendered clip ``<stem>.mp4`` beside ``truth_path`` (``<stem>.truth.json``) through
     the pose model, with the floor marks a user would tape for its view (from the truth camera
     where the clip has none)."""
@@ -215,7 +219,7 @@ def rendered_case(name: str, truth_path: Path, pose_dir: Path | None) -> Case:
 
     stem = truth_path.name[: -len(".truth.json")]
     clip = truth_path.with_name(stem + ".mp4")
-    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None)
+    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None, backend)
     doc = json.loads(truth_path.read_text())
     marks = doc.get("floor_calibration")
     if not marks and doc["steps"]:
@@ -579,6 +583,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--quick", action="store_true", help="one synthetic walk per view")
     ap.add_argument(
+        "--backend",
+        choices=["tasks", "onnx"],
+        default="tasks",
+        help="pose backend for the real and rendered clips (default: tasks)",
+    )
+    ap.add_argument(
         "--detectors",
         default=",".join(["auto", *sorted(REGISTRY)]),
         help="comma-separated event detectors to compare; auto: the library's "
@@ -595,9 +605,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown groups: {', '.join(sorted(groups - set(GROUPS)))}")
     cases = []
     if "real" in groups:
-        cases += real_cases(args.videos, args.pose_dir)
+        cases += real_cases(args.videos, args.pose_dir, args.backend)
     if "rendered" in groups:
-        cases += sample_cases(args.pose_dir) + bench_clip_cases(args.pose_dir)
+        cases += sample_cases(args.pose_dir, args.backend)
+        cases += bench_clip_cases(args.pose_dir, args.backend)
     if "synthetic" in groups:
         cases += synthetic_cases(args.quick)
     rows = {}

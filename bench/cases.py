@@ -54,14 +54,18 @@ class Case:
     footprint_steps_px: list[tuple[float, float]] | None = None
 
 
-def pose_cached(clip: Path, cached: Path | None) -> PoseSequence:
-    """The pose sequence of ``clip``, read from ``cached`` when there, else extracted (and saved
-    there when a path is given)."""
+def pose_cached(clip: Path, cached: Path | None, backend: str = "tasks") -> PoseSequence:
+    """The pose sequence of ``clip`` by the pose ``backend``, read from ``cached`` when there,
+    else extracted (and saved there when a path is given). Another backend than ``tasks`` reads
+    and writes ``<stem>.<backend>.npz`` beside it instead."""
+    if cached is not None and backend != "tasks":
+        cached = cached.with_name(f"{cached.stem}.{backend}.npz")
     if cached is not None and cached.exists():
         return PoseSequence.load(cached)
     from vision.pipeline import extract_pose
+    from vision.pose import PoseOptions
 
-    seq = extract_pose(clip)
+    seq = extract_pose(clip, PoseOptions(backend=backend))
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         seq.save(cached)
@@ -132,18 +136,19 @@ def pixel_calibration(rests: list[tuple[int, int, float, float]]) -> FloorCalibr
     return FloorCalibration(((0.0, y), (1000.0, y)), 1000.0)
 
 
-def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
-    """Each labelled clip forward and reversed in time, then demo4's backward walk."""
+def real_cases(videos: Path, pose_dir: Path | None, backend: str = "tasks") -> list[Case]:
+    """Each labelled clip forward and reversed in time, then demo4's backward walk, through the
+    pose ``backend``."""
     cases: list[Case] = []
     for stem in LABELLED:
         clip, labels = videos / f"{stem}.mp4", videos / f"{stem}.events.csv"
         if not clip.exists() or not labels.exists():
             print(f"({stem} not found under {videos}: skipped)")
             continue
-        cases += labelled_cases(stem, clip, labels, pose_dir)
+        cases += labelled_cases(stem, clip, labels, pose_dir, backend)
     demo = videos / "backward_walk_side_demo4.mp4"
     if demo.exists():
-        seq = pose_cached(demo, pose_dir / f"{demo.stem}.npz" if pose_dir else None)
+        seq = pose_cached(demo, pose_dir / f"{demo.stem}.npz" if pose_dir else None, backend)
         # Our own labels of its backward walk's contacts (tests/data/README.md); the walk's
         # last contact, at the picture's edge, is not labelled (within_labels leaves it out).
         labels = load_event_labels(DEMO_CONTACTS, seq.fps)
@@ -155,10 +160,12 @@ def real_cases(videos: Path, pose_dir: Path | None) -> list[Case]:
     return cases
 
 
-def labelled_cases(stem: str, clip: Path, labels: Path, pose_dir: Path | None) -> list[Case]:
+def labelled_cases(
+    stem: str, clip: Path, labels: Path, pose_dir: Path | None, backend: str = "tasks"
+) -> list[Case]:
     """The clip as filmed (forward) and reversed in time (backward), against its hand labels,
     compared where the pose model sees the person (the labels may start before that)."""
-    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None)
+    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None, backend)
     labelled = load_event_labels(labels, seq.fps)
     truth = [e for e in labelled if seen_whole(seq, e)]
     seen = np.flatnonzero(seq.has_pose)
