@@ -2,6 +2,7 @@
 
     python bench/accuracy.py [--videos DIR] [--pose-dir DIR] [--quick] [--detectors A,B]
                              [--groups real,rendered,synthetic] [--backend tasks|onnx]
+                             [--nudge-px N]
 
 Prints one table per event detector: per clip, contact precision/recall, median and 95th
 percentile contact timing error (frames), step count found/true, step-length mean error (cm,
@@ -23,7 +24,9 @@ own contact labels (tests/data). Rendered clips (``sample_videos/*.mp4`` and the
 model against their truth JSON, with the floor marks of their view. Pose comes from
 ``--pose-dir/<stem>.npz`` when present, else from running the pose model (and is then saved
 there, so later runs are fast); ``--backend onnx`` runs the ONNX Runtime backend instead (its
-poses cached as ``<stem>.onnx.npz``), to compare the backends group by group.
+poses cached as ``<stem>.onnx.npz``), to compare the backends group by group, and
+``--nudge-px N`` shows the pose model each frame moved N pixels sideways
+(:mod:`vision.pose.nudged`), to see which results hang on a pixel.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cases import TOLERANCE_S, Case, pose_cached, real_cases  # noqa: E402
+from cases import TASKS, TOLERANCE_S, Case, PoseSource, pose_cached, real_cases  # noqa: E402
 
 from vision.analysis import AnalysisOptions, analyze_sequence  # noqa: E402
 from vision.gait.agreement import match_events  # noqa: E402
@@ -123,12 +126,12 @@ def synthetic_cases(quick: bool) -> list[Case]:
     return cases
 
 
-def sample_cases(pose_dir: Path | None, backend: str = "tasks") -> list[Case]:
+def sample_cases(pose_dir: Path | None, source: PoseSource = TASKS) -> list[Case]:
     """The rendered sample clips end to end through the pose model (BlazePose), against their
     truth JSON, each with the floor calibration a user would mark for its view (the marks need
     not be drawn in the clip: the calibration is their image points)."""
     return [
-        rendered_case(f"sample {t.name[: -len('.truth.json')]}", t, pose_dir, backend)
+        rendered_case(f"sample {t.name[: -len('.truth.json')]}", t, pose_dir, source)
         for t in sorted((ROOT / "sample_videos").glob("*.truth.json"))
     ]
 
@@ -173,7 +176,7 @@ BENCH_CLIPS = {  # name: (view, outfit, walk parameters)
 FOLLOWING = frozenset({"backward_side_follow"})
 
 
-def bench_clip_cases(pose_dir: Path | None, backend: str = "tasks") -> list[Case]:
+def bench_clip_cases(pose_dir: Path | None, source: PoseSource = TASKS) -> list[Case]:
     """:data:`BENCH_CLIPS`, rendered once into ``pose_dir/rendered`` (pose cached beside)."""
     if pose_dir is None:
         print("(extra rendered clips need --pose-dir to keep them: skipped)")
@@ -205,12 +208,12 @@ def bench_clip_cases(pose_dir: Path | None, backend: str = "tasks") -> list[Case
             make_clip(spec, tmp)
             os.replace(tmp, out / f"{name}.mp4")
             os.replace(truth_path_for(tmp), truth)
-        cases.append(rendered_case(f"render {name}", truth, pose_dir, backend))
+        cases.append(rendered_case(f"render {name}", truth, pose_dir, source))
     return cases
 
 
 def rendered_case(
-    name: str, truth_path: Path, pose_dir: Path | None, backend: str = "tasks"
+    name: str, truth_path: Path, pose_dir: Path | None, source: PoseSource = TASKS
 ) -> Case:
     """A rendered clip ``<stem>.mp4`` beside ``truth_path`` (``<stem>.truth.json``) through
     the pose model, with the floor marks a user would tape for its view (from the truth camera
@@ -219,7 +222,7 @@ def rendered_case(
 
     stem = truth_path.name[: -len(".truth.json")]
     clip = truth_path.with_name(stem + ".mp4")
-    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None, backend)
+    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None, source)
     doc = json.loads(truth_path.read_text())
     marks = doc.get("floor_calibration")
     if not marks and doc["steps"]:
@@ -599,16 +602,24 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(GROUPS),
         help=f"comma-separated groups of clips to run (default: {','.join(GROUPS)})",
     )
+    ap.add_argument(
+        "--nudge-px",
+        type=int,
+        default=0,
+        help="show the pose model each frame moved this many pixels sideways (default 0): "
+        "what changes is not measured from the walker",
+    )
     args = ap.parse_args(argv)
+    source = PoseSource(args.backend, args.nudge_px)
     groups = set(args.groups.split(","))
     if groups - set(GROUPS):
         ap.error(f"unknown groups: {', '.join(sorted(groups - set(GROUPS)))}")
     cases = []
     if "real" in groups:
-        cases += real_cases(args.videos, args.pose_dir, args.backend)
+        cases += real_cases(args.videos, args.pose_dir, source)
     if "rendered" in groups:
-        cases += sample_cases(args.pose_dir, args.backend)
-        cases += bench_clip_cases(args.pose_dir, args.backend)
+        cases += sample_cases(args.pose_dir, source)
+        cases += bench_clip_cases(args.pose_dir, source)
     if "synthetic" in groups:
         cases += synthetic_cases(args.quick)
     rows = {}

@@ -19,6 +19,7 @@ import numpy as np
 from vision.analysis import AnalysisOptions
 from vision.gait.agreement import load_event_labels, reversed_events
 from vision.gait.scale import FloorCalibration
+from vision.pose import PoseEstimator
 from vision.result import Event
 from vision.sequence import PoseSequence
 
@@ -54,18 +55,43 @@ class Case:
     footprint_steps_px: list[tuple[float, float]] | None = None
 
 
-def pose_cached(clip: Path, cached: Path | None, backend: str = "tasks") -> PoseSequence:
-    """The pose sequence of ``clip`` by the pose ``backend``, read from ``cached`` when there,
-    else extracted (and saved there when a path is given). Another backend than ``tasks`` reads
-    and writes ``<stem>.<backend>.npz`` beside it instead."""
-    if cached is not None and backend != "tasks":
-        cached = cached.with_name(f"{cached.stem}.{backend}.npz")
+@dataclass(frozen=True)
+class PoseSource:
+    """How a clip's poses are made: the pose ``backend``, and the picture nudged ``nudge_px``
+    pixels sideways first (0: as filmed; see :mod:`vision.pose.nudged`)."""
+
+    backend: str = "tasks"
+    nudge_px: int = 0
+
+    def cache_path(self, cached: Path) -> Path:
+        """``<stem>.npz`` for Tasks as filmed, else ``<stem>.<backend>[.nudge<N>].npz``."""
+        parts = [] if self.backend == "tasks" else [self.backend]
+        parts += [f"nudge{self.nudge_px}"] if self.nudge_px else []
+        return cached.with_name(".".join([cached.stem, *parts, "npz"]))
+
+    def estimator(self) -> PoseEstimator:
+        from vision.pose import PoseOptions, create_estimator
+        from vision.pose.nudged import NudgedEstimator
+
+        inner = create_estimator(PoseOptions(backend=self.backend))
+        return NudgedEstimator(inner, self.nudge_px) if self.nudge_px else inner
+
+
+TASKS = PoseSource()  # the default backend on the picture as filmed
+
+
+def pose_cached(clip: Path, cached: Path | None, source: PoseSource = TASKS) -> PoseSequence:
+    """The pose sequence of ``clip`` made as ``source`` says, read from ``cached`` (named by
+    :meth:`PoseSource.cache_path`) when there, else extracted (and saved there when a path is
+    given)."""
+    if cached is not None:
+        cached = source.cache_path(cached)
     if cached is not None and cached.exists():
         return PoseSequence.load(cached)
     from vision.pipeline import extract_pose
-    from vision.pose import PoseOptions
 
-    seq = extract_pose(clip, PoseOptions(backend=backend))
+    with source.estimator() as estimator:
+        seq = extract_pose(clip, estimator=estimator)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         seq.save(cached)
@@ -136,19 +162,19 @@ def pixel_calibration(rests: list[tuple[int, int, float, float]]) -> FloorCalibr
     return FloorCalibration(((0.0, y), (1000.0, y)), 1000.0)
 
 
-def real_cases(videos: Path, pose_dir: Path | None, backend: str = "tasks") -> list[Case]:
-    """Each labelled clip forward and reversed in time, then demo4's backward walk, through the
-    pose ``backend``."""
+def real_cases(videos: Path, pose_dir: Path | None, source: PoseSource = TASKS) -> list[Case]:
+    """Each labelled clip forward and reversed in time, then demo4's backward walk, with poses as
+    ``source`` says."""
     cases: list[Case] = []
     for stem in LABELLED:
         clip, labels = videos / f"{stem}.mp4", videos / f"{stem}.events.csv"
         if not clip.exists() or not labels.exists():
             print(f"({stem} not found under {videos}: skipped)")
             continue
-        cases += labelled_cases(stem, clip, labels, pose_dir, backend)
+        cases += labelled_cases(stem, clip, labels, pose_dir, source)
     demo = videos / "backward_walk_side_demo4.mp4"
     if demo.exists():
-        seq = pose_cached(demo, pose_dir / f"{demo.stem}.npz" if pose_dir else None, backend)
+        seq = pose_cached(demo, pose_dir / f"{demo.stem}.npz" if pose_dir else None, source)
         # Our own labels of its backward walk's contacts (tests/data/README.md); the walk's
         # last contact, at the picture's edge, is not labelled (within_labels leaves it out).
         labels = load_event_labels(DEMO_CONTACTS, seq.fps)
@@ -161,11 +187,11 @@ def real_cases(videos: Path, pose_dir: Path | None, backend: str = "tasks") -> l
 
 
 def labelled_cases(
-    stem: str, clip: Path, labels: Path, pose_dir: Path | None, backend: str = "tasks"
+    stem: str, clip: Path, labels: Path, pose_dir: Path | None, source: PoseSource = TASKS
 ) -> list[Case]:
     """The clip as filmed (forward) and reversed in time (backward), against its hand labels,
     compared where the pose model sees the person (the labels may start before that)."""
-    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None, backend)
+    seq = pose_cached(clip, pose_dir / f"{stem}.npz" if pose_dir else None, source)
     labelled = load_event_labels(labels, seq.fps)
     truth = [e for e in labelled if seen_whole(seq, e)]
     seen = np.flatnonzero(seq.has_pose)

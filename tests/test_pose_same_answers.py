@@ -29,14 +29,14 @@ same person.
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from vision.pipeline import ExtractOptions, extract_pose
-from vision.pose import MediaPipePoseEstimator, PersonPose, PoseOptions
+from vision.pose import MediaPipePoseEstimator, PoseOptions
+from vision.pose.nudged import NudgedEstimator
 from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
 from vision.sequence import PoseSequence
 
@@ -70,40 +70,15 @@ SAMPLE_CLIPS = (
 EXTRACT = ExtractOptions(camera_motion=None, foot_motion=None)
 
 
-class _MovedOnePixel:
-    """The Tasks backend shown each frame moved one pixel to the right (its left column repeated),
-    its landmarks moved back: a second run that differs only by a nudge of the camera."""
-
-    backend = MediaPipePoseEstimator.backend
-
-    def __init__(self) -> None:
-        self._inner = MediaPipePoseEstimator(PoseOptions())
-        self.model = self._inner.model
-
-    def estimate(self, rgb: np.ndarray, t_s: float) -> list[PersonPose]:
-        moved = np.ascontiguousarray(np.concatenate([rgb[:, :1], rgb[:, :-1]], axis=1))
-        back = np.array([1.0, 0.0], np.float32)
-        return [replace(p, xy=p.xy - back) for p in self._inner.estimate(moved, t_s)]
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def __enter__(self) -> _MovedOnePixel:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 @functools.cache
 def _subject(clip: Path, run: str) -> PoseSequence:
     """The subject's landmarks in ``clip`` by one of the runs compared here (kept for the
     module: each run of a clip takes seconds to a minute)."""
-    estimator: MediaPipePoseEstimator | OnnxPoseEstimator | _MovedOnePixel
+    estimator: MediaPipePoseEstimator | OnnxPoseEstimator | NudgedEstimator
     if run == "tasks":
         estimator = MediaPipePoseEstimator(PoseOptions())
     elif run == "tasks moved one pixel":
-        estimator = _MovedOnePixel()
+        estimator = NudgedEstimator(MediaPipePoseEstimator(PoseOptions()), px=1)
     else:  # "onnx <detect_interval_s>"
         interval = float(run.split()[1])
         estimator = OnnxPoseEstimator(
