@@ -95,15 +95,10 @@ def _block_maps(section: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]
     return outputs, ends
 
 
-def sosfilt(sos: np.ndarray, x: np.ndarray, zi: np.ndarray) -> np.ndarray:
-    """``x`` (T, C) filtered along axis 0 by ``sos`` from initial states ``zi``
-    (n_sections, 2, C)."""
-    return _filter([_block_maps(s, _BLOCK) for s in sos], x, zi)
-
-
 def _filter(maps: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray, zi: np.ndarray) -> np.ndarray:
-    """:func:`sosfilt` with each section's :func:`_block_maps` given: a matrix product per
-    block of samples instead of a Python step per sample."""
+    """``x`` (T, C) filtered along axis 0 by the sections whose :func:`_block_maps` are
+    ``maps``, from initial states ``zi`` (n_sections, 2, C): a matrix product per block of
+    samples instead of a Python step per sample."""
     y = np.asarray(x, dtype=np.float64)
     for (outputs, ends), state in zip(maps, zi, strict=True):
         out = np.empty_like(y)
