@@ -11,6 +11,7 @@ sections ``[b0, b1, b2, 1, a1, a2]``; cut-offs are fractions of the Nyquist freq
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -18,6 +19,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 # Samples filtered per matrix product: longer blocks mean fewer Python steps and more
 # arithmetic per step.
 _BLOCK = 64
+# Samples whose running median is taken at once (see running_median).
+_MEDIAN_ROWS = 1024
 
 
 def butter_lowpass(order: int, wn: float) -> np.ndarray:
@@ -141,10 +144,22 @@ def padlen(sos: np.ndarray) -> int:
 
 
 def running_median(x: np.ndarray, width: int) -> np.ndarray:
-    """(T,) median of each sample's ``width`` (odd) neighbours, the ends repeated beyond the
-    series, as ``scipy.ndimage.median_filter(x, size=width, mode="nearest")``."""
+    """Median along axis 0 of each sample's ``width`` (odd) neighbours in ``x`` (T, ...),
+    float64, NaN ignored (NaN where a window holds nothing else), the first and last samples
+    repeated beyond the ends: ``scipy.ndimage.median_filter(x, size=width, mode="nearest")``
+    for a finite 1-D series."""
     if width < 1 or width % 2 == 0:
         raise ValueError(f"width must be a positive odd number, not {width}")
     half = width // 2
-    padded = np.pad(np.asarray(x, dtype=np.float64), half, mode="edge")
-    return np.median(sliding_window_view(padded, width), axis=-1)
+    x = np.asarray(x, dtype=np.float64)
+    padded = np.concatenate([np.repeat(x[:1], half, 0), x, np.repeat(x[-1:], half, 0)])
+    windows = sliding_window_view(padded, width, axis=0)  # (T, ..., width)
+    # nanmedian copies its windows (width times the data): a stretch at a time keeps a long
+    # recording's memory to that of a short one.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        parts = [
+            np.nanmedian(windows[start : start + _MEDIAN_ROWS], axis=-1)
+            for start in range(0, len(x), _MEDIAN_ROWS)
+        ]
+    return np.concatenate(parts) if parts else np.empty_like(x)

@@ -7,13 +7,13 @@ in image pixels (x right, y down) unless the name says otherwise.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from vision import landmarks as lm
+from vision.filters import running_median
 
 # Fraction of standing height spanned by the chain ankle -> knee -> hip -> mid-shoulder -> nose,
 # from Winter's segment proportions (Biomechanics and Motor Control of Human Movement, 4th ed.,
@@ -26,8 +26,6 @@ _LEG_POINTS = {
     "left": (lm.L_HEEL, lm.L_TOE, lm.L_ANKLE),
     "right": (lm.R_HEEL, lm.R_TOE, lm.R_ANKLE),
 }
-
-_DESPIKE_FRAMES_AT_ONCE = 1024
 
 
 def midpoint(points: np.ndarray, a: int, b: int) -> np.ndarray:
@@ -170,22 +168,9 @@ def despiked(points: np.ndarray, fps: float, window_s: float = 0.13) -> np.ndarr
     filter would only smear into false motion. The window is ``window_s`` rounded to an odd
     number of frames (5 at 30 fps)."""
     w = max(int(round(window_s * fps)) | 1, 3)
-    half = w // 2
-    n = len(points)
-    if n < w:
+    if len(points) < w:
         return points.copy()
-    pad = np.concatenate([np.repeat(points[:1], half, 0), points, np.repeat(points[-1:], half, 0)])
-    windows = np.lib.stride_tricks.sliding_window_view(pad, w, axis=0)  # (T, ..., w)
-    # nanmedian copies its windows (w times the data): a stretch at a time keeps a long
-    # recording's memory to that of a short one.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
-        med = np.concatenate(
-            [
-                np.nanmedian(windows[start : start + _DESPIKE_FRAMES_AT_ONCE], axis=-1)
-                for start in range(0, n, _DESPIKE_FRAMES_AT_ONCE)
-            ]
-        )
+    med = running_median(points, w)
     return np.where(np.isfinite(points), med, np.nan).astype(points.dtype)
 
 
