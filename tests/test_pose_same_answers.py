@@ -71,34 +71,35 @@ EXTRACT = ExtractOptions(camera_motion=None, foot_motion=None)
 
 
 @functools.cache
-def _subject(clip: Path, run: str) -> PoseSequence:
-    """The subject's landmarks in ``clip`` by one of the runs compared here (kept for the
-    module: each run of a clip takes seconds to a minute)."""
+def _subject(
+    clip: Path, backend: str, detect_interval_s: float = 0.0, nudge_px: int = 0
+) -> PoseSequence:
+    """The subject's landmarks in ``clip`` by ``backend`` (``detect_interval_s``: the ONNX
+    detector's schedule), the picture nudged ``nudge_px`` sideways; kept for the module (each
+    run of a clip takes seconds to a minute)."""
     estimator: MediaPipePoseEstimator | OnnxPoseEstimator | NudgedEstimator
-    if run == "tasks":
+    if backend == "tasks":
         estimator = MediaPipePoseEstimator(PoseOptions())
-    elif run == "tasks moved one pixel":
-        estimator = NudgedEstimator(MediaPipePoseEstimator(PoseOptions()), px=1)
-    else:  # "onnx <detect_interval_s>"
-        interval = float(run.split()[1])
-        estimator = OnnxPoseEstimator(
-            PoseOptions(), OnnxOptions(detect_interval_s=interval, threads=1)
-        )
+    else:
+        onnx = OnnxOptions(detect_interval_s=detect_interval_s, threads=1)
+        estimator = OnnxPoseEstimator(PoseOptions(), onnx)
+    if nudge_px:
+        estimator = NudgedEstimator(estimator, nudge_px)
     with estimator:
         return extract_pose(clip, EXTRACT, estimator=estimator)
 
 
-def _gaps(clip: Path, run: str) -> np.ndarray:
-    """Pixel distances between the subject's landmarks by Tasks and by ``run``, frames where both
-    see the subject."""
-    tasks, other = _subject(clip, "tasks"), _subject(clip, run)
+def _gaps(clip: Path, other: PoseSequence) -> np.ndarray:
+    """Pixel distances between the subject's landmarks by Tasks and in ``other``, frames where
+    both see the subject."""
+    tasks = _subject(clip, "tasks")
     both = tasks.has_pose & other.has_pose
     assert both.sum() >= 0.8 * max(tasks.has_pose.sum(), other.has_pose.sum())
     return np.linalg.norm(tasks.xy[both] - other.xy[both], axis=-1)
 
 
 def assert_same_landmarks(clip: Path) -> None:
-    gap = _gaps(clip, "onnx 0.0")
+    gap = _gaps(clip, _subject(clip, "onnx", detect_interval_s=0.0))
     assert np.median(gap) < 1.0, f"median {np.median(gap):.2f} px"
     assert np.percentile(gap, 95) < 3.0, f"95th percentile {np.percentile(gap, 95):.2f} px"
 
@@ -120,7 +121,8 @@ def test_same_landmarks_on_the_samples(name: str) -> None:
 def test_own_schedule_follows_the_same_subject(shared_videos: Path, name: str) -> None:
     # The woman walks behind a tree while the man stays in view: losing her must not hand the
     # subject to him (his landmarks are hundreds of pixels from hers).
-    gap = _gaps(shared_videos / name, "onnx 0.5")
+    clip = shared_videos / name
+    gap = _gaps(clip, _subject(clip, "onnx", detect_interval_s=0.5))
     assert np.median(gap) < 4.0, f"median {np.median(gap):.2f} px"
 
 
@@ -130,7 +132,8 @@ def _names(clips: tuple[object, ...]) -> list[str]:
 
 
 def assert_as_close_as_tasks_to_itself(clip: Path) -> None:
-    onnx, own = _gaps(clip, "onnx 0.0"), _gaps(clip, "tasks moved one pixel")
+    onnx = _gaps(clip, _subject(clip, "onnx", detect_interval_s=0.0))
+    own = _gaps(clip, _subject(clip, "tasks", nudge_px=1))
     assert np.median(onnx) <= np.median(own), f"median {np.median(onnx):.2f} > {np.median(own):.2f}"
     p95, own95 = np.percentile(onnx, 95), np.percentile(own, 95)
     assert p95 <= own95, f"95th percentile {p95:.2f} > {own95:.2f} px"

@@ -185,7 +185,8 @@ class PoseSequence:
         of the image landmarks alone: a long recording's copy is not free).
         """
         image = self.image.copy()
-        filtered = (image, self.world.copy()) if world else (image,)
+        out_world = self.world.copy() if world else self.world
+        filtered = (image, out_world) if world else (image,)
         for start, stop in true_runs(self.has_pose):
             for arr in filtered:
                 seg = arr[start:stop].reshape(stop - start, -1)
@@ -193,7 +194,7 @@ class PoseSequence:
                 seg[:, ok] = lowpass(seg[:, ok], self.fps, cutoff_hz, order)
                 arr[start:stop] = seg.reshape(stop - start, NUM_LANDMARKS, 3)
         meta = dict(self.meta, smoothed_hz=cutoff_hz)
-        return replace(self, image=image, world=filtered[-1] if world else self.world, meta=meta)
+        return replace(self, image=image, world=out_world, meta=meta)
 
     def stabilised(self) -> PoseSequence:
         """Copy with the image landmarks moved into the first frame's background (the camera's
