@@ -403,3 +403,21 @@ def test_despiking_a_long_recording_is_a_running_median_across_its_stretches() -
             expected = np.where(np.isfinite(points[t]), np.nanmedian(window, axis=0), np.nan)
         np.testing.assert_array_equal(out[t], expected)
     assert abs(out[1500, 0, 0]) < 5.0
+
+
+def test_a_slow_down_cut_short_by_the_recording_is_standing_one_between_walks_is_not() -> None:
+    """A slow-down shorter than ``min_standing_s`` between two stretches of walking is part of
+    the walk; the same slow-down at the recording's start or end has no walk on one side (the
+    recording cut it short) and is standing."""
+    from vision.gait.direction import _moving
+
+    fps, opts = 30.0, DirectionOptions()
+    t = np.arange(120) / fps
+    short = int(0.3 * fps)  # shorter than opts.min_standing_s
+    assert short / fps < opts.min_standing_s
+    speed = np.full(len(t), 0.3)  # body heights a second: walking
+    speed[:short] = speed[-short:] = 0.0
+    speed[60 : 60 + short] = 0.0
+    moving = _moving(np.full((len(t), 33, 2), np.nan), t, speed, True, fps, 1.0, opts)
+    assert not moving[:short].any() and not moving[-short:].any()
+    assert moving[short:-short].all()

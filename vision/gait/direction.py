@@ -56,7 +56,7 @@ class DirectionOptions:
         standing_sway_bh_s: with both feet planted, hips slower than this are standing (the
             weight shift before a first step); design choice.
         min_standing_s: slower than ``standing_speed_bh_s`` for at least this long is standing;
-            a shorter slow-down is part of the walk.
+            a shorter slow-down between two stretches of walking is part of the walk.
         min_segment_s: shorter runs of one label are merged into their neighbours.
         min_walk_bh: a run of walking that carries the pelvis less than this far (body heights)
             is standing: the shortest steps in DOMAIN.md's cut-offs (~0.25 m) move it about
@@ -333,7 +333,9 @@ def _moving(
         still = feet_speed_bh_s(xy, t_s, h_px, fps) < options.feet_still_bh_s
         moving &= ~(still & (np.abs(np.nan_to_num(speed)) < options.standing_sway_bh_s))
     # Standing needs the hips still for a while: a brief slow-down mid-walk is still walking.
+    # One at the recording's start or end has no walk on its other side: the recording, not
+    # the person, cut it short, and it stays standing.
     for a, b in true_runs(~moving):
-        if t_s[b - 1] - t_s[a] < options.min_standing_s:
+        if 0 < a and b < len(moving) and t_s[b - 1] - t_s[a] < options.min_standing_s:
             moving[a:b] = True
     return moving
