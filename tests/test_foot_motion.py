@@ -101,6 +101,43 @@ def test_blips_and_a_pause_before_landing_do_not_make_steps():
     assert sum(e.type == "contact" for e in motion_events(m, t, np.arange(len(t)))) == len(truth)
 
 
+@pytest.mark.parametrize("tail", [0.9, 1.1])
+def test_a_weak_swing_near_the_level_is_one_swing_timed_where_it_passes_the_level(tail):
+    """From the front or back (feet apart in the picture), a first swing from standing that
+    moves little: strong for 4 frames (too short to be a swing alone), then hovering near the
+    level (a quarter of the typical swing's motion) until it lands. Whether the hover sits a
+    tenth below the level or a tenth above (the level moves that much when the picture moves by
+    a pixel), it is one swing, and it ends where the motion last passes the level."""
+    m, t, truth = _walk()
+    _, a, b = truth[0]
+    i, j = int(round(a * FPS)), int(round(b * FPS))
+    level = 0.25 * 0.2
+    m[i + 4 : j, 1] = tail * level
+    if tail < 1:  # from the side no run is held through a dip: the first swing is lost
+        assert len(find_swings(m, t)) == len(truth) - 1
+    swings = find_swings(m, t, feet_apart=True)
+    assert len(swings) == len(truth)
+    first = swings[0]
+    assert first.foot == "right" and first.start == i and first.stop == j
+    last_above = i + 3 if tail < 1 else j - 1
+    assert t[last_above] < first.fall_s <= t[last_above + 1]
+
+
+def test_the_swinging_foot_passing_beside_the_standing_one_is_not_its_swing():
+    """The closing step from the front or back brings the swinging foot right beside the
+    standing one, whose box then changes too, inside the swing's own run: walking has one foot
+    in the air at a time, so that is not a swing of the standing foot. From the side the feet
+    cross each other's boxes at every step, and the rule is not applied."""
+    m, t, truth = _walk()
+    foot, a, b = truth[-1]
+    f = ("left", "right").index(foot)
+    m[int(round((b - 0.2) * FPS)) : int(round(b * FPS)), 1 - f] = 0.2
+    assert len(find_swings(m, t, feet_apart=True)) == len(truth)
+    assert len(find_swings(m, t)) == len(truth) + 1
+    contacts = [e for e in motion_events(m, t, np.arange(len(t)), feet_apart=True)]
+    assert [e.foot for e in contacts if e.type == "contact"] == [x for x, _, _ in truth]
+
+
 def test_a_swing_cut_by_the_clip_or_a_missing_frame_has_no_event_at_that_end():
     m, t, truth = _walk(start_s=0.0)
     swings = find_swings(m, t)

@@ -41,6 +41,12 @@ class MotionOptions:
     moving_fraction: a foot moves where its motion (fraction of changed pixels in its box) is
         above this fraction of its typical swing motion (95th percentile over the clip) ...
     min_motion: ... and never below this fraction of changed pixels (the still picture's noise).
+    hold_fraction: where the feet stay apart in the picture (see :func:`find_swings`), once
+        above that level a foot keeps moving until its motion falls below this fraction of
+        it (hysteresis): the level is itself a measurement, and moving the picture by a pixel
+        moves it by a tenth or more (the feet's boxes follow the pose model's points), so a
+        weak swing (the first from standing) hovering near it would otherwise split into runs
+        too short to be swings. Its times are still where the motion passes the level.
     min_blip_s: runs of motion shorter than this are dropped before anything else: a one-frame
         blip is the other foot passing through the box, or the pose model's labels swapping.
     min_still_s: a pause shorter than this inside a foot's motion is part of the same swing (a
@@ -54,6 +60,7 @@ class MotionOptions:
 
     moving_fraction: float = 0.25
     min_motion: float = 0.01
+    hold_fraction: float = 0.7
     min_blip_s: float = 0.05
     min_still_s: float = 0.17
     min_swing_s: float = 0.15
@@ -75,7 +82,10 @@ class Swing:
 
 
 def find_swings(
-    motion: np.ndarray, t_s: np.ndarray, options: MotionOptions | None = None
+    motion: np.ndarray,
+    t_s: np.ndarray,
+    options: MotionOptions | None = None,
+    feet_apart: bool = False,
 ) -> list[Swing]:
     """Swings of both feet in time order.
 
@@ -83,6 +93,11 @@ def find_swings(
         motion: (T, 2) fraction of changed pixels around [left, right] foot, 0..1; NaN where not
             measured (no pose, first frame, a moving camera).
         t_s: (T,) frame times, seconds.
+        feet_apart: the feet stay a step width apart in the picture (front and back views), so
+            one foot's box sees the other foot only when it comes right beside it: a foot's run
+            is held through a dip (``hold_fraction``), and a run within the other foot's run
+            is that foot passing by (:func:`_without_echoes`). From the side the swinging
+            foot crosses the standing foot's box at every step, and neither applies.
     """
     opts = options or MotionOptions()
     fps = frame_rate(t_s)
@@ -93,7 +108,9 @@ def find_swings(
         if seen.sum() < 3:
             continue
         level = max(opts.moving_fraction * float(np.percentile(m[seen], 95)), opts.min_motion)
-        moving = seen & (np.nan_to_num(m) > level)
+        above = seen & (np.nan_to_num(m) > level)
+        hold = opts.hold_fraction if feet_apart else 1.0
+        moving = _held(above, seen & (np.nan_to_num(m) > hold * level))
         runs = [r for r in true_runs(moving) if r[1] - r[0] >= opts.min_blip_s * fps]
         merged: list[tuple[int, int]] = []
         for a, b in runs:
@@ -104,10 +121,33 @@ def find_swings(
         for a, b in merged:
             if b - a < opts.min_swing_s * fps:
                 continue
-            rise = _crossing(m, t_s, a - 1, a, level) if a > 0 and seen[a - 1] else np.nan
-            fall = _crossing(m, t_s, b - 1, b, level) if b < len(m) and seen[b] else np.nan
+            first, last = np.flatnonzero(above[a:b])[[0, -1]] + a
+            rise = _crossing(m, t_s, first - 1, first, level) if a > 0 and seen[a - 1] else np.nan
+            fall = _crossing(m, t_s, last, last + 1, level) if b < len(m) and seen[b] else np.nan
             swings.append(Swing(foot, a, b, rise, fall))
-    return sorted(swings, key=lambda s: s.start)
+    swings.sort(key=lambda s: s.start)
+    return _without_echoes(swings) if feet_apart else swings
+
+
+def _without_echoes(swings: list[Swing]) -> list[Swing]:
+    """``swings`` less each run of one foot that lies within a run of the other foot: walking
+    has one foot in the air at a time, so motion in a standing foot's box that starts after the
+    other foot took off and ends no later than it lands is the swinging foot passing by (the
+    closing step brings it right beside the standing foot)."""
+    return [
+        s
+        for s in swings
+        if not any(o.foot != s.foot and o.start < s.start and s.stop <= o.stop for o in swings)
+    ]
+
+
+def _held(above: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """(T,) bool: the runs of ``held`` that reach ``above`` somewhere (``above`` implies
+    ``held``)."""
+    out = np.zeros_like(above)
+    for a, b in true_runs(held):
+        out[a:b] = above[a:b].any()
+    return out
 
 
 def _median3(x: np.ndarray) -> np.ndarray:
@@ -147,15 +187,17 @@ def motion_events(
     t_s: np.ndarray,
     frame_index: np.ndarray,
     options: MotionOptions | None = None,
+    feet_apart: bool = False,
 ) -> list[Event]:
     """Contacts and lifts from the motion around each foot (see the module docstring).
 
     Args:
         motion: (T, 2) see :func:`find_swings`.
         t_s, frame_index: (T,) frame times (s) and video frame numbers.
+        feet_apart: see :func:`find_swings`.
     """
     opts = options or MotionOptions()
-    swings = find_swings(motion, t_s, opts)
+    swings = find_swings(motion, t_s, opts, feet_apart)
     loading_s = opts.loading_fraction * stride_time_s(swings, opts.default_stride_s)
     events: list[Event] = []
     for s in swings:
@@ -175,4 +217,6 @@ def detect_foot_motion(tracks: FootTracks, options: EventOptions) -> list[Event]
     """
     if tracks.motion is None:
         raise ValueError("the foot_motion detector needs the picture's change around the feet")
-    return motion_events(tracks.motion, tracks.t_s, tracks.frame_index, options.motion)
+    return motion_events(
+        tracks.motion, tracks.t_s, tracks.frame_index, options.motion, feet_apart=tracks.frontal
+    )
