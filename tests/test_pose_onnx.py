@@ -30,11 +30,16 @@ def test_onnx_models_match_their_recorded_sha256(name: str) -> None:
     assert hashlib.sha256(path.read_bytes()).hexdigest() == recorded.group(1)
 
 
-def test_nobody_in_a_blank_frame_and_the_detector_looks_again_half_a_second_later() -> None:
-    blank = np.full((480, 640, 3), 128, np.uint8)
+def test_while_nobody_is_tracked_the_detector_looks_on_every_frame() -> None:
+    """A walker entering an empty picture is found on the first frame they are in, not up to
+    ``detect_interval_s`` later: the first steps are the start of the walk."""
+    walker = next(iter_frames(SAMPLE)).rgb
+    blank = np.full_like(walker, 128)
     with OnnxPoseEstimator(onnx=OnnxOptions(threads=1)) as est:
-        assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.467, 0.5)] == [[], [], [], []]
-        assert est.detector_runs == 2  # at 0 and 0.5 s
+        assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.067)] == [[], [], []]
+        assert est.detector_runs == 3
+        assert len(est.estimate(walker, 0.1)) == 1
+        assert est.detector_runs == 4
 
 
 def test_estimator_rejects_non_rgb_input() -> None:

@@ -4,9 +4,10 @@ Runtime with our own pre- and post-processing (:mod:`vision.pose.blazepose`).
 Per frame, each person tracked from the previous frame gets one landmark-network run on the
 region of interest their landmarks predicted. The person detector runs only on the first frame,
 when a tracked person is lost (again on the same frame, so a walker who steps behind a tree is
-looked for at once), and every ``detect_interval_s`` while fewer than ``num_poses`` people are
-tracked, to find newcomers (a bystander, a walker entering or re-entering: found within
-``detect_interval_s`` of coming into view). The Tasks graph instead runs the
+looked for at once), on every frame while nobody is tracked (a walker entering an empty picture
+is found on the frame they come into view: the first steps are the walk's start), and every
+``detect_interval_s`` while some but fewer than ``num_poses`` people are tracked, to find
+newcomers (a bystander, a second walker). The Tasks graph instead runs the
 detector on every frame while fewer than ``num_poses`` people are tracked and then takes each
 person's region from the detector; ``detect_interval_s=0`` does the same here.
 
@@ -42,8 +43,9 @@ class OnnxOptions:
     Attributes:
         model_dir: folder holding the two ``.onnx`` files; None: ``models/`` of the project.
         threads: ONNX Runtime intra-op threads per network; None: the machine's cores.
-        detect_interval_s: while fewer than ``num_poses`` people are tracked, the person
-            detector runs again after this many seconds (video time) to find newcomers.
+        detect_interval_s: while some but fewer than ``num_poses`` people are tracked, the
+            person detector runs again after this many seconds (video time) to find newcomers
+            (while nobody is, it runs on every frame).
         min_suppression: IoU above which two person detections are one person (0-1).
         device: ``cpu``, ``cuda`` (a ValueError where CUDA is unavailable, see
             :func:`vision.pose.check_device`) or ``auto``.
@@ -137,7 +139,9 @@ class OnnxPoseEstimator:
         return people
 
     def _detection_due(self, tracked: int, t_s: float) -> bool:
-        return (
+        # With nobody tracked no landmark network runs, so a detector run costs no more than a
+        # tracked frame does.
+        return tracked == 0 or (
             tracked < self.options.num_poses
             and t_s - self._last_detection_s >= self.onnx.detect_interval_s
         )
