@@ -13,7 +13,7 @@ import pytest
 from service.cli import main as cli_main
 from vision.pose import PoseOptions, check_device, create_estimator
 from vision.pose.models import DETECTOR_MODEL_NAME, LANDMARKS_MODEL_NAME, onnx_model_paths
-from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator
+from vision.pose.onnx import OnnxOptions, OnnxPoseEstimator, changed_fraction, thumbnail
 from vision.sequence import PoseSequence
 from vision.video import iter_frames
 
@@ -30,16 +30,37 @@ def test_onnx_models_match_their_recorded_sha256(name: str) -> None:
     assert hashlib.sha256(path.read_bytes()).hexdigest() == recorded.group(1)
 
 
-def test_while_nobody_is_tracked_the_detector_looks_on_every_frame() -> None:
-    """A walker entering an empty picture is found on the first frame they are in, not up to
-    ``detect_interval_s`` later: the first steps are the start of the walk."""
+def test_an_empty_picture_left_as_it_was_is_looked_at_every_half_second() -> None:
+    blank = np.full((480, 640, 3), 128, np.uint8)
+    with OnnxPoseEstimator(onnx=OnnxOptions(threads=1)) as est:
+        assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.467, 0.5)] == [[], [], [], []]
+        assert est.detector_runs == 2  # at 0 and 0.5 s
+    with OnnxPoseEstimator(onnx=OnnxOptions(threads=1, min_change=0.0)) as est:
+        assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.467, 0.5)] == [[], [], [], []]
+        assert est.detector_runs == 4  # every frame
+
+
+def test_a_walker_coming_into_an_empty_picture_is_found_on_that_frame() -> None:
+    """Not up to ``detect_interval_s`` later: the first steps are the start of the walk."""
     walker = next(iter_frames(SAMPLE)).rgb
     blank = np.full_like(walker, 128)
     with OnnxPoseEstimator(onnx=OnnxOptions(threads=1)) as est:
         assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.067)] == [[], [], []]
-        assert est.detector_runs == 3
+        assert est.detector_runs == 1
         assert len(est.estimate(walker, 0.1)) == 1
-        assert est.detector_runs == 4
+        assert est.detector_runs == 2
+
+
+def test_the_change_of_a_picture_is_read_on_a_thumbnail() -> None:
+    blank = np.full((480, 640, 3), 128, np.uint8)
+    noisy = (blank + np.random.default_rng(0).integers(-20, 21, blank.shape)).astype(np.uint8)
+    assert changed_fraction(thumbnail(blank), thumbnail(noisy)) == 0.0  # averaged away
+    person = blank.copy()
+    person[100:400, 300:360] = 30  # a dark figure, 60 x 300 px
+    assert changed_fraction(thumbnail(blank), thumbnail(person)) == pytest.approx(
+        60 * 300 / (640 * 480), rel=0.3
+    )
+    assert changed_fraction(thumbnail(blank), thumbnail(blank[:240])) == 1.0
 
 
 def test_estimator_rejects_non_rgb_input() -> None:
@@ -53,6 +74,7 @@ def test_estimator_rejects_non_rgb_input() -> None:
         (OnnxOptions(device="tpu"), "device"),
         (OnnxOptions(threads=0), "threads"),
         (OnnxOptions(detect_interval_s=-1), "detect_interval_s"),
+        (OnnxOptions(min_change=1.5), "min_change"),
     ],
 )
 def test_bad_options_are_refused_naming_the_option(options: OnnxOptions, message: str) -> None:

@@ -4,10 +4,11 @@ Runtime with our own pre- and post-processing (:mod:`vision.pose.blazepose`).
 Per frame, each person tracked from the previous frame gets one landmark-network run on the
 region of interest their landmarks predicted. The person detector runs only on the first frame,
 when a tracked person is lost (again on the same frame, so a walker who steps behind a tree is
-looked for at once), on every frame while nobody is tracked (a walker entering an empty picture
-is found on the frame they come into view: the first steps are the walk's start), and every
-``detect_interval_s`` while some but fewer than ``num_poses`` people are tracked, to find
-newcomers (a bystander, a second walker). The Tasks graph instead runs the
+looked for at once), every ``detect_interval_s`` while fewer than ``num_poses`` people are
+tracked, to find newcomers (a bystander, a second walker), and, while nobody is tracked, on every
+frame whose picture changed since the detector last ran (a walker entering an empty picture is
+found on the frame they come into view: the first steps are the walk's start; an empty picture
+that stays as it was costs nothing). The Tasks graph instead runs the
 detector on every frame while fewer than ``num_poses`` people are tracked and then takes each
 person's region from the detector; ``detect_interval_s=0`` does the same here.
 
@@ -32,6 +33,12 @@ from vision.pose import blazepose as bp
 from vision.pose.base import PersonPose, PoseOptions, check_device
 from vision.pose.models import onnx_model_paths
 
+# The picture's change while nobody is tracked is read on a thumbnail this wide: averaging
+# 20-30 pixels into one takes out the compression noise, and a person coming into view still
+# covers tens of its pixels.
+THUMB_WIDTH = 64
+# A thumbnail pixel changed where its grey level (0-255) moved by more than this.
+THUMB_GREY_LEVELS = 12
 _LANDMARK_OUTPUTS = ["landmarks", "presence", "heatmap", "world_landmarks"]
 _DETECTOR_OUTPUTS = ["boxes", "scores"]
 
@@ -43,9 +50,13 @@ class OnnxOptions:
     Attributes:
         model_dir: folder holding the two ``.onnx`` files; None: ``models/`` of the project.
         threads: ONNX Runtime intra-op threads per network; None: the machine's cores.
-        detect_interval_s: while some but fewer than ``num_poses`` people are tracked, the
-            person detector runs again after this many seconds (video time) to find newcomers
-            (while nobody is, it runs on every frame).
+        detect_interval_s: while fewer than ``num_poses`` people are tracked, the person
+            detector runs again after this many seconds (video time) to find newcomers.
+        min_change: while nobody is tracked, the detector also runs on each frame where at
+            least this fraction of the picture changed since it last ran (in a grey thumbnail
+            :data:`THUMB_WIDTH` pixels wide, by more than :data:`THUMB_GREY_LEVELS`): a person
+            coming into view changes it, an empty picture left as it was does not. 0: on every
+            frame while nobody is tracked.
         min_suppression: IoU above which two person detections are one person (0-1).
         device: ``cpu``, ``cuda`` (a ValueError where CUDA is unavailable, see
             :func:`vision.pose.check_device`) or ``auto``.
@@ -54,6 +65,7 @@ class OnnxOptions:
     model_dir: str | None = None
     threads: int | None = None
     detect_interval_s: float = 0.5
+    min_change: float = 0.002
     min_suppression: float = 0.5
     device: str = "cpu"
 
@@ -64,6 +76,8 @@ class OnnxOptions:
             raise ValueError(f"threads must be at least 1, not {self.threads}")
         if self.detect_interval_s < 0:
             raise ValueError(f"detect_interval_s must be >= 0 s, not {self.detect_interval_s}")
+        if not 0.0 <= self.min_change <= 1.0:
+            raise ValueError(f"min_change must be within 0-1, not {self.min_change}")
         if not 0.0 <= self.min_suppression <= 1.0:
             raise ValueError(f"min_suppression must be within 0-1, not {self.min_suppression}")
 
@@ -112,13 +126,14 @@ class OnnxPoseEstimator:
         self._anchors = bp.ssd_anchors()
         self._rois: list[bp.Rect] = []
         self._last_detection_s = -np.inf
+        self._last_detection_thumb: NDArray[np.int16] | None = None
         self.detector_runs = 0  # how often the person detector ran (for benches and tests)
 
     def estimate(self, rgb: NDArray[np.uint8], t_s: float) -> list[PersonPose]:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected (H, W, 3) uint8 RGB, got {rgb.shape} {rgb.dtype}")
         rois = self._rois
-        detected = self._detection_due(len(rois), t_s)
+        detected = self._detection_due(len(rois), t_s, rgb)
         if detected:
             rois = self._with_detections(rgb, rois, t_s)
         people, next_rois = self._track(rgb, rois, [])
@@ -138,13 +153,15 @@ class OnnxPoseEstimator:
         self._rois = next_rois
         return people
 
-    def _detection_due(self, tracked: int, t_s: float) -> bool:
-        # With nobody tracked no landmark network runs, so a detector run costs no more than a
-        # tracked frame does.
-        return tracked == 0 or (
-            tracked < self.options.num_poses
-            and t_s - self._last_detection_s >= self.onnx.detect_interval_s
-        )
+    def _detection_due(self, tracked: int, t_s: float, rgb: NDArray[np.uint8]) -> bool:
+        if tracked >= self.options.num_poses:
+            return False
+        if t_s - self._last_detection_s >= self.onnx.detect_interval_s:
+            return True
+        if tracked > 0:
+            return False
+        last = self._last_detection_thumb
+        return last is None or changed_fraction(last, thumbnail(rgb)) >= self.onnx.min_change
 
     def _with_detections(
         self, rgb: NDArray[np.uint8], rois: list[bp.Rect], t_s: float
@@ -155,6 +172,7 @@ class OnnxPoseEstimator:
         more than ``min_tracking_confidence`` (IoU); the regions still tracked come first.
         """
         self._last_detection_s = t_s
+        self._last_detection_thumb = thumbnail(rgb)
         out = list(rois)
         threshold = self.options.min_tracking_confidence
         for roi in self.detect(rgb):
@@ -216,3 +234,19 @@ class OnnxPoseEstimator:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def thumbnail(rgb: NDArray[np.uint8]) -> NDArray[np.int16]:
+    """(h, THUMB_WIDTH) grey levels 0-255 of ``rgb`` (H, W, 3), area-averaged."""
+    h, w = rgb.shape[:2]
+    size = (THUMB_WIDTH, max(1, round(h * THUMB_WIDTH / w)))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.int16)
+
+
+def changed_fraction(a: NDArray[np.int16], b: NDArray[np.int16]) -> float:
+    """Fraction of the pixels of two thumbnails whose grey levels differ by more than
+    :data:`THUMB_GREY_LEVELS`; 1 where their sizes differ."""
+    if a.shape != b.shape:
+        return 1.0
+    return float(np.mean(np.abs(a - b) > THUMB_GREY_LEVELS))
