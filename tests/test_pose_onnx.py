@@ -35,18 +35,21 @@ def test_an_empty_picture_left_as_it_was_is_looked_at_every_half_second() -> Non
     with OnnxPoseEstimator(onnx=OnnxOptions(threads=1)) as est:
         assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.467, 0.5)] == [[], [], [], []]
         assert est.detector_runs == 2  # at 0 and 0.5 s
-    with OnnxPoseEstimator(onnx=OnnxOptions(threads=1, min_change=0.0)) as est:
+    every_frame = OnnxOptions(threads=1, min_change=0.0, empty_interval_s=0.0)
+    with OnnxPoseEstimator(onnx=every_frame) as est:
         assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.467, 0.5)] == [[], [], [], []]
         assert est.detector_runs == 4  # every frame
 
 
 def test_a_walker_coming_into_an_empty_picture_is_found_on_that_frame() -> None:
-    """Not up to ``detect_interval_s`` later: the first steps are the start of the walk."""
+    """Within ``empty_interval_s``, not up to ``detect_interval_s`` later: the first steps are
+    the start of the walk."""
     walker = next(iter_frames(SAMPLE)).rgb
     blank = np.full_like(walker, 128)
-    with OnnxPoseEstimator(onnx=OnnxOptions(threads=1)) as est:
+    with OnnxPoseEstimator(onnx=OnnxOptions(threads=1, empty_interval_s=0.1)) as est:
         assert [est.estimate(blank, t) for t in (0.0, 0.033, 0.067)] == [[], [], []]
         assert est.detector_runs == 1
+        assert est.estimate(walker, 0.09) == []  # changed, but looked at 0.09 s ago
         assert len(est.estimate(walker, 0.1)) == 1
         assert est.detector_runs == 2
 
@@ -75,6 +78,7 @@ def test_estimator_rejects_non_rgb_input() -> None:
         (OnnxOptions(threads=0), "threads"),
         (OnnxOptions(detect_interval_s=-1), "detect_interval_s"),
         (OnnxOptions(min_change=1.5), "min_change"),
+        (OnnxOptions(empty_interval_s=-0.1), "empty_interval_s"),
     ],
 )
 def test_bad_options_are_refused_naming_the_option(options: OnnxOptions, message: str) -> None:

@@ -5,10 +5,10 @@ Per frame, each person tracked from the previous frame gets one landmark-network
 region of interest their landmarks predicted. The person detector runs only on the first frame,
 when a tracked person is lost (again on the same frame, so a walker who steps behind a tree is
 looked for at once), every ``detect_interval_s`` while fewer than ``num_poses`` people are
-tracked, to find newcomers (a bystander, a second walker), and, while nobody is tracked, on every
-frame whose picture changed since the detector last ran (a walker entering an empty picture is
-found on the frame they come into view: the first steps are the walk's start; an empty picture
-that stays as it was costs nothing). The Tasks graph instead runs the
+tracked, to find newcomers (a bystander, a second walker), and, while nobody is tracked, every
+``empty_interval_s`` where the picture changed since the detector last ran (a walker entering an
+empty picture is found within that of coming into view: the first steps are the walk's start;
+an empty picture that stays as it was costs nothing). The Tasks graph instead runs the
 detector on every frame while fewer than ``num_poses`` people are tracked and then takes each
 person's region from the detector; ``detect_interval_s=0`` does the same here.
 
@@ -52,11 +52,15 @@ class OnnxOptions:
         threads: ONNX Runtime intra-op threads per network; None: the machine's cores.
         detect_interval_s: while fewer than ``num_poses`` people are tracked, the person
             detector runs again after this many seconds (video time) to find newcomers.
-        min_change: while nobody is tracked, the detector also runs on each frame where at
-            least this fraction of the picture changed since it last ran (in a grey thumbnail
+        min_change: while nobody is tracked, the detector also runs where at least this
+            fraction of the picture changed since it last ran (in a grey thumbnail
             :data:`THUMB_WIDTH` pixels wide, by more than :data:`THUMB_GREY_LEVELS`): a person
-            coming into view changes it, an empty picture left as it was does not. 0: on every
-            frame while nobody is tracked.
+            coming into view changes it, an empty picture left as it was does not ...
+        empty_interval_s: ... at most this often (seconds, video time): within the tolerance
+            the analysis times contacts to, and shorter than any stance, so a walker coming
+            into view loses no step, while a walker not yet found in each frame they come
+            into (part of them cut by the border) costs a detector run only every few frames.
+            Both 0: on every frame while nobody is tracked.
         min_suppression: IoU above which two person detections are one person (0-1).
         device: ``cpu``, ``cuda`` (a ValueError where CUDA is unavailable, see
             :func:`vision.pose.check_device`) or ``auto``.
@@ -66,6 +70,7 @@ class OnnxOptions:
     threads: int | None = None
     detect_interval_s: float = 0.5
     min_change: float = 0.002
+    empty_interval_s: float = 0.1
     min_suppression: float = 0.5
     device: str = "cpu"
 
@@ -76,6 +81,8 @@ class OnnxOptions:
             raise ValueError(f"threads must be at least 1, not {self.threads}")
         if self.detect_interval_s < 0:
             raise ValueError(f"detect_interval_s must be >= 0 s, not {self.detect_interval_s}")
+        if self.empty_interval_s < 0:
+            raise ValueError(f"empty_interval_s must be >= 0 s, not {self.empty_interval_s}")
         if not 0.0 <= self.min_change <= 1.0:
             raise ValueError(f"min_change must be within 0-1, not {self.min_change}")
         if not 0.0 <= self.min_suppression <= 1.0:
@@ -156,9 +163,10 @@ class OnnxPoseEstimator:
     def _detection_due(self, tracked: int, t_s: float, rgb: NDArray[np.uint8]) -> bool:
         if tracked >= self.options.num_poses:
             return False
-        if t_s - self._last_detection_s >= self.onnx.detect_interval_s:
+        elapsed = t_s - self._last_detection_s
+        if elapsed >= self.onnx.detect_interval_s:
             return True
-        if tracked > 0:
+        if tracked > 0 or elapsed < self.onnx.empty_interval_s:
             return False
         last = self._last_detection_thumb
         return last is None or changed_fraction(last, thumbnail(rgb)) >= self.onnx.min_change
