@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vision.foot_motion import by_picture_side, foot_motion, where_camera_still
+from vision.foot_motion import by_picture_side, foot_motion, grey, where_camera_still
 from vision.gait.events.foot_motion import MotionOptions, find_swings, motion_events, stride_time_s
 from vision.landmarks import IDX, L_ANKLE, L_KNEE, NUM_LANDMARKS, R_ANKLE, R_KNEE
 from vision.sequence import PoseSequence
@@ -28,21 +28,33 @@ def _legs(left_x: float, right_x: float, y: float = 400.0) -> np.ndarray:
 
 
 def test_only_the_foot_whose_box_changes_moves():
-    previous = np.zeros((600, 800), np.int16)
+    previous = np.zeros((600, 800, 3), np.uint8)
     current = previous.copy()
     current[395:415, 190:210] = 200  # a shoe appears at the left foot (x 200)
     current[100:120, 590:610] = 200  # and something far above the right foot: not its box
     m = foot_motion(previous, current, _legs(200, 600))
-    assert m[0] == pytest.approx(400 / (51 * 61), rel=0.05)  # 20x20 changed in a 51x61 box
+    # 20x20 changed in a 51x61 box, and the 3x3 blur spreads it one pixel further each way
+    assert m[0] == pytest.approx(22 * 22 / (51 * 61))
     assert m[1] == 0.0
 
 
 def test_a_foot_without_points_or_outside_the_picture_is_not_measured():
-    frame = np.zeros((600, 800), np.int16)
+    frame = np.zeros((600, 800, 3), np.uint8)
     xy = _legs(200, 600)
     xy[IDX["right_heel"]] = np.nan
     assert np.isnan(foot_motion(frame, frame, xy)[1])
     assert np.isnan(foot_motion(frame, frame, _legs(-500, 2000))).all()
+
+
+@pytest.mark.parametrize(
+    "box", [(100, 50, 160, 130), (0, 0, 40, 30), (760, 570, 800, 600), (0, 200, 800, 201)]
+)
+def test_a_box_of_grey_reads_as_the_whole_frame_does_there(box):
+    # Only the feet's boxes are turned grey: the values must be the whole frame's, at the
+    # picture's edges too, or the motion would depend on where a foot stands.
+    rgb = np.random.default_rng(3).integers(0, 256, (600, 800, 3), dtype=np.uint8)
+    x0, y0, x1, y1 = box
+    np.testing.assert_array_equal(grey(rgb, box), grey(rgb)[y0:y1, x0:x1])
 
 
 def test_frames_where_the_camera_moved_are_dropped():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -73,6 +74,16 @@ def test_two_workers_give_the_tasks_backend_s_landmarks_of_one() -> None:
     np.testing.assert_array_equal(one.has_pose, two.has_pose)
     np.testing.assert_allclose(one.image, two.image, atol=1e-3)
     assert two.camera is not None and np.abs(two.camera - one.camera).max() < 1.0
+
+
+def test_workers_forked_from_a_busy_opencv_get_their_share_and_the_parent_keeps_its_own() -> None:
+    # This process has run OpenCV's thread pool (the extraction above, or the blur here); the
+    # workers fork from it and must neither hang on the pool nor leave it resized.
+    cv2.GaussianBlur(np.zeros((720, 1280), np.uint8), (3, 3), 0)
+    before = cv2.getNumThreads()
+    seq = extract_pose(SAMPLE, ExtractOptions(pose=PoseOptions(backend="onnx"), workers=2))
+    assert seq.has_pose.mean() > 0.9
+    assert cv2.getNumThreads() == before
 
 
 def test_cli_refuses_zero_workers() -> None:

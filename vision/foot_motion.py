@@ -43,10 +43,41 @@ class FootMotionOptions:
     threshold: int = 12
 
 
-def grey(rgb: np.ndarray) -> np.ndarray:
-    """(H, W) int16 blurred grey levels of an (H, W, 3) uint8 RGB frame."""
-    g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    return cv2.GaussianBlur(g, (3, 3), 0).astype(np.int16)
+def grey(rgb: np.ndarray, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """(H, W) int16 blurred grey levels of an (H, W, 3) uint8 RGB frame, or of its ``box``
+    (x0, y0, x1, y1 px, end exclusive) alone: the same values as the whole frame's there, at
+    the cost of the box (the blur reads one pixel around it)."""
+    if box is None:
+        g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        return cv2.GaussianBlur(g, (3, 3), 0).astype(np.int16)
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = box
+    # One pixel more on each side where the frame has it: inside the frame the 3x3 blur then
+    # sees what it sees in the whole frame; at the frame's edge it mirrors the same pixels.
+    px0, py0, px1, py1 = max(x0 - 1, 0), max(y0 - 1, 0), min(x1 + 1, w), min(y1 + 1, h)
+    padded = grey(np.ascontiguousarray(rgb[py0:py1, px0:px1]))
+    return padded[y0 - py0 : y0 - py0 + (y1 - y0), x0 - px0 : x0 - px0 + (x1 - x0)]
+
+
+def foot_box(
+    xy: np.ndarray, foot: int, width: int, height: int, options: FootMotionOptions
+) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) px, end exclusive, of the box around foot ``foot`` (0 left, 1 right) of
+    landmarks ``xy`` (33, 2) px in a ``width`` x ``height`` picture; None where the foot's
+    points are missing or the box lies outside the picture."""
+    points, knee = _FEET[foot], _KNEES[foot]
+    feet = xy[list(points)]
+    if not (np.isfinite(feet).all() and np.isfinite(xy[knee]).all()):
+        return None
+    shank = float(np.linalg.norm(xy[knee] - xy[points[2]]))
+    cx, cy = feet.mean(axis=0)
+    x0 = max(int(cx - options.half_width_shank * shank), 0)
+    x1 = min(int(cx + options.half_width_shank * shank) + 1, width)
+    y0 = max(int(cy - options.half_height_shank * shank), 0)
+    y1 = min(int(cy + options.half_height_shank * shank) + 1, height)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return x0, y0, x1, y1
 
 
 def foot_motion(
@@ -58,27 +89,20 @@ def foot_motion(
     """(2,) fraction (0-1) of the pixels around the [left, right] foot that changed.
 
     Args:
-        previous, current: (H, W) grey frames from :func:`grey`, same size.
+        previous, current: (H, W, 3) uint8 RGB frames, same size; only the boxes around the
+            feet are turned grey (:func:`grey`), not the whole frames.
         xy: (33, 2) one person's landmarks in ``current``'s pixels.
 
     NaN for a foot whose points are missing or whose box lies outside the picture.
     """
     opts = options or FootMotionOptions()
-    h, w = current.shape
+    h, w = current.shape[:2]
     out = np.full(2, np.nan)
-    for f, (points, knee) in enumerate(zip(_FEET, _KNEES, strict=True)):
-        foot = xy[list(points)]
-        if not (np.isfinite(foot).all() and np.isfinite(xy[knee]).all()):
+    for f in range(len(_FEET)):
+        box = foot_box(xy, f, w, h, opts)
+        if box is None:
             continue
-        shank = float(np.linalg.norm(xy[knee] - xy[points[2]]))
-        cx, cy = foot.mean(axis=0)
-        x0 = max(int(cx - opts.half_width_shank * shank), 0)
-        x1 = min(int(cx + opts.half_width_shank * shank) + 1, w)
-        y0 = max(int(cy - opts.half_height_shank * shank), 0)
-        y1 = min(int(cy + opts.half_height_shank * shank) + 1, h)
-        if x1 <= x0 or y1 <= y0:
-            continue
-        changed = np.abs(current[y0:y1, x0:x1] - previous[y0:y1, x0:x1]) > opts.threshold
+        changed = np.abs(grey(current, box) - grey(previous, box)) > opts.threshold
         out[f] = float(changed.mean())
     return out
 

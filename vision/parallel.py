@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from vision.camera_motion import compose, inverse
@@ -143,16 +144,24 @@ def detect_people_parallel(
         stretches = [Stretch(0, 0, options.max_frames or 2**62)]
     threads = max(1, usable_cores() // len(stretches))
     # Fork: the workers start at once, without importing everything again; the parent holds no
-    # model or thread yet.
+    # model yet.
     context = multiprocessing.get_context("fork")
     parts: list[list[FramePoses]] = []
-    with ProcessPoolExecutor(len(stretches), mp_context=context) as pool:
-        futures = [
-            pool.submit(_run_stretch, str(video_path), options, s, threads) for s in stretches
-        ]
-        for done, future in enumerate(futures, start=1):
-            frames, backend, model = future.result()
-            parts.append(frames)
-            if progress is not None:
-                progress(done / len(futures))
+    # Each worker's OpenCV gets its share of the cores: its own thread pool would take every
+    # core in each worker. Set here, for the workers to inherit: a worker that resized a pool
+    # it inherited through fork would wait forever on the parent's threads.
+    parent_threads = cv2.getNumThreads()
+    cv2.setNumThreads(threads)
+    try:
+        with ProcessPoolExecutor(len(stretches), mp_context=context) as pool:
+            futures = [
+                pool.submit(_run_stretch, str(video_path), options, s, threads) for s in stretches
+            ]
+            for done, future in enumerate(futures, start=1):
+                frames, backend, model = future.result()
+                parts.append(frames)
+                if progress is not None:
+                    progress(done / len(futures))
+    finally:
+        cv2.setNumThreads(parent_threads)
     return join_stretches(parts, stretches), info.fps, info.width, info.height, backend, model

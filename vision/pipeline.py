@@ -16,7 +16,7 @@ import numpy as np
 
 from vision.appearance import AppearanceOptions, trunk_colours
 from vision.camera_motion import CameraMotionOptions, CameraMotionTracker
-from vision.foot_motion import FootMotionOptions, foot_motion, grey
+from vision.foot_motion import FootMotionOptions, foot_motion
 from vision.landmarks import NUM_LANDMARKS
 from vision.pose import FramePoses, PersonPose, PoseEstimator, PoseOptions, create_estimator
 from vision.prefetch import prefetched
@@ -95,7 +95,7 @@ def detect_people(
         scale = info.width / frame.rgb.shape[1]
         people = estimator.estimate(frame.rgb, frame.t_s)
         if opts.foot_motion is not None:
-            current = grey(frame.rgb)
+            current = frame.rgb
             if previous is not None and previous.shape == current.shape:
                 people = [
                     replace(p, foot_motion=foot_motion(previous, current, p.xy, opts.foot_motion))
