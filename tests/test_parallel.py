@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -76,14 +79,33 @@ def test_two_workers_give_the_tasks_backend_s_landmarks_of_one() -> None:
     assert two.camera is not None and np.abs(two.camera - one.camera).max() < 1.0
 
 
-def test_workers_forked_from_a_busy_opencv_get_their_share_and_the_parent_keeps_its_own() -> None:
-    # This process has run OpenCV's thread pool (the extraction above, or the blur here); the
-    # workers fork from it and must neither hang on the pool nor leave it resized.
-    cv2.GaussianBlur(np.zeros((720, 1280), np.uint8), (3, 3), 0)
-    before = cv2.getNumThreads()
-    seq = extract_pose(SAMPLE, ExtractOptions(pose=PoseOptions(backend="onnx"), workers=2))
-    assert seq.has_pose.mean() > 0.9
-    assert cv2.getNumThreads() == before
+def test_workers_forked_from_a_process_that_ran_opencv_threads_finish_and_restore_it() -> None:
+    # The workers fork from a process whose OpenCV thread pool has run: they must not hang on
+    # the pool (a worker resizing a pool inherited through fork waits forever), and the parent
+    # must get its own thread count back. Run in a process of its own, so a hang fails here.
+    script = f"""
+import cv2, numpy as np
+from vision.pipeline import ExtractOptions, extract_pose
+from vision.pose import PoseOptions
+cv2.GaussianBlur(np.zeros((720, 1280), np.uint8), (3, 3), 0)
+before = cv2.getNumThreads()
+options = ExtractOptions(pose=PoseOptions(backend="onnx"), workers=2)
+seq = extract_pose({str(SAMPLE)!r}, options)
+print(float(seq.has_pose.mean()), before, cv2.getNumThreads())
+"""
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, _ = child.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)  # the forked workers too
+        child.communicate()
+        pytest.fail("pose extraction over two workers hung")
+    assert child.returncode == 0
+    found, before, after = out.split()
+    assert float(found) > 0.9
+    assert after == before
 
 
 def test_cli_refuses_zero_workers() -> None:

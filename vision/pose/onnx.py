@@ -20,7 +20,9 @@ them (a one-euro filter and a low-pass on visibility), which this backend does n
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,9 +142,12 @@ class OnnxPoseEstimator:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected (H, W, 3) uint8 RGB, got {rgb.shape} {rgb.dtype}")
         rois = self._rois
-        detected = self._detection_due(len(rois), t_s, rgb)
+        # The picture's thumbnail, made at most once a frame: whether a detection is due and
+        # the detection itself may both need it.
+        picture = functools.cache(functools.partial(thumbnail, rgb))
+        detected = self._detection_due(len(rois), t_s, picture)
         if detected:
-            rois = self._with_detections(rgb, rois, t_s)
+            rois = self._with_detections(rgb, rois, t_s, picture)
         people, next_rois = self._track(rgb, rois, [])
         if len(people) < len(rois) and not detected:
             # Someone tracked was lost (walked behind something, out of the frame): look for
@@ -150,7 +155,7 @@ class OnnxPoseEstimator:
             threshold = self.options.min_tracking_confidence
             found = [
                 roi
-                for roi in self._with_detections(rgb, [], t_s)
+                for roi in self._with_detections(rgb, [], t_s, picture)
                 if all(bp.rect_iou(roi, r) <= threshold for r in next_rois)
             ]
             more, more_rois = self._track(
@@ -160,7 +165,9 @@ class OnnxPoseEstimator:
         self._rois = next_rois
         return people
 
-    def _detection_due(self, tracked: int, t_s: float, rgb: NDArray[np.uint8]) -> bool:
+    def _detection_due(
+        self, tracked: int, t_s: float, picture: Callable[[], NDArray[np.int16]]
+    ) -> bool:
         if tracked >= self.options.num_poses:
             return False
         elapsed = t_s - self._last_detection_s
@@ -169,18 +176,23 @@ class OnnxPoseEstimator:
         if tracked > 0 or elapsed < self.onnx.empty_interval_s:
             return False
         last = self._last_detection_thumb
-        return last is None or changed_fraction(last, thumbnail(rgb)) >= self.onnx.min_change
+        return last is None or changed_fraction(last, picture()) >= self.onnx.min_change
 
     def _with_detections(
-        self, rgb: NDArray[np.uint8], rois: list[bp.Rect], t_s: float
+        self,
+        rgb: NDArray[np.uint8],
+        rois: list[bp.Rect],
+        t_s: float,
+        picture: Callable[[], NDArray[np.int16]],
     ) -> list[bp.Rect]:
         """``rois`` associated with the people detected in ``rgb``, at most ``num_poses``.
 
         As MediaPipe's association: a detection replaces every tracked region it overlaps by
         more than ``min_tracking_confidence`` (IoU); the regions still tracked come first.
+        ``picture`` gives ``rgb``'s :func:`thumbnail`, kept to tell later whether it changed.
         """
         self._last_detection_s = t_s
-        self._last_detection_thumb = thumbnail(rgb)
+        self._last_detection_thumb = picture()
         out = list(rois)
         threshold = self.options.min_tracking_confidence
         for roi in self.detect(rgb):
