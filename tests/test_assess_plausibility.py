@@ -69,3 +69,45 @@ def test_the_analysis_own_stride_cv_is_preferred():
     )
     rule = next(r for r in assess(result).fall_risk.reasons if r.rule == "stride_time_sd")
     assert rule.outcome == "undetermined" and "25 %" in rule.note
+
+
+def one_odd_stride(sd_without_one_ms: float):
+    """A walk whose strides vary by 190 ms, and by ``sd_without_one_ms`` without the stride
+    ending at 6.6 s, far off the others (what the gait analysis reports in ``metrics_more``)."""
+    more = {
+        "n_strides": 6,
+        "stride_time_sd_without_outlier_ms": sd_without_one_ms,
+        "stride_outlier_t_s": 6.6,
+    }
+    return with_step_time(0.65, stride_time_sd_ms=190.0, extras={"metrics_more": more})
+
+
+def test_one_odd_stride_does_not_flag_the_walk():
+    # A contact misplaced as the feet come together at the end of a walk: five steady strides
+    # and one short one lift the SD over the fallers' 106 ms.
+    scored = apply_assessment(one_odd_stride(71.0))
+    rule = next(r for r in scored.fall_risk.reasons if r.rule == "stride_time_sd")
+    assert rule.outcome == "undetermined" and rule.design_choice
+    assert "by 71 ms without the stride ending at 6.6 s" in rule.note
+    found = {f["code"]: f for f in scored.quality.findings}
+    assert found["plausibility.one_stride_decides"]["evidence"]["without_ms"] == 71.0
+    assert rule.note in scored.extras["assessment"]["plausibility_problems"]
+    # The coaching cue (80 ms) rests on that stride too.
+    assert "uneven_rhythm" not in [f.code for f in scored.feedback]
+
+
+def test_variability_across_strides_still_flags_the_walk():
+    scored = apply_assessment(one_odd_stride(150.0))
+    rule = next(r for r in scored.fall_risk.reasons if r.rule == "stride_time_sd")
+    assert rule.outcome == "moderate"
+    assert "plausibility.one_stride_decides" not in [f["code"] for f in scored.quality.findings]
+    assert "uneven_rhythm" in [f.code for f in scored.feedback]
+
+
+def test_the_cue_needs_its_own_limit_without_the_odd_stride():
+    # Without the odd stride the SD is under the fallers' 106 ms but still over the cue's 80 ms:
+    # the risk rule abstains, the rhythm cue stands.
+    scored = apply_assessment(one_odd_stride(90.0))
+    rule = next(r for r in scored.fall_risk.reasons if r.rule == "stride_time_sd")
+    assert rule.outcome == "undetermined"
+    assert "uneven_rhythm" in [f.code for f in scored.feedback]

@@ -8,6 +8,7 @@ import pytest
 from vision.gait.scale import ScaleModel
 from vision.gait.steps import StepOptions, analyze_steps
 from vision.result import Event
+from vision.stats import sd_without_outlier
 
 FPS = 30.0
 
@@ -147,3 +148,36 @@ def test_speed_reads_both_feet_next_to_a_contact_where_one_is_unseen_at_it():
     gone = _speed_walk(slice(first_steady - 3, first_steady + 4))
     assert gone.speed is None
     assert any("speed not measurable" in w for w in gone.warnings)
+
+
+def test_stride_variability_says_how_much_one_stride_far_off_carries():
+    # Steady 1.3 s strides, then the right foot's last steady contact 0.35 s early (a foot lost
+    # as the feet come together): one short stride (the next step closes the walk, no stride).
+    contacts = [1.0 + 0.65 * k for k in range(12)]
+    contacts[9] -= 0.35
+    summary = _walk(contacts)
+    assert summary.n_strides >= 6 and summary.stride_time_sd_ms is not None
+    assert summary.stride_time_sd_ms > 106.0
+    assert summary.stride_outlier_t_s == pytest.approx(contacts[9])
+    assert summary.stride_time_sd_without_outlier_ms == pytest.approx(0.0, abs=1e-6)
+
+
+def test_strides_that_vary_throughout_have_no_outlier():
+    # Every stride a little off the last (a walker whose rhythm wanders): none is far off.
+    rng = np.random.default_rng(0)
+    contacts = list(1.0 + np.cumsum(rng.normal(0.65, 0.06, 16)))
+    summary = _walk(contacts)
+    assert summary.stride_time_sd_ms is not None and summary.stride_time_sd_ms > 60.0
+    assert summary.stride_time_sd_without_outlier_ms is None
+    assert summary.stride_outlier_t_s is None
+
+
+def test_sd_without_outlier_leaves_out_one_value_far_off_the_median():
+    assert sd_without_outlier([1.3, 1.3, 0.9, 1.31, 1.29], k=3.0, floor=0.1) == pytest.approx(
+        (np.std([1.3, 1.3, 1.31, 1.29], ddof=1), 2)
+    )
+    # Far off by the robust spread, but nearer than the floor: not an outlier.
+    assert sd_without_outlier([1.3, 1.3, 1.25, 1.31, 1.29], k=3.0, floor=0.1) is None
+    # Spread throughout: the furthest is within three robust SDs.
+    assert sd_without_outlier([1.1, 1.5, 1.2, 1.4, 1.3, 1.0], k=3.0, floor=0.1) is None
+    assert sd_without_outlier([1.0, 2.0], k=3.0, floor=0.1) is None

@@ -336,6 +336,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "shows ({max_stride_cv_pct:.0f} %): steps may be missed or the walk mixes turns or "
         "standing",
     ),
+    "plausibility.one_stride_decides": (
+        "warning",
+        "stride times vary by {sd_ms:.0f} ms, at or above the {cutoff_ms:.0f} ms limit, but "
+        "by {without_ms:.0f} ms without the stride ending at {t_s:.1f} s, far off the others: "
+        "one stride decides, and one such stride in a short walk is more often a foot contact "
+        "misplaced than the walker's rhythm",
+    ),
     # What `retrogait analyze` took from files beside the video.
     "input.sidecar_calibration": ("info", "used floor calibration from {path}"),
     "input.sidecar_calibration_protocol": (

@@ -94,7 +94,9 @@ def assess(result: AnalysisResult, options: AssessOptions | None = None) -> Asse
         "scale_uncertainty_pct": result.scale.uncertainty_pct,
         "scores_not_computed": [r.note for r in unscorable],
         "score_components": [asdict(c) for c in components],
-        "plausibility_problems": plausibility_problems(result),
+        "plausibility_problems": plausibility_problems(
+            result, options.indicators.stride_time_sd_ms
+        ),
         "borderline_rules": [r.rule for r in fall_risk.reasons if r.borderline],
     }
     return Assessment(scores, feedback, fall_risk, components, summary)
@@ -112,7 +114,8 @@ def apply_assessment(
     out = copy.deepcopy(result)
     out.scores, out.feedback, out.fall_risk = found.scores, found.feedback, found.fall_risk
     out.extras["assessment"] = found.summary
-    for problem in plausibility_findings(result):
+    cutoff_ms = (options or AssessOptions()).indicators.stride_time_sd_ms
+    for problem in plausibility_findings(result, cutoff_ms):
         if problem.message not in out.quality.warnings:
             out.quality.warnings.append(problem.message)
             out.quality.findings.append(problem.to_dict())

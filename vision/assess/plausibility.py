@@ -70,12 +70,48 @@ def stride_variability_problem(result: AnalysisResult) -> str | None:
     return found.message if found else None
 
 
-def plausibility_findings(result: AnalysisResult) -> list[Finding]:
-    """Every plausibility problem of this result (empty when its metrics agree)."""
-    found = (speed_finding(result), stride_variability_finding(result))
+def one_stride_finding(result: AnalysisResult, cutoff_ms: float) -> Finding | None:
+    """Why a stride-time SD at or above ``cutoff_ms`` cannot flag the walk: one stride lies far
+    off the others (the gait analysis marks it, as cadence marks an outlier) and without it the
+    SD is below the cut-off; ``None`` otherwise.
+
+    Variability that tells fallers apart shows across strides. One stride far off the rest of
+    a short walk is more often a foot contact misplaced (the pose model losing a foot as the
+    feet come together) than the walker's rhythm, and a stumble has a rule of its own. Judging
+    without that stride is a design choice.
+    """
+    sd_ms = result.metrics.stride_time_sd_ms
+    more = result.extras.get("metrics_more")
+    if sd_ms is None or sd_ms < cutoff_ms or not isinstance(more, dict):
+        return None
+    without, at = more.get("stride_time_sd_without_outlier_ms"), more.get("stride_outlier_t_s")
+    if not isinstance(without, (int, float)) or not isinstance(at, (int, float)):
+        return None
+    if without >= cutoff_ms:
+        return None
+    return finding(
+        "plausibility.one_stride_decides",
+        sd_ms=sd_ms,
+        cutoff_ms=cutoff_ms,
+        without_ms=float(without),
+        t_s=float(at),
+    )
+
+
+def plausibility_findings(
+    result: AnalysisResult, stride_cutoff_ms: float | None = None
+) -> list[Finding]:
+    """Every plausibility problem of this result (empty when its metrics agree);
+    ``stride_cutoff_ms``: the stride-time SD cut-off the fall-risk rule applies, to tell
+    where one stride decides it (:func:`one_stride_finding`)."""
+    found = [speed_finding(result), stride_variability_finding(result)]
+    if stride_cutoff_ms is not None and found[1] is None:
+        found.append(one_stride_finding(result, stride_cutoff_ms))
     return [f for f in found if f is not None]
 
 
-def plausibility_problems(result: AnalysisResult) -> list[str]:
+def plausibility_problems(
+    result: AnalysisResult, stride_cutoff_ms: float | None = None
+) -> list[str]:
     """The words of :func:`plausibility_findings`."""
-    return [f.message for f in plausibility_findings(result)]
+    return [f.message for f in plausibility_findings(result, stride_cutoff_ms)]

@@ -14,7 +14,11 @@ from .quality_gate import poor_evidence
 # Undetermined reasons that rest on our own plausibility checks (design choices), not on a
 # measurement that failed.
 _DESIGN_CHOICE_CHECKS = frozenset({"pose_coverage", "step_count", "plausible_values"})
-_PLAUSIBILITY_NOTES = ("disagrees with step length", "more than steady walking shows")
+_PLAUSIBILITY_NOTES = (
+    "disagrees with step length",
+    "more than steady walking shows",
+    "one stride decides",
+)
 
 
 def foot_at_line_note(

@@ -17,7 +17,7 @@ from vision.gait.scale import ScaleModel
 from vision.gait.step_period import step_period_s
 from vision.landmarks import HEEL
 from vision.result import FEET, Event, Foot, Step, other_foot
-from vision.stats import mean_standard_error
+from vision.stats import mean_standard_error, sd_without_outlier
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class StepOptions:
     min_strides_for_variability: stride-time SD needs at least this many strides (Hausdorff
         2001 measured over long walks; fewer strides say little).
     outlier_k: cadence: an event further than this many robust standard deviations from the
-        line of event time over step number is left out of the step time ...
+        line of event time over step number is left out of the step time (and a stride this
+        far from the others' median is marked: see ``stride_time_sd_without_outlier_ms``) ...
     outlier_floor_s: ... and never one nearer than this (s): an error of a few frames, or a
         limp's long and short steps, is not an outlier.
     """
@@ -73,6 +74,10 @@ class StepSummary:
     step_time_sd_s: float | None = None
     stride_time_sd_ms: float | None = None
     stride_time_cv_pct: float | None = None
+    # Where one stride lies far off the others (see StepOptions.outlier_k): the SD without it
+    # and when it ended (its closing contact, s), to tell how much the SD rests on it.
+    stride_time_sd_without_outlier_ms: float | None = None
+    stride_outlier_t_s: float | None = None
     n_strides: int = 0
     step_length_asymmetry_pct: float | None = None
     double_support_pct: float | None = None
@@ -325,19 +330,23 @@ def _summarise(
 
     # Stride times: same-foot contact to contact within a bout, steady steps only (the first
     # step starts from standing and the closing step only joins the feet).
+    ends: list[float] = []  # each stride's closing contact, s
     strides: list[float] = []
     for f in ("left", "right"):
         own = [s for s in out.steps if s.foot == f and s.steady]
-        strides += [
-            b.t_contact_s - a.t_contact_s
-            for a, b in zip(own, own[1:], strict=False)
-            if a.bout == b.bout
-        ]
+        pairs = [(a, b) for a, b in zip(own, own[1:], strict=False) if a.bout == b.bout]
+        ends += [b.t_contact_s for _, b in pairs]
+        strides += [b.t_contact_s - a.t_contact_s for a, b in pairs]
     out.n_strides = len(strides)
     if len(strides) >= options.min_strides_for_variability:
         sd = float(np.std(strides, ddof=1))
         out.stride_time_sd_ms = 1000.0 * sd
         out.stride_time_cv_pct = 100.0 * sd / float(np.mean(strides))
+        # An outlier as cadence judges one: a misplaced contact, not a limp's rhythm.
+        odd = sd_without_outlier(strides, options.outlier_k, options.outlier_floor_s)
+        if odd is not None:
+            out.stride_time_sd_without_outlier_ms = 1000.0 * odd[0]
+            out.stride_outlier_t_s = ends[odd[1]]
     else:
         out.findings.append(
             finding(

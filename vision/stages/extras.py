@@ -102,6 +102,8 @@ def _metrics_more(s: Stages, knee: dict[float, float], height_m: float | None) -
         "step_length_body_heights_mean": rounded(mean_step_length_bh(steps)),
         "speed_body_heights_per_s": speed_bh,
         "stride_time_cv_pct": rounded(steps.stride_time_cv_pct),
+        "stride_time_sd_without_outlier_ms": rounded(steps.stride_time_sd_without_outlier_ms),
+        "stride_outlier_t_s": rounded(steps.stride_outlier_t_s),
         "n_strides": steps.n_strides,
         "knee_flexion_at_contact_deg_mean": rounded(_mean(list(knee.values()))),
         "arm_swing_deg": rounded(posture.arm_swing_deg),
