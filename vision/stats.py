@@ -26,19 +26,26 @@ def rounded(v: float | None, nd: int = 4) -> float | None:
     return round(float(v), nd)
 
 
+def outlier_limit(deviations: np.ndarray, k: float, floor: float) -> float:
+    """How far from their centre values may lie before one is an outlier: ``k`` robust
+    standard deviations (1.4826 x the median absolute deviation of ``deviations``, the values
+    less their centre), and never less than ``floor`` (the values' unit)."""
+    sigma = 1.4826 * float(np.median(np.abs(deviations)))
+    return max(k * sigma, floor)
+
+
 def sd_without_outlier(values: Sequence[float], k: float, floor: float) -> tuple[float, int] | None:
     """The sample SD (ddof 1, the values' unit) of ``values`` without their one outlier, and
     the outlier's index; None where there is none, or fewer than three values.
 
-    The outlier is the value furthest from the median, where that is more than ``k`` robust
-    standard deviations (1.4826 x the median absolute deviation) and at least ``floor`` (the
-    values' unit) from it.
+    The outlier is the value furthest from the median, where that is beyond
+    :func:`outlier_limit` of it.
     """
     if len(values) < 3:
         return None
     v = np.asarray(values, float)
     off = np.abs(v - np.median(v))
     worst = int(np.argmax(off))
-    if off[worst] <= max(k * 1.4826 * float(np.median(off)), floor):
+    if off[worst] <= outlier_limit(off, k, floor):
         return None
     return float(np.std(np.delete(v, worst), ddof=1)), worst

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vision.stats import outlier_limit
+
 if TYPE_CHECKING:  # steps.py imports this module: its types are for annotations only
     from vision.gait.steps import StepOptions, StepRecord
 
@@ -53,8 +55,7 @@ def step_period_s(steady: list[StepRecord], lifts: list[float], options: StepOpt
     # would pick one of them and call the other half outliers.
     robust = _median_slope(series)
     residuals = [ts - robust * k - np.mean(ts - robust * k) for k, ts in series]
-    sigma = 1.4826 * float(np.median(np.abs(np.concatenate(residuals))))
-    cut = max(options.outlier_k * sigma, options.outlier_floor_s)
+    cut = outlier_limit(np.concatenate(residuals), options.outlier_k, options.outlier_floor_s)
     kept = [
         (k[np.abs(r) <= cut], ts[np.abs(r) <= cut])
         for (k, ts), r in zip(series, residuals, strict=True)
