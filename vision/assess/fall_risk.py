@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from vision.result import AnalysisResult, FallRisk, RiskLevel, RiskReason
 
-from .plausibility import one_stride_finding, speed_problem, stride_variability_problem
+from .plausibility import (
+    one_stride_finding,
+    speed_problem,
+    stride_time_uncertainty_ms,
+    stride_variability_problem,
+)
 from .presets import (
     DESIGN_CHOICE,
     FRITZ_2013,
@@ -248,8 +253,7 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
     )
     if problem is not None:
         return undetermined("stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms", problem)
-    # Events fall on whole frames: each stride time carries a uniform +-1 frame error.
-    uncertainty = 1000.0 / result.video.fps / 6**0.5 if result.video.fps > 0 else None
+    uncertainty = stride_time_uncertainty_ms(result)
     flagged = sd_ms >= cut.stride_time_sd_ms
     note = f"stride time varied by {sd_ms:.0f} ms (SD over {strides} strides), " + (
         f"at or above the fallers' {cut.stride_time_sd_ms:.0f} ms"

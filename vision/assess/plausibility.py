@@ -70,15 +70,25 @@ def stride_variability_problem(result: AnalysisResult) -> str | None:
     return found.message if found else None
 
 
+def stride_time_uncertainty_ms(result: AnalysisResult) -> float | None:
+    """How far a stride-time SD may be off, ms: events fall on whole frames, so each stride
+    time carries a uniform +-1 frame error (SD one frame over sqrt 6); None without a frame
+    rate."""
+    fps = result.video.fps
+    return 1000.0 / fps / 6**0.5 if fps > 0 else None
+
+
 def one_stride_finding(result: AnalysisResult, cutoff_ms: float) -> Finding | None:
     """Why a stride-time SD at or above ``cutoff_ms`` cannot flag the walk: one stride lies far
     off the others (the gait analysis marks it, as cadence marks an outlier) and without it the
-    SD is below the cut-off; ``None`` otherwise.
+    SD is below the cut-off by more than its uncertainty (:func:`stride_time_uncertainty_ms`);
+    ``None`` otherwise.
 
     Variability that tells fallers apart shows across strides. One stride far off the rest of
     a short walk is more often a foot contact misplaced (the pose model losing a foot as the
     feet come together) than the walker's rhythm, and a stumble has a rule of its own. Judging
-    without that stride is a design choice.
+    without that stride is a design choice; where the SD without it is still within its
+    uncertainty of the cut-off, the outcome stands as measured.
     """
     sd_ms = result.metrics.stride_time_sd_ms
     more = result.extras.get("metrics_more")
@@ -87,7 +97,7 @@ def one_stride_finding(result: AnalysisResult, cutoff_ms: float) -> Finding | No
     without, at = more.get("stride_time_sd_without_outlier_ms"), more.get("stride_outlier_t_s")
     if not isinstance(without, (int, float)) or not isinstance(at, (int, float)):
         return None
-    if without >= cutoff_ms:
+    if without >= cutoff_ms - (stride_time_uncertainty_ms(result) or 0.0):
         return None
     return finding(
         "plausibility.one_stride_decides",
