@@ -10,12 +10,7 @@ from __future__ import annotations
 
 from vision.result import AnalysisResult, FallRisk, RiskLevel, RiskReason
 
-from .plausibility import (
-    one_stride_finding,
-    speed_problem,
-    stride_time_uncertainty_ms,
-    stride_variability_problem,
-)
+from .plausibility import speed_problem, stride_sd_finding, stride_time_uncertainty_ms
 from .presets import (
     DESIGN_CHOICE,
     FRITZ_2013,
@@ -245,12 +240,8 @@ def stride_variability_rule(result: AnalysisResult, options: AssessOptions) -> R
             f"only {strides} strides: stride-time variability needs at least "
             f"{cut.min_strides_for_variability}",
         )
-    one_stride = one_stride_finding(result, cut.stride_time_sd_ms)
-    problem = (
-        stride_variability_problem(result)
-        or (one_stride.message if one_stride else None)
-        or poor_evidence_note("stride_time_sd_ms", result)
-    )
+    found = stride_sd_finding(result, cut.stride_time_sd_ms)
+    problem = found.message if found else poor_evidence_note("stride_time_sd_ms", result)
     if problem is not None:
         return undetermined("stride_time_sd", round(sd_ms, 1), cut.stride_time_sd_ms, "ms", problem)
     uncertainty = stride_time_uncertainty_ms(result)

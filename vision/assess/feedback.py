@@ -25,7 +25,7 @@ from .evidence import (
 )
 from .fall_risk import expected_direction, stride_count, stumbles
 from .live_coach import FormMetrics, live_cue, session_start_cue
-from .plausibility import one_stride_finding, stride_variability_problem
+from .plausibility import stride_sd_finding
 from .presets import SCREENING_STATEMENT, AssessOptions
 from .scores import metric_value
 
@@ -99,9 +99,7 @@ def _form_cues(result: AnalysisResult) -> list[tuple[float, Feedback]]:
         if value is None or not limit.crossed(value):
             continue
         if limit.metric == "stride_time_sd_ms" and (
-            stride_count(result) < 6
-            or stride_variability_problem(result)
-            or one_stride_finding(result, limit.limit)
+            stride_count(result) < 6 or stride_sd_finding(result, limit.limit)
         ):
             continue
         built = _FORM_BUILDERS[limit.code](result, value)

@@ -64,12 +64,6 @@ def stride_variability_finding(result: AnalysisResult) -> Finding | None:
     )
 
 
-def stride_variability_problem(result: AnalysisResult) -> str | None:
-    """The words of :func:`stride_variability_finding`, or ``None``."""
-    found = stride_variability_finding(result)
-    return found.message if found else None
-
-
 def stride_time_uncertainty_ms(result: AnalysisResult) -> float | None:
     """How far a stride-time SD may be off, ms: events fall on whole frames, so each stride
     time carries a uniform +-1 frame error (SD one frame over sqrt 6); None without a frame
@@ -108,16 +102,25 @@ def one_stride_finding(result: AnalysisResult, cutoff_ms: float) -> Finding | No
     )
 
 
+def stride_sd_finding(result: AnalysisResult, limit_ms: float) -> Finding | None:
+    """Why the stride-time SD cannot be judged against ``limit_ms`` (a fall-risk cut-off or a
+    cue's limit): the strides do not look like one steady walk, or one stride decides; ``None``
+    where it can be."""
+    return stride_variability_finding(result) or one_stride_finding(result, limit_ms)
+
+
 def plausibility_findings(
     result: AnalysisResult, stride_cutoff_ms: float | None = None
 ) -> list[Finding]:
     """Every plausibility problem of this result (empty when its metrics agree);
     ``stride_cutoff_ms``: the stride-time SD cut-off the fall-risk rule applies, to tell
     where one stride decides it (:func:`one_stride_finding`)."""
-    found = [speed_finding(result), stride_variability_finding(result)]
-    if stride_cutoff_ms is not None and found[1] is None:
-        found.append(one_stride_finding(result, stride_cutoff_ms))
-    return [f for f in found if f is not None]
+    strides = (
+        stride_variability_finding(result)
+        if stride_cutoff_ms is None
+        else stride_sd_finding(result, stride_cutoff_ms)
+    )
+    return [f for f in (speed_finding(result), strides) if f is not None]
 
 
 def plausibility_problems(
